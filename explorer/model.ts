@@ -1,0 +1,86 @@
+/**
+ * The whole contract between a model and the explorer.
+ *
+ * The explorer knows nothing about pipes, files or kernels: it sees states it
+ * cannot read (only their canonical byte encoding), a fixed, numbered list of
+ * actions, and properties that judge one step at a time. Nothing under
+ * `explorer/` imports `model/` or `invariants/` (a test enforces this).
+ *
+ * @public
+ */
+
+/** One step taken: the state it leads to and what it let a reader observe. */
+export interface Transition<S, O = unknown> {
+  /** The next state. Must not share mutable storage with the state before. */
+  readonly next: S;
+  /** What the step made observable (a pipe read's cells, say), if anything. */
+  readonly observed?: O | undefined;
+}
+
+/**
+ * A model the explorer can search exhaustively.
+ *
+ * Every method must be deterministic and must not mutate its arguments: the
+ * explorer replays action indices to rebuild traces, and a replay that does
+ * not reach the same fingerprint is reported as a model error.
+ */
+export interface ExplorableModel<S, O = unknown> {
+  /** The initial states, in a fixed order. */
+  initialStates(): readonly S[];
+  /**
+   * How many actions exist. Actions are numbered `0 .. actionCount - 1` in a
+   * fixed order that depends only on the model's configuration, so an action
+   * index means the same step on every run.
+   */
+  readonly actionCount: number;
+  /** Take action `action` in `state`; `undefined` when it is not enabled there. */
+  step(state: S, action: number): Transition<S, O> | undefined;
+  /**
+   * The canonical encoding of a state: two states the model considers equal
+   * encode to the same bytes. The explorer fingerprints these bytes and
+   * stores them for the frontier; it never looks inside.
+   */
+  encode(state: S): Uint8Array;
+  /** The inverse of `encode` (for states the frontier stored as bytes). */
+  decode(bytes: Uint8Array): S;
+  /**
+   * How many leading bytes of `encode(state)` identify the state. Bytes after
+   * this prefix ride along (statistics such as cost counters) but two states
+   * that agree on the prefix are the same state. Defaults to the whole encoding.
+   */
+  fingerprintBytes?(encoded: Uint8Array): number;
+  /** A one-line description of an action, for progress and errors. */
+  formatAction(action: number): string;
+  /**
+   * Simpler variants of an action (smaller offsets, lengths, values), the
+   * simplest first. The explorer tries them when it minimizes a trace's
+   * arguments; a model without the notion leaves this out.
+   */
+  simplerActions?(action: number): readonly number[];
+}
+
+/** What a property sees of one step. */
+export interface StepView<S, O = unknown> {
+  readonly before: S;
+  readonly action: number;
+  readonly after: S;
+  readonly observed?: O | undefined;
+  /** Steps taken before this one (0 for the first step). */
+  readonly depth: number;
+}
+
+/**
+ * A property judged on every step the explorer takes.
+ *
+ * `always`: `check` returns a violation message (or nothing); the explorer
+ * reports the shortest trace to the first step that violates it.
+ * `sometimes`: a witness; `check` returns a message when the step shows the
+ * interesting thing happening, and the explorer reports the shortest trace to
+ * it (so a pass of the `always` properties is never vacuous).
+ */
+export interface Property<S, O = unknown> {
+  readonly id: string;
+  readonly kind: 'always' | 'sometimes';
+  /** Must be pure. A throw is reported as an error of this property, never a violation. */
+  check(step: StepView<S, O>): string | undefined;
+}
