@@ -1,0 +1,18 @@
+import { defineInvariant } from './define.js';
+import { showCells } from './cells.js';
+
+/** A reader observes exactly the cells that entered the pipe. */
+export const dataStability = defineInvariant({
+  id: 'data-stability',
+  description: 'a pipe reader sees exactly the cells that were in the source when they entered the pipe',
+  check({ observed }) {
+    if (!observed) return undefined;
+    const { observed: got, expected } = observed;
+    for (let i = 0; i < got.length; i++) {
+      if (got[i] !== expected[i]) {
+        return `the reader of pipe ${observed.pipe} expected ${showCells(expected)} (what entered the pipe) but saw ${showCells(got)}`;
+      }
+    }
+    return undefined;
+  },
+});

@@ -1,0 +1,23 @@
+import { F_IN_CACHE, F_MAPPED, F_USER, PIPES } from '../model/state.js';
+import { defineInvariant } from './define.js';
+
+/** Howells' design goal: a folio in a pipe belongs to pipes alone (not in a page cache, not mapped, not user memory). */
+export const pageOwnership = defineInvariant({
+  id: 'page-ownership',
+  description: 'a folio in a pipe belongs to the pipe alone: not in the page cache, not mapped, not user memory',
+  check({ after }) {
+    const L = after.layout;
+    const s = after.bytes;
+    for (let pipe = 0; pipe < PIPES; pipe++) {
+      for (let i = 0; i < L.count(s, pipe); i++) {
+        const slot = L.slotAt(s, pipe, i);
+        const f = L.slotFolio(s, pipe, slot);
+        const flags = L.folioFlags(s, f);
+        if (flags & F_IN_CACHE) return `pipe ${pipe} holds a folio that is also in the page cache (file page ${L.folioIndex(s, f)})`;
+        if (flags & F_USER) return `pipe ${pipe} holds a folio that is also the process's user page ${L.folioIndex(s, f)}`;
+        if (flags & F_MAPPED) return `pipe ${pipe} holds a folio that a user mapping maps`;
+      }
+    }
+    return undefined;
+  },
+});

@@ -1,0 +1,48 @@
+import { F_IN_CACHE, PIPES } from '../model/state.js';
+import { defineInvariant } from './define.js';
+
+/**
+ * Witnesses ("sometimes" properties): the interesting states are reachable
+ * at all, so that a pass of the invariants is never vacuous.
+ */
+export const witnessOrphanedFolio = defineInvariant({
+  id: 'witness-orphaned-folio',
+  kind: 'sometimes',
+  description: 'a folio leaves the page cache while a pipe still references it',
+  check({ before, after }) {
+    const L = after.layout;
+    const b = before.bytes;
+    const a = after.bytes;
+    for (let pipe = 0; pipe < PIPES; pipe++) {
+      for (let slot = 0; slot < L.S; slot++) {
+        const fb = L.slotFolio(b, pipe, slot);
+        const fa = L.slotFolio(a, pipe, slot);
+        if (fb < 0 || fa < 0 || (L.folioFlags(b, fb) & F_IN_CACHE) === 0) continue;
+        if ((L.folioFlags(a, fa) & F_IN_CACHE) === 0) {
+          return `the folio of file page ${L.folioIndex(b, fb)} left the page cache while pipe ${pipe} references it`;
+        }
+      }
+    }
+    return undefined;
+  },
+});
+
+export const witnessSteal = defineInvariant({
+  id: 'witness-steal',
+  kind: 'sometimes',
+  description: 'a step steals a page into the pipe',
+  check({ before, after }) {
+    const n = after.layout.pagesStolen(after.bytes) - after.layout.pagesStolen(before.bytes);
+    return n > 0 ? `${n} page(s) stolen` : undefined;
+  },
+});
+
+export const witnessCopy = defineInvariant({
+  id: 'witness-copy',
+  kind: 'sometimes',
+  description: 'a step copies a page to keep pipe data stable',
+  check({ before, after }) {
+    const n = after.layout.pagesCopied(after.bytes) - after.layout.pagesCopied(before.bytes);
+    return n > 0 ? `${n} page(s) copied` : undefined;
+  },
+});

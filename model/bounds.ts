@@ -1,0 +1,52 @@
+/**
+ * The knobs of the small-scope search. Every structure of the model is sized
+ * from these, and every operation enumerates its arguments from them.
+ *
+ * @public
+ */
+export interface Bounds {
+  /** Pages the file may span. */
+  readonly pages: number;
+  /** Cells per page (a cell is a fixed byte range of a 4 KiB page). */
+  readonly cells: number;
+  /** Data values 1..values (0 is zero, as a hole reads). */
+  readonly values: number;
+  /** Slots in a pipe's ring. */
+  readonly slots: number;
+  /** The largest folio, in pages (a power of two). */
+  readonly folioPages: number;
+  /** Anonymous user pages a process owns (the source of vmsplice). */
+  readonly userPages: number;
+  /** Steps explored. */
+  readonly depth: number;
+}
+
+/** Hard limits of the state encoding (one byte per field). */
+export const BOUND_LIMITS = {
+  pages: { min: 1, max: 8 },
+  cells: { min: 1, max: 8 },
+  values: { min: 1, max: 15 },
+  slots: { min: 1, max: 8 },
+  folioPages: { min: 1, max: 8 },
+  userPages: { min: 0, max: 4 },
+  depth: { min: 0, max: 64 },
+} as const satisfies Record<keyof Bounds, { min: number; max: number }>;
+
+export const DEFAULT_BOUNDS: Bounds = {
+  pages: 2,
+  cells: 2,
+  values: 2,
+  slots: 2,
+  folioPages: 1,
+  userPages: 1,
+  depth: 6,
+};
+
+export function isPowerOfTwo(n: number): boolean {
+  return n > 0 && (n & (n - 1)) === 0;
+}
+
+/** Cells a file of `bounds` can hold. */
+export function maxFileCells(bounds: Bounds): number {
+  return bounds.pages * bounds.cells;
+}

@@ -1,0 +1,48 @@
+/**
+ * What every operation is given besides the state: the layout, the kernel
+ * variant (the policy the seed thread argues about) and the file system's
+ * folio policy (how large the folios are that a write or a load creates).
+ */
+import type { Layout, State } from './state.js';
+import type { FolioPolicy } from './folio-policy.js';
+
+export type KernelId = 'linux' | 'dirty-pipe' | 'howells-rfc' | 'copy' | 'move' | 'cow';
+
+export const KERNEL_IDS: readonly KernelId[] = ['linux', 'dirty-pipe', 'howells-rfc', 'copy', 'move', 'cow'];
+
+/**
+ * A kernel variant changes only the policy it is about: what splice, vmsplice
+ * and tee put in a pipe, and what an in-place change does to a shared folio.
+ * The operations themselves are shared.
+ */
+export interface KernelVariant {
+  readonly id: KernelId;
+  /** One line: what the variant does. */
+  readonly summary: string;
+  /** Where it comes from (the seed thread, a CVE, mainline). */
+  readonly source: string;
+  /**
+   * splice(file -> pipe 0) of `len` cells at `off` (already clipped to EOF).
+   * Loads what is not cached, adds buffers at the head of pipe 0 and returns
+   * the cells spliced (it may splice less when the pipe runs out of slots),
+   * or 0 when the pipe has no free slot.
+   */
+  spliceToPipe(ctx: ModelContext, s: State, off: number, len: number, move: boolean): number;
+  /** vmsplice(user page -> pipe 0); false when the pipe is full. */
+  vmspliceToPipe(ctx: ModelContext, s: State, page: number, gift: boolean): boolean;
+  /** tee(pipe 0 -> pipe 1) of up to `len` cells; returns the cells teed (0: nothing). */
+  teeToPipe(ctx: ModelContext, s: State, len: number): number;
+  /**
+   * Called before an operation changes folio `folio` in place (a write, a
+   * store through a mapping or to user memory, zeroing by punch or truncate).
+   * Returns the folio to change: the same one, or a private copy that has
+   * taken its place in the page cache or user memory.
+   */
+  beforeInPlaceChange(ctx: ModelContext, s: State, folio: number): number;
+}
+
+export interface ModelContext {
+  readonly L: Layout;
+  readonly kernel: KernelVariant;
+  readonly folios: FolioPolicy;
+}

@@ -1,0 +1,64 @@
+/**
+ * Building a state from a scenario's `initial` section: the file's cells,
+ * whether they are cached and in which folio sizes, and the user pages.
+ */
+import { createCachedFolio } from './pagecache.js';
+import { F_UPTODATE, F_USER, type Layout, type State } from './state.js';
+import { canonicalize } from './canonical.js';
+
+export interface InitialContents {
+  /** The file's cells; the length is the size. */
+  readonly file: readonly number[];
+  /** Whether the file starts in the page cache (clean), or only on disk. */
+  readonly cached: boolean;
+  /** Sizes in pages of the folios caching the file, in file order. */
+  readonly folios: readonly number[];
+  /** Each user page's cells. */
+  readonly user: readonly (readonly number[])[];
+}
+
+/** Aligned folios of up to `folioPages` pages covering `pages` pages. */
+export function defaultFolioSizes(pages: number, folioPages: number): number[] {
+  const sizes: number[] = [];
+  let p = 0;
+  while (p < pages) {
+    let n = folioPages;
+    while (n > 1 && (p % n !== 0 || p + n > pages)) n >>= 1;
+    sizes.push(n);
+    p += n;
+  }
+  return sizes;
+}
+
+/** The initial contents a scenario gets when it leaves a field out. */
+export function defaultInitial(L: Layout): InitialContents {
+  const file = new Array<number>(L.P * L.C).fill(1);
+  return {
+    file,
+    cached: true,
+    folios: defaultFolioSizes(L.P, L.F),
+    user: Array.from({ length: L.U }, () => new Array<number>(L.C).fill(1)),
+  };
+}
+
+export function buildInitialState(L: Layout, init: InitialContents): State {
+  const s = L.blank();
+  L.setSize(s, init.file.length);
+  init.file.forEach((v, i) => {
+    L.setDisk(s, i, v);
+    L.setLogical(s, i, v);
+  });
+  if (init.cached) {
+    let page = 0;
+    for (const pages of init.folios) {
+      createCachedFolio(L, s, page, pages);
+      page += pages;
+    }
+  }
+  for (let u = 0; u < L.U; u++) {
+    const f = L.allocFolio(s, 1, F_UPTODATE | F_USER, u);
+    (init.user[u] ?? []).forEach((v, i) => L.setFolioCell(s, f, i, v));
+    L.setUserFolio(s, u, f);
+  }
+  return canonicalize(L, s);
+}

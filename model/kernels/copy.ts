@@ -1,0 +1,13 @@
+import type { KernelVariant } from '../context.js';
+import { changeInPlace, spliceByCopy, teeBuffers, vmspliceByWrite } from './policies.js';
+
+/** Torvalds: turn splice and vmsplice into wrappers around read and write; always copy. */
+export const copy: KernelVariant = {
+  id: 'copy',
+  summary: 'splice, vmsplice and tee always copy (wrappers around read/write)',
+  source: 'Linus Torvalds in the seed thread: "turning it into wrappers around read/write"',
+  spliceToPipe: (ctx, s, off, len) => spliceByCopy(ctx, s, off, len),
+  vmspliceToPipe: (ctx, s, page) => vmspliceByWrite(ctx, s, page),
+  teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
+  beforeInPlaceChange: changeInPlace,
+};

@@ -1,0 +1,17 @@
+import type { KernelVariant } from '../context.js';
+import { copyOnWriteShared, spliceByReference, teeBuffers, vmspliceByReference } from './policies.js';
+
+/**
+ * Torvalds' COW write() trick applied to the page cache: share the folio
+ * read-only; the first in-place change of a shared folio gives the page cache
+ * (or the process) a private copy first.
+ */
+export const cow: KernelVariant = {
+  id: 'cow',
+  summary: 'splice shares folios read-only; the first change of a shared folio copies it',
+  source: "Linus Torvalds in the seed thread: the COW write() trick",
+  spliceToPipe: (ctx, s, off, len) => spliceByReference(ctx, s, off, len, { set: 0 }),
+  vmspliceToPipe: (ctx, s, page, gift) => vmspliceByReference(ctx, s, page, gift),
+  teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'reference'),
+  beforeInPlaceChange: copyOnWriteShared,
+};

@@ -1,0 +1,17 @@
+import type { KernelVariant } from '../context.js';
+import { changeInPlace, spliceStealOrCopy, teeBuffers, vmspliceStealOrCopy } from './policies.js';
+
+/**
+ * David Howells' RFC (patches 1-2): steal the folio if nobody else uses it,
+ * else copy; vmsplice steals only a gifted, whole, unshared page. tee has to
+ * copy too, so that every page in a pipe belongs to that pipe alone.
+ */
+export const howellsRfc: KernelVariant = {
+  id: 'howells-rfc',
+  summary: 'splice steals an unused folio or copies; vmsplice steals a gifted page or copies',
+  source: "David Howells' RFC, splice: Fix corruption in data spliced to pipe (2023)",
+  spliceToPipe: (ctx, s, off, len) => spliceStealOrCopy(ctx, s, off, len),
+  vmspliceToPipe: (ctx, s, page, gift) => vmspliceStealOrCopy(ctx, s, page, gift),
+  teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
+  beforeInPlaceChange: changeInPlace,
+};

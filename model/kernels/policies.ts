@@ -1,0 +1,197 @@
+/**
+ * The building blocks the kernel variants are made of: ways to put file data,
+ * user pages and teed buffers into a pipe (by reference, by stealing, by
+ * copying) and ways to change a folio in place (in place, or copy on write).
+ * Each changes the state it is given.
+ */
+import type { ModelContext } from '../context.js';
+import { loadPage, removeFromCache } from '../pagecache.js';
+import { freeSlots, privatePage, pushBuffer, writeToPipe, type FlagsPolicy } from '../pipe.js';
+import {
+  B_CAN_MERGE,
+  B_GIFT,
+  B_LRU,
+  F_DIRTY,
+  F_IN_CACHE,
+  F_MAPPED,
+  F_USER,
+  F_UPTODATE,
+  type State,
+} from '../state.js';
+
+const MAIN = 0;
+const SECOND = 1;
+
+/** Zero copy: one buffer per page touched, each a reference to the page-cache folio. */
+export function spliceByReference(ctx: ModelContext, s: State, off: number, len: number, flags: FlagsPolicy): number {
+  const { L } = ctx;
+  let pos = off;
+  const end = off + len;
+  while (pos < end && freeSlots(L, s, MAIN) > 0) {
+    const page = Math.floor(pos / L.C);
+    const f = loadPage(ctx, s, page);
+    const part = Math.min(L.C - (pos % L.C), end - pos);
+    pushBuffer(L, s, MAIN, f, page - L.folioIndex(s, f), pos % L.C, part, flags);
+    pos += part;
+  }
+  return pos - off;
+}
+
+/** Whether nobody but the page cache uses the folio: clean, unmapped, no pipe references. */
+export function stealable(ctx: ModelContext, s: State, f: number): boolean {
+  const { L } = ctx;
+  const flags = L.folioFlags(s, f);
+  return (flags & F_IN_CACHE) !== 0 && (flags & (F_DIRTY | F_MAPPED)) === 0 && L.folioRefs(s, f) === 0;
+}
+
+/**
+ * Howells' RFC: steal each folio the range touches if nobody else uses it
+ * (it leaves the page cache; the disk still has the data), else copy the
+ * spliced part of each page into a private page.
+ */
+export function spliceStealOrCopy(ctx: ModelContext, s: State, off: number, len: number): number {
+  const { L } = ctx;
+  let pos = off;
+  const end = off + len;
+  while (pos < end && freeSlots(L, s, MAIN) > 0) {
+    const f = loadPage(ctx, s, Math.floor(pos / L.C));
+    const first = L.folioIndex(s, f);
+    const folioEnd = Math.min(end, (first + L.folioPages(s, f)) * L.C);
+    const steal = stealable(ctx, s, f);
+    while (pos < folioEnd && freeSlots(L, s, MAIN) > 0) {
+      const page = Math.floor(pos / L.C);
+      const part = Math.min(L.C - (pos % L.C), folioEnd - pos);
+      if (steal) {
+        pushBuffer(L, s, MAIN, f, page - first, pos % L.C, part, { set: B_LRU });
+        L.addStolen(s, 1);
+      } else {
+        const cells = new Array<number>(L.C).fill(0);
+        for (let i = 0; i < part; i++) cells[(pos % L.C) + i] = L.folioCell(s, f, (page - first) * L.C + (pos % L.C) + i);
+        pushBuffer(L, s, MAIN, privatePage(L, s, cells), 0, pos % L.C, part, { set: 0 });
+        L.addCopied(s, 1);
+      }
+      pos += part;
+    }
+    if (steal) removeFromCache(L, s, f);
+  }
+  return pos - off;
+}
+
+/** Torvalds' "wrappers around read/write": copy_splice_read packs the data into fresh pages. */
+export function spliceByCopy(ctx: ModelContext, s: State, off: number, len: number): number {
+  const { L } = ctx;
+  let pos = off;
+  const end = off + len;
+  while (pos < end && freeSlots(L, s, MAIN) > 0) {
+    const part = Math.min(L.C, end - pos);
+    const cells: number[] = [];
+    for (let i = 0; i < part; i++) {
+      const page = Math.floor((pos + i) / L.C);
+      const f = loadPage(ctx, s, page);
+      cells.push(L.folioCell(s, f, (page - L.folioIndex(s, f)) * L.C + ((pos + i) % L.C)));
+    }
+    pushBuffer(L, s, MAIN, privatePage(L, s, cells), 0, 0, part, { set: 0 });
+    L.addCopied(s, 1);
+    pos += part;
+  }
+  return pos - off;
+}
+
+/** vmsplice by reference: the user page itself goes into the pipe (GIFT recorded). */
+export function vmspliceByReference(ctx: ModelContext, s: State, page: number, gift: boolean): boolean {
+  const { L } = ctx;
+  if (freeSlots(L, s, MAIN) === 0) return false;
+  pushBuffer(L, s, MAIN, L.userFolio(s, page), 0, 0, L.C, { set: gift ? B_GIFT : 0 });
+  return true;
+}
+
+/**
+ * Howells' RFC: with SPLICE_F_GIFT and a whole unshared page, steal it (the
+ * process's page is replaced by a fresh zero page); else copy it.
+ */
+export function vmspliceStealOrCopy(ctx: ModelContext, s: State, page: number, gift: boolean): boolean {
+  const { L } = ctx;
+  if (freeSlots(L, s, MAIN) === 0) return false;
+  const f = L.userFolio(s, page);
+  if (gift && L.folioRefs(s, f) === 0) {
+    pushBuffer(L, s, MAIN, f, 0, 0, L.C, { set: B_LRU });
+    L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_USER);
+    L.setUserFolio(s, page, L.allocFolio(s, 1, F_UPTODATE | F_USER, page));
+    L.addStolen(s, 1);
+    return true;
+  }
+  const cells: number[] = [];
+  for (let i = 0; i < L.C; i++) cells.push(L.folioCell(s, f, i));
+  pushBuffer(L, s, MAIN, privatePage(L, s, cells), 0, 0, L.C, { set: 0 });
+  L.addCopied(s, 1);
+  return true;
+}
+
+/** vmsplice as writev(): the page's cells are written into the pipe like pipe-write. */
+export function vmspliceByWrite(ctx: ModelContext, s: State, page: number): boolean {
+  const { L } = ctx;
+  const f = L.userFolio(s, page);
+  const cells: number[] = [];
+  for (let i = 0; i < L.C; i++) cells.push(L.folioCell(s, f, i));
+  if (!writeToPipe(L, s, MAIN, cells)) return false;
+  L.addCopied(s, 1);
+  return true;
+}
+
+/**
+ * tee (link_pipe): duplicate the oldest buffers of the main pipe, up to `len`
+ * cells, into the second pipe, by reference or as private copies. The
+ * duplicate's ghost is the original's: what the data was when it first
+ * entered a pipe. CAN_MERGE and GIFT are not inherited.
+ */
+export function teeBuffers(ctx: ModelContext, s: State, len: number, how: 'reference' | 'copy'): number {
+  const { L } = ctx;
+  let teed = 0;
+  const count = L.count(s, MAIN);
+  for (let i = 0; i < count && teed < len && freeSlots(L, s, SECOND) > 0; i++) {
+    const slot = L.slotAt(s, MAIN, i);
+    const take = Math.min(L.slotLen(s, MAIN, slot), len - teed);
+    const f = L.slotFolio(s, MAIN, slot);
+    const page = L.slotPage(s, MAIN, slot);
+    const offset = L.slotOffset(s, MAIN, slot);
+    const flags = L.slotFlags(s, MAIN, slot) & ~(B_CAN_MERGE | B_GIFT);
+    let out: number;
+    if (how === 'reference') {
+      out = pushBuffer(L, s, SECOND, f, page, offset, take, { set: flags });
+    } else {
+      const cells = new Array<number>(L.C).fill(0);
+      for (let c = 0; c < take; c++) cells[offset + c] = L.folioCell(s, f, page * L.C + offset + c);
+      out = pushBuffer(L, s, SECOND, privatePage(L, s, cells), 0, offset, take, { set: 0 });
+      L.addCopied(s, 1);
+    }
+    for (let c = 0; c < take; c++) L.setSlotGhost(s, SECOND, out, c, L.slotGhost(s, MAIN, slot, c));
+    teed += take;
+  }
+  return teed;
+}
+
+/** Change folios in place, shared or not (mainline). */
+export function changeInPlace(_ctx: ModelContext, _s: State, f: number): number {
+  return f;
+}
+
+/**
+ * Copy on write: a folio a pipe shares is read-only; the first in-place
+ * change gives the page cache (or the process) a private copy, and the pipe
+ * keeps the old folio with the data it had.
+ */
+export function copyOnWriteShared(ctx: ModelContext, s: State, f: number): number {
+  const { L } = ctx;
+  const flags = L.folioFlags(s, f);
+  if (L.folioRefs(s, f) === 0 || (flags & (F_IN_CACHE | F_USER)) === 0) return f;
+  const pages = L.folioPages(s, f);
+  const index = L.folioIndex(s, f);
+  const g = L.allocFolio(s, pages, flags, index);
+  for (let i = 0; i < pages * L.C; i++) L.setFolioCell(s, g, i, L.folioCell(s, f, i));
+  if (flags & F_IN_CACHE) for (let p = index; p < index + pages; p++) L.setPageFolio(s, p, g);
+  if (flags & F_USER) L.setUserFolio(s, index, g);
+  L.setFolioFlags(s, f, flags & ~(F_IN_CACHE | F_USER | F_MAPPED | F_DIRTY));
+  L.setFolioIndex(s, f, 0);
+  L.addCopied(s, pages);
+  return g;
+}

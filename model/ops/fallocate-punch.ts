@@ -1,0 +1,31 @@
+import { zeroFileRange } from '../pagecache.js';
+import { maxFileCells } from '../bounds.js';
+import { range0, range1, type Operation } from './operation.js';
+
+/**
+ * fallocate(PUNCH_HOLE | KEEP_SIZE, off, len): folios wholly inside the range
+ * leave the page cache (a pipe reference keeps the old folio alive with its
+ * old data); a folio only partly inside has the covered cells zeroed in
+ * place. The size does not change; the part past EOF is a no-op.
+ */
+export const fallocatePunch: Operation<'fallocate-punch'> = {
+  name: 'fallocate-punch',
+  summary: 'fallocate(PUNCH_HOLE|KEEP_SIZE)',
+  domain(b) {
+    const max = maxFileCells(b);
+    return range0(max).flatMap((off) =>
+      range1(max - off).map((len) => ({ op: 'fallocate-punch' as const, off, len })),
+    );
+  },
+  apply(ctx, before, { off, len }) {
+    const { L } = ctx;
+    if (len < 1 || off < 0 || off + len > L.P * L.C) return undefined;
+    const s = before.slice();
+    const size = L.size(s);
+    // ext4 and shmem zero up to the end of the page holding EOF, no further.
+    const end = Math.min(off + len, L.pagesInFile(size) * L.C);
+    zeroFileRange(ctx, s, off, end);
+    for (let c = off; c < Math.min(off + len, size); c++) L.setLogical(s, c, 0);
+    return { state: s };
+  },
+};

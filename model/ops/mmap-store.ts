@@ -1,0 +1,31 @@
+import { cellInFolio, loadPage, markDirty } from '../pagecache.js';
+import { maxFileCells } from '../bounds.js';
+import { F_MAPPED } from '../state.js';
+import { range0, range1, type Operation } from './operation.js';
+
+/**
+ * A store of `value` through a MAP_SHARED mapping at `off`: faults the page
+ * in, changes the folio in place, leaves it mapped and dirty. Beyond EOF the
+ * store raises SIGBUS: not a step.
+ */
+export const mmapStore: Operation<'mmap-store'> = {
+  name: 'mmap-store',
+  summary: 'store through a MAP_SHARED mapping',
+  domain(b) {
+    return range1(b.values).flatMap((value) =>
+      range0(maxFileCells(b)).map((off) => ({ op: 'mmap-store' as const, off, value })),
+    );
+  },
+  apply(ctx, before, { off, value }) {
+    const { L } = ctx;
+    if (off < 0 || off >= L.size(before)) return undefined;
+    const s = before.slice();
+    let f = loadPage(ctx, s, Math.floor(off / L.C));
+    f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
+    L.setFolioCell(s, f, cellInFolio(L, s, f, off), value);
+    L.setFolioFlags(s, f, L.folioFlags(s, f) | F_MAPPED);
+    markDirty(L, s, f);
+    L.setLogical(s, off, value);
+    return { state: s };
+  },
+};

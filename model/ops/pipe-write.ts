@@ -1,0 +1,22 @@
+import { writeToPipe } from '../pipe.js';
+import { range1, type Operation } from './operation.js';
+
+/**
+ * write(pipe, len cells of value) on an O_NONBLOCK pipe, at most one page:
+ * appends to the newest buffer when its slot has CAN_MERGE and room, else
+ * fills a new slot with a fresh private page and sets CAN_MERGE. A full pipe
+ * returns EAGAIN: not a step.
+ */
+export const pipeWrite: Operation<'pipe-write'> = {
+  name: 'pipe-write',
+  summary: 'write() into the pipe',
+  domain(b) {
+    return range1(b.values).flatMap((value) => range1(b.cells).map((len) => ({ op: 'pipe-write' as const, len, value })));
+  },
+  apply(ctx, before, { len, value }) {
+    const { L } = ctx;
+    if (len < 1 || len > L.C) return undefined;
+    const s = before.slice();
+    return writeToPipe(L, s, 0, new Array<number>(len).fill(value)) ? { state: s } : undefined;
+  },
+};

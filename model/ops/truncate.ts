@@ -1,0 +1,28 @@
+import { zeroFileRange } from '../pagecache.js';
+import { maxFileCells } from '../bounds.js';
+import { range0, type Operation } from './operation.js';
+
+/**
+ * ftruncate(size): shrinking, folios wholly beyond the new EOF leave the page
+ * cache and the folio that straddles EOF has its tail zeroed in place;
+ * growing adds zeroes.
+ */
+export const truncate: Operation<'truncate'> = {
+  name: 'truncate',
+  summary: 'ftruncate()',
+  domain(b) {
+    return [...range0(maxFileCells(b) + 1)].map((size) => ({ op: 'truncate' as const, size }));
+  },
+  apply(ctx, before, { size }) {
+    const { L } = ctx;
+    if (size < 0 || size > L.P * L.C) return undefined;
+    const s = before.slice();
+    const old = L.size(s);
+    if (size < old) {
+      zeroFileRange(ctx, s, size, L.pagesInFile(old) * L.C);
+      for (let c = size; c < old; c++) L.setLogical(s, c, 0);
+    }
+    L.setSize(s, size);
+    return { state: s };
+  },
+};

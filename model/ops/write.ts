@@ -1,0 +1,41 @@
+import { cellInFolio, createCachedFolio, markDirty, writeFolioPages } from '../pagecache.js';
+import { maxFileCells } from '../bounds.js';
+import { range0, range1, type Operation } from './operation.js';
+
+/**
+ * pwrite(off, len, value): copy into the cached folios, creating (and filling
+ * from disk) the folios of uncached pages first; marks them dirty; may extend
+ * the file.
+ */
+export const write: Operation<'write'> = {
+  name: 'write',
+  summary: 'pwrite() into the page cache',
+  domain(b) {
+    const max = maxFileCells(b);
+    return range1(b.values).flatMap((value) =>
+      range0(max).flatMap((off) => range1(max - off).map((len) => ({ op: 'write' as const, off, len, value }))),
+    );
+  },
+  apply(ctx, before, { off, len, value }) {
+    const { L } = ctx;
+    if (len < 1 || off < 0 || off + len > L.P * L.C) return undefined;
+    const s = before.slice();
+    let pos = off;
+    const end = off + len;
+    while (pos < end) {
+      const page = Math.floor(pos / L.C);
+      let f = L.pageFolio(s, page);
+      if (f < 0) f = createCachedFolio(L, s, page, writeFolioPages(ctx, s, pos, end - pos));
+      f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
+      const folioEnd = (L.folioIndex(s, f) + L.folioPages(s, f)) * L.C;
+      const stop = Math.min(end, folioEnd);
+      for (; pos < stop; pos++) {
+        L.setFolioCell(s, f, cellInFolio(L, s, f, pos), value);
+        L.setLogical(s, pos, value);
+      }
+      markDirty(L, s, f);
+    }
+    if (end > L.size(s)) L.setSize(s, end);
+    return { state: s };
+  },
+};

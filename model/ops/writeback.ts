@@ -1,0 +1,26 @@
+import { F_DIRTY } from '../state.js';
+import { range0, type Operation } from './operation.js';
+
+/**
+ * Writeback of the folio caching `page` (sync_file_range / fdatasync): its
+ * cells go to disk and it is clean. A clean or uncached page: nothing to do.
+ */
+export const writeback: Operation<'writeback'> = {
+  name: 'writeback',
+  summary: 'write a dirty folio back to disk',
+  domain(b) {
+    return range0(b.pages).map((page) => ({ op: 'writeback' as const, page }));
+  },
+  apply(ctx, before, { page }) {
+    const { L } = ctx;
+    if (page < 0 || page >= L.P) return undefined;
+    const s = before.slice();
+    const f = L.pageFolio(s, page);
+    if (f >= 0 && L.folioFlags(s, f) & F_DIRTY) {
+      const first = L.folioIndex(s, f);
+      for (let i = 0; i < L.folioPages(s, f) * L.C; i++) L.setDisk(s, first * L.C + i, L.folioCell(s, f, i));
+      L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_DIRTY);
+    }
+    return { state: s };
+  },
+};

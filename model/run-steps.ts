@@ -1,0 +1,60 @@
+/**
+ * Run a fixed list of steps on the model from a scenario's initial state:
+ * what every read observed and the final state. The seed's reproducer, the
+ * measured table's rows and the live-kernel comparison are written with it.
+ *
+ * @public
+ */
+import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
+import type { KernelId } from './context.js';
+import type { FolioPolicy } from './folio-policy.js';
+import type { InitialContents } from './initial.js';
+import { parseScenario } from './scenario.js';
+import { ScenarioModel } from './scenario-model.js';
+import type { State } from './state.js';
+import type { Step } from './step.js';
+import { viewState, type StateView } from './view.js';
+
+export interface StepsRun {
+  /** Per step: 'ok', 'not-enabled' (it would block or fail), or the cells a read got. */
+  readonly results: readonly ({ readonly ok: true; readonly read?: readonly number[]; readonly expected?: readonly number[] } | { readonly ok: false })[];
+  /** Stops at the first step that is not enabled. */
+  readonly completed: boolean;
+  readonly final: StateView;
+  readonly finalState: State;
+  readonly model: ScenarioModel;
+}
+
+export interface RunStepsOptions {
+  readonly kernel?: KernelId;
+  readonly bounds?: Partial<Bounds>;
+  readonly initial?: Partial<InitialContents>;
+  readonly folios?: FolioPolicy;
+}
+
+export function runSteps(steps: readonly Step[], opts: RunStepsOptions = {}): StepsRun {
+  const scenario = parseScenario(
+    { kernel: opts.kernel ?? 'linux', bounds: { ...DEFAULT_BOUNDS, ...opts.bounds }, initial: opts.initial, environment: { ops: [] } },
+    'runSteps',
+  );
+  const model = new ScenarioModel(scenario, opts.folios);
+  const results: StepsRun['results'][number][] = [];
+  let s = model.initialStates()[0]!;
+  let completed = true;
+  for (const step of steps) {
+    const r = model.applyStep(s, step);
+    if (!r) {
+      results.push({ ok: false });
+      completed = false;
+      break;
+    }
+    results.push(r.observed ? { ok: true, read: r.observed.observed, expected: r.observed.expected } : { ok: true });
+    s = r.state;
+  }
+  return { results, completed, final: viewState(model.L, s), finalState: s, model };
+}
+
+/** The cells every read got, in order. */
+export function reads(run: StepsRun): (readonly number[])[] {
+  return run.results.flatMap((r) => (r.ok && r.read ? [r.read] : []));
+}

@@ -1,0 +1,261 @@
+/**
+ * Scenario files (JSON), validated with zod: the single definition of the
+ * format in the interface document. A bad file is rejected whole, with the
+ * field, the value and what is allowed.
+ *
+ * @public
+ */
+import { z } from 'zod';
+import { BOUND_LIMITS, DEFAULT_BOUNDS, isPowerOfTwo, type Bounds } from './bounds.js';
+import { KERNEL_IDS, type KernelId } from './context.js';
+import { defaultFolioSizes, type InitialContents } from './initial.js';
+import { OP_NAMES, type OpName, type Step } from './step.js';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const nat = z.number().int().min(0);
+
+const boundField = (k: keyof Bounds) => int(BOUND_LIMITS[k].min, BOUND_LIMITS[k].max);
+
+export const BoundsSchema = z
+  .object({
+    pages: boundField('pages'),
+    cells: boundField('cells').refine((n) => isPowerOfTwo(n), { message: 'cells must be 1, 2, 4 or 8 (a cell is a fixed part of a 4 KiB page)' }),
+    values: boundField('values'),
+    slots: boundField('slots'),
+    folioPages: boundField('folioPages').refine((n) => isPowerOfTwo(n), { message: 'folioPages must be 1, 2, 4 or 8' }),
+    userPages: boundField('userPages'),
+    depth: boundField('depth'),
+  })
+  .partial()
+  .strict();
+
+export const StepSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('write'), off: nat, len: int(1, 64), value: nat }).strict(),
+  z.object({ op: z.literal('mmap-store'), off: nat, value: nat }).strict(),
+  z.object({ op: z.literal('fallocate-punch'), off: nat, len: int(1, 64) }).strict(),
+  z.object({ op: z.literal('truncate'), size: nat }).strict(),
+  z.object({ op: z.literal('splice'), off: nat, len: int(1, 64), move: z.boolean().optional() }).strict(),
+  z.object({ op: z.literal('vmsplice'), page: nat, gift: z.boolean().optional() }).strict(),
+  z.object({ op: z.literal('user-store'), page: nat, cell: nat, value: nat }).strict(),
+  z.object({ op: z.literal('pipe-write'), len: int(1, 64), value: nat }).strict(),
+  z.object({ op: z.literal('pipe-read'), len: int(1, 64), pipe: z.union([z.literal(0), z.literal(1)]).optional() }).strict(),
+  z.object({ op: z.literal('tee'), len: int(1, 64) }).strict(),
+  z.object({ op: z.literal('writeback'), page: nat }).strict(),
+  z.object({ op: z.literal('evict'), page: nat }).strict(),
+]);
+
+const OpNameSchema = z.enum(OP_NAMES as [OpName, ...OpName[]]);
+
+export const ScenarioSchema = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    kernel: z.enum(KERNEL_IDS as [KernelId, ...KernelId[]]).optional(),
+    bounds: BoundsSchema,
+    initial: z
+      .object({
+        file: z.array(nat).optional(),
+        cached: z.boolean().optional(),
+        folios: z.array(int(1, 8)).optional(),
+        user: z.array(z.array(nat)).optional(),
+      })
+      .strict()
+      .optional(),
+    processes: z
+      .array(z.object({ name: z.string().min(1), program: z.array(StepSchema) }).strict())
+      .optional(),
+    environment: z.object({ ops: z.array(OpNameSchema) }).strict().optional(),
+    invariants: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+
+export interface Process {
+  readonly name: string;
+  readonly program: readonly Step[];
+}
+
+/** A scenario with every default filled in. */
+export interface Scenario {
+  readonly kernel: KernelId;
+  readonly bounds: Bounds;
+  readonly initial: InitialContents;
+  readonly processes: readonly Process[];
+  /** Operations the free environment may take (empty: no environment). */
+  readonly environment: readonly OpName[];
+  /** Invariant ids to check (empty: every built-in). */
+  readonly invariants: readonly string[];
+}
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${source}: invalid scenario:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** Checks that depend on the bounds: offsets, values, folio sizes, user pages. */
+function semanticProblems(sc: Scenario): string[] {
+  const b = sc.bounds;
+  const max = b.pages * b.cells;
+  const out: string[] = [];
+  const { initial } = sc;
+  if (b.folioPages > b.pages) out.push(`bounds.folioPages: ${b.folioPages} is larger than bounds.pages (${b.pages})`);
+  if (initial.file.length > max) out.push(`initial.file: ${initial.file.length} cells, but pages * cells is ${max}`);
+  initial.file.forEach((v, i) => {
+    if (v > b.values) out.push(`initial.file[${i}]: value ${v} is out of range 0..${b.values} (bounds.values)`);
+  });
+  const filePages = Math.ceil(initial.file.length / b.cells);
+  const sum = initial.folios.reduce((a, n) => a + n, 0);
+  if (initial.cached && sum !== filePages) {
+    out.push(`initial.folios: sizes ${show(initial.folios)} cover ${sum} pages, but the file spans ${filePages}`);
+  }
+  let page = 0;
+  initial.folios.forEach((n, i) => {
+    if (!isPowerOfTwo(n) || n > b.folioPages) out.push(`initial.folios[${i}]: ${n} pages; allowed: a power of two up to bounds.folioPages (${b.folioPages})`);
+    else if (page % n !== 0) out.push(`initial.folios[${i}]: a ${n}-page folio at page ${page} is not aligned to its size`);
+    page += n;
+  });
+  if (initial.user.length !== b.userPages) out.push(`initial.user: ${initial.user.length} pages, but bounds.userPages is ${b.userPages}`);
+  initial.user.forEach((cells, u) => {
+    if (cells.length !== b.cells) out.push(`initial.user[${u}]: ${cells.length} cells, but a page has ${b.cells}`);
+    cells.forEach((v, i) => {
+      if (v > b.values) out.push(`initial.user[${u}][${i}]: value ${v} is out of range 0..${b.values}`);
+    });
+  });
+  const names = new Set<string>();
+  sc.processes.forEach((p, pi) => {
+    if (names.has(p.name)) out.push(`processes[${pi}].name: "${p.name}" is used twice`);
+    names.add(p.name);
+    p.program.forEach((st, si) => {
+      const at = `processes[${pi}].program[${si}]`;
+      for (const problem of stepProblems(st, b)) out.push(`${at}.${problem}`);
+    });
+  });
+  return out;
+}
+
+/** What is wrong with a step's arguments under `bounds` ("off: 9 is out of range 0..3"). */
+export function stepProblems(st: Step, b: Bounds): string[] {
+  const max = b.pages * b.cells;
+  const out: string[] = [];
+  const check = (field: string, v: number | undefined, lo: number, hi: number, what: string): void => {
+    if (v !== undefined && (v < lo || v > hi)) out.push(`${field}: ${v} is out of range ${lo}..${hi} (${what})`);
+  };
+  switch (st.op) {
+    case 'write':
+      check('off', st.off, 0, max - 1, 'a cell of the file');
+      check('len', st.len, 1, max - st.off, 'cells up to the largest file');
+      check('value', st.value, 0, b.values, 'bounds.values');
+      break;
+    case 'mmap-store':
+      check('off', st.off, 0, max - 1, 'a cell of the file');
+      check('value', st.value, 0, b.values, 'bounds.values');
+      break;
+    case 'fallocate-punch':
+    case 'splice':
+      check('off', st.off, 0, max - 1, 'a cell of the file');
+      check('len', st.len, 1, max - st.off, 'cells up to the largest file');
+      break;
+    case 'truncate':
+      check('size', st.size, 0, max, 'pages * cells');
+      break;
+    case 'vmsplice':
+      check('page', st.page, 0, b.userPages - 1, 'a user page');
+      break;
+    case 'user-store':
+      check('page', st.page, 0, b.userPages - 1, 'a user page');
+      check('cell', st.cell, 0, b.cells - 1, 'a cell of a page');
+      check('value', st.value, 0, b.values, 'bounds.values');
+      break;
+    case 'pipe-write':
+      check('len', st.len, 1, b.cells, 'at most one page');
+      check('value', st.value, 0, b.values, 'bounds.values');
+      break;
+    case 'pipe-read':
+    case 'tee':
+      check('len', st.len, 1, b.slots * b.cells, 'what a pipe can hold');
+      break;
+    case 'writeback':
+    case 'evict':
+      check('page', st.page, 0, b.pages - 1, 'a file page');
+      break;
+  }
+  return out;
+}
+
+/**
+ * Validate and normalize a parsed JSON value. `source` names the file in
+ * errors. Throws ScenarioError listing every problem.
+ */
+export function parseScenario(input: unknown, source = 'scenario'): Scenario {
+  const r = ScenarioSchema.safeParse(input);
+  if (!r.success) {
+    const problems = r.error.issues.map((issue) => {
+      const path = pathText(issue.path);
+      const got = issue.code === 'unrecognized_keys' ? '' : ` (got ${show(valueAt(input, issue.path))})`;
+      return `${path || '(top level)'}: ${issue.message}${got}`;
+    });
+    throw new ScenarioError(source, problems);
+  }
+  const raw = r.data;
+  const bounds: Bounds = { ...DEFAULT_BOUNDS, ...raw.bounds };
+  const max = bounds.pages * bounds.cells;
+  const file = raw.initial?.file ?? new Array<number>(max).fill(1);
+  const sc: Scenario = {
+    kernel: raw.kernel ?? 'linux',
+    bounds,
+    initial: {
+      file,
+      cached: raw.initial?.cached ?? true,
+      folios: raw.initial?.folios ?? defaultFolioSizes(Math.ceil(file.length / bounds.cells), bounds.folioPages),
+      user: raw.initial?.user ?? Array.from({ length: bounds.userPages }, () => new Array<number>(bounds.cells).fill(1)),
+    },
+    processes: (raw.processes ?? []).map((p) => ({ name: p.name, program: p.program as Step[] })),
+    environment: raw.environment?.ops ?? (raw.processes && raw.processes.length > 0 ? [] : [...OP_NAMES]),
+    invariants: raw.invariants ?? [],
+  };
+  const problems = semanticProblems(sc);
+  if (problems.length > 0) throw new ScenarioError(source, problems);
+  return sc;
+}
+
+/** The default scenario `pipecheck check` explores with no file: every operation, small bounds. */
+export function defaultScenario(overrides: Partial<Bounds> = {}, kernel: KernelId = 'linux'): Scenario {
+  return parseScenario({ kernel, bounds: { ...DEFAULT_BOUNDS, ...overrides } }, 'default scenario');
+}
+
+/** The scenario as plain JSON (the normalized form stored in counterexamples). */
+export function scenarioToJson(sc: Scenario): ScenarioInput {
+  return {
+    kernel: sc.kernel,
+    bounds: { ...sc.bounds },
+    initial: { file: [...sc.initial.file], cached: sc.initial.cached, folios: [...sc.initial.folios], user: sc.initial.user.map((u) => [...u]) },
+    processes: sc.processes.map((p) => ({ name: p.name, program: p.program.map((st) => ({ ...st })) })),
+    environment: { ops: [...sc.environment] },
+    invariants: [...sc.invariants],
+  };
+}

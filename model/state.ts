@@ -1,0 +1,320 @@
+/**
+ * The model's state: one flat byte array with a fixed layout computed from the
+ * bounds. The bytes are the state: operations copy them and change the copy,
+ * the explorer hashes them as they are (after `canonicalize`). A readable view
+ * for people and tests is in `view.ts`.
+ *
+ * Layout (one byte a field unless said):
+ *
+ * | field | bytes |
+ * | --- | --- |
+ * | file size, in cells | 1 |
+ * | program counter of each scenario process | processes |
+ * | per file page: the folio caching it, plus one (0: not cached) | P |
+ * | disk contents per cell (0: zero or hole) | P * C |
+ * | ghost: what the file logically holds by POSIX rules | P * C |
+ * | per user page: the folio backing it, plus one | U |
+ * | pipe 0 (main), then pipe 1 (tee target): tail, count, S slots | 2 * (2 + S * (5 + C)) |
+ * | folio table: NF records of pages, flags, index, pipe refs, cells | NF * (4 + F * C) |
+ * | (not part of the identity) pages copied, pages stolen | 2 + 2 |
+ *
+ * A pipe slot is: folio plus one, page within the folio, offset and length in
+ * cells within that page, flags (persist after the slot empties, as in the
+ * kernel's ring), and the ghost cells the buffer held when it entered the pipe.
+ *
+ * @public
+ */
+import type { Bounds } from './bounds.js';
+
+export type State = Uint8Array;
+
+/** Folio flags. */
+export const F_DIRTY = 1;
+export const F_UPTODATE = 2;
+/** A user mapping (mmap MAP_SHARED) maps it. */
+export const F_MAPPED = 4;
+/** It is in the file's page cache, at `index`. */
+export const F_IN_CACHE = 8;
+/** It backs user page `index` of the process. */
+export const F_USER = 16;
+
+/** Pipe buffer flags (the kernel's PIPE_BUF_FLAG_*). */
+export const B_CAN_MERGE = 1;
+export const B_GIFT = 2;
+export const B_LRU = 4;
+
+export const PIPES = 2;
+
+export class Layout {
+  readonly P: number;
+  readonly C: number;
+  readonly S: number;
+  readonly F: number;
+  readonly U: number;
+  readonly NF: number;
+  readonly processes: number;
+
+  readonly oSize = 0;
+  readonly oPc = 1;
+  readonly oPageFolio: number;
+  readonly oDisk: number;
+  readonly oLogical: number;
+  readonly oUserFolio: number;
+  readonly oPipes: number;
+  readonly slotSize: number;
+  readonly pipeSize: number;
+  readonly oFolios: number;
+  readonly folioSize: number;
+  /** Bytes that identify a state; what follows is statistics. */
+  readonly identityBytes: number;
+  readonly oCopied: number;
+  readonly oStolen: number;
+  readonly totalBytes: number;
+
+  constructor(
+    readonly bounds: Bounds,
+    processes = 0,
+  ) {
+    this.P = bounds.pages;
+    this.C = bounds.cells;
+    this.S = bounds.slots;
+    this.F = bounds.folioPages;
+    this.U = bounds.userPages;
+    // Page-cache folios are at most P, user pages U, and every other live
+    // folio is referenced by at least one of the 2 * S pipe slots.
+    this.NF = this.P + this.U + PIPES * this.S;
+    this.processes = processes;
+    this.oPageFolio = this.oPc + processes;
+    this.oDisk = this.oPageFolio + this.P;
+    this.oLogical = this.oDisk + this.P * this.C;
+    this.oUserFolio = this.oLogical + this.P * this.C;
+    this.oPipes = this.oUserFolio + this.U;
+    this.slotSize = 5 + this.C;
+    this.pipeSize = 2 + this.S * this.slotSize;
+    this.oFolios = this.oPipes + PIPES * this.pipeSize;
+    this.folioSize = 4 + this.F * this.C;
+    this.identityBytes = this.oFolios + this.NF * this.folioSize;
+    this.oCopied = this.identityBytes;
+    this.oStolen = this.oCopied + 2;
+    this.totalBytes = this.oStolen + 2;
+  }
+
+  blank(): State {
+    return new Uint8Array(this.totalBytes);
+  }
+
+  // --- file -------------------------------------------------------------
+
+  size(s: State): number {
+    return s[this.oSize]!;
+  }
+  setSize(s: State, cells: number): void {
+    s[this.oSize] = cells;
+  }
+  pc(s: State, process: number): number {
+    return s[this.oPc + process]!;
+  }
+  setPc(s: State, process: number, pc: number): void {
+    s[this.oPc + process] = pc;
+  }
+  /** The folio caching file page `page`, or -1. */
+  pageFolio(s: State, page: number): number {
+    return s[this.oPageFolio + page]! - 1;
+  }
+  setPageFolio(s: State, page: number, folio: number): void {
+    s[this.oPageFolio + page] = folio + 1;
+  }
+  disk(s: State, cell: number): number {
+    return s[this.oDisk + cell]!;
+  }
+  setDisk(s: State, cell: number, v: number): void {
+    s[this.oDisk + cell] = v;
+  }
+  logical(s: State, cell: number): number {
+    return s[this.oLogical + cell]!;
+  }
+  setLogical(s: State, cell: number, v: number): void {
+    s[this.oLogical + cell] = v;
+  }
+  /** Pages that hold at least one cell of a file of `size` cells. */
+  pagesInFile(size: number): number {
+    return Math.ceil(size / this.C);
+  }
+
+  // --- user memory --------------------------------------------------------
+
+  userFolio(s: State, page: number): number {
+    return s[this.oUserFolio + page]! - 1;
+  }
+  setUserFolio(s: State, page: number, folio: number): void {
+    s[this.oUserFolio + page] = folio + 1;
+  }
+
+  // --- pipes --------------------------------------------------------------
+
+  pipeBase(pipe: number): number {
+    return this.oPipes + pipe * this.pipeSize;
+  }
+  tail(s: State, pipe: number): number {
+    return s[this.pipeBase(pipe)]!;
+  }
+  count(s: State, pipe: number): number {
+    return s[this.pipeBase(pipe) + 1]!;
+  }
+  setTail(s: State, pipe: number, tail: number): void {
+    s[this.pipeBase(pipe)] = tail;
+  }
+  setCount(s: State, pipe: number, count: number): void {
+    s[this.pipeBase(pipe) + 1] = count;
+  }
+  /** Byte offset of ring slot `slot` (0..S-1, an array index, not a queue position). */
+  slotBase(pipe: number, slot: number): number {
+    return this.pipeBase(pipe) + 2 + slot * this.slotSize;
+  }
+  /** The ring slot holding queue position `i` (0 = the oldest buffer). */
+  slotAt(s: State, pipe: number, i: number): number {
+    return (this.tail(s, pipe) + i) % this.S;
+  }
+  /** The ring slot the next buffer goes into. */
+  headSlot(s: State, pipe: number): number {
+    return (this.tail(s, pipe) + this.count(s, pipe)) % this.S;
+  }
+  slotFolio(s: State, pipe: number, slot: number): number {
+    return s[this.slotBase(pipe, slot)]! - 1;
+  }
+  slotPage(s: State, pipe: number, slot: number): number {
+    return s[this.slotBase(pipe, slot) + 1]!;
+  }
+  slotOffset(s: State, pipe: number, slot: number): number {
+    return s[this.slotBase(pipe, slot) + 2]!;
+  }
+  slotLen(s: State, pipe: number, slot: number): number {
+    return s[this.slotBase(pipe, slot) + 3]!;
+  }
+  slotFlags(s: State, pipe: number, slot: number): number {
+    return s[this.slotBase(pipe, slot) + 4]!;
+  }
+  setSlotFlags(s: State, pipe: number, slot: number, flags: number): void {
+    s[this.slotBase(pipe, slot) + 4] = flags;
+  }
+  slotGhost(s: State, pipe: number, slot: number, i: number): number {
+    return s[this.slotBase(pipe, slot) + 5 + i]!;
+  }
+  setSlotGhost(s: State, pipe: number, slot: number, i: number, v: number): void {
+    s[this.slotBase(pipe, slot) + 5 + i] = v;
+  }
+  /** Fill a slot (flags are left as they are: callers decide). */
+  setSlot(s: State, pipe: number, slot: number, folio: number, page: number, offset: number, len: number): void {
+    const b = this.slotBase(pipe, slot);
+    s[b] = folio + 1;
+    s[b + 1] = page;
+    s[b + 2] = offset;
+    s[b + 3] = len;
+  }
+  setSlotOffsetLen(s: State, pipe: number, slot: number, offset: number, len: number): void {
+    const b = this.slotBase(pipe, slot);
+    s[b + 2] = offset;
+    s[b + 3] = len;
+  }
+  /** Empty a slot: reference and ghost go, flags stay (the kernel does not clear them). */
+  clearSlot(s: State, pipe: number, slot: number): void {
+    const b = this.slotBase(pipe, slot);
+    s[b] = 0;
+    s[b + 1] = 0;
+    s[b + 2] = 0;
+    s[b + 3] = 0;
+    s.fill(0, b + 5, b + 5 + this.C);
+  }
+  /** Cells held in a pipe. */
+  pipeCells(s: State, pipe: number): number {
+    let n = 0;
+    const count = this.count(s, pipe);
+    for (let i = 0; i < count; i++) n += this.slotLen(s, pipe, this.slotAt(s, pipe, i));
+    return n;
+  }
+
+  // --- folios ---------------------------------------------------------------
+
+  folioBase(f: number): number {
+    return this.oFolios + f * this.folioSize;
+  }
+  /** Pages of folio `f`; 0 when the record is free. */
+  folioPages(s: State, f: number): number {
+    return s[this.folioBase(f)]!;
+  }
+  folioFlags(s: State, f: number): number {
+    return s[this.folioBase(f) + 1]!;
+  }
+  setFolioFlags(s: State, f: number, flags: number): void {
+    s[this.folioBase(f) + 1] = flags;
+  }
+  /** First file page (when in the page cache) or user page (when a user page). */
+  folioIndex(s: State, f: number): number {
+    return s[this.folioBase(f) + 2]!;
+  }
+  setFolioIndex(s: State, f: number, index: number): void {
+    s[this.folioBase(f) + 2] = index;
+  }
+  folioRefs(s: State, f: number): number {
+    return s[this.folioBase(f) + 3]!;
+  }
+  setFolioRefs(s: State, f: number, refs: number): void {
+    s[this.folioBase(f) + 3] = refs;
+  }
+  /** Cell `i` of the folio, counted from its first page. */
+  folioCell(s: State, f: number, i: number): number {
+    return s[this.folioBase(f) + 4 + i]!;
+  }
+  setFolioCell(s: State, f: number, i: number, v: number): void {
+    s[this.folioBase(f) + 4 + i] = v;
+  }
+
+  /** A free folio record, set up; throws if the table is full (a model bug). */
+  allocFolio(s: State, pages: number, flags: number, index: number): number {
+    for (let f = 0; f < this.NF; f++) {
+      const b = this.folioBase(f);
+      if (s[b] === 0) {
+        s[b] = pages;
+        s[b + 1] = flags;
+        s[b + 2] = index;
+        s[b + 3] = 0;
+        s.fill(0, b + 4, b + this.folioSize);
+        return f;
+      }
+    }
+    throw new Error(`model bug: folio table full (${this.NF} records)`);
+  }
+
+  /** Free the folio if nothing refers to it any more (page cache, user memory, pipes). */
+  releaseIfUnused(s: State, f: number): void {
+    const b = this.folioBase(f);
+    if (s[b + 3] === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER)) === 0) s.fill(0, b, b + this.folioSize);
+  }
+
+  addRef(s: State, f: number): void {
+    s[this.folioBase(f) + 3]! += 1;
+  }
+  dropRef(s: State, f: number): void {
+    s[this.folioBase(f) + 3]! -= 1;
+    this.releaseIfUnused(s, f);
+  }
+
+  // --- statistics -------------------------------------------------------------
+
+  pagesCopied(s: State): number {
+    return s[this.oCopied]! | (s[this.oCopied + 1]! << 8);
+  }
+  pagesStolen(s: State): number {
+    return s[this.oStolen]! | (s[this.oStolen + 1]! << 8);
+  }
+  addCopied(s: State, n: number): void {
+    const v = Math.min(0xffff, this.pagesCopied(s) + n);
+    s[this.oCopied] = v & 0xff;
+    s[this.oCopied + 1] = v >> 8;
+  }
+  addStolen(s: State, n: number): void {
+    const v = Math.min(0xffff, this.pagesStolen(s) + n);
+    s[this.oStolen] = v & 0xff;
+    s[this.oStolen + 1] = v >> 8;
+  }
+}
