@@ -1,0 +1,331 @@
+/**
+ * Exhaustive breadth-first exploration.
+ *
+ * @public
+ */
+import { fingerprint64 } from './fingerprint.js';
+import { Frontier } from './frontier.js';
+import { minimizeTrace } from './minimize.js';
+import type { ExplorableModel, Property, StepView } from './model.js';
+import { replayTrace } from './replay.js';
+import type {
+  EndReason,
+  ExploreEvent,
+  ExploreOptions,
+  ExploreResult,
+  Finding,
+  LimitReason,
+  PropertyError,
+} from './result.js';
+import { NO_PARENT, VisitedSet } from './visited.js';
+
+/** Steps (enabled or not) between two looks at the clock and the signal. */
+const POLL_MASK = 4095;
+
+interface Found<O> {
+  readonly parent: number;
+  readonly action: number;
+  readonly message: string;
+  readonly observed: O | undefined;
+}
+
+function checkCount(name: string, value: number | undefined, allowZero: boolean): number {
+  if (value === undefined) return Infinity;
+  if (Number.isNaN(value) || value < (allowZero ? 0 : 1) || (Number.isFinite(value) && !Number.isInteger(value))) {
+    throw new RangeError(`explore: ${name} must be ${allowZero ? 'a non-negative' : 'a positive'} integer, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Explore every state reachable from `model.initialStates()` in at most
+ * `options.maxDepth` steps, breadth first, judging every step (including
+ * steps to states already seen) with every property still undecided.
+ *
+ * The first step found to violate (or witness) a property is at the smallest
+ * depth, so its trace is a shortest one; ties go to the first in BFS order
+ * (initial states in order, actions in index order), so the result is the
+ * same on every run. Initial states are depth 0 and are not judged.
+ *
+ * Never throws for a property that throws (that is a `propertyError`); a
+ * model method that throws is a bug in the model and propagates.
+ */
+export function explore<S, O>(
+  model: ExplorableModel<S, O>,
+  properties: readonly Property<S, O>[],
+  options: ExploreOptions = {},
+): ExploreResult<O> {
+  const maxDepth = checkCount('maxDepth', options.maxDepth, true);
+  const maxStates = checkCount('maxStates', options.maxStates, false);
+  const timeoutMs = options.timeoutMs ?? Infinity;
+  const progressIntervalMs = options.progressIntervalMs ?? 3000;
+  const clock = options.clock ?? (() => performance.now());
+  const { signal, onEvent } = options;
+  const actionCount = model.actionCount;
+  if (!Number.isInteger(actionCount) || actionCount < 0 || actionCount > NO_PARENT) {
+    throw new RangeError(`explore: model.actionCount must be a non-negative integer, got ${actionCount}`);
+  }
+  const ids = new Set<string>();
+  for (const p of properties) {
+    if (ids.has(p.id)) throw new RangeError(`explore: two properties have the id ${JSON.stringify(p.id)}`);
+    ids.add(p.id);
+  }
+
+  const start = clock();
+  const visited = new VisitedSet(actionCount);
+  const fp = new Uint32Array(2);
+  const hasPrefix = model.fingerprintBytes !== undefined;
+  const fingerprintOf = (encoded: Uint8Array): void => {
+    const n = hasPrefix ? model.fingerprintBytes!(encoded) : encoded.length;
+    fingerprint64(encoded, n, fp);
+  };
+
+  const found: Array<Found<O> | undefined> = properties.map(() => undefined);
+  const errors: Array<Found<O> | undefined> = properties.map(() => undefined);
+  /** Indices of properties still judged, ascending. */
+  const active: number[] = properties.map((_, i) => i);
+  /** Properties violated or witnessed; the search stops when all are (errors do not count). */
+  let foundCount = 0;
+
+  let transitions = 0;
+  let work = 0;
+  let peakBytes = 0;
+  let stop: LimitReason | 'all-properties-decided' | undefined;
+  let depth = 0;
+  let depthExplored = 0;
+  let current = new Frontier();
+  let next = new Frontier();
+  let lastProgressAt = start;
+  let lastProgressStates = 0;
+  let lastProgressTransitions = 0;
+  /** Initial state ids (0 .. roots.length - 1) to their index in initialStates(). */
+  const roots: number[] = [];
+
+  const memory = (): number => {
+    const bytes = visited.bytesUsed() + current.bytesUsed() + next.bytesUsed();
+    if (bytes > peakBytes) peakBytes = bytes;
+    return bytes;
+  };
+
+  const poll = (): void => {
+    const now = clock();
+    const memoryBytes = memory();
+    if (signal?.aborted) stop = 'aborted';
+    else if (now - start >= timeoutMs) stop = 'timeout';
+    else if (onEvent !== undefined && now - lastProgressAt >= progressIntervalMs) {
+      const seconds = Math.max(now - lastProgressAt, 1) / 1000;
+      onEvent({
+        type: 'progress',
+        depth,
+        statesDistinct: visited.size,
+        transitions,
+        statesPerSecond: Math.round((visited.size - lastProgressStates) / seconds),
+        transitionsPerSecond: Math.round((transitions - lastProgressTransitions) / seconds),
+        queue: current.remaining + next.length,
+        memoryBytes,
+        elapsedMs: Math.round(now - start),
+      });
+      lastProgressAt = now;
+      lastProgressStates = visited.size;
+      lastProgressTransitions = transitions;
+    }
+  };
+
+  const judgeStep = (view: StepView<S, O>, parent: number): void => {
+    for (let k = 0; k < active.length; ) {
+      const index = active[k]!;
+      const property = properties[index]!;
+      let message: string | undefined;
+      try {
+        message = property.check(view);
+      } catch (e) {
+        const text = e instanceof Error ? e.message : String(e);
+        errors[index] = { parent, action: view.action, message: text, observed: view.observed };
+        active.splice(k, 1);
+        continue;
+      }
+      if (message !== undefined) {
+        found[index] = { parent, action: view.action, message: String(message), observed: view.observed };
+        foundCount++;
+        active.splice(k, 1);
+        onEvent?.({ type: 'violation', propertyId: property.id, kind: property.kind, length: view.depth + 1 });
+        continue;
+      }
+      k++;
+    }
+  };
+
+  // Depth 0: the initial states, deduplicated by fingerprint.
+  if (signal?.aborted) stop = 'aborted';
+  const inits = stop === undefined ? model.initialStates() : [];
+  for (let i = 0; i < inits.length; i++) {
+    const encoded = model.encode(inits[i]!);
+    fingerprintOf(encoded);
+    if (visited.size >= maxStates) {
+      if (visited.lookup(fp[0]!, fp[1]!) < 0) {
+        stop = 'max-states';
+        break;
+      }
+      continue;
+    }
+    const id = visited.insert(fp[0]!, fp[1]!, NO_PARENT, 0);
+    if (id >= 0) {
+      roots.push(i);
+      if (maxDepth > 0) current.push(encoded);
+    }
+  }
+  let levelFirst = 0;
+  let levelEnd = visited.size;
+
+  expansion: while (stop === undefined && depth < maxDepth && levelEnd > levelFirst) {
+    const queueNext = depth + 1 < maxDepth;
+    for (let id = levelFirst; id < levelEnd; id++) {
+      const state = model.decode(current.shift());
+      for (let action = 0; action < actionCount; action++) {
+        if ((++work & POLL_MASK) === 0) {
+          poll();
+          if (stop !== undefined) break expansion;
+        }
+        const t = model.step(state, action);
+        if (t === undefined) continue;
+        transitions++;
+        if (active.length > 0) {
+          judgeStep({ before: state, action, after: t.next, observed: t.observed, depth }, id);
+        }
+        const encoded = model.encode(t.next);
+        fingerprintOf(encoded);
+        if (visited.size >= maxStates) {
+          if (visited.lookup(fp[0]!, fp[1]!) < 0) {
+            stop = 'max-states';
+            break expansion;
+          }
+        } else if (visited.insert(fp[0]!, fp[1]!, id, action) >= 0 && queueNext) {
+          next.push(encoded);
+        }
+        if (foundCount === properties.length && foundCount > 0) {
+          stop = 'all-properties-decided';
+          break expansion;
+        }
+      }
+    }
+    depth++;
+    depthExplored = depth;
+    levelFirst = levelEnd;
+    levelEnd = visited.size;
+    const memoryBytes = memory();
+    current.release();
+    current = next;
+    next = new Frontier();
+    onEvent?.({
+      type: 'level',
+      depth,
+      statesDistinct: visited.size,
+      transitions,
+      queue: levelEnd - levelFirst,
+      memoryBytes,
+      elapsedMs: Math.round(clock() - start),
+    });
+  }
+  memory();
+  current.release();
+  next.release();
+
+  let reason: EndReason;
+  if (stop !== undefined) reason = stop;
+  else if (depth >= maxDepth && levelEnd > levelFirst) reason = 'depth-bound';
+  else reason = 'state-space-exhausted';
+
+  // Findings: rebuild each trace from parent links, check it replays, minimize.
+  const traceTo = (f: Found<O>): { trace: number[]; initialIndex: number } => ({
+    trace: [...visited.path(f.parent), f.action],
+    initialIndex: roots[visited.root(f.parent)]!,
+  });
+  const violations: Finding<O>[] = [];
+  const propertyErrors: PropertyError[] = [];
+  const witnessesMissing: string[] = [];
+  for (let i = 0; i < properties.length; i++) {
+    const property = properties[i]!;
+    const f = found[i];
+    const err = errors[i];
+    if (err !== undefined) {
+      propertyErrors.push({ propertyId: property.id, message: err.message, ...traceTo(err) });
+    }
+    if (f === undefined) {
+      if (property.kind === 'sometimes' && err === undefined) witnessesMissing.push(property.id);
+      continue;
+    }
+    const { trace, initialIndex } = traceTo(f);
+    const base = { propertyId: property.id, kind: property.kind, length: trace.length, initialIndex };
+    const replayError = verifyReplay(model, trace, initialIndex, visited, f.parent, fp);
+    if (replayError !== undefined) {
+      violations.push({ ...base, trace, message: f.message, ...observedOf(f.observed), replayError });
+      continue;
+    }
+    const minimized =
+      options.minimize === false || model.simplerActions === undefined
+        ? undefined
+        : minimizeTrace(model, property, trace, initialIndex, signal === undefined ? {} : { signal });
+    if (minimized === undefined) {
+      violations.push({ ...base, trace, message: f.message, ...observedOf(f.observed) });
+    } else if (!minimized.changed) {
+      violations.push({ ...base, trace, message: minimized.message, ...observedOf(minimized.observed) });
+    } else {
+      violations.push({
+        ...base,
+        trace: minimized.trace,
+        message: minimized.message,
+        ...observedOf(minimized.observed),
+        unminimizedTrace: trace,
+      });
+    }
+  }
+
+  const statistics = {
+    statesDistinct: visited.size,
+    transitions,
+    depthExplored,
+    elapsedMs: Math.round(clock() - start),
+    memoryBytes: peakBytes,
+  };
+  const common = { statistics, violations, witnessesMissing, propertyErrors };
+  if (violations.some((v) => v.kind === 'always')) {
+    return { status: 'violated', complete: !isLimit(reason), reason, ...common };
+  }
+  if (isLimit(reason)) return { status: 'incomplete', complete: false, reason, ...common };
+  return { status: 'holds', complete: true, reason, ...common };
+}
+
+function isLimit(reason: EndReason): reason is LimitReason {
+  return reason === 'max-states' || reason === 'timeout' || reason === 'aborted';
+}
+
+function observedOf<O>(observed: O | undefined): { observed?: O } {
+  return observed === undefined ? {} : { observed };
+}
+
+/**
+ * Replay a recorded trace and check that the state before its last step is
+ * the one the search recorded, by fingerprint. A mismatch means the model is
+ * not deterministic (Stateright reports the same).
+ */
+function verifyReplay<S, O>(
+  model: ExplorableModel<S, O>,
+  trace: number[],
+  initialIndex: number,
+  visited: VisitedSet,
+  parent: number,
+  fp: Uint32Array,
+): string | undefined {
+  const replay = replayTrace(model, trace, initialIndex);
+  if (!replay.ok) return replay.message;
+  const last = replay.steps[replay.steps.length - 1]!;
+  const encoded = model.encode(last.before);
+  fingerprint64(encoded, model.fingerprintBytes?.(encoded) ?? encoded.length, fp);
+  if (fp[0] !== visited.fingerprintHi(parent) || fp[1] !== visited.fingerprintLo(parent)) {
+    return (
+      `replaying the trace reached a different state before step ${trace.length}: ` +
+      `the model's step(), encode() or initialStates() is not deterministic`
+    );
+  }
+  return undefined;
+}

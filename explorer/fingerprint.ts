@@ -1,0 +1,131 @@
+/**
+ * Fixed-seed 64-bit fingerprints of byte ranges.
+ *
+ * A fingerprint is two independent 32-bit hashes of the same bytes: the low
+ * lane is MurmurHash3 (x86, 32-bit), the high lane is xxHash32, each with its
+ * own fixed seed. Two different algorithms rather than one algorithm with two
+ * seeds, so a structured collision of one lane is not a collision of the
+ * other. Both are pinned to their published test vectors, so a fingerprint is
+ * the same on every run, build and machine (nothing here depends on the
+ * platform's endianness: bytes are assembled little-endian by hand).
+ *
+ * @public
+ */
+
+/** The seed of the low lane (MurmurHash3). Changing it changes every fingerprint. */
+export const FINGERPRINT_SEED_LO = 0x70697065; // "pipe"
+/** The seed of the high lane (xxHash32). Changing it changes every fingerprint. */
+export const FINGERPRINT_SEED_HI = 0x63686b21; // "chk!"
+
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+
+/** MurmurHash3_x86_32 of `bytes[0 .. length)`, as an unsigned 32-bit integer. */
+export function murmur3_32(bytes: Uint8Array, length: number, seed: number): number {
+  let h = seed | 0;
+  const blocks = length & ~3;
+  let i = 0;
+  for (; i < blocks; i += 4) {
+    let k =
+      (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) | 0;
+    k = Math.imul(k, C1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, C2);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  const rem = length & 3;
+  if (rem !== 0) {
+    let k = 0;
+    if (rem === 3) k ^= bytes[i + 2]! << 16;
+    if (rem >= 2) k ^= bytes[i + 1]! << 8;
+    k ^= bytes[i]!;
+    k = Math.imul(k, C1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, C2);
+    h ^= k;
+  }
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const P1 = 0x9e3779b1;
+const P2 = 0x85ebca77;
+const P3 = 0xc2b2ae3d;
+const P4 = 0x27d4eb2f;
+const P5 = 0x165667b1;
+
+function read32(bytes: Uint8Array, i: number): number {
+  return (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) | 0;
+}
+
+function xxRound(acc: number, input: number): number {
+  acc = (acc + Math.imul(input, P2)) | 0;
+  acc = (acc << 13) | (acc >>> 19);
+  return Math.imul(acc, P1);
+}
+
+/** xxHash32 of `bytes[0 .. length)`, as an unsigned 32-bit integer. */
+export function xxh32(bytes: Uint8Array, length: number, seed: number): number {
+  let i = 0;
+  let h: number;
+  if (length >= 16) {
+    let v1 = (seed + P1 + P2) | 0;
+    let v2 = (seed + P2) | 0;
+    let v3 = seed | 0;
+    let v4 = (seed - P1) | 0;
+    const limit = length - 16;
+    for (; i <= limit; i += 16) {
+      v1 = xxRound(v1, read32(bytes, i));
+      v2 = xxRound(v2, read32(bytes, i + 4));
+      v3 = xxRound(v3, read32(bytes, i + 8));
+      v4 = xxRound(v4, read32(bytes, i + 12));
+    }
+    h =
+      (((v1 << 1) | (v1 >>> 31)) +
+        ((v2 << 7) | (v2 >>> 25)) +
+        ((v3 << 12) | (v3 >>> 20)) +
+        ((v4 << 18) | (v4 >>> 14))) |
+      0;
+  } else {
+    h = (seed + P5) | 0;
+  }
+  h = (h + length) | 0;
+  for (; i + 4 <= length; i += 4) {
+    h = (h + Math.imul(read32(bytes, i), P3)) | 0;
+    h = Math.imul((h << 17) | (h >>> 15), P4);
+  }
+  for (; i < length; i++) {
+    h = (h + Math.imul(bytes[i]!, P5)) | 0;
+    h = Math.imul((h << 11) | (h >>> 21), P1);
+  }
+  h ^= h >>> 15;
+  h = Math.imul(h, P2);
+  h ^= h >>> 13;
+  h = Math.imul(h, P3);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * The 64-bit fingerprint of `bytes[0 .. length)`, written to `out` without
+ * allocating: `out[0]` the high 32 bits, `out[1]` the low 32 bits.
+ * `length` must be between 0 and `bytes.length`.
+ */
+export function fingerprint64(bytes: Uint8Array, length: number, out: Uint32Array): void {
+  out[0] = xxh32(bytes, length, FINGERPRINT_SEED_HI);
+  out[1] = murmur3_32(bytes, length, FINGERPRINT_SEED_LO);
+}
+
+/** The fingerprint as 16 lowercase hex digits (allocates; for reports and tests). */
+export function fingerprintHex(bytes: Uint8Array, length: number = bytes.length): string {
+  const out = new Uint32Array(2);
+  fingerprint64(bytes, length, out);
+  return out[0]!.toString(16).padStart(8, '0') + out[1]!.toString(16).padStart(8, '0');
+}

@@ -1,0 +1,601 @@
+/*
+ * pipecheck-oracle: runs a pipecheck trace as real syscalls on the live
+ * kernel, on a scratch file in a fresh temporary directory under --fs DIR.
+ *
+ * The scratch directory is created with mkdtemp(DIR/pipecheck-oracle-XXXXXX);
+ * the file inside it is created, opened, and both are unlinked/removed at
+ * once, so nothing is left behind even if the helper is killed. No other path
+ * is ever written.
+ *
+ * Protocol (stdin, one directive per line, '#' starts a comment):
+ *   cells C            cells per 4 KiB page (1, 2, 4 or 8)
+ *   slots S            pipe capacity in slots (F_SETPIPE_SZ S*4096)
+ *   userpages U        anonymous user pages (vmsplice source)
+ *   pages P            optional: pages to map for mmap-store (default: the
+ *                      largest extent the trace can reach)
+ *   file v v v ...     initial file cells (count = size in cells)
+ *   folios f f ...     optional: initial folio sizes in pages, file order
+ *   cached 0|1         initial page-cache state (default 1)
+ *   clean 0|1          with cached 1: fdatasync after building, so the
+ *                      folios are clean (default 0: dirty, as written)
+ *   user i v v ...     initial cells of user page i
+ *   trace 0|1          print an "after" line with folio state after each step
+ *   step OP ARGS...    write off len value | mmap-store off value |
+ *                      fallocate-punch off len | truncate size |
+ *                      splice off len move | vmsplice page gift |
+ *                      user-store page cell value | pipe-write len value |
+ *                      pipe-read len pipe | tee len | writeback page |
+ *                      evict page
+ *   end
+ * Output (stdout):
+ *   probe K V...       facts about the setup (fs type, pipe slots, ...)
+ *   init folios ... dirty ...  the initial folio structure actually obtained
+ *   init cached N      pages of the file in the page cache after setup
+ *   one line per step: ok N | ok read v v ... | err ENAME | skip REASON
+ *   (trace 1) after folios f ... dirty d ...
+ *   folios f ...       final folio sizes (pages) in file order, 0 = uncached
+ *   dirty d ...        per entry of folios: 1 if dirty
+ *   size N             final size in cells
+ *   file v v ...       final file cells through read() (-1 = mixed bytes)
+ *   pipe N M           bytes left in pipe 0 and pipe 1
+ *   done
+ *   error MSG          bad input or setup failure (exit status 2)
+ *
+ * --probe: report the file system's folio behaviour instead.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#define PG 4096L
+#define MAXP 4096
+#define MAXSTEPS 4096
+#define KPF_DIRTY (1ULL << 4)
+#define KPF_HEAD (1ULL << 15)
+#define KPF_TAIL (1ULL << 16)
+
+static int cells = 1, slots = 0, userpages = 0, mappages = 0, cached = 1,
+           tracing = 0, clean = 0;
+static int filecells[MAXP * 8], nfilecells = 0;
+static int foliosz[MAXP], nfolios = -1;
+static unsigned char *user;
+static int usercells[64][8];
+static int userset[64];
+
+struct step {
+  char op[24];
+  long a[3];
+  int na;
+};
+static struct step steps[MAXSTEPS];
+static int nsteps = 0;
+
+static char dirpath[4096];
+static int fd = -1, p0[2] = {-1, -1}, p1[2] = {-1, -1};
+static char *map;
+static long maplen;
+static int kpf_fd = -1, pm_fd = -1, kpf_ok = 1;
+
+static void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  printf("error ");
+  vprintf(fmt, ap);
+  printf("\n");
+  va_end(ap);
+  fflush(stdout);
+  exit(2);
+}
+
+static const char *ename(int e) {
+  switch (e) {
+#define E(x) case x: return #x;
+    E(EAGAIN) E(EINVAL) E(EBADF) E(ENOMEM) E(EFAULT) E(EPIPE) E(ENOSPC)
+    E(EIO) E(EFBIG) E(EOPNOTSUPP) E(EBUSY) E(EXDEV) E(ESPIPE) E(ENXIO)
+    E(EPERM) E(EACCES) E(EINTR) E(ENOSYS) E(EROFS) E(ENODEV) E(ETXTBSY)
+#undef E
+  default: {
+    static char b[32];
+    snprintf(b, sizeof b, "E%d", e);
+    return b;
+  }
+  }
+}
+
+static long cellbytes(void) { return PG / cells; }
+
+static uint64_t kpf(uint64_t pfn) {
+  uint64_t v = 0;
+  if (kpf_fd < 0) kpf_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+  if (kpf_fd < 0 || pread(kpf_fd, &v, 8, (off_t)(pfn * 8)) != 8) {
+    kpf_ok = 0;
+    return 0;
+  }
+  return v;
+}
+
+static long file_size(void) {
+  struct stat st;
+  if (fstat(fd, &st)) return 0;
+  return st.st_size;
+}
+
+/* Folio structure of the file's pages, without loading uncached pages:
+ * mincore tells what is cached; only cached pages are touched (read fault
+ * with MADV_RANDOM, so no readahead) to learn their PFN from pagemap, and
+ * /proc/kpageflags tells compound head/tail. Prints "folios ... dirty ...". */
+static long report_folios(const char *prefix) {
+  long maxsz = 0;
+  long size = file_size();
+  long np = (size + PG - 1) / PG;
+  char fb[MAXP * 8], db[MAXP * 4];
+  int fn = 0, dn = 0;
+  fb[0] = db[0] = 0;
+  if (np > 0) {
+    if (pm_fd < 0) pm_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    char *m = mmap(NULL, np * PG, PROT_READ, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED) {
+      printf("%sfolios ? dirty ?\n", prefix);
+      return -1;
+    }
+    madvise(m, np * PG, MADV_RANDOM);
+    unsigned char *vec = calloc(np, 1);
+    mincore(m, np * PG, vec);
+    long p = 0;
+    while (p < np) {
+      if (!(vec[p] & 1)) {
+        fn += sprintf(fb + fn, " 0");
+        dn += sprintf(db + dn, " 0");
+        p++;
+        continue;
+      }
+      volatile char c = m[p * PG];
+      (void)c;
+      uint64_t e = 0;
+      if (pm_fd < 0 ||
+          pread(pm_fd, &e, 8, (off_t)(((uintptr_t)m / PG + p) * 8)) != 8 ||
+          !((e >> 63) & 1) || (e & ((1ULL << 55) - 1)) == 0) {
+        kpf_ok = 0;
+        fn += sprintf(fb + fn, " ?");
+        dn += sprintf(db + dn, " ?");
+        p++;
+        continue;
+      }
+      uint64_t pfn = e & ((1ULL << 55) - 1), head = pfn;
+      uint64_t f = kpf(pfn);
+      if (!kpf_ok) {
+        fn += sprintf(fb + fn, " ?");
+        dn += sprintf(db + dn, " ?");
+        p++;
+        continue;
+      }
+      if (f & KPF_TAIL)
+        while (head > 0 && !(kpf(head) & KPF_HEAD) && pfn - head < 1024) head--;
+      long sz = 1;
+      uint64_t hf = kpf(head);
+      if (hf & KPF_HEAD)
+        while ((kpf(head + sz) & KPF_TAIL) && sz < 1024) sz++;
+      long within = (long)(pfn - head);
+      /* a folio whose head is before this page (only possible if the page
+       * before is uncached, which cannot happen inside one folio) */
+      if (within) fn += sprintf(fb + fn, " %ld+%ld", sz, within);
+      else fn += sprintf(fb + fn, " %ld", sz);
+      dn += sprintf(db + dn, " %d", (hf & KPF_DIRTY) ? 1 : 0);
+      if (sz > maxsz) maxsz = sz;
+      p += sz - within;
+    }
+    free(vec);
+    munmap(m, np * PG);
+  }
+  printf("%sfolios%s dirty%s\n", prefix, fb, db);
+  return kpf_ok ? maxsz : -1;
+}
+
+static long cached_pages(void) {
+  long np = (file_size() + PG - 1) / PG, c = 0;
+  if (np <= 0) return 0;
+  char *m = mmap(NULL, np * PG, PROT_READ, MAP_SHARED, fd, 0);
+  if (m == MAP_FAILED) return -1;
+  unsigned char *vec = calloc(np, 1);
+  mincore(m, np * PG, vec);
+  for (long i = 0; i < np; i++) c += vec[i] & 1;
+  free(vec);
+  munmap(m, np * PG);
+  return c;
+}
+
+static void fill_cells(char *buf, const int *v, int n) {
+  for (int i = 0; i < n; i++) memset(buf + i * cellbytes(), v[i], cellbytes());
+}
+
+static void print_cells(const char *buf, long bytes) {
+  long cb = cellbytes();
+  for (long i = 0; i < bytes; i += cb) {
+    long n = bytes - i < cb ? bytes - i : cb;
+    int v = (unsigned char)buf[i];
+    for (long j = 1; j < n; j++)
+      if ((unsigned char)buf[i + j] != v) {
+        v = -1;
+        break;
+      }
+    printf(" %d", v);
+  }
+}
+
+static const char *fstype(long t) {
+  switch (t) {
+  case 0xEF53: return "ext4";
+  case 0x01021994: return "tmpfs";
+  case 0x9123683E: return "btrfs";
+  case 0x58465342: return "xfs";
+  case 0x794c7630: return "overlayfs";
+  case 0x2fc12fc1: return "zfs";
+  case 0xF2F52010: return "f2fs";
+  case 0x6969: return "nfs";
+  case 0x65735546: return "fuse";
+  default: return "other";
+  }
+}
+
+static void make_scratch(const char *dir) {
+  snprintf(dirpath, sizeof dirpath, "%s/pipecheck-oracle-XXXXXX", dir);
+  if (!mkdtemp(dirpath)) die("mkdtemp %s: %s", dir, strerror(errno));
+  char path[4200];
+  snprintf(path, sizeof path, "%s/f", dirpath);
+  fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int e = errno;
+  if (fd >= 0) unlink(path);
+  rmdir(dirpath);
+  if (fd < 0) die("open scratch file: %s", strerror(e));
+  struct statfs sf;
+  if (fstatfs(fd, &sf) == 0)
+    printf("probe fs %s 0x%lx\n", fstype((long)sf.f_type), (long)sf.f_type);
+}
+
+static int do_probe(void) {
+  static char big[2 * 1024 * 1024 + PG];
+  memset(big, 7, sizeof big);
+  /* largest folio from one big write */
+  if (pwrite(fd, big, 2 * 1024 * 1024, 0) < 0) die("pwrite: %s", strerror(errno));
+  printf("probe big-write ");
+  long mx = report_folios("");
+  printf("probe max-folio-pages %ld\n", mx);
+  printf("probe large-folios %d\n", mx > 1 ? 1 : (mx < 0 ? -1 : 0));
+  ftruncate(fd, 0);
+  pwrite(fd, big, 4 * PG, 0);
+  printf("probe write-4-pages ");
+  report_folios("");
+  fdatasync(fd);
+  posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  printf("probe evictable %d\n", cached_pages() == 0 ? 1 : 0);
+  printf("probe kpageflags %d\n", kpf_ok);
+  printf("probe pipe-slots");
+  for (int s = 1; s <= 16; s++) {
+    int p[2];
+    if (pipe(p)) break;
+    int r = fcntl(p[1], F_SETPIPE_SZ, s * PG);
+    printf(" %d:%d", s, r < 0 ? -1 : (int)(r / PG));
+    close(p[0]);
+    close(p[1]);
+  }
+  printf("\n");
+  printf("done\n");
+  return 0;
+}
+
+static long need_long(char **save, const char *what) {
+  char *t = strtok_r(NULL, " \t\r\n", save);
+  if (!t) die("missing %s", what);
+  char *end;
+  long v = strtol(t, &end, 10);
+  if (*end) die("bad number '%s' for %s", t, what);
+  return v;
+}
+
+static void parse(void) {
+  char line[65536];
+  int ended = 0;
+  while (!ended && fgets(line, sizeof line, stdin)) {
+    char *h = strchr(line, '#');
+    if (h) *h = 0;
+    char *save;
+    char *k = strtok_r(line, " \t\r\n", &save);
+    if (!k) continue;
+    if (!strcmp(k, "end")) ended = 1;
+    else if (!strcmp(k, "cells")) {
+      cells = (int)need_long(&save, "cells");
+      if (cells != 1 && cells != 2 && cells != 4 && cells != 8)
+        die("cells must be 1, 2, 4 or 8");
+    } else if (!strcmp(k, "slots")) slots = (int)need_long(&save, "slots");
+    else if (!strcmp(k, "userpages")) {
+      userpages = (int)need_long(&save, "userpages");
+      if (userpages < 0 || userpages > 64) die("userpages out of range");
+    } else if (!strcmp(k, "pages")) mappages = (int)need_long(&save, "pages");
+    else if (!strcmp(k, "cached")) cached = (int)need_long(&save, "cached");
+    else if (!strcmp(k, "clean")) clean = (int)need_long(&save, "clean");
+    else if (!strcmp(k, "trace")) tracing = (int)need_long(&save, "trace");
+    else if (!strcmp(k, "file")) {
+      char *t;
+      nfilecells = 0;
+      while ((t = strtok_r(NULL, " \t\r\n", &save))) {
+        if (nfilecells >= MAXP * 8) die("file too large");
+        filecells[nfilecells++] = atoi(t);
+      }
+    } else if (!strcmp(k, "folios")) {
+      char *t;
+      nfolios = 0;
+      while ((t = strtok_r(NULL, " \t\r\n", &save))) {
+        if (nfolios >= MAXP) die("too many folios");
+        foliosz[nfolios++] = atoi(t);
+      }
+    } else if (!strcmp(k, "user")) {
+      long i = need_long(&save, "user page");
+      if (i < 0 || i >= 64) die("user page out of range");
+      char *t;
+      int n = 0;
+      while ((t = strtok_r(NULL, " \t\r\n", &save)) && n < 8)
+        usercells[i][n++] = atoi(t);
+      userset[i] = 1;
+    } else if (!strcmp(k, "step")) {
+      if (nsteps >= MAXSTEPS) die("too many steps");
+      struct step *s = &steps[nsteps++];
+      char *op = strtok_r(NULL, " \t\r\n", &save);
+      if (!op) die("step without op");
+      snprintf(s->op, sizeof s->op, "%s", op);
+      char *t;
+      s->na = 0;
+      while ((t = strtok_r(NULL, " \t\r\n", &save)) && s->na < 3) {
+        if (!strcmp(t, "true")) s->a[s->na++] = 1;
+        else if (!strcmp(t, "false")) s->a[s->na++] = 0;
+        else s->a[s->na++] = atol(t);
+      }
+    } else die("unknown directive '%s'", k);
+  }
+  if (!ended) die("missing 'end'");
+}
+
+static void build_initial(void) {
+  long cb = cellbytes();
+  long size = (long)nfilecells * cb;
+  long np = (size + PG - 1) / PG;
+  long alloc = np + 1;
+  if (nfolios > 0) {
+    long tot = 0;
+    for (int i = 0; i < nfolios; i++) tot += foliosz[i] > 0 ? foliosz[i] : 1;
+    if (tot + 1 > alloc) alloc = tot + 1;
+  }
+  char *buf = calloc(alloc, PG);
+  fill_cells(buf, filecells, nfilecells);
+  if (nfolios < 0) { /* default: one pwrite per page (order-0 folios) */
+    nfolios = (int)np;
+    for (long i = 0; i < np; i++) foliosz[i] = 1;
+  }
+  long p = 0;
+  int truncate_after = 0;
+  for (int i = 0; i < nfolios && p < np; i++) {
+    long f = foliosz[i] > 0 ? foliosz[i] : 1;
+    long bytes = f * PG;
+    if ((p + f) * PG > size) truncate_after = 1; /* folio straddles EOF */
+    if (pwrite(fd, buf + p * PG, bytes, p * PG) != bytes)
+      die("initial pwrite: %s", strerror(errno));
+    p += f;
+  }
+  if (p < np) { /* pages not covered by 'folios': page by page */
+    for (; p < np; p++)
+      if (pwrite(fd, buf + p * PG, PG, p * PG) != PG)
+        die("initial pwrite: %s", strerror(errno));
+  }
+  if (truncate_after || file_size() != size)
+    if (ftruncate(fd, size)) die("initial ftruncate: %s", strerror(errno));
+  free(buf);
+  if (clean && cached) fdatasync(fd); /* written back: clean but cached */
+  if (!cached) {
+    fdatasync(fd);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    long c = cached_pages();
+    if (c != 0) printf("probe uncached-unachievable %ld\n", c);
+  }
+  report_folios("init ");
+  printf("init cached %ld\n", cached_pages());
+}
+
+static long max_extent_pages(void) {
+  long cb = cellbytes(), mx = (long)nfilecells * cb;
+  for (int i = 0; i < nsteps; i++) {
+    struct step *s = &steps[i];
+    if (!strcmp(s->op, "write") && s->na >= 2 && (s->a[0] + s->a[1]) * cb > mx)
+      mx = (s->a[0] + s->a[1]) * cb;
+    if (!strcmp(s->op, "truncate") && s->na >= 1 && s->a[0] * cb > mx)
+      mx = s->a[0] * cb;
+  }
+  return (mx + PG - 1) / PG;
+}
+
+static void arity(struct step *s, int n) {
+  if (s->na < n) die("step %s needs %d arguments", s->op, n);
+}
+
+static void run_step(struct step *s) {
+  long cb = cellbytes();
+  ssize_t r;
+  char *buf;
+  if (!strcmp(s->op, "write")) {
+    arity(s, 3);
+    long len = s->a[1] * cb;
+    buf = malloc(len + 1);
+    memset(buf, (int)s->a[2], len);
+    r = pwrite(fd, buf, len, s->a[0] * cb);
+    free(buf);
+  } else if (!strcmp(s->op, "mmap-store")) {
+    arity(s, 2);
+    long off = s->a[0] * cb;
+    if (off + cb > file_size()) {
+      printf("skip EOF\n");
+      return;
+    }
+    if (off + cb > maplen) {
+      printf("skip MAPPING\n");
+      return;
+    }
+    memset(map + off, (int)s->a[1], cb);
+    r = cb;
+  } else if (!strcmp(s->op, "fallocate-punch")) {
+    arity(s, 2);
+    r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, s->a[0] * cb,
+                  s->a[1] * cb);
+  } else if (!strcmp(s->op, "truncate")) {
+    arity(s, 1);
+    r = ftruncate(fd, s->a[0] * cb);
+  } else if (!strcmp(s->op, "splice")) {
+    arity(s, 2);
+    loff_t off = s->a[0] * cb;
+    unsigned fl = SPLICE_F_NONBLOCK | (s->na >= 3 && s->a[2] ? SPLICE_F_MOVE : 0);
+    r = splice(fd, &off, p0[1], NULL, s->a[1] * cb, fl);
+  } else if (!strcmp(s->op, "vmsplice")) {
+    arity(s, 1);
+    if (s->a[0] < 0 || s->a[0] >= userpages) {
+      printf("skip NOPAGE\n");
+      return;
+    }
+    struct iovec iov = {user + s->a[0] * PG, PG};
+    unsigned fl = SPLICE_F_NONBLOCK | (s->na >= 2 && s->a[1] ? SPLICE_F_GIFT : 0);
+    r = vmsplice(p0[1], &iov, 1, fl);
+  } else if (!strcmp(s->op, "user-store")) {
+    arity(s, 3);
+    if (s->a[0] < 0 || s->a[0] >= userpages || s->a[1] < 0 || s->a[1] >= cells) {
+      printf("skip NOPAGE\n");
+      return;
+    }
+    memset(user + s->a[0] * PG + s->a[1] * cb, (int)s->a[2], cb);
+    r = cb;
+  } else if (!strcmp(s->op, "pipe-write")) {
+    arity(s, 2);
+    long len = s->a[0] * cb;
+    buf = malloc(len + 1);
+    memset(buf, (int)s->a[1], len);
+    r = write(p0[1], buf, len);
+    free(buf);
+  } else if (!strcmp(s->op, "pipe-read")) {
+    arity(s, 1);
+    long len = s->a[0] * cb;
+    int which = s->na >= 2 ? (int)s->a[1] : 0;
+    buf = malloc(len + 1);
+    r = read(which ? p1[0] : p0[0], buf, len);
+    if (r >= 0) {
+      printf("ok read");
+      print_cells(buf, r);
+      printf("\n");
+      free(buf);
+      return;
+    }
+    free(buf);
+  } else if (!strcmp(s->op, "tee")) {
+    arity(s, 1);
+    r = tee(p0[0], p1[1], s->a[0] * cb, SPLICE_F_NONBLOCK);
+  } else if (!strcmp(s->op, "writeback")) {
+    arity(s, 1);
+    r = sync_file_range(fd, s->a[0] * PG, PG,
+                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                            SYNC_FILE_RANGE_WAIT_AFTER);
+  } else if (!strcmp(s->op, "evict")) {
+    arity(s, 1);
+    errno = posix_fadvise(fd, s->a[0] * PG, PG, POSIX_FADV_DONTNEED);
+    r = errno ? -1 : 0;
+    /* DONTNEED starts (async) writeback of a dirty folio but cannot drop it;
+     * wait for that writeback so the resulting state (clean, still cached)
+     * does not depend on timing. Starts no I/O of its own. */
+    if (r == 0) sync_file_range(fd, s->a[0] * PG, PG, SYNC_FILE_RANGE_WAIT_AFTER);
+  } else if (!strcmp(s->op, "fdatasync")) {
+    r = fdatasync(fd);
+  } else {
+    die("unknown op '%s'", s->op);
+  }
+  if (r < 0) printf("err %s\n", ename(errno));
+  else printf("ok %ld\n", (long)r);
+}
+
+int main(int argc, char **argv) {
+  const char *dir = getenv("TMPDIR");
+  int probe = 0;
+  if (!dir || !*dir) dir = "/tmp";
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--fs") && i + 1 < argc) dir = argv[++i];
+    else if (!strcmp(argv[i], "--probe")) probe = 1;
+    else if (!strcmp(argv[i], "--help")) {
+      printf("usage: pipecheck-oracle [--fs DIR] [--probe] < trace\n");
+      return 0;
+    } else {
+      printf("error unknown argument '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  signal(SIGPIPE, SIG_IGN);
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (!probe) parse();
+  make_scratch(dir);
+  if (probe) return do_probe();
+
+  if (pipe2(p0, O_NONBLOCK | O_CLOEXEC) || pipe2(p1, O_NONBLOCK | O_CLOEXEC))
+    die("pipe: %s", strerror(errno));
+  if (slots > 0) {
+    int r0 = fcntl(p0[1], F_SETPIPE_SZ, slots * PG);
+    int r1 = fcntl(p1[1], F_SETPIPE_SZ, slots * PG);
+    if (r0 < 0 || r1 < 0) printf("probe setpipe-err %s\n", ename(errno));
+  }
+  printf("probe slots %d\n", fcntl(p0[1], F_GETPIPE_SZ) / (int)PG);
+  if (userpages > 0) {
+    user = mmap(NULL, userpages * PG, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (user == MAP_FAILED) die("mmap user: %s", strerror(errno));
+    for (int i = 0; i < userpages; i++)
+      if (userset[i]) fill_cells((char *)user + i * PG, usercells[i], cells);
+      else memset(user + i * PG, 0, PG);
+  }
+  build_initial();
+  long mp = mappages > 0 ? mappages : max_extent_pages();
+  if (mp < 1) mp = 1;
+  maplen = mp * PG;
+  map = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (map == MAP_FAILED) die("mmap file: %s", strerror(errno));
+
+  for (int i = 0; i < nsteps; i++) {
+    run_step(&steps[i]);
+    if (tracing) report_folios("after ");
+  }
+
+  report_folios("");
+  long size = file_size();
+  printf("size %ld\n", size / cellbytes());
+  char *buf = calloc(size + 1, 1);
+  long got = 0;
+  while (got < size) {
+    ssize_t r = pread(fd, buf + got, size - got, got);
+    if (r <= 0) break;
+    got += r;
+  }
+  printf("file");
+  print_cells(buf, got);
+  printf("\n");
+  free(buf);
+  int n0 = 0, n1 = 0;
+  ioctl(p0[0], FIONREAD, &n0);
+  ioctl(p1[0], FIONREAD, &n1);
+  printf("pipe %d %d\n", n0, n1);
+  if (!kpf_ok) printf("probe kpageflags 0\n");
+  printf("done\n");
+  return 0;
+}

@@ -1,0 +1,269 @@
+import { accessSync, chmodSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import type { Step } from '../model/step.js';
+import { encodeTrace, oracleAvailable, probeFs, runOnKernel, type KernelRunResult, type KernelRunOk } from './kernel.js';
+
+const avail = oracleAvailable();
+const unavailableReason = avail.ok ? '' : avail.reason;
+
+function writableDir(d: string): boolean {
+  try {
+    if (!statSync(d).isDirectory()) return false;
+    accessSync(d, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ok(r: KernelRunResult): KernelRunOk {
+  if (r.status !== 'ok') throw new Error(`oracle run failed: ${r.status}: ${r.message}\n${r.raw ?? ''}${r.stderr ?? ''}`);
+  return r;
+}
+
+function reads(r: KernelRunOk): (readonly number[])[] {
+  return r.steps.flatMap((s) => (s.result.kind === 'read' ? [s.result.cells] : []));
+}
+
+describe('encodeTrace', () => {
+  it('spells steps in interface order', () => {
+    const steps: Step[] = [
+      { op: 'splice', off: 0, len: 2 },
+      { op: 'pipe-read', len: 2 },
+      { op: 'vmsplice', page: 0, gift: true },
+      { op: 'pipe-read', len: 1, pipe: 1 },
+    ];
+    const text = encodeTrace({ cells: 2, slots: 2, file: [1, 1, 1, 1], folios: [1, 1], user: [[1, 1]], steps });
+    expect(text.split('\n')).toEqual([
+      'cells 2',
+      'slots 2',
+      'userpages 1',
+      'file 1 1 1 1',
+      'folios 1 1',
+      'cached 1',
+      'user 0 1 1',
+      'step splice 0 2 0',
+      'step pipe-read 2 0',
+      'step vmsplice 0 1',
+      'step pipe-read 1 1',
+      'end',
+      '',
+    ]);
+  });
+  it('rejects bad cell counts', () => {
+    expect(() => encodeTrace({ cells: 3, file: [], steps: [] })).toThrow(RangeError);
+  });
+});
+
+describe('oracleAvailable', () => {
+  it('reports a missing binary with a reason', () => {
+    const r = oracleAvailable({ binary: '/nonexistent/pipecheck-oracle' });
+    expect(r.ok).toBe(false);
+  });
+  it.skipIf(process.platform !== 'linux')('kills a helper that hangs and says so', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'pipecheck-oracle-test-'));
+    try {
+      const fake = join(d, 'hang.sh');
+      writeFileSync(fake, '#!/bin/sh\nexec sleep 30\n');
+      chmodSync(fake, 0o755);
+      const r = await runOnKernel({ cells: 1, file: [1], steps: [] }, { binary: fake, timeoutMs: 300 });
+      expect(r.status).toBe('timeout');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+  it('runOnKernel reports unavailable instead of throwing', async () => {
+    const r = await runOnKernel({ cells: 1, file: [1], steps: [] }, { binary: '/nonexistent/pipecheck-oracle' });
+    expect(r.status).toBe('unavailable');
+  });
+});
+
+const dirs: { name: string; dir: string; skip: string }[] = [
+  { name: 'OS temp dir', dir: tmpdir(), skip: writableDir(tmpdir()) ? '' : `${tmpdir()} not writable` },
+  { name: '/dev/shm', dir: '/dev/shm', skip: writableDir('/dev/shm') ? '' : '/dev/shm not available' },
+];
+
+for (const { name, dir, skip } of dirs) {
+  const reason = unavailableReason || skip;
+  describe.skipIf(reason !== '')(`live kernel on ${name}${reason ? ` (skipped: ${reason})` : ''}`, () => {
+    it('seed reproducer: truncate 0, write old, splice, write new, read sees new', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 1,
+            slots: 2,
+            file: [3],
+            steps: [
+              { op: 'truncate', size: 0 },
+              { op: 'write', off: 0, len: 1, value: 1 },
+              { op: 'splice', off: 0, len: 1 },
+              { op: 'write', off: 0, len: 1, value: 2 },
+              { op: 'pipe-read', len: 1 },
+            ],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(r.steps.map((s) => s.result.kind)).toEqual(['ok', 'ok', 'ok', 'ok', 'read']);
+      expect(reads(r)).toEqual([[2]]);
+      expect(r.final.file).toEqual([2]);
+    });
+
+    it('mmap store after splice: reader sees new', async () => {
+      const r = ok(
+        await runOnKernel(
+          { cells: 2, file: [1, 1, 1, 1], steps: [{ op: 'splice', off: 0, len: 2 }, { op: 'mmap-store', off: 1, value: 2 }, { op: 'pipe-read', len: 2 }] },
+          { fs: dir },
+        ),
+      );
+      expect(reads(r)).toEqual([[1, 2]]);
+    });
+
+    it('punch of exactly page 1 of a 4-page file: zeroes iff the page sits in a large folio', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 1,
+            file: [1, 1, 1, 1],
+            folios: [4],
+            steps: [{ op: 'splice', off: 1, len: 1 }, { op: 'fallocate-punch', off: 1, len: 1 }, { op: 'pipe-read', len: 1 }],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(r.final.file).toEqual([1, 0, 1, 1]);
+      const large = r.init.folios !== null && (r.init.folios[0] ?? 1) > 1;
+      expect(reads(r)).toEqual([large ? [0] : [1]]);
+    });
+
+    it('folio structure after punching page 1 of a 4-page folio (dirty vs clean)', async () => {
+      const run = async (clean: boolean): Promise<KernelRunOk> =>
+        ok(
+          await runOnKernel(
+            { cells: 1, file: [1, 1, 1, 1], folios: [4], clean, trace: true, steps: [{ op: 'fallocate-punch', off: 1, len: 1 }] },
+            { fs: dir },
+          ),
+        );
+      const dirty = await run(false);
+      const clean = await run(true);
+      if (dirty.init.folios === null || clean.init.folios === null) return; // no /proc/kpageflags
+      if (dirty.fsType === 'ext4' && dirty.init.folios[0] === 4) {
+        expect(dirty.final.folios).toEqual([4]); // dirty ext4 folio: no split
+        expect(clean.init.dirty).toEqual([false]);
+        expect(clean.final.folios).toEqual([1, 0, 1, 1]); // clean: buddy split, page 1 dropped
+      }
+      if (dirty.init.folios.every((f) => f === 1)) expect(dirty.final.folios).toEqual([1, 0, 1, 1]);
+      expect(clean.steps[0]?.after?.folios).toEqual(clean.final.folios);
+    });
+
+    it('ftruncate to 0 after splice: reader sees old', async () => {
+      const r = ok(
+        await runOnKernel(
+          { cells: 1, file: [1, 1], folios: [2], steps: [{ op: 'splice', off: 0, len: 1 }, { op: 'truncate', size: 0 }, { op: 'pipe-read', len: 1 }] },
+          { fs: dir },
+        ),
+      );
+      expect(reads(r)).toEqual([[1]]);
+      expect(r.final.size).toBe(0);
+    });
+
+    it('ftruncate to one cell: spliced tail reads zeroes', async () => {
+      const r = ok(
+        await runOnKernel(
+          { cells: 4, file: [1, 1, 1, 1], steps: [{ op: 'splice', off: 0, len: 4 }, { op: 'truncate', size: 1 }, { op: 'pipe-read', len: 4 }] },
+          { fs: dir },
+        ),
+      );
+      expect(reads(r)).toEqual([[1, 0, 0, 0]]);
+    });
+
+    it('tee then pwrite: both pipes see new', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 1,
+            slots: 2,
+            file: [1],
+            steps: [
+              { op: 'splice', off: 0, len: 1 },
+              { op: 'tee', len: 1 },
+              { op: 'write', off: 0, len: 1, value: 2 },
+              { op: 'pipe-read', len: 1, pipe: 0 },
+              { op: 'pipe-read', len: 1, pipe: 1 },
+            ],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(reads(r)).toEqual([[2], [2]]);
+    });
+
+    it('vmsplice (with and without gift) then user-store: reader sees new', async () => {
+      for (const gift of [false, true]) {
+        const r = ok(
+          await runOnKernel(
+            {
+              cells: 2,
+              file: [1],
+              user: [[1, 1]],
+              steps: [{ op: 'vmsplice', page: 0, gift }, { op: 'user-store', page: 0, cell: 1, value: 3 }, { op: 'pipe-read', len: 2 }],
+            },
+            { fs: dir },
+          ),
+        );
+        expect(reads(r)).toEqual([[1, 3]]);
+      }
+    });
+
+    it('Dirty Pipe does not reproduce: stale CAN_MERGE never reaches the file', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 8,
+            slots: 2,
+            file: Array<number>(16).fill(1),
+            steps: [
+              { op: 'pipe-write', len: 16, value: 5 },
+              { op: 'pipe-read', len: 16 },
+              { op: 'splice', off: 0, len: 1 },
+              { op: 'pipe-write', len: 1, value: 6 },
+              { op: 'pipe-read', len: 2 },
+            ],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(r.slots).toBe(2);
+      expect(reads(r)[1]).toEqual([1, 6]);
+      expect(r.final.file).toEqual(Array<number>(16).fill(1));
+    });
+
+    it('empty pipe read and full pipe give EAGAIN', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 1,
+            slots: 1,
+            file: [1, 1],
+            steps: [{ op: 'pipe-read', len: 1 }, { op: 'splice', off: 0, len: 1 }, { op: 'splice', off: 1, len: 1 }],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(r.steps.map((s) => s.result)).toEqual([
+        { kind: 'err', errno: 'EAGAIN' },
+        { kind: 'ok', bytes: 4096 },
+        { kind: 'err', errno: 'EAGAIN' },
+      ]);
+    });
+
+    it('probeFs reports the file system', async () => {
+      const p = await probeFs(dir);
+      if (p.status !== 'ok') throw new Error(p.message);
+      expect(p.fsType.length).toBeGreaterThan(0);
+      expect(p.pipeSlots[3]).toBe(4);
+    });
+  });
+}
