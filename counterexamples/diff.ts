@@ -1,0 +1,51 @@
+/**
+ * What a step changed, in the problem's words: the file, the page cache's
+ * folios, the pipes' buffers, user memory and what the reader saw.
+ */
+import type { StateView } from '../model/view.js';
+
+const cells = (c: readonly number[]): string => `[${c.join(', ')}]`;
+
+function folioLabel(v: StateView, id: number): string {
+  const f = v.folios.find((x) => x.id === id);
+  if (!f) return `folio ${id} (freed)`;
+  if (f.cachesPage !== null) return `folio of file page${f.pages > 1 ? `s ${f.cachesPage}-${f.cachesPage + f.pages - 1}` : ` ${f.cachesPage}`}`;
+  if (f.userPage !== null) return `user page ${f.userPage}`;
+  return `pipe-only folio ${cells(f.cells)}`;
+}
+
+/** One line per change between two views of consecutive states. */
+export function describeChanges(before: StateView, after: StateView): string[] {
+  const out: string[] = [];
+  if (before.size !== after.size) out.push(`file size ${before.size} -> ${after.size} cells`);
+  if (cells(before.file) !== cells(after.file)) out.push(`file reads ${cells(before.file)} -> ${cells(after.file)}`);
+  if (cells(before.disk) !== cells(after.disk)) out.push(`disk ${cells(before.disk)} -> ${cells(after.disk)}`);
+  // Page cache: which folio caches each page, by what it holds (numbers change with canonical renumbering).
+  const cacheLine = (v: StateView): string =>
+    v.pageCache
+      .map((f, p) => {
+        if (f === null) return `${p}:-`;
+        const fv = v.folios.find((x) => x.id === f)!;
+        const flags = [fv.dirty ? 'dirty' : '', fv.mapped ? 'mapped' : '', fv.pipeRefs > 0 ? `${fv.pipeRefs} pipe ref${fv.pipeRefs > 1 ? 's' : ''}` : '']
+          .filter(Boolean)
+          .join(' ');
+        return `${p}:${fv.pages > 1 ? `[${fv.cachesPage}-${fv.cachesPage! + fv.pages - 1}]` : ''}${cells(fv.cells.slice((p - fv.cachesPage!) * (fv.cells.length / fv.pages), (p - fv.cachesPage! + 1) * (fv.cells.length / fv.pages)))}${flags ? ` (${flags})` : ''}`;
+      })
+      .join('  ');
+  const cb = cacheLine(before);
+  const ca = cacheLine(after);
+  if (cb !== ca) out.push(`page cache ${ca}`);
+  for (let p = 0; p < after.pipes.length; p++) {
+    const show = (v: StateView): string =>
+      v.pipes[p]!.buffers.map((b) => `${cells(b.cells)}${b.flags.length ? `{${b.flags.join(',')}}` : ''} -> ${folioLabel(v, b.folio)}`).join('; ') || 'empty';
+    const pb = show(before);
+    const pa = show(after);
+    if (pb !== pa) out.push(`pipe ${p}: ${pa}`);
+  }
+  for (let u = 0; u < after.user.length; u++) {
+    if (cells(before.user[u]!) !== cells(after.user[u]!)) out.push(`user page ${u} ${cells(before.user[u]!)} -> ${cells(after.user[u]!)}`);
+  }
+  const cost = (v: StateView): string => `copied ${v.cost.pagesCopied}, stolen ${v.cost.pagesStolen}`;
+  if (cost(before) !== cost(after)) out.push(`pages ${cost(after)}`);
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * The counterexample file format, `pipecheck-counterexample/1`: its single
+ * definition. Files are written by `pipecheck check`, read by `replay`,
+ * `export-test` and the package's `replay()`.
+ *
+ * @public
+ */
+import { z } from 'zod';
+import { KERNEL_IDS, type KernelId } from '../model/context.js';
+import { BoundsSchema, ScenarioSchema, StepSchema } from '../model/scenario.js';
+
+export const COUNTEREXAMPLE_FORMAT = 'pipecheck-counterexample/1';
+
+/** A trace step: a step of the interface, with the process that took it. */
+export const TraceStepSchema = z.intersection(StepSchema, z.object({ process: z.string().min(1) }));
+
+export const CounterexampleSchema = z
+  .object({
+    format: z.literal(COUNTEREXAMPLE_FORMAT),
+    kernel: z.enum(KERNEL_IDS as [KernelId, ...KernelId[]]),
+    invariant: z.string().min(1),
+    bounds: BoundsSchema.required(),
+    scenario: ScenarioSchema,
+    folioPolicy: z
+      .object({ write: z.enum(['by-length', 'order-0']), load: z.enum(['order-0', 'readahead']) })
+      .strict()
+      .optional(),
+    trace: z.array(TraceStepSchema),
+    violation: z
+      .object({
+        step: z.number().int().min(0),
+        message: z.string(),
+        expected: z.array(z.number().int()).optional(),
+        observed: z.array(z.number().int()).optional(),
+      })
+      .strict(),
+    stats: z
+      .object({
+        statesDistinct: z.number().int().min(0),
+        transitions: z.number().int().min(0),
+        depthExplored: z.number().int().min(0),
+        elapsedMs: z.number().min(0),
+      })
+      .partial()
+      .passthrough(),
+    /** The command line that finds it again. */
+    command: z.string().optional(),
+  })
+  .strict();
+
+export type Counterexample = z.infer<typeof CounterexampleSchema>;
+export type CounterexampleTraceStep = z.infer<typeof TraceStepSchema>;
+
+export class CounterexampleError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${source}: not a valid counterexample:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'CounterexampleError';
+  }
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+}
+
+/** Validate a parsed JSON value; throws CounterexampleError naming each bad field. */
+export function parseCounterexample(input: unknown, source = 'counterexample'): Counterexample {
+  const r = CounterexampleSchema.safeParse(input);
+  if (!r.success) {
+    throw new CounterexampleError(
+      source,
+      r.error.issues.map((i) => `${pathText(i.path) || '(top level)'}: ${i.message}`),
+    );
+  }
+  if (r.data.violation.step >= r.data.trace.length) {
+    throw new CounterexampleError(source, [`violation.step: ${r.data.violation.step} is past the trace's ${r.data.trace.length} steps`]);
+  }
+  return r.data;
+}
