@@ -15,3 +15,8 @@ export const BUILTIN_WITNESSES: readonly Invariant[] = [witnessOrphanedFolio, wi
 export function builtinById(id: string): Invariant | undefined {
   return [...BUILTIN_INVARIANTS, ...BUILTIN_WITNESSES].find((i) => i.id === id);
 }
+
+/** Ids of every built-in invariant and witness. */
+export function builtinIds(): string[] {
+  return [...BUILTIN_INVARIANTS, ...BUILTIN_WITNESSES].map((i) => i.id);
+}

@@ -13,13 +13,15 @@ import { StateReader, type Invariant, type InvariantStep } from '../invariants/d
 import { noUseAfterFree } from '../invariants/no-use-after-free.js';
 import { pipeFifo } from '../invariants/pipe-fifo.js';
 import { fileIntegrity } from '../invariants/file-integrity.js';
+import { dataStability } from '../invariants/data-stability.js';
+import { pageOwnership } from '../invariants/page-ownership.js';
 import type { ReadObservation } from './pipe.js';
 
 /**
  * Structural invariants of the encoding, checked on every reached state.
  * Returns the first problem found, or undefined.
  */
-function structuralProblem(L: Layout, s: State, values: number): string | undefined {
+function structuralProblem(L: Layout, s: State, values: number, kernel: KernelId = 'linux'): string | undefined {
   const refs = new Array<number>(L.NF).fill(0);
   for (let pipe = 0; pipe < PIPES; pipe++) {
     const count = L.count(s, pipe);
@@ -90,7 +92,9 @@ function structuralProblem(L: Layout, s: State, values: number): string | undefi
     if (L.logical(s, off) !== 0) return `logical cell ${off} beyond EOF (${size}) is ${L.logical(s, off)}`;
     const page = Math.floor(off / L.C);
     const f = L.pageFolio(s, page);
-    if (f >= 0) {
+    // Dirty Pipe: a merging pipe-write may write into the page-cache folio
+    // past EOF (within the page), as CVE-2022-0847 does. Exempt only there.
+    if (f >= 0 && kernel !== 'dirty-pipe') {
       const v = L.folioCell(s, f, (page - L.folioIndex(s, f)) * L.C + (off % L.C));
       if (v !== 0) return `cell ${off} beyond EOF (${size}) reads ${v} through the cache`;
     }
@@ -163,6 +167,10 @@ function explore(kernel: KernelId, cfg: Config, picks: readonly (readonly [numbe
   const doms = domains(model.scenario.bounds);
   const invariants: Invariant[] = [noUseAfterFree, pipeFifo];
   if (kernel !== 'dirty-pipe') invariants.push(fileIntegrity);
+  // The fixes the seed thread proposes must also be what they claim: stable
+  // pipe data (every fix), and pages owned by the pipe alone (the copying ones).
+  if (kernel === 'copy' || kernel === 'howells-rfc' || kernel === 'move' || kernel === 'cow') invariants.push(dataStability);
+  if (kernel === 'copy' || kernel === 'howells-rfc' || kernel === 'move') invariants.push(pageOwnership);
   let s = model.initialStates()[0]!;
   const first = structuralProblem(L, s, model.scenario.bounds.values);
   if (first) return `initial state: ${first}`;
@@ -181,7 +189,7 @@ function explore(kernel: KernelId, cfg: Config, picks: readonly (readonly [numbe
     }
     trace.push(JSON.stringify(step));
     const where = () => `${kernel} / ${cfg.name} after ${trace.join(' ')}`;
-    const p = structuralProblem(L, r.state, model.scenario.bounds.values);
+    const p = structuralProblem(L, r.state, model.scenario.bounds.values, kernel);
     if (p) return `${where()}: ${p}`;
     const inv = invariantStep(L, s, r.state, step, r.observed, depth);
     for (const invariant of invariants) {
@@ -208,7 +216,7 @@ describe('structural invariants over random step sequences', () => {
     }
   });
 
-  it.each(KERNEL_IDS)('%s keeps every structural invariant, no-use-after-free, pipe-fifo (and file-integrity unless dirty-pipe)', (kernel) => {
+  it.each(KERNEL_IDS)('%s keeps every structural invariant, no-use-after-free, pipe-fifo, file-integrity (unless dirty-pipe)', (kernel) => {
     const stats: Stats = { tried: 0, applied: 0, copied: 0, stolen: 0, ops: new Set() };
     fc.assert(
       fc.property(
@@ -219,7 +227,7 @@ describe('structural invariants over random step sequences', () => {
           if (problem) throw new Error(problem);
         },
       ),
-      { seed: Number(process.env.PC_SEED ?? 20230628), numRuns: Number(process.env.PC_RUNS ?? 500) },
+      { seed: 20230628, numRuns: 500 },
     );
     // The run is not vacuous: most steps are enabled, every operation was taken.
     expect(stats.applied).toBeGreaterThan(stats.tried / 2);

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { KERNEL_IDS, type KernelId } from '../context.js';
+import { reads, runSteps } from '../run-steps.js';
+import type { FolioView, StateView } from '../view.js';
+
+const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
+const full = { file: [1, 2, 1, 2], cached: true, folios: [1, 1], user: [[1, 1]] };
+
+function cachedFolio(v: StateView, page: number): FolioView | undefined {
+  const id = v.pageCache[page];
+  return id === null || id === undefined ? undefined : v.folios.find((f) => f.id === id);
+}
+
+describe('fallocate-punch', () => {
+  it('a whole-page folio inside the range leaves the cache and its disk page becomes a hole', () => {
+    const run = runSteps([{ op: 'fallocate-punch', off: 2, len: 2 }], { bounds, initial: full });
+    expect(run.completed).toBe(true);
+    expect(run.final.size).toBe(4);
+    expect(run.final.file).toEqual([1, 2, 0, 0]);
+    expect(run.final.logical).toEqual([1, 2, 0, 0]);
+    expect(run.final.disk).toEqual([1, 2, 0, 0]);
+    expect(run.final.pageCache[1]).toBeNull();
+    expect(run.final.folios.filter((f) => f.cachesPage !== null)).toHaveLength(1);
+  });
+
+  it('a sub-page range is zeroed in place: the folio stays, dirty; the disk changes only at writeback', () => {
+    const run = runSteps([{ op: 'fallocate-punch', off: 1, len: 1 }], { bounds, initial: full });
+    expect(run.final.file).toEqual([1, 0, 1, 2]);
+    expect(cachedFolio(run.final, 0)).toMatchObject({ cells: [1, 0], dirty: true });
+    expect(run.final.disk).toEqual([1, 2, 1, 2]);
+    const wb = runSteps([{ op: 'fallocate-punch', off: 1, len: 1 }, { op: 'writeback', page: 0 }], { bounds, initial: full });
+    expect(wb.final.disk).toEqual([1, 0, 1, 2]);
+  });
+
+  it('an uncached partial page is zeroed on disk', () => {
+    const run = runSteps([{ op: 'fallocate-punch', off: 1, len: 2 }], { bounds, initial: { ...full, cached: false } });
+    expect(run.final.pageCache).toEqual([null, null]);
+    expect(run.final.disk).toEqual([1, 0, 0, 2]);
+    expect(run.final.file).toEqual([1, 0, 0, 2]);
+  });
+
+  it('keeps the size (KEEP_SIZE); the part past EOF is a no-op', () => {
+    const run = runSteps([{ op: 'fallocate-punch', off: 2, len: 2 }], {
+      bounds,
+      initial: { file: [1, 2, 1], cached: true, folios: [1, 1], user: [[1, 1]] },
+    });
+    expect(run.final.size).toBe(3);
+    expect(run.final.file).toEqual([1, 2, 0]);
+    expect(run.final.logical).toEqual([1, 2, 0]);
+  });
+
+  it('a large folio with no other reference is split; the punched page leaves, the rest stays cached', () => {
+    const run = runSteps([{ op: 'fallocate-punch', off: 2, len: 2 }], {
+      bounds: { ...bounds, folioPages: 2 },
+      initial: { file: [1, 2, 1, 2], cached: true, folios: [2], user: [[1, 1]] },
+    });
+    expect(run.final.file).toEqual([1, 2, 0, 0]);
+    expect(run.final.pageCache[1]).toBeNull();
+    expect(cachedFolio(run.final, 0)).toMatchObject({ pages: 1, cells: [1, 2] });
+    expect(run.final.disk).toEqual([1, 2, 0, 0]);
+  });
+
+  it('a large folio a pipe references cannot be split: the page is zeroed in place and the pipe sees zeroes (linux)', () => {
+    const run = runSteps(
+      [
+        { op: 'splice', off: 2, len: 2 },
+        { op: 'fallocate-punch', off: 2, len: 2 },
+      ],
+      { bounds: { ...bounds, folioPages: 2 }, initial: { file: [1, 2, 1, 2], cached: true, folios: [2], user: [[1, 1]] } },
+    );
+    const f = cachedFolio(run.final, 0)!;
+    expect(f).toMatchObject({ pages: 2, cells: [1, 2, 0, 0], dirty: true, pipeRefs: 1 });
+    expect(run.final.pageCache[1]).toBe(f.id);
+    expect(run.final.pipes[0]!.buffers[0]).toMatchObject({ cells: [0, 0], ghost: [1, 2] });
+    expect(run.final.file).toEqual([1, 2, 0, 0]);
+  });
+
+  it('a whole-page folio a pipe references leaves the cache but lives on in the pipe with its old data (linux)', () => {
+    const run = runSteps(
+      [
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'fallocate-punch', off: 0, len: 2 },
+      ],
+      { bounds, initial: full },
+    );
+    expect(run.final.pageCache[0]).toBeNull();
+    const buf = run.final.pipes[0]!.buffers[0]!;
+    expect(buf.cells).toEqual([1, 2]);
+    expect(run.final.folios.find((f) => f.id === buf.folio)).toMatchObject({ cachesPage: null, pipeRefs: 1, dirty: false });
+    expect(run.final.file).toEqual([0, 0, 1, 2]);
+  });
+
+  it('is not enabled for an empty range or one past pages * cells', () => {
+    expect(runSteps([{ op: 'fallocate-punch', off: 3, len: 2 }], { bounds, initial: full }).completed).toBe(false);
+    expect(runSteps([{ op: 'fallocate-punch', off: 0, len: 0 }], { bounds, initial: full }).completed).toBe(false);
+  });
+
+  const subPage: Record<KernelId, number[]> = {
+    linux: [1, 0],
+    'dirty-pipe': [1, 0],
+    'howells-rfc': [1, 2],
+    copy: [1, 2],
+    move: [1, 2],
+    cow: [1, 2],
+  };
+  it.each(KERNEL_IDS)('after a splice on %s: a whole-page punch leaves the pipe old; a sub-page punch per the variant', (kernel) => {
+    const whole = runSteps(
+      [
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'fallocate-punch', off: 0, len: 2 },
+        { op: 'pipe-read', len: 2 },
+      ],
+      { kernel, bounds, initial: full },
+    );
+    expect(reads(whole)).toEqual([[1, 2]]);
+    expect(whole.final.file).toEqual([0, 0, 1, 2]);
+    const sub = runSteps(
+      [
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'fallocate-punch', off: 1, len: 1 },
+        { op: 'pipe-read', len: 2 },
+      ],
+      { kernel, bounds, initial: full },
+    );
+    expect(reads(sub)).toEqual([subPage[kernel]]);
+    expect(sub.final.file).toEqual([1, 0, 1, 2]);
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { KERNEL_IDS, type KernelId } from '../context.js';
+import { reads, runSteps } from '../run-steps.js';
+import type { FolioView, StateView } from '../view.js';
+
+const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
+const full = { file: [1, 2, 1, 2], cached: true, folios: [1, 1], user: [[1, 1]] };
+
+function cachedFolio(v: StateView, page: number): FolioView | undefined {
+  const id = v.pageCache[page];
+  return id === null || id === undefined ? undefined : v.folios.find((f) => f.id === id);
+}
+
+describe('truncate', () => {
+  it('to 0: every folio leaves the cache and the disk is all holes', () => {
+    const run = runSteps([{ op: 'truncate', size: 0 }], { bounds, initial: full });
+    expect(run.completed).toBe(true);
+    expect(run.final.size).toBe(0);
+    expect(run.final.file).toEqual([]);
+    expect(run.final.pageCache).toEqual([null, null]);
+    expect(run.final.disk).toEqual([0, 0, 0, 0]);
+    // only the user page is left
+    expect(run.final.folios).toHaveLength(1);
+    expect(run.final.folios[0]!.userPage).toBe(0);
+  });
+
+  it('to 1 cell: the straddling folio has its tail zeroed in place (dirty); the next page leaves', () => {
+    const run = runSteps([{ op: 'truncate', size: 1 }], { bounds, initial: full });
+    expect(run.final.file).toEqual([1]);
+    expect(cachedFolio(run.final, 0)).toMatchObject({ cells: [1, 0], dirty: true });
+    expect(run.final.pageCache[1]).toBeNull();
+    expect(run.final.disk.slice(2)).toEqual([0, 0]);
+    // writeback puts the zeroed tail on disk
+    const wb = runSteps([{ op: 'truncate', size: 1 }, { op: 'writeback', page: 0 }], { bounds, initial: full });
+    expect(wb.final.disk).toEqual([1, 0, 0, 0]);
+  });
+
+  it('growing adds zeroes, also after a shrink', () => {
+    const grow = runSteps([{ op: 'truncate', size: 4 }], { bounds, initial: { file: [1, 2], cached: true, folios: [1], user: [[1, 1]] } });
+    expect(grow.final.file).toEqual([1, 2, 0, 0]);
+    expect(grow.final.logical).toEqual([1, 2, 0, 0]);
+    const again = runSteps([{ op: 'truncate', size: 1 }, { op: 'truncate', size: 4 }], { bounds, initial: full });
+    expect(again.final.file).toEqual([1, 0, 0, 0]);
+    expect(again.final.logical).toEqual([1, 0, 0, 0]);
+  });
+
+  it('an uncached straddling page has its tail zeroed on disk', () => {
+    const run = runSteps([{ op: 'truncate', size: 3 }, { op: 'truncate', size: 4 }], { bounds, initial: { ...full, cached: false } });
+    expect(run.final.disk).toEqual([1, 2, 1, 0]);
+    expect(run.final.file).toEqual([1, 2, 1, 0]);
+  });
+
+  it('same size: nothing changes', () => {
+    const before = runSteps([], { bounds, initial: full });
+    const run = runSteps([{ op: 'truncate', size: 4 }], { bounds, initial: full });
+    expect(run.final).toEqual(before.final);
+  });
+
+  it('a large folio with no pipe reference is split at the new EOF', () => {
+    const run = runSteps([{ op: 'truncate', size: 1 }], {
+      bounds: { ...bounds, folioPages: 2 },
+      initial: { file: [1, 2, 1, 2], cached: true, folios: [2], user: [[1, 1]] },
+    });
+    expect(cachedFolio(run.final, 0)).toMatchObject({ pages: 1, cells: [1, 0], dirty: true });
+    expect(run.final.pageCache[1]).toBeNull();
+  });
+
+  it('is not enabled beyond pages * cells', () => {
+    expect(runSteps([{ op: 'truncate', size: 5 }], { bounds, initial: full }).completed).toBe(false);
+  });
+
+  const toOne: Record<KernelId, number[]> = {
+    linux: [1, 0, 1, 2],
+    'dirty-pipe': [1, 0, 1, 2],
+    'howells-rfc': [1, 2, 1, 2],
+    copy: [1, 2, 1, 2],
+    move: [1, 2, 1, 2],
+    cow: [1, 2, 1, 2],
+  };
+  it.each(KERNEL_IDS)('after splicing the whole file on %s: to 0 the pipe stays old; to 1 cell per the variant', (kernel) => {
+    const zero = runSteps(
+      [
+        { op: 'splice', off: 0, len: 4 },
+        { op: 'truncate', size: 0 },
+        { op: 'pipe-read', len: 4 },
+      ],
+      { kernel, bounds, initial: full },
+    );
+    expect(zero.completed).toBe(true);
+    expect(reads(zero)).toEqual([[1, 2, 1, 2]]);
+    const one = runSteps(
+      [
+        { op: 'splice', off: 0, len: 4 },
+        { op: 'truncate', size: 1 },
+        { op: 'pipe-read', len: 4 },
+      ],
+      { kernel, bounds, initial: full },
+    );
+    expect(reads(one)).toEqual([toOne[kernel]]);
+    expect(one.final.file).toEqual([1]);
+  });
+});
