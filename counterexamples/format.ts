@@ -21,10 +21,8 @@ export const CounterexampleSchema = z
     invariant: z.string().min(1),
     bounds: BoundsSchema.required(),
     scenario: ScenarioSchema,
-    folioPolicy: z
-      .object({ write: z.enum(['by-length', 'order-0']), load: z.enum(['order-0', 'readahead']) })
-      .strict()
-      .optional(),
+    /** The file system profile the model used (default ext4). */
+    fs: z.enum(['ext4', 'tmpfs']).optional(),
     trace: z.array(TraceStepSchema),
     violation: z
       .object({

@@ -9,7 +9,7 @@ import { builtinById } from '../invariants/builtins.js';
 import type { Invariant } from '../invariants/define.js';
 import { toProperties } from '../invariants/property.js';
 import type { KernelId } from '../model/context.js';
-import type { FolioPolicy } from '../model/folio-policy.js';
+import { DEFAULT_FS, fsProfileById } from '../model/folio-policy.js';
 import type { ReadObservation } from '../model/pipe.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
@@ -67,7 +67,7 @@ export function replay(input: Counterexample | string | unknown, opts: ReplayOpt
   const cx = typeof input === 'string' ? readCounterexample(input) : parseCounterexample(input);
   const kernel = opts.kernel ?? cx.kernel;
   const scenario = { ...parseScenario(cx.scenario, 'counterexample scenario'), kernel };
-  const model = new ScenarioModel(scenario, cx.folioPolicy);
+  const model = new ScenarioModel(scenario, (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS);
   const invariant = opts.invariants?.find((i) => i.id === cx.invariant) ?? builtinById(cx.invariant);
   if (!invariant) {
     throw new Error(`invariant ${cx.invariant} is not built in: pass the plugin that defines it (--plugin FILE)`);

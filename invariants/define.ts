@@ -16,8 +16,17 @@ export class StateReader {
   private cached: StateView | undefined;
   constructor(
     readonly layout: Layout,
-    readonly bytes: State,
+    private state: State,
   ) {}
+  /** The state's bytes (valid during the `check` call that was given this reader). */
+  get bytes(): State {
+    return this.state;
+  }
+  /** @internal The explorer reuses readers from step to step. */
+  reset(state: State): void {
+    this.state = state;
+    this.cached = undefined;
+  }
   /** The whole state, readable (allocates; fine for plugins, avoid in hot built-ins). */
   view(): StateView {
     return (this.cached ??= viewState(this.layout, this.bytes));

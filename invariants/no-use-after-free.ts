@@ -1,5 +1,14 @@
-import { F_IN_CACHE, F_USER, PIPES } from '../model/state.js';
+import { F_IN_CACHE, F_USER, PIPES, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
+
+/** Pipe buffers (in either pipe) that reference folio `f`. */
+function referencesTo(L: Layout, s: State, f: number): number {
+  let n = 0;
+  for (let pipe = 0; pipe < PIPES; pipe++) {
+    for (let i = 0; i < L.count(s, pipe); i++) if (L.slotFolio(s, pipe, L.slotAt(s, pipe, i)) === f) n++;
+  }
+  return n;
+}
 
 /**
  * No buffer references a freed folio, and every folio's reference count is
@@ -12,19 +21,18 @@ export const noUseAfterFree = defineInvariant({
   check({ after }) {
     const L = after.layout;
     const s = after.bytes;
-    const refs = new Array<number>(L.NF).fill(0);
     for (let pipe = 0; pipe < PIPES; pipe++) {
       for (let i = 0; i < L.count(s, pipe); i++) {
         const slot = L.slotAt(s, pipe, i);
         const f = L.slotFolio(s, pipe, slot);
         if (f < 0 || L.folioPages(s, f) === 0) return `pipe ${pipe} slot ${slot} references a freed folio`;
-        refs[f]!++;
       }
     }
     for (let f = 0; f < L.NF; f++) {
       if (L.folioPages(s, f) === 0) continue;
-      if (L.folioRefs(s, f) !== refs[f]) return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs[f]} exist`;
-      if (refs[f] === 0 && (L.folioFlags(s, f) & (F_IN_CACHE | F_USER)) === 0) return `folio ${f} is referenced by nothing but was not freed`;
+      const refs = referencesTo(L, s, f);
+      if (L.folioRefs(s, f) !== refs) return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs} exist`;
+      if (refs === 0 && (L.folioFlags(s, f) & (F_IN_CACHE | F_USER)) === 0) return `folio ${f} is referenced by nothing but was not freed`;
     }
     for (let p = 0; p < L.P; p++) {
       const f = L.pageFolio(s, p);

@@ -8,40 +8,40 @@ import type { ScenarioModel, TraceStep } from '../model/scenario-model.js';
 import type { State } from '../model/state.js';
 import { StateReader, type Invariant, type InvariantStep } from './define.js';
 
-class LazyStep implements InvariantStep {
+/** One step as `check` sees it; reused from step to step (the search allocates nothing per step for it). */
+class ReusedStep implements InvariantStep {
   readonly before: StateReader;
   readonly after: StateReader;
-  readonly observed: ReadObservation | undefined;
-  readonly depth: number;
+  observed: ReadObservation | undefined;
+  depth = 0;
+  private view: StepView<State, ReadObservation> | undefined;
   private stepCache: TraceStep | undefined;
-  constructor(
-    private readonly model: ScenarioModel,
-    private readonly view: StepView<State, ReadObservation>,
-  ) {
-    this.before = new StateReader(model.L, view.before);
-    this.after = new StateReader(model.L, view.after);
-    this.observed = view.observed;
-    this.depth = view.depth;
+  constructor(private readonly model: ScenarioModel) {
+    this.before = new StateReader(model.L, model.L.blank());
+    this.after = new StateReader(model.L, model.L.blank());
+  }
+  load(view: StepView<State, ReadObservation>): this {
+    if (view !== this.view) {
+      this.view = view;
+      this.before.reset(view.before);
+      this.after.reset(view.after);
+      this.observed = view.observed;
+      this.depth = view.depth;
+      this.stepCache = undefined;
+    }
+    return this;
   }
   get step(): TraceStep {
-    return (this.stepCache ??= this.model.stepOf(this.view.before, this.view.action)!);
+    return (this.stepCache ??= this.model.stepOf(this.view!.before, this.view!.action)!);
   }
 }
 
 /** The invariants as properties of `model`; one step object is shared by all of them per step. */
 export function toProperties(model: ScenarioModel, invariants: readonly Invariant[]): Property<State, ReadObservation>[] {
-  let lastView: StepView<State, ReadObservation> | undefined;
-  let lastStep: LazyStep | undefined;
-  const stepFor = (view: StepView<State, ReadObservation>): LazyStep => {
-    if (view !== lastView) {
-      lastView = view;
-      lastStep = new LazyStep(model, view);
-    }
-    return lastStep!;
-  };
+  const shared = new ReusedStep(model);
   return invariants.map((inv) => ({
     id: inv.id,
     kind: inv.kind,
-    check: (view) => inv.check(stepFor(view)) ?? undefined,
+    check: (view) => inv.check(shared.load(view)) ?? undefined,
   }));
 }

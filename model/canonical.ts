@@ -6,34 +6,54 @@
  */
 import { PIPES, type Layout, type State } from './state.js';
 
-/** Renumber the folios of `s` in place; returns `s`. */
-export function canonicalize(L: Layout, s: State, scratch?: Uint8Array): State {
-  const NF = L.NF;
+const scratchMaps = new WeakMap<Layout, { map: Uint8Array; table: Uint8Array }>();
+
+function scratchFor(L: Layout): { map: Uint8Array; table: Uint8Array } {
+  let sc = scratchMaps.get(L);
+  if (!sc) {
+    sc = { map: new Uint8Array(L.NF), table: new Uint8Array(L.NF * L.folioSize) };
+    scratchMaps.set(L, sc);
+  }
+  return sc;
+}
+
+/** Renumber the folios of `s` in place; returns `s`. Allocates nothing (hot path of the search). */
+export function canonicalize(L: Layout, s: State): State {
+  const { map, table } = scratchFor(L);
   // map[old] = new + 1 (0: not yet seen)
-  const map = new Uint8Array(NF);
+  map.fill(0);
   let next = 0;
   let identity = true;
-  const see = (old: number): void => {
-    if (old < 0 || map[old] !== 0) return;
-    map[old] = ++next;
-    if (old !== next - 1) identity = false;
-  };
-  for (let p = 0; p < L.P; p++) see(L.pageFolio(s, p));
-  for (let u = 0; u < L.U; u++) see(L.userFolio(s, u));
-  for (let pipe = 0; pipe < PIPES; pipe++) for (let slot = 0; slot < L.S; slot++) see(L.slotFolio(s, pipe, slot));
-  if (identity) {
-    // Already in order; records past `next` must be free (they are, unless a bug leaked one).
-    return s;
+  const refs = [L.oPageFolio, L.P, L.oUserFolio, L.U];
+  for (let r = 0; r < refs.length; r += 2) {
+    const base = refs[r]!;
+    for (let i = 0; i < refs[r + 1]!; i++) {
+      const v = s[base + i]!;
+      if (v !== 0 && map[v - 1] === 0) {
+        map[v - 1] = ++next;
+        if (v !== next) identity = false;
+      }
+    }
   }
-  const table = scratch && scratch.length >= NF * L.folioSize ? scratch : new Uint8Array(NF * L.folioSize);
-  table.fill(0, 0, NF * L.folioSize);
-  for (let old = 0; old < NF; old++) {
+  for (let pipe = 0; pipe < PIPES; pipe++) {
+    for (let slot = 0; slot < L.S; slot++) {
+      const v = s[L.slotBase(pipe, slot)]!;
+      if (v !== 0 && map[v - 1] === 0) {
+        map[v - 1] = ++next;
+        if (v !== next) identity = false;
+      }
+    }
+  }
+  if (identity) return s;
+  const size = L.NF * L.folioSize;
+  table.fill(0);
+  for (let old = 0; old < L.NF; old++) {
     const m = map[old]!;
     if (m === 0) continue;
     const from = L.folioBase(old);
     table.set(s.subarray(from, from + L.folioSize), (m - 1) * L.folioSize);
   }
-  s.set(table.subarray(0, NF * L.folioSize), L.oFolios);
+  s.set(table.subarray(0, size), L.oFolios);
   for (let p = 0; p < L.P; p++) {
     const o = L.oPageFolio + p;
     if (s[o] !== 0) s[o] = map[s[o]! - 1]!;

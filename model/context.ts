@@ -1,10 +1,11 @@
 /**
  * What every operation is given besides the state: the layout, the kernel
  * variant (the policy the seed thread argues about) and the file system's
- * folio policy (how large the folios are that a write or a load creates).
+ * profile (how large the folios are that a write or a load creates, when
+ * they split, what evict drops).
  */
 import type { Layout, State } from './state.js';
-import type { FolioPolicy } from './folio-policy.js';
+import type { FsProfile } from './folio-policy.js';
 
 export type KernelId = 'linux' | 'dirty-pipe' | 'howells-rfc' | 'copy' | 'move' | 'cow';
 
@@ -44,5 +45,6 @@ export interface KernelVariant {
 export interface ModelContext {
   readonly L: Layout;
   readonly kernel: KernelVariant;
-  readonly folios: FolioPolicy;
+  /** The file system's page-cache behaviour. */
+  readonly fs: FsProfile;
 }

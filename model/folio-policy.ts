@@ -1,27 +1,63 @@
 /**
- * How large the folios are that the page cache creates: a property of the
- * file system (and of the kernel's readahead), not of the kernel variants in
- * the seed thread. `folioPages` (a bound) caps every size; sizes are powers of
- * two and folios are aligned to their size.
+ * How the page cache of a file system behaves where the seed thread's kernel
+ * variants do not differ: how large the folios are that a write or a load
+ * creates, when a large folio splits, and what evict drops. Measured on
+ * Linux 6.18 (oracle/FINDINGS.md); `folioPages` (a bound) caps every size.
  *
- * - `write`: what a write into uncached pages creates. `by-length` follows
- *   `__filemap_get_folio(..., fgf_set_order(len))`: the order comes from the
- *   bytes still to write in this chunk, lowered until the folio is aligned and
- *   covers no cached page (ext4 and other large-folio file systems).
- *   `order-0`: one page per folio (tmpfs without huge pages).
- * - `load`: what a read, splice or mmap fault of an uncached page creates.
- *   `order-0`: one page per folio. `readahead`: the largest aligned folio that
- *   holds the page, stays within EOF and covers no cached page.
+ * @public
  */
-export interface FolioPolicy {
-  readonly write: 'by-length' | 'order-0';
-  readonly load: 'order-0' | 'readahead';
+export interface FsProfile {
+  readonly id: 'ext4' | 'tmpfs';
+  readonly description: string;
+  /**
+   * `by-length`: a write into uncached pages creates a folio whose order comes
+   * from the bytes still to write (`__filemap_get_folio(..., fgf_set_order(len))`),
+   * lowered until it is aligned and covers no cached page. `order-0`: one page each.
+   */
+  readonly writeFolios: 'by-length' | 'order-0';
+  /**
+   * Cold loads are order 0; with readahead, a read or splice of page 0 brings
+   * in pages 0..3 and a fault (mmap) brings in the whole file; else only the page.
+   */
+  readonly readahead: boolean;
+  /** A dirty large folio partly inside a punch or truncate splits (tmpfs: no buffer heads) or never does (ext4). */
+  readonly dirtyLargeFoliosSplit: boolean;
+  /** A clean large folio that cannot split (a pipe holds it) leaves the page cache after zeroing (ext4). */
+  readonly pipeHeldCleanDropped: boolean;
+  /** posix_fadvise(DONTNEED) drops clean unreferenced order-0 folios (ext4), or never drops anything (tmpfs). */
+  readonly evictDrops: boolean;
+}
+
+export const EXT4: FsProfile = {
+  id: 'ext4',
+  description: 'ext4 (large folios by write length, readahead, dirty large folios never split)',
+  writeFolios: 'by-length',
+  readahead: true,
+  dirtyLargeFoliosSplit: false,
+  pipeHeldCleanDropped: true,
+  evictDrops: true,
+};
+
+export const TMPFS: FsProfile = {
+  id: 'tmpfs',
+  description: 'tmpfs, huge=never (order-0 folios, nothing is ever evicted)',
+  writeFolios: 'order-0',
+  readahead: false,
+  dirtyLargeFoliosSplit: true,
+  pipeHeldCleanDropped: false,
+  evictDrops: false,
+};
+
+export const FS_PROFILES: readonly FsProfile[] = [EXT4, TMPFS];
+
+export const DEFAULT_FS: FsProfile = EXT4;
+
+export function fsProfileById(id: string): FsProfile | undefined {
+  return FS_PROFILES.find((p) => p.id === id);
 }
 
 /** Bytes a page has; a cell is `PAGE_BYTES / cells` of them. */
 export const PAGE_BYTES = 4096;
-
-export const DEFAULT_FOLIO_POLICY: FolioPolicy = { write: 'by-length', load: 'order-0' };
 
 /** floor(log2(n)) for n >= 1. */
 export function log2floor(n: number): number {

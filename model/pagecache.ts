@@ -42,39 +42,51 @@ function anyCached(L: Layout, s: State, first: number, pages: number): boolean {
 }
 
 /**
- * The order of the folio a write creates at uncached page `page`, with
- * `cellsLeft` cells still to write from `pos` (see FolioPolicy `by-length`).
+ * The size in pages of the folio a write creates at uncached page
+ * `floor(pos / C)`, with `cellsLeft` cells still to write from `pos`
+ * (generic_perform_write and __filemap_get_folio, measured on ext4): order
+ * floor(log2(bytes left)) - 12, capped by the page index's alignment and by
+ * `folioPages`, lowered while it would cover a cached page.
  */
 export function writeFolioPages(ctx: ModelContext, s: State, pos: number, cellsLeft: number): number {
   const { L } = ctx;
   const page = Math.floor(pos / L.C);
-  if (ctx.folios.write === 'order-0' || L.F === 1) return 1;
-  // generic_perform_write: a chunk is at most the largest folio, aligned.
-  const chunkCells = L.F * L.C;
-  const inChunk = Math.min(chunkCells - (pos % chunkCells), cellsLeft);
-  const bytes = inChunk * (PAGE_BYTES / L.C);
+  if (ctx.fs.writeFolios === 'order-0' || L.F === 1) return 1;
+  const bytes = cellsLeft * (PAGE_BYTES / L.C);
   let order = Math.max(0, log2floor(bytes) - 12);
   order = Math.min(order, log2floor(L.F));
-  if (page & ((1 << order) - 1)) order = Math.min(order, ctz(page));
+  if (page > 0) order = Math.min(order, ctz(page));
   while (order > 0 && (page + (1 << order) > L.P || anyCached(L, s, page, 1 << order))) order--;
   return 1 << order;
 }
 
-/** Make file page `page` cached for a read, splice or fault, creating a folio per the load policy. */
+/** Cache every uncached page in [first, last] as an order-0 folio. */
+function loadOrder0(L: Layout, s: State, first: number, last: number): void {
+  for (let p = first; p <= last; p++) if (L.pageFolio(s, p) < 0) createCachedFolio(L, s, p, 1);
+}
+
+/**
+ * Make file page `page` cached for a read or splice. Cold loads are order 0;
+ * with readahead, a load of page 0 brings in pages 0..3 (within EOF), as the
+ * kernel's initial readahead window does for a one-page read.
+ */
 export function loadPage(ctx: ModelContext, s: State, page: number): number {
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
   if (cached >= 0) return cached;
-  if (ctx.folios.load === 'order-0' || L.F === 1) return createCachedFolio(L, s, page, 1);
-  const eofPages = L.pagesInFile(L.size(s));
-  let order = log2floor(L.F);
-  for (; order > 0; order--) {
-    const first = page & ~((1 << order) - 1);
-    if (first + (1 << order) <= eofPages && !anyCached(L, s, first, 1 << order)) {
-      return createCachedFolio(L, s, first, 1 << order);
-    }
-  }
-  return createCachedFolio(L, s, page, 1);
+  if (ctx.fs.readahead && page === 0) loadOrder0(L, s, 0, Math.min(3, L.pagesInFile(L.size(s)) - 1));
+  else loadOrder0(L, s, page, page);
+  return L.pageFolio(s, page);
+}
+
+/** Make file page `page` cached for a fault through a mapping: read-around brings in the whole (small) file. */
+export function faultPage(ctx: ModelContext, s: State, page: number): number {
+  const { L } = ctx;
+  const cached = L.pageFolio(s, page);
+  if (cached >= 0) return cached;
+  if (ctx.fs.readahead) loadOrder0(L, s, 0, L.pagesInFile(L.size(s)) - 1);
+  else loadOrder0(L, s, page, page);
+  return L.pageFolio(s, page);
 }
 
 /** Take folio `f` out of the page cache (truncate, punch, steal, evict); a pipe reference keeps it alive. */
@@ -111,6 +123,13 @@ export function splitFolioAt(L: Layout, s: State, f: number, at: number): number
   return cur;
 }
 
+/** Write folio `f`'s cells to disk; it is clean. */
+export function writeBack(L: Layout, s: State, f: number): void {
+  const first = L.folioIndex(s, f);
+  for (let i = 0; i < L.folioPages(s, f) * L.C; i++) L.setDisk(s, first * L.C + i, L.folioCell(s, f, i));
+  L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_DIRTY);
+}
+
 /** Mark folio `f` dirty. */
 export function markDirty(L: Layout, s: State, f: number): void {
   L.setFolioFlags(s, f, L.folioFlags(s, f) | F_DIRTY);
@@ -120,38 +139,46 @@ export function markDirty(L: Layout, s: State, f: number): void {
  * Zero file cells [start, end) the way truncate_inode_pages_range does:
  * folios wholly inside leave the page cache (a pipe reference keeps the old
  * folio and its old data); a folio partly inside has the covered cells zeroed
- * in place, then, if it is large and nothing but the cache holds it, is split
- * so that the pages wholly inside can leave too. Disk pages wholly inside
- * become holes; disk cells of a partly covered, uncached page are zeroed.
+ * in place first; then a large one splits where it can (buddy split at the
+ * first page of the range, then at the page holding its end) so that pieces
+ * wholly inside leave too; one that cannot split because a pipe holds it is
+ * dropped from the cache when clean (ext4). Disk pages wholly inside become
+ * holes; disk cells of a partly covered, uncached page are zeroed.
  */
 export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: number): void {
   const { L } = ctx;
   if (end <= start) return;
   const firstPage = Math.floor(start / L.C);
   const lastPage = Math.floor((end - 1) / L.C);
-  // Partly covered folios: zero in place, then split where allowed.
   for (let p = firstPage; p <= lastPage; p++) {
     let f = L.pageFolio(s, p);
     if (f < 0) continue;
-    const fStart = L.folioIndex(s, f) * L.C;
-    const fEnd = fStart + L.folioPages(s, f) * L.C;
+    const fFirst = L.folioIndex(s, f);
+    const fPages = L.folioPages(s, f);
+    const fStart = fFirst * L.C;
+    const fEnd = fStart + fPages * L.C;
+    p = fFirst + fPages - 1;
     if (fStart >= start && fEnd <= end) continue; // wholly inside: removed below
     f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
-    for (let off = Math.max(start, fStart); off < Math.min(end, fEnd); off++) {
-      L.setFolioCell(s, f, off - fStart, 0);
+    const zStart = Math.max(start, fStart);
+    const zEnd = Math.min(end, fEnd);
+    for (let off = zStart; off < zEnd; off++) L.setFolioCell(s, f, off - fStart, 0);
+    const dirty = (L.folioFlags(s, f) & F_DIRTY) !== 0;
+    if (fPages === 1) {
+      markDirty(L, s, f);
+    } else if (L.folioRefs(s, f) === 0 && (!dirty || ctx.fs.dirtyLargeFoliosSplit)) {
+      splitFolioAt(L, s, f, Math.floor(zStart / L.C));
+      const endPage = Math.floor(zEnd / L.C);
+      if (endPage < fFirst + fPages) splitFolioAt(L, s, L.pageFolio(s, endPage), endPage);
+      // The pages zeroed only in part are dirty now (their blocks were zeroed through the cache).
+      if (zStart % L.C !== 0) markDirty(L, s, L.pageFolio(s, Math.floor(zStart / L.C)));
+      if (zEnd % L.C !== 0) markDirty(L, s, L.pageFolio(s, Math.floor(zEnd / L.C)));
+    } else if (L.folioRefs(s, f) > 0 && !dirty && ctx.fs.pipeHeldCleanDropped) {
+      for (let off = zStart; off < zEnd; off++) L.setDisk(s, off, 0);
+      removeFromCache(L, s, f);
+    } else {
+      markDirty(L, s, f);
     }
-    markDirty(L, s, f);
-    if (L.folioPages(s, f) > 1 && L.folioRefs(s, f) === 0) {
-      // Split at the first page the range touches in this folio, then at the
-      // page just past the range, so pages wholly inside become their own folios.
-      const firstIn = Math.max(Math.ceil(start / L.C), fStart / L.C);
-      const lastIn = Math.min(Math.floor(end / L.C), fEnd / L.C) - 1;
-      if (firstIn <= lastIn) {
-        splitFolioAt(L, s, f, firstIn);
-        if (lastIn + 1 < fEnd / L.C) splitFolioAt(L, s, L.pageFolio(s, lastIn + 1), lastIn + 1);
-      }
-    }
-    p = fEnd / L.C - 1;
   }
   // Folios wholly inside the range leave the cache.
   for (let p = firstPage; p <= lastPage; p++) {

@@ -7,7 +7,7 @@
  */
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
 import type { KernelId } from './context.js';
-import type { FolioPolicy } from './folio-policy.js';
+import type { FsProfile } from './folio-policy.js';
 import type { InitialContents } from './initial.js';
 import { parseScenario } from './scenario.js';
 import { ScenarioModel } from './scenario-model.js';
@@ -29,7 +29,8 @@ export interface RunStepsOptions {
   readonly kernel?: KernelId;
   readonly bounds?: Partial<Bounds>;
   readonly initial?: Partial<InitialContents>;
-  readonly folios?: FolioPolicy;
+  /** The file system's page-cache behaviour (default ext4). */
+  readonly fs?: FsProfile;
 }
 
 export function runSteps(steps: readonly Step[], opts: RunStepsOptions = {}): StepsRun {
@@ -37,7 +38,7 @@ export function runSteps(steps: readonly Step[], opts: RunStepsOptions = {}): St
     { kernel: opts.kernel ?? 'linux', bounds: { ...DEFAULT_BOUNDS, ...opts.bounds }, initial: opts.initial, environment: { ops: [] } },
     'runSteps',
   );
-  const model = new ScenarioModel(scenario, opts.folios);
+  const model = new ScenarioModel(scenario, opts.fs);
   const results: StepsRun['results'][number][] = [];
   let s = model.initialStates()[0]!;
   let completed = true;

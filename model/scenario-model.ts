@@ -9,7 +9,7 @@
 import type { ExplorableModel, Transition } from '../explorer/model.js';
 import { canonicalize } from './canonical.js';
 import type { ModelContext } from './context.js';
-import { DEFAULT_FOLIO_POLICY, type FolioPolicy } from './folio-policy.js';
+import { DEFAULT_FS, type FsProfile } from './folio-policy.js';
 import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
 import { OPERATIONS, type OpResult } from './ops/index.js';
@@ -33,12 +33,12 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
 
   constructor(
     readonly scenario: Scenario,
-    folios: FolioPolicy = DEFAULT_FOLIO_POLICY,
+    readonly fs: FsProfile = DEFAULT_FS,
   ) {
     const kernel = kernelById(scenario.kernel);
     if (!kernel) throw new Error(`unknown kernel ${scenario.kernel}`);
     this.L = new Layout(scenario.bounds, scenario.processes.length);
-    this.ctx = { L: this.L, kernel, folios };
+    this.ctx = { L: this.L, kernel, fs };
     const actions: Action[] = scenario.processes.map((_, process) => ({ kind: 'process' as const, process }));
     for (const op of scenario.environment) {
       for (const step of OPERATIONS[op].domain(scenario.bounds)) actions.push({ kind: 'env', step });
@@ -64,9 +64,12 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   /** Apply one step (any step, not only the enumerated ones) without touching program counters. */
   applyStep(s: State, step: Step): OpResult | undefined {
     const op = OPERATIONS[step.op] as { apply(ctx: ModelContext, s: State, st: Step): OpResult | undefined };
+    // Numbering can fall out of order only where a folio reference moved
+    // (the layout's setters note it): most steps only change cells.
+    this.L.numberingTouched = false;
     const r = op.apply(this.ctx, s, step);
     if (!r) return undefined;
-    canonicalize(this.L, r.state);
+    if (this.L.numberingTouched) canonicalize(this.L, r.state);
     return r;
   }
 

@@ -70,6 +70,14 @@ export class Layout {
   readonly oCopied: number;
   readonly oStolen: number;
   readonly totalBytes: number;
+  /**
+   * Set by every setter that moves a folio reference (page cache, user
+   * memory, pipe slots) or allocates or frees a folio record: only then can
+   * the canonical numbering fall out of order. The scenario model resets it
+   * before a step and canonicalizes after one only when it is set.
+   * @internal
+   */
+  numberingTouched = true;
 
   constructor(
     readonly bounds: Bounds,
@@ -122,6 +130,7 @@ export class Layout {
     return s[this.oPageFolio + page]! - 1;
   }
   setPageFolio(s: State, page: number, folio: number): void {
+    this.numberingTouched = true;
     s[this.oPageFolio + page] = folio + 1;
   }
   disk(s: State, cell: number): number {
@@ -147,6 +156,7 @@ export class Layout {
     return s[this.oUserFolio + page]! - 1;
   }
   setUserFolio(s: State, page: number, folio: number): void {
+    this.numberingTouched = true;
     s[this.oUserFolio + page] = folio + 1;
   }
 
@@ -205,6 +215,7 @@ export class Layout {
   }
   /** Fill a slot (flags are left as they are: callers decide). */
   setSlot(s: State, pipe: number, slot: number, folio: number, page: number, offset: number, len: number): void {
+    this.numberingTouched = true;
     const b = this.slotBase(pipe, slot);
     s[b] = folio + 1;
     s[b + 1] = page;
@@ -218,6 +229,7 @@ export class Layout {
   }
   /** Empty a slot: reference and ghost go, flags stay (the kernel does not clear them). */
   clearSlot(s: State, pipe: number, slot: number): void {
+    this.numberingTouched = true;
     const b = this.slotBase(pipe, slot);
     s[b] = 0;
     s[b + 1] = 0;
@@ -274,6 +286,7 @@ export class Layout {
     for (let f = 0; f < this.NF; f++) {
       const b = this.folioBase(f);
       if (s[b] === 0) {
+        this.numberingTouched = true;
         s[b] = pages;
         s[b + 1] = flags;
         s[b + 2] = index;
@@ -288,7 +301,10 @@ export class Layout {
   /** Free the folio if nothing refers to it any more (page cache, user memory, pipes). */
   releaseIfUnused(s: State, f: number): void {
     const b = this.folioBase(f);
-    if (s[b + 3] === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER)) === 0) s.fill(0, b, b + this.folioSize);
+    if (s[b + 3] === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER)) === 0) {
+      this.numberingTouched = true;
+      s.fill(0, b, b + this.folioSize);
+    }
   }
 
   addRef(s: State, f: number): void {

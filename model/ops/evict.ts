@@ -1,11 +1,13 @@
-import { removeFromCache } from '../pagecache.js';
+import { removeFromCache, writeBack } from '../pagecache.js';
 import { F_DIRTY, F_MAPPED } from '../state.js';
 import { range0, type Operation } from './operation.js';
 
 /**
- * posix_fadvise(DONTNEED) of `page`: drops the folio caching it only if it is
- * clean, unmapped and nothing else (no pipe buffer) references it. Linux
- * refuses otherwise, silently: the call succeeds and nothing changes.
+ * posix_fadvise(DONTNEED) of `page` (measured on 6.18): drops the folio
+ * caching it only if it is clean, order 0, unmapped and nothing else (no pipe
+ * buffer) references it; a dirty folio is written back instead, not dropped.
+ * Linux refuses otherwise, silently: the call succeeds and nothing changes.
+ * tmpfs never drops anything.
  */
 export const evict: Operation<'evict'> = {
   name: 'evict',
@@ -18,7 +20,13 @@ export const evict: Operation<'evict'> = {
     if (page < 0 || page >= L.P) return undefined;
     const s = before.slice();
     const f = L.pageFolio(s, page);
-    if (f >= 0 && (L.folioFlags(s, f) & (F_DIRTY | F_MAPPED)) === 0 && L.folioRefs(s, f) === 0) {
+    if (f < 0 || !ctx.fs.evictDrops) return { state: s };
+    const flags = L.folioFlags(s, f);
+    if (flags & F_DIRTY) {
+      // DONTNEED starts writeback of a dirty folio but does not drop it.
+      writeBack(L, s, f);
+    } else if (L.folioPages(s, f) === 1 && (flags & F_MAPPED) === 0 && L.folioRefs(s, f) === 0) {
+      // A large folio is dropped only when the range covers all of it: one page never does.
       removeFromCache(L, s, f);
     }
     return { state: s };

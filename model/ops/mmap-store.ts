@@ -1,4 +1,4 @@
-import { cellInFolio, loadPage, markDirty } from '../pagecache.js';
+import { cellInFolio, faultPage, markDirty } from '../pagecache.js';
 import { maxFileCells } from '../bounds.js';
 import { F_MAPPED } from '../state.js';
 import { range0, range1, type Operation } from './operation.js';
@@ -20,7 +20,7 @@ export const mmapStore: Operation<'mmap-store'> = {
     const { L } = ctx;
     if (off < 0 || off >= L.size(before)) return undefined;
     const s = before.slice();
-    let f = loadPage(ctx, s, Math.floor(off / L.C));
+    let f = faultPage(ctx, s, Math.floor(off / L.C));
     f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
     L.setFolioCell(s, f, cellInFolio(L, s, f, off), value);
     L.setFolioFlags(s, f, L.folioFlags(s, f) | F_MAPPED);

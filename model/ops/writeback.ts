@@ -1,3 +1,4 @@
+import { writeBack } from '../pagecache.js';
 import { F_DIRTY } from '../state.js';
 import { range0, type Operation } from './operation.js';
 
@@ -16,11 +17,7 @@ export const writeback: Operation<'writeback'> = {
     if (page < 0 || page >= L.P) return undefined;
     const s = before.slice();
     const f = L.pageFolio(s, page);
-    if (f >= 0 && L.folioFlags(s, f) & F_DIRTY) {
-      const first = L.folioIndex(s, f);
-      for (let i = 0; i < L.folioPages(s, f) * L.C; i++) L.setDisk(s, first * L.C + i, L.folioCell(s, f, i));
-      L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_DIRTY);
-    }
+    if (f >= 0 && L.folioFlags(s, f) & F_DIRTY) writeBack(L, s, f);
     return { state: s };
   },
 };
