@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reads, runSteps, type RunStepsOptions } from './run-steps.js';
 import type { Step } from './step.js';
+import { TMPFS } from './folio-policy.js';
 
 // The "Measured on a live Linux 6.18 kernel" table of semantics.md, replayed
 // on the linux variant (ext4 column). Each row: fill a file, splice a range
@@ -196,7 +197,7 @@ describe('the measured table (Linux 6.18, ext4) replays on the linux variant', (
     // and with an order-0 write policy (tmpfs without huge pages) the pipe keeps the old page
     const tmpfs = runSteps(
       [{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne],
-      { kernel: 'linux', bounds: punchBounds, initial: { file: [], cached: true, folios: [], user: [] }, folios: { write: 'order-0', load: 'order-0' } },
+      { kernel: 'linux', bounds: punchBounds, initial: { file: [], cached: true, folios: [], user: [] }, fs: TMPFS },
     );
     expect(reads(tmpfs)).toEqual([[1, 1]]);
   });

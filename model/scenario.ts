@@ -111,6 +111,22 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/** The keys an object at `path` may have, for "unrecognized key" messages. */
+function allowedKeys(path: readonly PropertyKey[], input: unknown): readonly string[] | undefined {
+  const [head, , prog] = path;
+  if (path.length === 0) return Object.keys(ScenarioSchema.shape);
+  if (path.length === 1 && head === 'bounds') return Object.keys(BoundsSchema.shape);
+  if (path.length === 1 && head === 'initial') return ['file', 'cached', 'folios', 'user'];
+  if (path.length === 1 && head === 'environment') return ['ops'];
+  if (path.length === 2 && head === 'processes') return ['name', 'program'];
+  if (path.length === 4 && head === 'processes' && prog === 'program') {
+    const op = (valueAt(input, path) as { op?: unknown } | undefined)?.op;
+    const schema = StepSchema.options.find((o) => o.shape.op.value === op);
+    return schema ? Object.keys(schema.shape) : undefined;
+  }
+  return undefined;
+}
+
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   const s = JSON.stringify(v);
@@ -168,7 +184,7 @@ export function stepProblems(st: Step, b: Bounds): string[] {
   switch (st.op) {
     case 'write':
       check('off', st.off, 0, max - 1, 'a cell of the file');
-      check('len', st.len, 1, max - st.off, 'cells up to the largest file');
+      if (st.off < max) check('len', st.len, 1, max - st.off, 'cells up to the largest file');
       check('value', st.value, 0, b.values, 'bounds.values');
       break;
     case 'mmap-store':
@@ -178,7 +194,7 @@ export function stepProblems(st: Step, b: Bounds): string[] {
     case 'fallocate-punch':
     case 'splice':
       check('off', st.off, 0, max - 1, 'a cell of the file');
-      check('len', st.len, 1, max - st.off, 'cells up to the largest file');
+      if (st.off < max) check('len', st.len, 1, max - st.off, 'cells up to the largest file');
       break;
     case 'truncate':
       check('size', st.size, 0, max, 'pages * cells');
@@ -216,7 +232,11 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   if (!r.success) {
     const problems = r.error.issues.map((issue) => {
       const path = pathText(issue.path);
-      const got = issue.code === 'unrecognized_keys' ? '' : ` (got ${show(valueAt(input, issue.path))})`;
+      if (issue.code === 'unrecognized_keys') {
+        const allowed = allowedKeys(issue.path, input);
+        return `${path || '(top level)'}: ${issue.message}${allowed ? `; allowed: ${allowed.join(', ')}` : ''}`;
+      }
+      const got = ` (got ${show(valueAt(input, issue.path))})`;
       return `${path || '(top level)'}: ${issue.message}${got}`;
     });
     throw new ScenarioError(source, problems);

@@ -16,6 +16,7 @@ import { fileIntegrity } from '../invariants/file-integrity.js';
 import { dataStability } from '../invariants/data-stability.js';
 import { pageOwnership } from '../invariants/page-ownership.js';
 import type { ReadObservation } from './pipe.js';
+import { EXT4, TMPFS, type FsProfile } from './folio-policy.js';
 
 /**
  * Structural invariants of the encoding, checked on every reached state.
@@ -121,6 +122,7 @@ interface Config {
   readonly name: string;
   readonly bounds: Partial<Bounds>;
   readonly initial: Partial<InitialContents>;
+  readonly fs?: FsProfile;
 }
 
 const B1 = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
@@ -138,11 +140,16 @@ const CONFIGS: readonly Config[] = [
   { name: 'F=4 cached [4]', bounds: B4, initial: { file: [1, 2, 1, 2], cached: true, folios: [4], user: [[1]] } },
   { name: 'F=4 cached [2,1,1]', bounds: B4, initial: { file: [1, 2, 1, 2], cached: true, folios: [2, 1, 1], user: [[2]] } },
   { name: 'F=4 empty file', bounds: B4, initial: { file: [], cached: true, folios: [], user: [[1]] } },
+  // the tmpfs profile (order-0 writes, no readahead, dirty large folios split, evict drops nothing)
+  { name: 'tmpfs F=2 cached [2]', bounds: B2, initial: { file: [1, 2, 1, 2], cached: true, folios: [2], user }, fs: TMPFS },
+  { name: 'tmpfs F=2 uncached', bounds: B2, initial: { file: [1, 2, 1, 2], cached: false, folios: [2], user }, fs: TMPFS },
+  { name: 'tmpfs F=4 cached [4]', bounds: B4, initial: { file: [1, 2, 1, 2], cached: true, folios: [4], user: [[1]] }, fs: TMPFS },
+  { name: 'ext4 F=4 uncached short', bounds: B4, initial: { file: [1, 2, 1], cached: false, folios: [2, 1], user: [[1]] }, fs: EXT4 },
 ];
 
 function modelFor(kernel: KernelId, cfg: Config): ScenarioModel {
   const sc = parseScenario({ kernel, bounds: { ...cfg.bounds, depth: 12 }, initial: cfg.initial, environment: { ops: [] } }, cfg.name);
-  return new ScenarioModel(sc);
+  return new ScenarioModel(sc, cfg.fs);
 }
 
 /** Each operation's argument domain, so that a generated step picks an operation uniformly, then its arguments. */

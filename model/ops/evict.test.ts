@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS, type KernelId } from '../context.js';
 import { runSteps } from '../run-steps.js';
 import type { Step } from '../step.js';
+import { TMPFS } from '../folio-policy.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 2, userPages: 1 };
 const small = { file: [1, 2, 1, 2], cached: true, folios: [1, 1], user: [[1, 1]] };
@@ -24,14 +25,31 @@ describe('evict', () => {
     expect(after.file).toEqual([1, 2, 1, 2]);
   });
 
-  it('evicts the whole large folio', () => {
-    const { after } = evictAfter([], 1, 'linux', large);
-    expect(after.pageCache).toEqual([null, null]);
-    expect(after.file).toEqual([1, 2, 1, 2]);
+  it('never drops a large folio: one page covers only part of it', () => {
+    const { before, after } = evictAfter([], 1, 'linux', large);
+    expect(after).toEqual(before);
+  });
+
+  it('writes a dirty folio back instead of dropping it', () => {
+    const { before, after } = evictAfter([{ op: 'write', off: 0, len: 1, value: 2 }], 0);
+    expect(before.folios.find((f) => f.cachesPage === 0)).toMatchObject({ dirty: true });
+    expect(after.pageCache[0]).not.toBeNull();
+    expect(after.folios.find((f) => f.cachesPage === 0)).toMatchObject({ dirty: false, cells: [2, 2] });
+    expect(after.disk).toEqual([2, 2, 1, 2]);
+    expect(after.file).toEqual(before.file);
+    // a second evict, now that it is clean, drops it
+    const twice = runSteps([{ op: 'write', off: 0, len: 1, value: 2 }, { op: 'evict', page: 0 }, { op: 'evict', page: 0 }], { bounds, initial: small });
+    expect(twice.final.pageCache[0]).toBeNull();
+    expect(twice.final.file).toEqual([2, 2, 1, 2]);
+  });
+
+  it('tmpfs never drops anything', () => {
+    const before = runSteps([], { bounds, initial: small, fs: TMPFS });
+    const after = runSteps([{ op: 'evict', page: 0 }], { bounds, initial: small, fs: TMPFS });
+    expect(after.final).toEqual(before.final);
   });
 
   it.each<[string, Step[]]>([
-    ['dirty', [{ op: 'write', off: 0, len: 1, value: 2 }]],
     ['mapped (even clean)', [{ op: 'mmap-store', off: 0, value: 2 }, { op: 'writeback', page: 0 }]],
     ['referenced by a pipe', [{ op: 'splice', off: 0, len: 1 }]],
     ['referenced by the tee target only', [{ op: 'splice', off: 0, len: 1 }, { op: 'tee', len: 1 }, { op: 'pipe-read', len: 1 }]],

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS, type KernelId } from '../context.js';
 import { reads, runSteps } from '../run-steps.js';
 import type { FolioView, StateView } from '../view.js';
+import type { Step } from '../step.js';
+import { EXT4, TMPFS } from '../folio-policy.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
 const full = { file: [1, 2, 1, 2], cached: true, folios: [1, 1], user: [[1, 1]] };
@@ -60,19 +62,49 @@ describe('fallocate-punch', () => {
     expect(run.final.disk).toEqual([1, 2, 0, 0]);
   });
 
-  it('a large folio a pipe references cannot be split: the page is zeroed in place and the pipe sees zeroes (linux)', () => {
-    const run = runSteps(
-      [
-        { op: 'splice', off: 2, len: 2 },
-        { op: 'fallocate-punch', off: 2, len: 2 },
-      ],
-      { bounds: { ...bounds, folioPages: 2 }, initial: { file: [1, 2, 1, 2], cached: true, folios: [2], user: [[1, 1]] } },
-    );
+  // A 2-page folio, page 1 in the pipe, punch page 1 (oracle/FINDINGS.md section 3).
+  const pipeHeld: Step[] = [
+    { op: 'splice', off: 2, len: 2 },
+    { op: 'fallocate-punch', off: 2, len: 2 },
+  ];
+  const large = { file: [1, 2, 1, 2], cached: true, folios: [2], user: [[1, 1]] };
+  it('ext4, clean large folio a pipe holds: zeroed in place, then dropped from the cache; the pipe sees zeroes', () => {
+    const run = runSteps(pipeHeld, { bounds: { ...bounds, folioPages: 2 }, initial: large, fs: EXT4 });
+    expect(run.final.pageCache).toEqual([null, null]);
+    const buf = run.final.pipes[0]!.buffers[0]!;
+    expect(buf).toMatchObject({ cells: [0, 0], ghost: [1, 2] });
+    expect(run.final.folios.find((f) => f.id === buf.folio)).toMatchObject({ pages: 2, cachesPage: null, pipeRefs: 1, cells: [1, 2, 0, 0] });
+    expect(run.final.file).toEqual([1, 2, 0, 0]);
+    expect(run.final.disk).toEqual([1, 2, 0, 0]);
+  });
+
+  it('ext4, dirty large folio a pipe holds: zeroed in place and stays large and dirty; the pipe sees zeroes', () => {
+    const run = runSteps([{ op: 'write', off: 0, len: 1, value: 2 }, ...pipeHeld], { bounds: { ...bounds, folioPages: 2 }, initial: large, fs: EXT4 });
     const f = cachedFolio(run.final, 0)!;
-    expect(f).toMatchObject({ pages: 2, cells: [1, 2, 0, 0], dirty: true, pipeRefs: 1 });
+    expect(f).toMatchObject({ pages: 2, cells: [2, 2, 0, 0], dirty: true, pipeRefs: 1 });
     expect(run.final.pageCache[1]).toBe(f.id);
     expect(run.final.pipes[0]!.buffers[0]).toMatchObject({ cells: [0, 0], ghost: [1, 2] });
-    expect(run.final.file).toEqual([1, 2, 0, 0]);
+    expect(run.final.file).toEqual([2, 2, 0, 0]);
+  });
+
+  it('tmpfs: the large folio a pipe holds cannot split and stays, zeroed in place', () => {
+    const run = runSteps(pipeHeld, { bounds: { ...bounds, folioPages: 2 }, initial: large, fs: TMPFS });
+    const f = cachedFolio(run.final, 0)!;
+    expect(f).toMatchObject({ pages: 2, cells: [1, 2, 0, 0], pipeRefs: 1 });
+    expect(run.final.pipes[0]!.buffers[0]!.cells).toEqual([0, 0]);
+  });
+
+  it('ext4: a dirty large folio with no pipe reference never splits; the punched page is zeroed in place', () => {
+    const run = runSteps(
+      [
+        { op: 'write', off: 0, len: 1, value: 2 },
+        { op: 'fallocate-punch', off: 2, len: 2 },
+      ],
+      { bounds: { ...bounds, folioPages: 2 }, initial: large, fs: EXT4 },
+    );
+    expect(cachedFolio(run.final, 0)).toMatchObject({ pages: 2, cells: [2, 2, 0, 0], dirty: true });
+    expect(run.final.pageCache[1]).toBe(run.final.pageCache[0]);
+    expect(run.final.file).toEqual([2, 2, 0, 0]);
   });
 
   it('a whole-page folio a pipe references leaves the cache but lives on in the pipe with its old data (linux)', () => {

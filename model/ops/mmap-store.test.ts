@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS, type KernelId } from '../context.js';
 import { reads, runSteps } from '../run-steps.js';
 import type { FolioView, StateView } from '../view.js';
+import { EXT4, TMPFS } from '../folio-policy.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
 const full = { file: [1, 1, 1, 1], cached: true, folios: [1, 1], user: [[1, 1]] };
@@ -22,13 +23,14 @@ describe('mmap-store', () => {
     expect(cachedFolio(run.final, 0)).toMatchObject({ mapped: false, dirty: false });
   });
 
-  it('faults an uncached page in from disk', () => {
-    const run = runSteps([{ op: 'mmap-store', off: 1, value: 2 }], {
-      bounds,
-      initial: { file: [2, 1, 1, 1], cached: false, folios: [1, 1], user: [[1, 1]] },
-    });
-    expect(cachedFolio(run.final, 0)).toMatchObject({ cells: [2, 2], mapped: true, dirty: true });
-    expect(run.final.pageCache[1]).toBeNull();
+  it('faults an uncached page in from disk: ext4 read-around brings in the whole file, tmpfs only the page', () => {
+    const cold = { file: [2, 1, 1, 1], cached: false, folios: [1, 1], user: [[1, 1]] };
+    const ext4 = runSteps([{ op: 'mmap-store', off: 1, value: 2 }], { bounds, initial: cold, fs: EXT4 });
+    expect(cachedFolio(ext4.final, 0)).toMatchObject({ pages: 1, cells: [2, 2], mapped: true, dirty: true });
+    expect(cachedFolio(ext4.final, 1)).toMatchObject({ pages: 1, cells: [1, 1], mapped: false, dirty: false });
+    const tmpfs = runSteps([{ op: 'mmap-store', off: 1, value: 2 }], { bounds, initial: cold, fs: TMPFS });
+    expect(cachedFolio(tmpfs.final, 0)).toMatchObject({ cells: [2, 2], mapped: true, dirty: true });
+    expect(tmpfs.final.pageCache[1]).toBeNull();
   });
 
   it('beyond EOF is SIGBUS: not enabled (even within the last page)', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS, type KernelId } from '../context.js';
 import { reads, runSteps } from '../run-steps.js';
 import type { FolioView, StateView } from '../view.js';
+import { EXT4 } from '../folio-policy.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
 const full = { file: [1, 2, 1, 2], cached: true, folios: [1, 1], user: [[1, 1]] };
@@ -98,5 +99,37 @@ describe('truncate', () => {
     );
     expect(reads(one)).toEqual([toOne[kernel]]);
     expect(one.final.file).toEqual([1]);
+  });
+
+  // Regression: truncate once covered only up to the old EOF page, while the
+  // kernel's truncate_pagecache -> truncate_inode_pages_range(mapping, size, -1)
+  // covers every cached page past the new EOF. A dirty ext4 large folio never
+  // splits, so truncate(2) leaves it caching page 1 past EOF; truncate(0) must
+  // then remove it whole (the measured "ftruncate to 0: old" row).
+  it('truncate to 0 removes a dirty large folio reaching past the old EOF page (linux, ext4)', () => {
+    const run = runSteps(
+      [
+        { op: 'write', off: 0, len: 2, value: 2 },
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'truncate', size: 2 },
+        { op: 'truncate', size: 0 },
+        { op: 'pipe-read', len: 2 },
+      ],
+      { kernel: 'linux', bounds: { ...bounds, folioPages: 2 }, initial: { ...full, folios: [2] }, fs: EXT4 },
+    );
+    expect(run.completed).toBe(true);
+    expect(run.final.pageCache).toEqual([null, null]);
+    expect(reads(run)).toEqual([[2, 2]]);
+  });
+
+  it('(the state the bug starts from) a dirty large ext4 folio stays past EOF after a shrink', () => {
+    const run = runSteps(
+      [
+        { op: 'write', off: 0, len: 2, value: 2 },
+        { op: 'truncate', size: 2 },
+      ],
+      { kernel: 'linux', bounds: { ...bounds, folioPages: 2 }, initial: { ...full, folios: [2] }, fs: EXT4 },
+    );
+    expect(cachedFolio(run.final, 1)).toMatchObject({ pages: 2, cells: [2, 2, 0, 0], dirty: true, cachesPage: 0 });
   });
 });

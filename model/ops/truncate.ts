@@ -19,7 +19,8 @@ export const truncate: Operation<'truncate'> = {
     const s = before.slice();
     const old = L.size(s);
     if (size < old) {
-      zeroFileRange(ctx, s, size, L.pagesInFile(old) * L.C);
+      // truncate_pagecache -> truncate_inode_pages_range(mapping, size, -1): to the end of the mapping.
+      zeroFileRange(ctx, s, size, L.P * L.C);
       for (let c = size; c < old; c++) L.setLogical(s, c, 0);
     }
     L.setSize(s, size);

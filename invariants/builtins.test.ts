@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { runSteps, type RunStepsOptions } from '../model/run-steps.js';
+import type { Step } from '../model/step.js';
+import type { KernelId } from '../model/context.js';
+import { StateReader, defineInvariant, type Invariant, type InvariantStep } from './define.js';
+import { BUILTIN_INVARIANTS, BUILTIN_WITNESSES, builtinById } from './builtins.js';
+import { dataStability } from './data-stability.js';
+import { pageOwnership } from './page-ownership.js';
+import { pipeFifo } from './pipe-fifo.js';
+import { noUseAfterFree } from './no-use-after-free.js';
+import { fileIntegrity } from './file-integrity.js';
+import { witnessCopy, witnessOrphanedFolio, witnessSteal } from './witnesses.js';
+
+const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
+const initial = { file: [1, 1, 1, 1], cached: true, folios: [1, 1], user: [[1, 1]] };
+
+/** Run `steps`, then check `inv` on every step; returns the messages (undefined where it holds). */
+function checkAll(inv: Invariant, steps: Step[], kernel: KernelId = 'linux', opts: RunStepsOptions = {}): (string | undefined)[] {
+  const run = runSteps([], { kernel, bounds, initial, ...opts });
+  const model = run.model;
+  let s = run.finalState;
+  const out: (string | undefined)[] = [];
+  steps.forEach((step, depth) => {
+    const r = model.applyStep(s, step);
+    if (!r) throw new Error(`step ${depth} not enabled`);
+    const view: InvariantStep = {
+      before: new StateReader(model.L, s),
+      after: new StateReader(model.L, r.state),
+      step: { ...step, process: 'env' },
+      observed: r.observed,
+      depth,
+    };
+    out.push(inv.check(view) ?? undefined);
+    s = r.state;
+  });
+  return out;
+}
+
+const overwrite: Step[] = [
+  { op: 'splice', off: 0, len: 2 },
+  { op: 'write', off: 0, len: 1, value: 2 },
+  { op: 'pipe-read', len: 2 },
+];
+
+describe('built-in invariants on concrete steps', () => {
+  it('data-stability reports the read that saw changed data on linux, and holds on copy', () => {
+    const msgs = checkAll(dataStability, overwrite, 'linux');
+    expect(msgs.slice(0, 2)).toEqual([undefined, undefined]);
+    expect(msgs[2]).toBe('the reader of pipe 0 expected [1, 1] (what entered the pipe) but saw [2, 1]');
+    expect(checkAll(dataStability, overwrite, 'copy')).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('page-ownership reports a page-cache folio in the pipe (linux), a user page (vmsplice), and holds on howells-rfc', () => {
+    expect(checkAll(pageOwnership, [{ op: 'splice', off: 0, len: 1 }], 'linux')[0]).toMatch(/also in the page cache \(file page 0\)/);
+    expect(checkAll(pageOwnership, [{ op: 'vmsplice', page: 0 }], 'linux')[0]).toMatch(/user page 0/);
+    expect(checkAll(pageOwnership, [{ op: 'splice', off: 0, len: 2 }, { op: 'vmsplice', page: 0, gift: true }], 'howells-rfc')).toEqual([undefined, undefined]);
+  });
+
+  it('pipe-fifo and no-use-after-free hold on an ordinary run', () => {
+    const steps: Step[] = [
+      { op: 'pipe-write', len: 1, value: 2 },
+      { op: 'splice', off: 1, len: 1 },
+      { op: 'tee', len: 2 },
+      { op: 'pipe-read', len: 1 },
+      { op: 'pipe-read', len: 2, pipe: 1 },
+      { op: 'truncate', size: 0 },
+      { op: 'pipe-read', len: 1 },
+    ];
+    expect(checkAll(pipeFifo, steps)).toEqual(steps.map(() => undefined));
+    expect(checkAll(noUseAfterFree, steps)).toEqual(steps.map(() => undefined));
+  });
+
+  it('pipe-fifo catches a step that changes queued ghost cells without a read', () => {
+    const run = runSteps([{ op: 'pipe-write', len: 2, value: 1 }], { bounds, initial });
+    const L = run.model.L;
+    const before = run.finalState;
+    const after = before.slice();
+    L.setSlotGhost(after, 0, L.slotAt(after, 0, 0), 1, 2);
+    const msg = pipeFifo.check({ before: new StateReader(L, before), after: new StateReader(L, after), step: { op: 'evict', page: 0, process: 'env' }, depth: 1 });
+    expect(msg).toBe('pipe 0: held [1, 1] and now holds [1, 2] without a read');
+  });
+
+  it('no-use-after-free catches a wrong reference count and a freed folio in a slot', () => {
+    const run = runSteps([{ op: 'splice', off: 0, len: 2 }], { bounds, initial });
+    const L = run.model.L;
+    const s = run.finalState.slice();
+    const f = L.slotFolio(s, 0, L.slotAt(s, 0, 0));
+    L.setFolioRefs(s, f, 0);
+    const reader = (x: Uint8Array) => ({ before: new StateReader(L, run.finalState), after: new StateReader(L, x), step: { op: 'evict' as const, page: 0, process: 'env' }, depth: 1 });
+    expect(noUseAfterFree.check(reader(s))).toMatch(/counts 0 pipe references but 1 exist/);
+    const freed = run.finalState.slice();
+    freed.fill(0, L.folioBase(f), L.folioBase(f) + L.folioSize);
+    expect(noUseAfterFree.check(reader(freed))).toMatch(/references a freed folio/);
+  });
+
+  it('file-integrity holds on every kernel for file operations', () => {
+    const steps: Step[] = [
+      { op: 'write', off: 1, len: 2, value: 2 },
+      { op: 'mmap-store', off: 0, value: 2 },
+      { op: 'fallocate-punch', off: 3, len: 1 },
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'writeback', page: 0 },
+      { op: 'evict', page: 0 },
+      { op: 'truncate', size: 1 },
+    ];
+    for (const k of ['linux', 'howells-rfc', 'copy', 'move', 'cow'] as const) expect(checkAll(fileIntegrity, steps, k)).toEqual(steps.map(() => undefined));
+  });
+});
+
+describe('witnesses', () => {
+  it('witness-steal fires on a howells-rfc steal, witness-copy on a copy, not on linux', () => {
+    expect(checkAll(witnessSteal, [{ op: 'splice', off: 0, len: 2 }], 'howells-rfc')[0]).toBe('1 page(s) stolen');
+    expect(checkAll(witnessCopy, [{ op: 'splice', off: 0, len: 2 }], 'copy')[0]).toBe('1 page(s) copied');
+    expect(checkAll(witnessSteal, [{ op: 'splice', off: 0, len: 2 }], 'linux')[0]).toBeUndefined();
+    expect(checkAll(witnessCopy, [{ op: 'splice', off: 0, len: 2 }], 'linux')[0]).toBeUndefined();
+  });
+
+  it('witness-orphaned-folio fires when a referenced folio leaves the cache', () => {
+    const msgs = checkAll(witnessOrphanedFolio, [{ op: 'splice', off: 0, len: 2 }, { op: 'fallocate-punch', off: 0, len: 2 }], 'linux');
+    expect(msgs[0]).toBeUndefined();
+    expect(msgs[1]).toMatch(/file page 0 left the page cache while pipe 0 references it/);
+  });
+});
+
+describe('defineInvariant and the registry', () => {
+  it('rejects malformed definitions', () => {
+    expect(() => defineInvariant({ id: 'Bad Id', description: 'x', check: () => undefined })).toThrow(/lower-case words/);
+    expect(() => defineInvariant({ id: 'ok', description: '', check: () => undefined })).toThrow(/description/);
+    expect(() => defineInvariant({ id: 'ok', description: 'x', check: 1 as never })).toThrow(/check must be a function/);
+    expect(() => defineInvariant({ id: 'ok', description: 'x', kind: 'never' as never, check: () => undefined })).toThrow(/kind/);
+  });
+
+  it('defaults kind to always and freezes the result', () => {
+    const inv = defineInvariant({ id: 'my-check', description: 'x', check: () => undefined });
+    expect(inv.kind).toBe('always');
+    expect(Object.isFrozen(inv)).toBe(true);
+  });
+
+  it('finds every built-in and witness by id; ids are unique', () => {
+    const all = [...BUILTIN_INVARIANTS, ...BUILTIN_WITNESSES];
+    expect(new Set(all.map((i) => i.id)).size).toBe(all.length);
+    for (const inv of all) expect(builtinById(inv.id)).toBe(inv);
+    expect(builtinById('nope')).toBeUndefined();
+    expect(BUILTIN_WITNESSES.every((w) => w.kind === 'sometimes')).toBe(true);
+    expect(BUILTIN_INVARIANTS.every((w) => w.kind === 'always')).toBe(true);
+  });
+});
