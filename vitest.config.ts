@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
+    // vitest's own results, read by .ci/run for its closing "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest/results.json' },
   },
 });
