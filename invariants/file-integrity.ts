@@ -13,10 +13,16 @@ export const fileIntegrity = defineInvariant({
     const L = after.layout;
     const s = after.bytes;
     const size = L.size(s);
-    for (let off = 0; off < size; off++) {
-      const got = fileCell(L, s, off);
-      const want = L.logical(s, off);
-      if (got !== want) return `file cell ${off} reads ${got}, but the file's operations say it holds ${want}`;
+    // Page by page (this runs on every step of the search).
+    for (let page = 0; page * L.C < size; page++) {
+      const f = L.pageFolio(s, page);
+      const end = Math.min(size, (page + 1) * L.C);
+      for (let off = page * L.C; off < end; off++) {
+        const got = f < 0 ? L.disk(s, off) : L.folioCell(s, f, (page - L.folioIndex(s, f)) * L.C + (off - page * L.C));
+        if (got !== L.logical(s, off)) {
+          return `file cell ${off} reads ${fileCell(L, s, off)}, but the file's operations say it holds ${L.logical(s, off)}`;
+        }
+      }
     }
     return undefined;
   },

@@ -1,13 +1,20 @@
 import { F_IN_CACHE, F_USER, PIPES, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 
-/** Pipe buffers (in either pipe) that reference folio `f`. */
-function referencesTo(L: Layout, s: State, f: number): number {
-  let n = 0;
+const counts = new WeakMap<Layout, Uint8Array>();
+
+/** Pipe buffers (in either pipe) referencing each folio, in a scratch array (this runs on every step). */
+function referenceCounts(L: Layout, s: State): Uint8Array {
+  let c = counts.get(L);
+  if (!c) counts.set(L, (c = new Uint8Array(L.NF)));
+  c.fill(0);
   for (let pipe = 0; pipe < PIPES; pipe++) {
-    for (let i = 0; i < L.count(s, pipe); i++) if (L.slotFolio(s, pipe, L.slotAt(s, pipe, i)) === f) n++;
+    for (let i = 0; i < L.count(s, pipe); i++) {
+      const f = L.slotFolio(s, pipe, L.slotAt(s, pipe, i));
+      if (f >= 0) c[f]!++;
+    }
   }
-  return n;
+  return c;
 }
 
 /**
@@ -28,9 +35,10 @@ export const noUseAfterFree = defineInvariant({
         if (f < 0 || L.folioPages(s, f) === 0) return `pipe ${pipe} slot ${slot} references a freed folio`;
       }
     }
+    const counted = referenceCounts(L, s);
     for (let f = 0; f < L.NF; f++) {
       if (L.folioPages(s, f) === 0) continue;
-      const refs = referencesTo(L, s, f);
+      const refs = counted[f]!;
       if (L.folioRefs(s, f) !== refs) return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs} exist`;
       if (refs === 0 && (L.folioFlags(s, f) & (F_IN_CACHE | F_USER)) === 0) return `folio ${f} is referenced by nothing but was not freed`;
     }
