@@ -18,18 +18,23 @@ export function counterexampleFileName(cx: Counterexample): string {
   return `${cx.kernel}--${cx.invariant}--${counterexampleHash(cx)}.json`;
 }
 
-/** Write `cx` into `dir` (created if needed); returns the path. Never leaves a half-written file. */
-export function writeCounterexample(dir: string, cx: Counterexample): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, counterexampleFileName(cx));
+/** Write `text` to `path` atomically: a temporary file in the same directory, then a rename. */
+export function writeFileAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, `${JSON.stringify(cx, null, 2)}\n`);
+    writeFileSync(tmp, text);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/** Write `cx` into `dir` (created if needed); returns the path. Never leaves a half-written file. */
+export function writeCounterexample(dir: string, cx: Counterexample): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, counterexampleFileName(cx));
+  writeFileAtomic(path, `${JSON.stringify(cx, null, 2)}\n`);
   return path;
 }
 

@@ -26,6 +26,37 @@ export interface FsProfile {
   readonly pipeHeldCleanDropped: boolean;
   /** posix_fadvise(DONTNEED) drops clean unreferenced order-0 folios (ext4), or never drops anything (tmpfs). */
   readonly evictDrops: boolean;
+  /**
+   * Zeroing part of an uncached page (a punch or truncate that does not end on
+   * a page boundary) creates an order-0 folio for it and zeroes its block
+   * through it (__ext4_block_zero_page_range: __filemap_get_folio(FGP_CREAT),
+   * read the buffer, zero, mark it dirty) without marking the folio uptodate:
+   * mincore does not count it and readahead skips it, but a later read, fault
+   * or write uses it as it is (measured on 6.18, ext4). tmpfs zeroes only a
+   * partial page that is cached (shmem_get_partial_folio).
+   */
+  readonly partialZeroCreatesFolio: boolean;
+  /**
+   * splice of a hole (an uncached page) puts a reference to the shared zero
+   * page in the pipe and caches nothing (shmem_file_splice_read ->
+   * splice_zeropage_into_pipe): a later write to that page of the file does
+   * not reach the pipe. ext4 reads holes into the page cache like data.
+   */
+  readonly spliceHoleZeroPage: boolean;
+  /**
+   * Before the size grows past a partial last page (ftruncate up, a write that
+   * starts on a later page), the rest of that page's block is zeroed through
+   * the page cache: the folio is dirtied, or created not uptodate as for
+   * `partialZeroCreatesFolio` (measured on 6.18, ext4). tmpfs does not.
+   */
+  readonly extendZeroesEofBlock: boolean;
+  /**
+   * fallocate(PUNCH_HOLE) at or past EOF does nothing, and a punch that runs
+   * past EOF is extended to the end of the page holding EOF, so that page is
+   * punched whole (ext4_punch_hole). tmpfs zeroes what it is asked to, up to
+   * the end of the page holding EOF.
+   */
+  readonly punchExtendsToEofPage: boolean;
 }
 
 export const EXT4: FsProfile = {
@@ -36,6 +67,10 @@ export const EXT4: FsProfile = {
   dirtyLargeFoliosSplit: false,
   pipeHeldCleanDropped: true,
   evictDrops: true,
+  partialZeroCreatesFolio: true,
+  spliceHoleZeroPage: false,
+  extendZeroesEofBlock: true,
+  punchExtendsToEofPage: true,
 };
 
 export const TMPFS: FsProfile = {
@@ -46,6 +81,10 @@ export const TMPFS: FsProfile = {
   dirtyLargeFoliosSplit: true,
   pipeHeldCleanDropped: false,
   evictDrops: false,
+  partialZeroCreatesFolio: false,
+  spliceHoleZeroPage: true,
+  extendZeroesEofBlock: false,
+  punchExtendsToEofPage: false,
 };
 
 export const FS_PROFILES: readonly FsProfile[] = [EXT4, TMPFS];

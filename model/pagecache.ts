@@ -60,21 +60,71 @@ export function writeFolioPages(ctx: ModelContext, s: State, pos: number, cellsL
   return 1 << order;
 }
 
+/**
+ * ext4 zeroing part of uncached page `page` (__ext4_block_zero_page_range):
+ * an order-0 folio is created, the block read into it, the covered cells
+ * zeroed and the folio dirtied, but it is not marked uptodate (see
+ * FsProfile.partialZeroCreatesFolio). A hole (unmapped block; the model takes
+ * an all-zero disk page for one) is left alone: the folio stays clean.
+ */
+function zeroUncachedPartialPage(L: Layout, s: State, page: number, start: number, end: number): void {
+  const f = createCachedFolio(L, s, page, 1);
+  L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_UPTODATE);
+  let hole = true;
+  for (let i = 0; i < L.C; i++) if (L.disk(s, page * L.C + i) !== 0) hole = false;
+  if (hole) return;
+  for (let off = Math.max(start, page * L.C); off < Math.min(end, (page + 1) * L.C); off++) L.setFolioCell(s, f, off - page * L.C, 0);
+  markDirty(L, s, f);
+}
+
+/**
+ * ext4, before the size grows from `oldSize` (see FsProfile.extendZeroesEofBlock):
+ * the tail of the page holding the old EOF is zeroed through the page cache.
+ */
+export function zeroEofBlockTail(ctx: ModelContext, s: State, oldSize: number): void {
+  const { L } = ctx;
+  if (!ctx.fs.extendZeroesEofBlock || oldSize % L.C === 0) return;
+  const page = Math.floor(oldSize / L.C);
+  const end = (page + 1) * L.C;
+  const f = L.pageFolio(s, page);
+  if (f < 0) {
+    zeroUncachedPartialPage(L, s, page, oldSize, end);
+    return;
+  }
+  // The cells past EOF are zero already; the folio is dirtied all the same.
+  markDirty(L, s, f);
+}
+
+/** A cached folio that was never read (not uptodate) is read now: its cells are already right. */
+export function makeUptodate(L: Layout, s: State, f: number): number {
+  L.setFolioFlags(s, f, L.folioFlags(s, f) | F_UPTODATE);
+  return f;
+}
+
 /** Cache every uncached page in [first, last] as an order-0 folio. */
 function loadOrder0(L: Layout, s: State, first: number, last: number): void {
   for (let p = first; p <= last; p++) if (L.pageFolio(s, p) < 0) createCachedFolio(L, s, p, 1);
 }
 
 /**
- * Make file page `page` cached for a read or splice. Cold loads are order 0;
- * with readahead, a load of page 0 brings in pages 0..3 (within EOF), as the
- * kernel's initial readahead window does for a one-page read.
+ * Make file page `page` cached for a read or splice whose request ends at
+ * page `lastPage` (filemap_get_pages: the request, clipped by splice to the
+ * pipe's free slots, is the readahead size). Cold loads are order 0; with
+ * readahead a miss loads the uncached pages of the request, and a miss at
+ * page 0 the initial window of 4 pages per (power-of-two rounded) requested
+ * page, within EOF (measured: 1 page -> 0..3, 2 pages -> 0..7). Readahead
+ * skips pages that have a folio.
  */
-export function loadPage(ctx: ModelContext, s: State, page: number): number {
+export function loadPage(ctx: ModelContext, s: State, page: number, lastPage = page): number {
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
-  if (cached >= 0) return cached;
-  if (ctx.fs.readahead && page === 0) loadOrder0(L, s, 0, Math.min(3, L.pagesInFile(L.size(s)) - 1));
+  if (cached >= 0) return makeUptodate(L, s, cached);
+  const eofPage = L.pagesInFile(L.size(s)) - 1;
+  if (ctx.fs.readahead && page === 0) {
+    let req = 1;
+    while (req < lastPage + 1) req <<= 1;
+    loadOrder0(L, s, 0, Math.min(4 * req - 1, eofPage));
+  } else if (ctx.fs.readahead) loadOrder0(L, s, page, Math.max(page, Math.min(lastPage, eofPage)));
   else loadOrder0(L, s, page, page);
   return L.pageFolio(s, page);
 }
@@ -83,7 +133,7 @@ export function loadPage(ctx: ModelContext, s: State, page: number): number {
 export function faultPage(ctx: ModelContext, s: State, page: number): number {
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
-  if (cached >= 0) return cached;
+  if (cached >= 0) return makeUptodate(L, s, cached);
   if (ctx.fs.readahead) loadOrder0(L, s, 0, L.pagesInFile(L.size(s)) - 1);
   else loadOrder0(L, s, page, page);
   return L.pageFolio(s, page);
@@ -152,7 +202,11 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
   const lastPage = Math.floor((end - 1) / L.C);
   for (let p = firstPage; p <= lastPage; p++) {
     let f = L.pageFolio(s, p);
-    if (f < 0) continue;
+    if (f < 0) {
+      const partial = p * L.C < start || (p + 1) * L.C > end;
+      if (partial && ctx.fs.partialZeroCreatesFolio) zeroUncachedPartialPage(L, s, p, start, end);
+      continue;
+    }
     const fFirst = L.folioIndex(s, f);
     const fPages = L.folioPages(s, f);
     const fStart = fFirst * L.C;
@@ -176,6 +230,12 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     } else if (L.folioRefs(s, f) > 0 && !dirty && ctx.fs.pipeHeldCleanDropped) {
       for (let off = zStart; off < zEnd; off++) L.setDisk(s, off, 0);
       removeFromCache(L, s, f);
+      // The partial blocks at the edges are then zeroed through fresh order-0
+      // folios, not uptodate (measured: a later write there gets order 0).
+      for (let q = Math.floor(zStart / L.C); q <= Math.floor((zEnd - 1) / L.C); q++) {
+        const partial = q * L.C < start || (q + 1) * L.C > end;
+        if (partial && ctx.fs.partialZeroCreatesFolio && L.pageFolio(s, q) < 0) zeroUncachedPartialPage(L, s, q, start, end);
+      }
     } else {
       markDirty(L, s, f);
     }

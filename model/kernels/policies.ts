@@ -27,10 +27,18 @@ export function spliceByReference(ctx: ModelContext, s: State, off: number, len:
   const { L } = ctx;
   let pos = off;
   const end = off + len;
+  // filemap_splice_read asks for at most a page per free slot: the readahead request.
+  const lastPage = Math.floor((Math.min(end, off + Math.max(1, freeSlots(L, s, MAIN)) * L.C) - 1) / L.C);
   while (pos < end && freeSlots(L, s, MAIN) > 0) {
     const page = Math.floor(pos / L.C);
-    const f = loadPage(ctx, s, page);
     const part = Math.min(L.C - (pos % L.C), end - pos);
+    if (ctx.fs.spliceHoleZeroPage && L.pageFolio(s, page) < 0) {
+      // tmpfs: a hole goes into the pipe as the zero page; nothing is cached (splice_zeropage_into_pipe).
+      pushBuffer(L, s, MAIN, privatePage(L, s, []), 0, pos % L.C, part, flags);
+      pos += part;
+      continue;
+    }
+    const f = loadPage(ctx, s, page, lastPage);
     pushBuffer(L, s, MAIN, f, page - L.folioIndex(s, f), pos % L.C, part, flags);
     pos += part;
   }

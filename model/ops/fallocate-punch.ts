@@ -22,8 +22,12 @@ export const fallocatePunch: Operation<'fallocate-punch'> = {
     if (len < 1 || off < 0 || off + len > L.P * L.C) return undefined;
     const s = before.slice();
     const size = L.size(s);
-    // ext4 and shmem zero up to the end of the page holding EOF, no further.
-    const end = Math.min(off + len, L.pagesInFile(size) * L.C);
+    // ext4 and shmem zero up to the end of the page holding EOF, no further;
+    // ext4 does nothing from EOF on, and extends a range that runs past EOF to
+    // that page's end (ext4_punch_hole).
+    const eofPageEnd = L.pagesInFile(size) * L.C;
+    if (ctx.fs.punchExtendsToEofPage && off >= size) return { state: s };
+    const end = ctx.fs.punchExtendsToEofPage && off + len > size ? eofPageEnd : Math.min(off + len, eofPageEnd);
     zeroFileRange(ctx, s, off, end);
     for (let c = off; c < Math.min(off + len, size); c++) L.setLogical(s, c, 0);
     return { state: s };

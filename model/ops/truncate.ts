@@ -1,4 +1,4 @@
-import { zeroFileRange } from '../pagecache.js';
+import { zeroEofBlockTail, zeroFileRange } from '../pagecache.js';
 import { maxFileCells } from '../bounds.js';
 import { range0, type Operation } from './operation.js';
 
@@ -22,6 +22,9 @@ export const truncate: Operation<'truncate'> = {
       // truncate_pagecache -> truncate_inode_pages_range(mapping, size, -1): to the end of the mapping.
       zeroFileRange(ctx, s, size, L.P * L.C);
       for (let c = size; c < old; c++) L.setLogical(s, c, 0);
+    } else {
+      // ext4_truncate zeroes the partial EOF block even when the size does not change.
+      zeroEofBlockTail(ctx, s, old);
     }
     L.setSize(s, size);
     return { state: s };

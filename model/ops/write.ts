@@ -1,4 +1,4 @@
-import { cellInFolio, createCachedFolio, markDirty, writeFolioPages } from '../pagecache.js';
+import { cellInFolio, createCachedFolio, makeUptodate, markDirty, writeFolioPages, zeroEofBlockTail } from '../pagecache.js';
 import { maxFileCells } from '../bounds.js';
 import { range0, range1, type Operation } from './operation.js';
 
@@ -22,6 +22,8 @@ export const write: Operation<'write'> = {
     const s = before.slice();
     let pos = off;
     const end = off + len;
+    // A write that starts on a page past the partial EOF page grows the file over that page's tail.
+    if (Math.floor(off / L.C) > Math.floor(L.size(s) / L.C)) zeroEofBlockTail(ctx, s, L.size(s));
     while (pos < end) {
       const page = Math.floor(pos / L.C);
       let f = L.pageFolio(s, page);
@@ -34,6 +36,8 @@ export const write: Operation<'write'> = {
         L.setLogical(s, pos, value);
       }
       markDirty(L, s, f);
+      // A folio a partial zeroing left not uptodate is complete after the write (block_write_end).
+      makeUptodate(L, s, f);
     }
     if (end > L.size(s)) L.setSize(s, end);
     return { state: s };

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { EXT4, TMPFS } from './folio-policy.js';
+import { reads, runSteps } from './run-steps.js';
+import type { Step } from './step.js';
+
+// Regression tests for the disagreements `pipecheck conform` found between
+// the model and Linux 6.18 (oracle/conform.ts), each the shrunk trace replayed
+// on the model with the kernel's outcome. Files start clean, as the oracle
+// builds them (`clean 1`). oracle/table.live.test.ts and
+// oracle/conform.test.ts check the same against the live kernel.
+
+const cachedPages = (run: ReturnType<typeof runSteps>): (number | null)[] =>
+  run.final.pageCache.map((f, p) => {
+    if (f === null) return null;
+    const folio = run.final.folios.find((x) => x.id === f)!;
+    return folio.uptodate ? p : null; // what mincore sees
+  });
+
+describe('conformance fixes (live kernel, Linux 6.18)', () => {
+  it('tmpfs: splice of a hole references the zero page; a later write does not reach the pipe', () => {
+    // kernel: write(2,1) splice(0,1) write(0,1,2) read -> [0]; page 0 cached only by the write
+    const steps: Step[] = [
+      { op: 'write', off: 2, len: 1, value: 1 },
+      { op: 'splice', off: 0, len: 1 },
+      { op: 'write', off: 0, len: 1, value: 2 },
+      { op: 'pipe-read', len: 1 },
+    ];
+    const run = runSteps(steps, { fs: TMPFS, bounds: { pages: 2, cells: 2, values: 2, slots: 1 }, initial: { file: [], cached: true, folios: [] } });
+    expect(reads(run)).toEqual([[0]]);
+    expect(run.final.file).toEqual([2, 0, 1]);
+  });
+
+  it('ext4: a partial punch of an uncached page leaves a dirty, not uptodate folio; splice reads it without readahead', () => {
+    // kernel: folios after punch 0 0 0 0; after splice 1 0 0 0 (dirty 1)
+    const bounds = { pages: 4, cells: 2, values: 2, slots: 2, folioPages: 4 };
+    const initial = { file: [1, 1, 1, 1, 1, 1, 1, 1], cached: false };
+    const punch = runSteps([{ op: 'fallocate-punch', off: 0, len: 1 }], { fs: EXT4, bounds, initial });
+    expect(cachedPages(punch)).toEqual([null, null, null, null]);
+    const run = runSteps([{ op: 'fallocate-punch', off: 0, len: 1 }, { op: 'splice', off: 0, len: 1 }, { op: 'pipe-read', len: 1 }], { fs: EXT4, bounds, initial });
+    expect(reads(run)).toEqual([[0]]);
+    expect(cachedPages(run)).toEqual([0, null, null, null]);
+    expect(run.final.file).toEqual([0, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('ext4: a punch that runs past EOF covers the whole EOF page (removed: the pipe keeps the old data)', () => {
+    // kernel: splice(4,1) punch(4,2) read -> [1]; folios 1 0
+    const bounds = { pages: 2, cells: 4, values: 1, slots: 2, folioPages: 1 };
+    const run = runSteps([{ op: 'splice', off: 4, len: 1 }, { op: 'fallocate-punch', off: 4, len: 2 }, { op: 'pipe-read', len: 4 }], {
+      fs: EXT4,
+      bounds,
+      initial: { file: [1, 1, 1, 1, 1], cached: true, folios: [1, 1] },
+    });
+    expect(reads(run)).toEqual([[1]]);
+    expect(cachedPages(run)).toEqual([0, null]);
+  });
+
+  it('ext4: a punch at or past EOF does nothing (the page stays clean: evict drops it)', () => {
+    const bounds = { pages: 2, cells: 4, values: 1, slots: 2, folioPages: 1 };
+    const run = runSteps([{ op: 'fallocate-punch', off: 5, len: 1 }, { op: 'evict', page: 1 }], {
+      fs: EXT4,
+      bounds,
+      initial: { file: [1, 1, 1, 1, 1], cached: true, folios: [1, 1] },
+    });
+    expect(cachedPages(run)).toEqual([0, null]);
+  });
+
+  it('ext4: ftruncate to the same or a larger size dirties the partial EOF page (evict writes back, keeps it)', () => {
+    // kernel: truncate 1 (same size) then evict -> folios 1; truncate 3 then evict -> 1 0
+    const bounds = { pages: 2, cells: 2, values: 1, slots: 1, folioPages: 2 };
+    const initial = { file: [1], cached: true, folios: [1] };
+    expect(cachedPages(runSteps([{ op: 'truncate', size: 1 }, { op: 'evict', page: 0 }], { fs: EXT4, bounds, initial }))).toEqual([0, null]);
+    const grow = runSteps([{ op: 'truncate', size: 3 }, { op: 'evict', page: 0 }], { fs: EXT4, bounds, initial });
+    expect(cachedPages(grow)).toEqual([0, null]);
+    expect(grow.final.folios.find((f) => f.cachesPage === 0)!.dirty).toBe(false);
+  });
+
+  it('ext4: a write starting past a cold partial EOF page zeroes its tail through a new folio; readahead skips it', () => {
+    // kernel: write(4,1) -> 0 0 1; splice(0,1) -> 1 0 1
+    const bounds = { pages: 3, cells: 2, values: 1, slots: 1, folioPages: 2 };
+    const run = runSteps([{ op: 'write', off: 4, len: 1, value: 1 }, { op: 'splice', off: 0, len: 1 }], {
+      fs: EXT4,
+      bounds,
+      initial: { file: [1, 1, 1], cached: false },
+    });
+    expect(cachedPages(run)).toEqual([0, null, 2]);
+    expect(run.final.file).toEqual([1, 1, 1, 0, 1]);
+  });
+
+  it('ext4: a splice miss reads ahead the pages of its request (clipped to a page per free slot)', () => {
+    // kernel, 1 slot: splice(5,4) -> 0 1 1 0; splice(4,8) -> 0 1 0 0
+    const bounds = { pages: 4, cells: 4, values: 1, slots: 1, folioPages: 4 };
+    const initial = { file: new Array<number>(16).fill(1), cached: false };
+    expect(cachedPages(runSteps([{ op: 'splice', off: 5, len: 4 }], { fs: EXT4, bounds, initial }))).toEqual([null, 1, 2, null]);
+    expect(cachedPages(runSteps([{ op: 'splice', off: 4, len: 8 }], { fs: EXT4, bounds, initial }))).toEqual([null, 1, null, null]);
+  });
+
+  it('ext4: after a pipe-held clean large folio is dropped, the partial page gets an order-0 folio (a write there is order 0)', () => {
+    // kernel: folios [2] clean; splice(0,1) punch(0,1) write(0,4) -> 1 1
+    const bounds = { pages: 2, cells: 2, values: 1, slots: 1, folioPages: 2 };
+    const run = runSteps(
+      [{ op: 'splice', off: 0, len: 1 }, { op: 'fallocate-punch', off: 0, len: 1 }, { op: 'write', off: 0, len: 4, value: 1 }, { op: 'pipe-read', len: 2 }],
+      { fs: EXT4, bounds, initial: { file: [0, 0, 0], cached: true, folios: [2] } },
+    );
+    expect(reads(run)).toEqual([[0]]);
+    expect(run.final.folios.filter((f) => f.cachesPage !== null).map((f) => f.pages)).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,336 @@
+/**
+ * One trace, run on the model and on the live kernel side by side, and where
+ * the two disagree. `pipecheck conform` (oracle/conform.ts) and
+ * `pipecheck replay --live` (oracle/live-replay.ts) are built on it.
+ *
+ * A step the model does not enable (it would block or fail) leaves the
+ * model's state as it is and the run goes on; the kernel gets the same step
+ * and must fail too (EAGAIN, a splice at EOF returning 0, SIGBUS beyond EOF),
+ * which changes nothing there either. So the comparison runs both ways: a
+ * step one side takes and the other refuses is a disagreement.
+ *
+ * Compared: per step, enabled or not and how many cells it moved (the
+ * kernel's byte counts divided by 4096 / cells); every read's cells; at the
+ * end the size, the file as read() returns it and the cells left in each
+ * pipe. The final folio structure (sizes in pages, 0 for an uncached page,
+ * as the helper reports them) is compared and reported, and is a
+ * disagreement only with `checkFolios`. Not compared: dirty flags (the model's tmpfs folios
+ * start clean, the kernel's are always dirty; neither changes what is read).
+ *
+ * @public
+ */
+import type { Bounds } from '../model/bounds.js';
+import type { KernelId } from '../model/context.js';
+import { EXT4, PAGE_BYTES, TMPFS, type FsProfile } from '../model/folio-policy.js';
+import type { InitialContents } from '../model/initial.js';
+import { parseScenario } from '../model/scenario.js';
+import { ScenarioModel } from '../model/scenario-model.js';
+import { F_UPTODATE, type Layout, type State } from '../model/state.js';
+import { fileContents } from '../model/pagecache.js';
+import { formatStep, type Step } from '../model/step.js';
+import {
+  probeFs,
+  runOnKernel,
+  type FsProbe,
+  type KernelRunFailed,
+  type KernelRunOk,
+  type KernelStepResult,
+} from './kernel.js';
+
+/** A trace to run on both sides: bounds, initial state (cached folios clean) and steps. */
+export interface ConformCase {
+  readonly bounds: Bounds;
+  readonly initial: InitialContents;
+  readonly steps: readonly Step[];
+}
+
+/** What one side did with one step. */
+export interface SideStep {
+  /** The step was taken (false: it would block or fail; nothing changed). */
+  readonly enabled: boolean;
+  /** Cells moved (written, spliced, teed, read); 0 for steps that move none. */
+  readonly cells: number;
+  /** pipe-read: the cells read. */
+  readonly read?: readonly number[];
+  /** What happened, in a few words: `ok`, `ok 2 cells`, `EAGAIN`, `skip EOF`, `not enabled`. */
+  readonly text: string;
+}
+
+export interface SideFinal {
+  readonly size: number;
+  readonly file: readonly number[];
+  /** Cells left in the main pipe and in the tee target. */
+  readonly pipeCells: readonly [number, number];
+  /** Folio sizes in pages in file order, 0 per uncached page (the helper's notation); null if unknown. */
+  readonly folios: readonly number[] | null;
+}
+
+export interface StepComparison {
+  readonly index: number;
+  readonly step: Step;
+  readonly model: SideStep;
+  readonly kernel: SideStep;
+  readonly agree: boolean;
+  /** Why they disagree. */
+  readonly message?: string;
+}
+
+export interface CaseComparison {
+  readonly status: 'compared';
+  readonly profile: FsProfile['id'];
+  readonly steps: readonly StepComparison[];
+  readonly model: SideFinal;
+  readonly kernel: SideFinal;
+  /** The first disagreement (a step index, or the final state), if any. */
+  readonly disagreement?: { readonly step: number | 'final'; readonly message: string; readonly expected?: readonly number[]; readonly observed?: readonly number[] };
+  /**
+   * The final folio structures differ (sizes or what is cached). Not a
+   * disagreement unless `checkFolios` is set: what a reader sees is what
+   * conformance is about, and the model does not track the per-file
+   * readahead state or every split the kernel makes (see the report).
+   */
+  readonly folioDifference?: string;
+  /** The kernel run, for debugging. */
+  readonly raw: KernelRunOk;
+}
+
+/**
+ * The kernel could not build the initial state the model starts from (other
+ * folio sizes, pages that stayed cached, another pipe size): not a
+ * disagreement, the comparison was not made.
+ */
+export interface SetupMismatch {
+  readonly status: 'setup-mismatch';
+  readonly message: string;
+}
+
+export type CompareResult = CaseComparison | SetupMismatch | KernelRunFailed;
+
+/** The model's folio list in the helper's notation, over the pages of the file. */
+export function modelFolioList(L: Layout, s: State): number[] {
+  const out: number[] = [];
+  const np = L.pagesInFile(L.size(s));
+  let p = 0;
+  while (p < np) {
+    const f = L.pageFolio(s, p);
+    // mincore counts only uptodate folios; a folio a partial zeroing left unread shows as uncached.
+    if (f < 0 || (L.folioFlags(s, f) & F_UPTODATE) === 0) {
+      out.push(0);
+      p++;
+      continue;
+    }
+    out.push(L.folioPages(s, f));
+    p = L.folioIndex(s, f) + L.folioPages(s, f);
+  }
+  return out;
+}
+
+/** The folio list the kernel should report right after building `initial`. */
+export function expectedInitialFolios(initial: InitialContents, cells: number): number[] {
+  const np = Math.ceil(initial.file.length / cells);
+  return initial.cached ? [...initial.folios] : new Array<number>(np).fill(0);
+}
+
+/** The helper's input for a case: the same initial state (cached folios written back: clean) and steps. */
+export function kernelInput(c: ConformCase) {
+  const cached = c.initial.cached;
+  return {
+    cells: c.bounds.cells,
+    slots: c.bounds.slots,
+    userPages: c.bounds.userPages,
+    file: c.initial.file,
+    ...(cached && c.initial.folios.length > 0 ? { folios: c.initial.folios } : {}),
+    cached,
+    clean: cached,
+    user: c.initial.user,
+    steps: c.steps,
+    pages: c.bounds.pages,
+  };
+}
+
+function modelScenario(c: ConformCase, kernel: KernelId) {
+  return parseScenario(
+    {
+      kernel,
+      bounds: { ...c.bounds, depth: Math.min(64, Math.max(c.bounds.depth, c.steps.length)) },
+      initial: { file: [...c.initial.file], cached: c.initial.cached, folios: [...c.initial.folios], user: c.initial.user.map((u) => [...u]) },
+      processes: [],
+      environment: { ops: [] },
+    },
+    'conformance case',
+  );
+}
+
+/** Run a case on the model: every step, going on past steps that are not enabled. */
+export function runModelSide(c: ConformCase, fs: FsProfile, kernel: KernelId = 'linux'): { steps: SideStep[]; final: SideFinal } {
+  const model = new ScenarioModel(modelScenario(c, kernel), fs);
+  const { L } = model;
+  let s = model.initialStates()[0]!;
+  const steps: SideStep[] = [];
+  for (const step of c.steps) {
+    const before = s;
+    const r = model.applyStep(s, step);
+    if (!r) {
+      steps.push({ enabled: false, cells: 0, text: 'not enabled' });
+      continue;
+    }
+    s = r.state;
+    let cells = 0;
+    switch (step.op) {
+      case 'write':
+      case 'pipe-write':
+        cells = step.len;
+        break;
+      case 'mmap-store':
+      case 'user-store':
+        cells = 1;
+        break;
+      case 'vmsplice':
+        cells = L.C;
+        break;
+      case 'splice':
+        cells = L.pipeCells(s, 0) - L.pipeCells(before, 0);
+        break;
+      case 'tee':
+        cells = L.pipeCells(s, 1) - L.pipeCells(before, 1);
+        break;
+      case 'pipe-read':
+        cells = r.observed?.observed.length ?? 0;
+        break;
+      default:
+        cells = 0;
+    }
+    const read = r.observed?.observed;
+    steps.push(read ? { enabled: true, cells, read, text: `read [${read.join(', ')}]` } : { enabled: true, cells, text: cells > 0 ? `ok ${cells} cells` : 'ok' });
+  }
+  return {
+    steps,
+    final: { size: L.size(s), file: fileContents(L, s), pipeCells: [L.pipeCells(s, 0), L.pipeCells(s, 1)], folios: modelFolioList(L, s) },
+  };
+}
+
+/** The kernel's result for a step, in the model's terms. */
+export function kernelSideStep(step: Step, r: KernelStepResult, cells: number): SideStep {
+  const cellBytes = PAGE_BYTES / cells;
+  switch (r.kind) {
+    case 'read':
+      return { enabled: true, cells: r.cells.length, read: r.cells, text: `read [${r.cells.join(', ')}]` };
+    case 'err':
+      return { enabled: false, cells: 0, text: r.errno };
+    case 'skip':
+      return { enabled: false, cells: 0, text: `skip ${r.reason}` };
+    case 'ok': {
+      const n = r.bytes / cellBytes;
+      // splice at or past EOF and tee of nothing return 0: nothing happened, as with EAGAIN.
+      if ((step.op === 'splice' || step.op === 'tee') && r.bytes === 0) return { enabled: false, cells: 0, text: 'ok 0 (nothing moved)' };
+      const moves = step.op !== 'fallocate-punch' && step.op !== 'truncate' && step.op !== 'writeback' && step.op !== 'evict';
+      return { enabled: true, cells: moves ? n : 0, text: moves && n > 0 ? `ok ${n} cells` : 'ok' };
+    }
+  }
+}
+
+function same(a: readonly number[] | null | undefined, b: readonly number[] | null | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+const show = (v: readonly number[] | null | undefined): string => (v ? `[${v.join(', ')}]` : 'unknown');
+
+function compareStep(index: number, step: Step, m: SideStep, k: SideStep): StepComparison {
+  let message: string | undefined;
+  if (m.enabled !== k.enabled) {
+    message = `step ${index + 1} ${formatStep(step)}: model ${m.enabled ? `takes it (${m.text})` : 'does not enable it'}, kernel ${k.enabled ? `takes it (${k.text})` : `refuses it (${k.text})`}`;
+  } else if (m.enabled && m.read && !same(m.read, k.read)) {
+    message = `step ${index + 1} ${formatStep(step)}: model reads ${show(m.read)}, kernel reads ${show(k.read)}`;
+  } else if (m.enabled && m.cells !== k.cells) {
+    message = `step ${index + 1} ${formatStep(step)}: model moves ${m.cells} cells, kernel ${k.cells}`;
+  }
+  return message ? { index, step, model: m, kernel: k, agree: false, message } : { index, step, model: m, kernel: k, agree: true };
+}
+
+/**
+ * Compare a finished kernel run with the model's run of the same case.
+ * `checkFolios` (default false) makes a difference in the final folio
+ * structure a disagreement too.
+ */
+export function compareRuns(c: ConformCase, fs: FsProfile, k: KernelRunOk, opts: { checkFolios?: boolean; kernel?: KernelId } = {}): CaseComparison | SetupMismatch {
+  const want = expectedInitialFolios(c.initial, c.bounds.cells);
+  if (k.init.folios && !same(k.init.folios, want)) {
+    return { status: 'setup-mismatch', message: `initial folios: asked for ${show(want)}, the kernel built ${show(k.init.folios)}` };
+  }
+  if (!c.initial.cached && k.init.cachedPages !== 0) {
+    return { status: 'setup-mismatch', message: `initial state: ${k.init.cachedPages} pages stayed cached (cold file asked for)` };
+  }
+  if (k.slots !== c.bounds.slots) return { status: 'setup-mismatch', message: `pipe has ${k.slots} slots, the model ${c.bounds.slots}` };
+  const m = runModelSide(c, fs, opts.kernel ?? 'linux');
+  const steps = c.steps.map((step, i) => compareStep(i, step, m.steps[i]!, kernelSideStep(step, k.steps[i]!.result, c.bounds.cells)));
+  const cellBytes = PAGE_BYTES / c.bounds.cells;
+  const kFinal: SideFinal = {
+    size: k.final.size,
+    file: k.final.file,
+    pipeCells: [k.final.pipeBytes[0] / cellBytes, k.final.pipeBytes[1] / cellBytes],
+    folios: k.final.folios,
+  };
+  let disagreement: CaseComparison['disagreement'];
+  const firstBad = steps.find((s) => !s.agree);
+  if (firstBad) {
+    disagreement = {
+      step: firstBad.index,
+      message: firstBad.message!,
+      ...(firstBad.model.read ? { expected: firstBad.model.read } : {}),
+      ...(firstBad.kernel.read ? { observed: firstBad.kernel.read } : {}),
+    };
+  } else if (m.final.size !== kFinal.size) {
+    disagreement = { step: 'final', message: `final size: model ${m.final.size} cells, kernel ${kFinal.size}` };
+  } else if (!same(m.final.file, kFinal.file)) {
+    disagreement = { step: 'final', message: `final file: model ${show(m.final.file)}, kernel ${show(kFinal.file)}`, expected: m.final.file, observed: kFinal.file };
+  } else if (m.final.pipeCells[0] !== kFinal.pipeCells[0] || m.final.pipeCells[1] !== kFinal.pipeCells[1]) {
+    disagreement = { step: 'final', message: `cells left in the pipes: model ${show(m.final.pipeCells)}, kernel ${show(kFinal.pipeCells)}` };
+  }
+  const folioDifference =
+    kFinal.folios && !same(m.final.folios, kFinal.folios) ? `final folios (pages, 0 = uncached): model ${show(m.final.folios)}, kernel ${show(kFinal.folios)}` : undefined;
+  if (!disagreement && folioDifference && opts.checkFolios) disagreement = { step: 'final', message: folioDifference };
+  return {
+    status: 'compared',
+    profile: fs.id,
+    steps,
+    model: m.final,
+    kernel: kFinal,
+    ...(disagreement ? { disagreement } : {}),
+    ...(folioDifference ? { folioDifference } : {}),
+    raw: k,
+  };
+}
+
+/** Run a case on the kernel (in `dir`) and on the model with profile `fs`, and compare. */
+export async function compareCase(
+  c: ConformCase,
+  fs: FsProfile,
+  opts: { dir?: string; timeoutMs?: number; checkFolios?: boolean; kernel?: KernelId; trace?: boolean } = {},
+): Promise<CompareResult> {
+  const k = await runOnKernel({ ...kernelInput(c), ...(opts.trace ? { trace: true } : {}) }, {
+    ...(opts.dir !== undefined ? { fs: opts.dir } : {}),
+    timeoutMs: opts.timeoutMs ?? 10_000,
+  });
+  if (k.status !== 'ok') return k;
+  return compareRuns(c, fs, k, opts);
+}
+
+/** The model's FS profile for a probed directory, or why none fits. */
+export function profileForProbe(p: FsProbe): { ok: true; profile: FsProfile; why: string } | { ok: false; reason: string } {
+  const large = p.largeFolios ?? (p.fsType === 'tmpfs' ? false : p.fsType === 'ext4' ? true : null);
+  if (large === null) return { ok: false, reason: `cannot tell whether ${p.fsType} uses large folios (is /proc/kpageflags readable? needs root)` };
+  if (large) {
+    if (p.fsType === 'tmpfs') return { ok: false, reason: 'tmpfs with huge pages (every folio 512 pages) has no model profile; use a tmpfs with huge=never or ext4' };
+    return { ok: true, profile: EXT4, why: `${p.fsType}: large folios (up to ${p.maxFolioPages ?? '?'} pages) -> ext4 profile` };
+  }
+  return { ok: true, profile: TMPFS, why: `${p.fsType}: order-0 folios only${p.evictable ? '' : ', never evicts'} -> tmpfs profile` };
+}
+
+/** Probe `dir` and pick the profile. */
+export async function profileForDir(dir?: string): Promise<{ ok: true; profile: FsProfile; why: string; probe: FsProbe } | { ok: false; reason: string }> {
+  const p = await probeFs(dir);
+  if (p.status !== 'ok') return { ok: false, reason: `probing ${dir ?? 'the temp dir'} failed: ${p.message}` };
+  const r = profileForProbe(p);
+  return r.ok ? { ...r, probe: p } : r;
+}

@@ -1,0 +1,103 @@
+/**
+ * `pipecheck replay FILE --live`: run a counterexample's trace on the model
+ * and on the live kernel side by side: per step what each did, each read's
+ * cells from both, and whether they agree (oracle/compare.ts). Steps run in
+ * trace order whatever process took them. A step the model does not enable
+ * changes nothing on either side and the replay goes on.
+ *
+ * @public
+ */
+import type { Counterexample } from '../counterexamples/format.js';
+import type { KernelId } from '../model/context.js';
+import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
+import { parseScenario } from '../model/scenario.js';
+import { formatStep, type Step } from '../model/step.js';
+import { compareCase, profileForDir, type ConformCase, type SideFinal, type StepComparison } from './compare.js';
+import { oracleAvailable } from './kernel.js';
+
+export type LiveReplayResult =
+  | {
+      readonly status: 'compared';
+      readonly kernel: Counterexample['kernel'];
+      /** The FS profile the model used (the probed directory's; the file's when it cannot be probed). */
+      readonly profile: FsProfile['id'];
+      /** What the counterexample file recorded (may differ from `profile`). */
+      readonly recordedProfile: FsProfile['id'];
+      readonly fsType: string;
+      readonly dir: string;
+      readonly steps: readonly StepComparison[];
+      readonly model: SideFinal;
+      readonly live: SideFinal;
+      /** Every step, every read and the final file agree. */
+      readonly agree: boolean;
+      readonly disagreement?: { readonly step: number | 'final'; readonly message: string };
+      readonly folioDifference?: string;
+    }
+  | { readonly status: 'unavailable' | 'error'; readonly message: string };
+
+export interface LiveReplayOptions {
+  /** Directory on the file system to run on (default: the OS temp dir). */
+  readonly fs?: string;
+  /** Run the model on another kernel variant than the file records (e.g. linux for a dirty-pipe file). */
+  readonly kernel?: KernelId;
+}
+
+/** Run `cx`'s trace on the model (its recorded kernel variant) and the live kernel. */
+export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {}): Promise<LiveReplayResult> {
+  const avail = oracleAvailable();
+  if (!avail.ok) return { status: 'unavailable', message: avail.reason };
+  const { tmpdir } = await import('node:os');
+  const dir = opts.fs ?? tmpdir();
+  const prof = await profileForDir(dir);
+  const recorded = (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS;
+  const profile = prof.ok ? prof.profile : recorded;
+  let scenario;
+  try {
+    scenario = parseScenario(cx.scenario, 'counterexample scenario');
+  } catch (e) {
+    return { status: 'error', message: (e as Error).message };
+  }
+  const steps: Step[] = cx.trace.map((t) => {
+    const s: Record<string, unknown> = { ...t };
+    delete s['process'];
+    return s as Step;
+  });
+  const c: ConformCase = { bounds: { ...scenario.bounds, depth: Math.min(64, Math.max(1, steps.length)) }, initial: scenario.initial, steps };
+  const kernel = opts.kernel ?? cx.kernel;
+  const r = await compareCase(c, profile, { dir, kernel });
+  if (r.status === 'setup-mismatch') return { status: 'error', message: `the kernel cannot build this initial state on ${dir}: ${r.message}` };
+  if (r.status !== 'compared') return { status: r.status === 'unavailable' ? 'unavailable' : 'error', message: r.message };
+  return {
+    status: 'compared',
+    kernel,
+    profile: profile.id,
+    recordedProfile: recorded.id,
+    fsType: r.raw.fsType,
+    dir,
+    steps: r.steps,
+    model: r.model,
+    live: r.kernel,
+    agree: r.disagreement === undefined,
+    ...(r.disagreement ? { disagreement: { step: r.disagreement.step, message: r.disagreement.message } } : {}),
+    ...(r.folioDifference ? { folioDifference: r.folioDifference } : {}),
+  };
+}
+
+/** Human output: numbered steps with both sides' outcomes, reads side by side, the verdict. */
+export function renderLiveReplay(r: LiveReplayResult): string {
+  if (r.status !== 'compared') return `live replay ${r.status}: ${r.message}`;
+  const lines: string[] = [];
+  const prof = r.profile === r.recordedProfile ? r.profile : `${r.profile} (the file recorded ${r.recordedProfile})`;
+  lines.push(`live replay on ${r.dir} (${r.fsType}); model: ${r.kernel} variant, ${prof} profile`);
+  for (const s of r.steps) {
+    lines.push(`${s.index + 1}. ${formatStep(s.step)}  model: ${s.model.text}  kernel: ${s.kernel.text}${s.agree ? '' : '  DISAGREE'}`);
+    if (s.model.read || s.kernel.read) {
+      const show = (v: readonly number[] | undefined): string => (v ? `[${v.join(', ')}]` : '-');
+      lines.push(`     model ${show(s.model.read)}  kernel ${show(s.kernel.read)}  ${s.agree ? 'agree' : 'differ'}`);
+    }
+  }
+  lines.push(`final file: model [${r.model.file.join(', ')}]  kernel [${r.live.file.join(', ')}]`);
+  if (r.folioDifference) lines.push(`note: ${r.folioDifference}`);
+  lines.push(r.agree ? 'model and kernel agree' : `model and kernel DISAGREE: ${r.disagreement?.message ?? ''}`);
+  return lines.join('\n');
+}
