@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Builds dist/ (the CLI the end-to-end tests run as a subprocess) so it is never stale.
+    globalSetup: ['./test-support/global-setup.ts'],
     // vitest's own results, read by .ci/run for its closing "N passed, N failed" line.
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest/results.json' },

@@ -144,7 +144,8 @@ export function removeFromCache(L: Layout, s: State, f: number): void {
   const first = L.folioIndex(s, f);
   const pages = L.folioPages(s, f);
   for (let p = first; p < first + pages; p++) if (L.pageFolio(s, p) === f) L.setPageFolio(s, p, -1);
-  L.setFolioFlags(s, f, L.folioFlags(s, f) & ~(F_IN_CACHE | F_MAPPED | F_DIRTY));
+  L.setFolioFlags(s, f, L.folioFlags(s, f) & ~(F_IN_CACHE | F_MAPPED));
+  L.setFolioDirtyPages(s, f, 0);
   L.setFolioIndex(s, f, 0);
   L.releaseIfUnused(s, f);
 }
@@ -162,10 +163,13 @@ export function splitFolioAt(L: Layout, s: State, f: number, at: number): number
     const first = L.folioIndex(s, cur);
     const half = L.folioPages(s, cur) >> 1;
     const flags = L.folioFlags(s, cur);
+    const dirtyPages = L.folioDirtyPages(s, cur);
     // The upper half becomes a new folio; the lower half keeps the record.
     const upper = L.allocFolio(s, half, flags, first + half);
     for (let i = 0; i < half * L.C; i++) L.setFolioCell(s, upper, i, L.folioCell(s, cur, half * L.C + i));
     for (let i = half * L.C; i < 2 * half * L.C; i++) L.setFolioCell(s, cur, i, 0);
+    L.setFolioDirtyPages(s, upper, dirtyPages >> half);
+    L.setFolioDirtyPages(s, cur, dirtyPages & ((1 << half) - 1));
     s[L.folioBase(cur)] = half;
     for (let p = first + half; p < first + 2 * half; p++) L.setPageFolio(s, p, upper);
     if (at >= first + half) cur = upper;
@@ -177,12 +181,35 @@ export function splitFolioAt(L: Layout, s: State, f: number, at: number): number
 export function writeBack(L: Layout, s: State, f: number): void {
   const first = L.folioIndex(s, f);
   for (let i = 0; i < L.folioPages(s, f) * L.C; i++) L.setDisk(s, first * L.C + i, L.folioCell(s, f, i));
-  L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_DIRTY);
+  L.setFolioDirtyPages(s, f, 0);
 }
 
-/** Mark folio `f` dirty. */
+/** Mark the pages of large folio `f` that [zStart, zEnd) covers only in part dirty. */
+function markPartialPagesDirtyIn(L: Layout, s: State, f: number, zStart: number, zEnd: number): void {
+  if (zStart % L.C !== 0) markPagesDirty(L, s, f, Math.floor(zStart / L.C), Math.floor(zStart / L.C));
+  if (zEnd % L.C !== 0) markPagesDirty(L, s, f, Math.floor(zEnd / L.C), Math.floor(zEnd / L.C));
+  if (zStart % L.C === 0 && zEnd % L.C === 0 && L.folioDirtyPages(s, f) === 0) markDirty(L, s, f);
+}
+
+/** Mark every page of folio `f` dirty. */
 export function markDirty(L: Layout, s: State, f: number): void {
-  L.setFolioFlags(s, f, L.folioFlags(s, f) | F_DIRTY);
+  L.setFolioDirtyPages(s, f, (1 << L.folioPages(s, f)) - 1);
+}
+
+/** Mark file pages [first, last] of cached folio `f` dirty. */
+export function markPagesDirty(L: Layout, s: State, f: number, first: number, last: number): void {
+  let mask = L.folioDirtyPages(s, f);
+  const index = L.folioIndex(s, f);
+  for (let p = first; p <= last; p++) mask |= 1 << (p - index);
+  L.setFolioDirtyPages(s, f, mask);
+}
+
+/** Discard the dirty state of file pages [first, last] of cached folio `f` (block_invalidate_folio). */
+function cleanPages(L: Layout, s: State, f: number, first: number, last: number): void {
+  let mask = L.folioDirtyPages(s, f);
+  const index = L.folioIndex(s, f);
+  for (let p = first; p <= last; p++) mask &= ~(1 << (p - index));
+  L.setFolioDirtyPages(s, f, mask);
 }
 
 /**
@@ -217,16 +244,25 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     const zStart = Math.max(start, fStart);
     const zEnd = Math.min(end, fEnd);
     for (let off = zStart; off < zEnd; off++) L.setFolioCell(s, f, off - fStart, 0);
+    // The blocks wholly inside the range lose their dirty state (folio_invalidate):
+    // a folio whose only dirty pages were punched is clean now, and splits or
+    // drops as a clean one does.
+    const wholeFirst = Math.ceil(zStart / L.C);
+    const wholeLast = Math.floor(zEnd / L.C) - 1;
+    if (fPages > 1 && wholeFirst <= wholeLast) cleanPages(L, s, f, wholeFirst, wholeLast);
     const dirty = (L.folioFlags(s, f) & F_DIRTY) !== 0;
+    const markPartialPagesDirty = (): void => {
+      // The pages zeroed only in part are dirty now (their blocks were zeroed through the cache).
+      if (zStart % L.C !== 0) markDirty(L, s, L.pageFolio(s, Math.floor(zStart / L.C)));
+      if (zEnd % L.C !== 0) markDirty(L, s, L.pageFolio(s, Math.floor(zEnd / L.C)));
+    };
     if (fPages === 1) {
       markDirty(L, s, f);
     } else if (L.folioRefs(s, f) === 0 && (!dirty || ctx.fs.dirtyLargeFoliosSplit)) {
       splitFolioAt(L, s, f, Math.floor(zStart / L.C));
       const endPage = Math.floor(zEnd / L.C);
       if (endPage < fFirst + fPages) splitFolioAt(L, s, L.pageFolio(s, endPage), endPage);
-      // The pages zeroed only in part are dirty now (their blocks were zeroed through the cache).
-      if (zStart % L.C !== 0) markDirty(L, s, L.pageFolio(s, Math.floor(zStart / L.C)));
-      if (zEnd % L.C !== 0) markDirty(L, s, L.pageFolio(s, Math.floor(zEnd / L.C)));
+      markPartialPagesDirty();
     } else if (L.folioRefs(s, f) > 0 && !dirty && ctx.fs.pipeHeldCleanDropped) {
       for (let off = zStart; off < zEnd; off++) L.setDisk(s, off, 0);
       removeFromCache(L, s, f);
@@ -237,7 +273,9 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
         if (partial && ctx.fs.partialZeroCreatesFolio && L.pageFolio(s, q) < 0) zeroUncachedPartialPage(L, s, q, start, end);
       }
     } else {
-      markDirty(L, s, f);
+      // It stays whole: the partial pages are dirty (a folio with nothing partial keeps its state).
+      if (L.folioPages(s, f) === 1) markDirty(L, s, f);
+      else markPartialPagesDirtyIn(L, s, f, zStart, zEnd);
     }
   }
   // Folios wholly inside the range leave the cache.

@@ -15,7 +15,7 @@
  * | ghost: what the file logically holds by POSIX rules | P * C |
  * | per user page: the folio backing it, plus one | U |
  * | pipe 0 (main), then pipe 1 (tee target): tail, count, S slots | 2 * (2 + S * (5 + C)) |
- * | folio table: NF records of pages, flags, index, pipe refs, cells | NF * (4 + F * C) |
+ * | folio table: NF records of pages, flags, index, pipe refs, dirty pages, cells | NF * (5 + F * C) |
  * | (not part of the identity) pages copied, pages stolen | 2 + 2 |
  *
  * A pipe slot is: folio plus one, page within the folio, offset and length in
@@ -100,7 +100,7 @@ export class Layout {
     this.slotSize = 5 + this.C;
     this.pipeSize = 2 + this.S * this.slotSize;
     this.oFolios = this.oPipes + PIPES * this.pipeSize;
-    this.folioSize = 4 + this.F * this.C;
+    this.folioSize = 5 + this.F * this.C;
     this.identityBytes = this.oFolios + this.NF * this.folioSize;
     this.oCopied = this.identityBytes;
     this.oStolen = this.oCopied + 2;
@@ -273,12 +273,26 @@ export class Layout {
   setFolioRefs(s: State, f: number, refs: number): void {
     s[this.folioBase(f) + 3] = refs;
   }
+  /**
+   * Which of the folio's pages are dirty (bit i: page i of the folio); the
+   * folio's F_DIRTY flag says whether any is. Per page because ext4 tracks
+   * dirtiness per block: a punch that discards the only dirty blocks leaves
+   * a clean folio (measured by `pipecheck conform`).
+   */
+  folioDirtyPages(s: State, f: number): number {
+    return s[this.folioBase(f) + 4]!;
+  }
+  setFolioDirtyPages(s: State, f: number, mask: number): void {
+    const b = this.folioBase(f);
+    s[b + 4] = mask;
+    s[b + 1] = mask === 0 ? s[b + 1]! & ~F_DIRTY : s[b + 1]! | F_DIRTY;
+  }
   /** Cell `i` of the folio, counted from its first page. */
   folioCell(s: State, f: number, i: number): number {
-    return s[this.folioBase(f) + 4 + i]!;
+    return s[this.folioBase(f) + 5 + i]!;
   }
   setFolioCell(s: State, f: number, i: number, v: number): void {
-    s[this.folioBase(f) + 4 + i] = v;
+    s[this.folioBase(f) + 5 + i] = v;
   }
 
   /** A free folio record, set up; throws if the table is full (a model bug). */
@@ -292,6 +306,7 @@ export class Layout {
         s[b + 2] = index;
         s[b + 3] = 0;
         s.fill(0, b + 4, b + this.folioSize);
+        if (flags & F_DIRTY) s[b + 4] = (1 << pages) - 1;
         return f;
       }
     }

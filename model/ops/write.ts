@@ -1,4 +1,4 @@
-import { cellInFolio, createCachedFolio, makeUptodate, markDirty, writeFolioPages, zeroEofBlockTail } from '../pagecache.js';
+import { cellInFolio, createCachedFolio, makeUptodate, markPagesDirty, writeFolioPages, zeroEofBlockTail } from '../pagecache.js';
 import { maxFileCells } from '../bounds.js';
 import { range0, range1, type Operation } from './operation.js';
 
@@ -31,11 +31,13 @@ export const write: Operation<'write'> = {
       f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
       const folioEnd = (L.folioIndex(s, f) + L.folioPages(s, f)) * L.C;
       const stop = Math.min(end, folioEnd);
+      const firstPage = Math.floor(pos / L.C);
       for (; pos < stop; pos++) {
         L.setFolioCell(s, f, cellInFolio(L, s, f, pos), value);
         L.setLogical(s, pos, value);
       }
-      markDirty(L, s, f);
+      // block_write_end dirties the blocks written, not the whole folio.
+      markPagesDirty(L, s, f, firstPage, Math.floor((stop - 1) / L.C));
       // A folio a partial zeroing left not uptodate is complete after the write (block_write_end).
       makeUptodate(L, s, f);
     }

@@ -1,0 +1,235 @@
+/**
+ * The command line end to end: `node dist/cli/main.js ...` as a subprocess,
+ * pinning exit codes and the lines users and scripts rely on. Runs are kept
+ * small (depth <= 4, tight --ops). dist/ is built by test-support/global-setup.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const main = join(repo, 'dist', 'cli', 'main.js');
+const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-e2e-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function pipecheck(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [main, ...args], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let n = 0;
+function freshDir(): string {
+  return join(tmp, `out-${n++}`);
+}
+
+function file(name: string, text: string): string {
+  const path = join(tmp, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const TIGHT = ['--ops', 'splice,write,pipe-read', '--pages', '1', '--depth', '3'];
+
+describe('pipecheck check', () => {
+  it('with no arguments finds the shortest data-stability violation on linux: splice, write, read (exit 1)', () => {
+    const out = freshDir();
+    const r = pipecheck('check', '--out', out);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('pipecheck check: kernel linux, the default scenario (every operation)');
+    expect(r.stdout).toContain('bounds: pages=2 cells=2 values=2 slots=2 folioPages=1 userPages=1 depth=4');
+    expect(r.stdout).toContain('data-stability VIOLATED in 3 steps:');
+    expect(r.stdout).toMatch(/1\. env {2}splice\(off=0, len=1, move=false\)/);
+    expect(r.stdout).toMatch(/2\. env {2}write\(off=0, len=1, value=2\) +file reads \[1, 1, 1, 1\] -> \[2, 1, 1, 1\]/);
+    expect(r.stdout).toMatch(/3\. env {2}pipe-read\(len=1, pipe=0\)/);
+    expect(r.stdout).toContain('the reader of pipe 0 expected [1] (what entered the pipe) but saw [2]');
+    expect(r.stdout).toMatch(/data-stability +VIOLATED in 3 steps/);
+    expect(r.stdout).toMatch(/file-integrity +holds/);
+    expect(r.stdout).toContain('every trace of at most 4 steps checked');
+    expect(r.stdout).toContain('find it again: pipecheck check --kernel linux');
+    const written = readdirSync(out).sort();
+    expect(written).toContain(written.find((f) => /^linux--data-stability--[0-9a-f]{8}\.json$/.test(f)));
+  });
+
+  it('--json prints one JSON document with the interface fields', () => {
+    const out = freshDir();
+    const r = pipecheck('check', ...TIGHT, '--json', '--out', out);
+    expect(r.status).toBe(1);
+    const j = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(j).toMatchObject({
+      result: 'violated',
+      kernel: 'linux',
+      bounds: { pages: 1, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1, depth: 3 },
+      depthExplored: 3,
+      invariants: { 'data-stability': 'violated', 'file-integrity': 'holds', 'pipe-fifo': 'holds', 'page-ownership': 'violated', 'no-use-after-free': 'holds' },
+      cost: { pagesCopied: 0, pagesStolen: 0 },
+    });
+    for (const k of ['statesDistinct', 'transitions', 'elapsedMs']) expect(typeof j[k]).toBe('number');
+    const v = (j['violations'] as { invariant: string; length: number; trace: unknown[]; counterexample: string }[]).find((x) => x.invariant === 'data-stability')!;
+    expect(v.length).toBe(3);
+    expect(v.trace).toEqual([
+      { op: 'splice', off: 0, len: 1, move: false, process: 'env' },
+      { op: 'write', off: 0, len: 1, value: 2, process: 'env' },
+      { op: 'pipe-read', len: 1, pipe: 0, process: 'env' },
+    ]);
+    expect(existsSync(join(repo, v.counterexample)) || existsSync(v.counterexample)).toBe(true);
+  });
+
+  it('exits 0 when everything holds (kernel copy) and writes nothing', () => {
+    const out = freshDir();
+    const r = pipecheck('check', '--kernel', 'copy', ...TIGHT, '--out', out);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/data-stability +holds/);
+    expect(r.stdout).toMatch(/cost: at most [1-9]\d* pages copied and 0 stolen/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--max-states 100 stops the search: exit 3, incomplete', () => {
+    const r = pipecheck('check', '--invariant', 'data-stability', '--max-states', '100', '--out', freshDir());
+    expect(r.status).toBe(3);
+    expect(r.stdout).toContain('incomplete: stopped by --max-states');
+    expect(r.stdout).toMatch(/data-stability +unknown \(search incomplete\)/);
+    const j = JSON.parse(pipecheck('check', '--invariant', 'data-stability', '--max-states', '100', '--json', '--out', freshDir()).stdout) as { result: string };
+    expect(j.result).toBe('incomplete');
+  });
+
+  it('a malformed scenario exits 2 naming the file and the field, and writes nothing', () => {
+    const bad = file('bad-scenario.json', JSON.stringify({ bounds: { pages: 'two' }, environment: { ops: ['write', 'frobnicate'] } }));
+    const out = freshDir();
+    const r = pipecheck('check', bad, '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${bad}: invalid scenario`);
+    expect(r.stderr).toContain('bounds.pages');
+    expect(r.stderr).toContain('environment.ops[1]');
+    expect(existsSync(out)).toBe(false);
+    const notJson = pipecheck('check', file('not-json.json', '{ "bounds": '), '--out', out);
+    expect(notJson.status).toBe(2);
+    expect(notJson.stderr).toContain('is not JSON');
+  });
+
+  it('bad usage exits 2 with the message: unknown option, bad number, unknown kernel, unknown invariant', () => {
+    const unknown = pipecheck('check', '--frobnicate');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("unknown option '--frobnicate'");
+    const badNumber = pipecheck('check', '--depth', 'deep');
+    expect(badNumber.status).toBe(2);
+    expect(badNumber.stderr).toContain('expected an integer >= 0, got "deep"');
+    const kernel = pipecheck('check', '--kernel', 'bsd');
+    expect(kernel.status).toBe(2);
+    expect(kernel.stderr).toContain('unknown kernel "bsd"');
+    const inv = pipecheck('check', '--invariant', 'nope');
+    expect(inv.status).toBe(2);
+    expect(inv.stderr).toContain('unknown invariant "nope"');
+    expect(pipecheck('replay').status).toBe(2);
+    expect(pipecheck('frobnicate').status).toBe(2);
+  });
+});
+
+describe('plugins', () => {
+  it('a default export that is not defineInvariant(...) exits 2 with file:line', () => {
+    const p = file('not-an-invariant.ts', "import { defineInvariant } from 'pipecheck';\n\nconst x = 1;\nexport default { id: 'x' };\n");
+    const r = pipecheck('check', ...TIGHT, '--plugin', p, '--out', freshDir());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${p}:4: the default export is`);
+  });
+
+  it('an id that clashes with a built-in exits 2', () => {
+    const p = file('clash.ts', "import { defineInvariant } from 'pipecheck';\nexport default defineInvariant({\n  id: 'data-stability',\n  description: 'mine',\n  check() { return undefined; },\n});\n");
+    const r = pipecheck('check', ...TIGHT, '--plugin', p);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${p}:3: invariant id "data-stability" is already taken`);
+  });
+
+  it('a plugin that throws is reported as a plugin error, never a violation (exit 2 when nothing else decides)', () => {
+    const p = file('thrower.ts', "import { defineInvariant } from 'pipecheck';\nexport default defineInvariant({\n  id: 'thrower',\n  description: 'throws on a read',\n  check({ step }) { if (step.op === 'pipe-read') throw new Error('boom'); return undefined; },\n});\n");
+    const out = freshDir();
+    const alone = pipecheck('check', ...TIGHT, '--plugin', p, '--invariant', 'thrower', '--out', out);
+    expect(alone.status).toBe(2);
+    expect(alone.stdout).toMatch(/plugin error in thrower at step 2 \(env pipe-read\(len=1, pipe=0\)\): boom/);
+    expect(alone.stdout).toMatch(/thrower +unknown \(plugin error\)/);
+    expect(existsSync(out)).toBe(false);
+    const withBuiltins = pipecheck('check', ...TIGHT, '--plugin', p, '--json', '--out', out);
+    expect(withBuiltins.status).toBe(1);
+    const j = JSON.parse(withBuiltins.stdout) as { invariants: Record<string, string>; pluginErrors: { text: string }[] };
+    expect(j.invariants['thrower']).toBe('unknown');
+    expect(j.pluginErrors[0]?.text).toContain('plugin error in thrower at step 2');
+  });
+});
+
+describe('replay, export-test, matrix, list', () => {
+  const classic = join('counterexamples', 'classic', 'write.json');
+
+  it('replay of a classic counterexample: exit 1 when it reproduces, 0 on kernel copy', () => {
+    const r = pipecheck('replay', classic);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/2\. env {2}write\(off=0, len=1, value=2\) +file reads \[1, 1\] -> \[2, 1\]/);
+    expect(r.stdout).toContain('the reader saw [2], expected [1]  <-- changed');
+    expect(r.stdout).toContain('reproduces: yes, at step 3 (pipe-read(len=1, pipe=0)), as recorded');
+    const copy = pipecheck('replay', classic, '--kernel', 'copy');
+    expect(copy.status).toBe(0);
+    expect(copy.stdout).toContain('reproduces: no');
+    const json = JSON.parse(pipecheck('replay', classic, '--json').stdout) as { reproduced: boolean };
+    expect(json.reproduced).toBe(true);
+  });
+
+  it('replay of a malformed counterexample exits 2 naming the field', () => {
+    const cx = JSON.parse(readFileSync(join(repo, classic), 'utf8')) as Record<string, unknown>;
+    const bad = file('bad-cx.json', JSON.stringify({ ...cx, kernel: 'bsd' }));
+    const r = pipecheck('replay', bad);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${bad}: not a valid counterexample`);
+    expect(r.stderr).toContain('kernel');
+  });
+
+  it('export-test writes a test that passes under vitest', () => {
+    const dir = join(repo, `.e2e-export-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      copyFileSync(join(repo, classic), join(dir, 'write.json'));
+      const r = pipecheck('export-test', join(dir, 'write.json'));
+      expect(r.status).toBe(0);
+      const test = join(dir, 'write.test.ts');
+      expect(r.stdout).toContain(`wrote ${test}`);
+      const text = readFileSync(test, 'utf8');
+      expect(text).toContain("import { replay } from 'pipecheck';");
+      expect(text).toContain("new URL('./write.json', import.meta.url)");
+      expect(text).toContain('expect(r.violation?.step).toBe(2);');
+      const vitest = join(repo, 'node_modules', 'vitest', 'vitest.mjs');
+      const v = spawnSync(process.execPath, [vitest, 'run', test, '--reporter=dot'], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+      expect(v.stdout + v.stderr).toMatch(/1 passed/);
+      expect(v.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('matrix prints every kernel against every invariant, with pages copied and stolen', () => {
+    const r = pipecheck('matrix', ...TIGHT);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith('kernel'))).toMatch(/^kernel +data-stability +file-integrity +pipe-fifo +page-ownership +no-use-after-free +pages copied +pages stolen/);
+    for (const k of ['linux', 'dirty-pipe', 'howells-rfc', 'copy', 'move', 'cow']) {
+      expect(lines.some((l) => l.startsWith(`${k} `))).toBe(true);
+    }
+    expect(lines.find((l) => l.startsWith('linux '))).toMatch(/^linux +VIOLATED \(3\)/);
+    expect(lines.find((l) => l.startsWith('copy '))).toMatch(/^copy +holds/);
+  });
+
+  it('list kernels, ops and invariants', () => {
+    const k = pipecheck('list', 'kernels');
+    expect(k.status).toBe(0);
+    for (const id of ['linux', 'dirty-pipe', 'howells-rfc', 'copy', 'move', 'cow']) expect(k.stdout).toMatch(new RegExp(`^${id} `, 'm'));
+    expect(pipecheck('list', 'ops').stdout).toMatch(/^splice +off, len, move +splice\(file -> pipe\)/m);
+    expect(pipecheck('list', 'invariants').stdout).toMatch(/^witness-steal +witness +on request/m);
+    expect(pipecheck('list', 'everything').status).toBe(2);
+  });
+});

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * pipecheck's command line. Exit codes (interface.md; see exit.ts): 0 holds
+ * and exhaustive, 1 violation, 2 bad usage or input, 3 a limit stopped the
+ * search.
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { EXIT, UsageError } from './exit.js';
+import { CommanderError, parseCommandLine } from './program.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let inv;
+  try {
+    inv = parseCommandLine(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help, `help` and --version exit 0; everything else commander rejects (no command too) is bad usage.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw e;
+  }
+  if (!inv) return EXIT.usage;
+  try {
+    const run = await inv.command.load();
+    return await run(inv.args, inv.options);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`pipecheck ${inv.command.name}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
+
+function isEntry(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`pipecheck: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * The command line's one option table, after vitest's `cli-config.ts`: every
+ * option of every command is declared here once, typed by {@link CliOptions};
+ * leaving one out of the table is a type error, and `main.ts` builds the
+ * commander commands from it. Parsing is pure and testable without running
+ * anything (see `parseCommandLine` in main.ts).
+ */
+import { InvalidArgumentError } from 'commander';
+
+/** Every option of every command, as the commands receive them. */
+export interface CliOptions {
+  kernel?: string;
+  ops?: string[];
+  pages?: number;
+  cells?: number;
+  values?: number;
+  slots?: number;
+  folioPages?: number;
+  userPages?: number;
+  depth?: number;
+  invariant?: string[];
+  plugin?: string[];
+  out?: string;
+  json?: boolean;
+  maxStates?: number;
+  timeout?: number;
+  kernels?: string[];
+  invariants?: string[];
+  live?: boolean;
+  fs?: string;
+  output?: string;
+  runs?: number;
+  seed?: number;
+}
+
+/** One option: how it is spelled, what it says in --help, how its argument is parsed. */
+export interface OptionConfig<T> {
+  /** The argument's name in --help (`N`, `ID`); none for a boolean flag. */
+  readonly argument?: string;
+  /** A one-letter alias (`-o`). */
+  readonly short?: string;
+  readonly description: string;
+  /** Parse one occurrence; `previous` is the value so far (for repeatable options). */
+  readonly parse?: (raw: string, previous: T | undefined) => T;
+  /** Shown in --help; applied by the command, not by the parser (so "given" stays visible). */
+  readonly defaultText?: string;
+}
+
+export type OptionTable = { readonly [K in keyof CliOptions]-?: OptionConfig<NonNullable<CliOptions[K]>> };
+
+function integer(min: number): (raw: string) => number {
+  return (raw) => {
+    const n = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`expected an integer >= ${min}, got "${raw}"`);
+    }
+    return n;
+  };
+}
+
+function positiveNumber(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${raw}"`);
+  return n;
+}
+
+function list(raw: string, previous: string[] | undefined): string[] {
+  const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list');
+  return [...(previous ?? []), ...items];
+}
+
+function repeatable(raw: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), raw];
+}
+
+const bound = (what: string, min: number): OptionConfig<number> => ({ argument: 'N', description: what, parse: integer(min) });
+
+export const OPTIONS: OptionTable = {
+  kernel: { argument: 'ID', description: 'kernel variant: linux | dirty-pipe | howells-rfc | copy | move | cow', defaultText: "the scenario's, else linux" },
+  ops: { argument: 'a,b,c', description: "restrict the free environment's operations (see `pipecheck list ops`)", parse: list },
+  pages: bound('pages the file may span', 1),
+  cells: bound('cells per page (1, 2, 4 or 8)', 1),
+  values: bound('data values 1..N (0 is zero)', 1),
+  slots: bound("slots in a pipe's ring", 1),
+  folioPages: bound('largest folio, in pages (1, 2, 4 or 8)', 1),
+  userPages: bound('anonymous user pages (vmsplice sources)', 0),
+  depth: bound('steps to explore', 0),
+  invariant: { argument: 'ID', description: 'check this invariant (repeatable; default: every built-in invariant)', parse: repeatable },
+  plugin: { argument: 'FILE', description: 'a .ts or .js file exporting defineInvariant(...) (repeatable)', parse: repeatable },
+  out: { argument: 'DIR', description: 'where counterexamples are written', defaultText: './counterexamples' },
+  json: { description: 'print one JSON document on stdout, nothing else there' },
+  maxStates: { argument: 'N', description: 'stop (exit 3) rather than discover more distinct states', parse: integer(1) },
+  timeout: { argument: 'SECONDS', description: 'stop (exit 3) after this long', parse: positiveNumber },
+  kernels: { argument: 'a,b', description: 'kernel variants to compare (default: all six)', parse: list },
+  invariants: { argument: 'a,b', description: 'invariants to compare (default: every built-in invariant)', parse: list },
+  live: { description: 'replay on the running kernel (real syscalls) as well as on the model' },
+  fs: { argument: 'DIR', description: 'directory on the file system to test', defaultText: 'the OS temp dir' },
+  output: { argument: 'OUT.test.ts', short: 'o', description: 'where the test file goes', defaultText: 'NAME.test.ts next to FILE' },
+  runs: { argument: 'N', description: 'random sequences to run', parse: integer(1) },
+  seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },
+};
+
+/** The bounds options, in the order the scenario format lists them. */
+export const BOUND_OPTIONS = ['pages', 'cells', 'values', 'slots', 'folioPages', 'userPages', 'depth'] as const;
+
+/** `folioPages` -> `--folio-pages` */
+export function flagOf(key: keyof CliOptions): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { OPTIONS, flagOf } from './options.js';
+import { COMMANDS, CommanderError, parseCommandLine, type ProgramIo } from './program.js';
+
+const quiet: ProgramIo = { writeOut: () => {}, writeErr: () => {} };
+
+describe('the command line parser (built from the one option table)', () => {
+  it('parses check with repeatable and list options, loading no command', () => {
+    const inv = parseCommandLine(
+      ['check', 's.json', '--kernel', 'copy', '--ops', 'splice,write', '--ops', 'pipe-read', '--folio-pages', '2', '--invariant', 'a', '--invariant', 'b', '--plugin', 'p.ts', '--json', '--max-states', '10', '--timeout', '1.5'],
+      quiet,
+    );
+    expect(inv?.command.name).toBe('check');
+    expect(inv?.args).toEqual(['s.json']);
+    expect(inv?.options).toEqual({
+      kernel: 'copy',
+      ops: ['splice', 'write', 'pipe-read'],
+      folioPages: 2,
+      invariant: ['a', 'b'],
+      plugin: ['p.ts'],
+      json: true,
+      maxStates: 10,
+      timeout: 1.5,
+    });
+  });
+
+  it('parses export-test -o and matrix lists', () => {
+    expect(parseCommandLine(['export-test', 'x.json', '-o', 'y.test.ts'], quiet)?.options).toEqual({ output: 'y.test.ts' });
+    expect(parseCommandLine(['matrix', '--kernels', 'linux,copy', '--depth', '2'], quiet)?.options).toEqual({ kernels: ['linux', 'copy'], depth: 2 });
+  });
+
+  it('rejects bad usage with a CommanderError', () => {
+    for (const argv of [['check', '--nope'], ['check', '--depth', '-1'], ['check', '--pages', '1.5'], ['replay'], ['list'], ['check', '--timeout', '0']]) {
+      expect(() => parseCommandLine(argv, quiet), argv.join(' ')).toThrow(CommanderError);
+    }
+  });
+
+  it('every option in the table is used by some command, and flags are kebab-case', () => {
+    const used = new Set(COMMANDS.flatMap((c) => c.options));
+    expect([...used].sort()).toEqual(Object.keys(OPTIONS).sort());
+    expect(flagOf('folioPages')).toBe('--folio-pages');
+    expect(flagOf('maxStates')).toBe('--max-states');
+  });
+});

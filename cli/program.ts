@@ -1,0 +1,121 @@
+/**
+ * The commands, and the commander program built from them and from the one
+ * option table (options.ts). Building and parsing load no command's code:
+ * each command's module is imported only when it runs.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { OPTIONS, flagOf, type CliOptions } from './options.js';
+
+type Run = (args: readonly string[], opts: CliOptions) => Promise<number>;
+
+export interface CommandSpec {
+  readonly name: string;
+  /** commander argument syntax: `<file>`, `[scenario]` */
+  readonly args: readonly string[];
+  readonly summary: string;
+  readonly options: readonly (keyof CliOptions)[];
+  readonly load: () => Promise<Run>;
+}
+
+const BOUNDS = ['pages', 'cells', 'values', 'slots', 'folioPages', 'userPages', 'depth'] as const;
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'check',
+    args: ['[scenario]'],
+    summary: 'explore a scenario (default: every operation, small bounds); report the shortest violation of each invariant',
+    options: ['kernel', 'ops', ...BOUNDS, 'invariant', 'plugin', 'out', 'json', 'maxStates', 'timeout'],
+    load: async () => (await import('./check.js')).checkCommand,
+  },
+  {
+    name: 'replay',
+    args: ['<file>'],
+    summary: 'replay a counterexample step by step (exit 1: it reproduces, 0: it does not)',
+    options: ['kernel', 'plugin', 'live', 'fs', 'json'],
+    load: async () => (await import('./replay.js')).replayCommand,
+  },
+  {
+    name: 'export-test',
+    args: ['<file>'],
+    summary: 'write a vitest test that replays a counterexample',
+    options: ['output'],
+    load: async () => (await import('./export-test.js')).exportTestCommand,
+  },
+  {
+    name: 'matrix',
+    args: [],
+    summary: 'kernel x invariant over the default scenario, with pages copied and stolen',
+    options: ['kernels', 'invariants', 'ops', ...BOUNDS, 'plugin', 'json', 'maxStates', 'timeout'],
+    load: async () => (await import('./matrix.js')).matrixCommand,
+  },
+  {
+    name: 'list',
+    args: ['<what>'],
+    summary: 'list kernels, ops or invariants',
+    options: ['json'],
+    load: async () => (await import('./list.js')).listCommand,
+  },
+  {
+    name: 'conform',
+    args: [],
+    summary: 'random differential test of the model against the running kernel',
+    options: ['fs', 'runs', 'seed', 'out'],
+    load: async () => (await import('./conform.js')).conformCommand,
+  },
+];
+
+function optionOf(key: keyof CliOptions): Option {
+  const cfg = OPTIONS[key] as (typeof OPTIONS)[keyof CliOptions];
+  const flags = `${cfg.short ? `-${cfg.short}, ` : ''}${flagOf(key)}${cfg.argument ? ` <${cfg.argument}>` : ''}`;
+  const o = new Option(flags, cfg.description);
+  if (cfg.parse) o.argParser(cfg.parse as (raw: string, previous: unknown) => unknown);
+  if (cfg.defaultText) o.default(undefined, cfg.defaultText);
+  return o;
+}
+
+/** What a command line asks for, parsed but not run. */
+export interface Invocation {
+  readonly command: CommandSpec;
+  readonly args: string[];
+  readonly options: CliOptions;
+}
+
+export interface ProgramIo {
+  readonly writeOut: (s: string) => void;
+  readonly writeErr: (s: string) => void;
+}
+
+/**
+ * The commander program. Its actions only record the invocation; commander
+ * errors (unknown option, missing argument) throw a CommanderError instead of
+ * exiting.
+ */
+export function buildProgram(onInvoke: (inv: Invocation) => void, io?: ProgramIo): Command {
+  const program = new Command('pipecheck')
+    .description('A model checker for Linux pipe data stability: can a pipe reader ever see data that changed after it was spliced?')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  if (io) program.configureOutput(io);
+  for (const spec of COMMANDS) {
+    const cmd = program.command(spec.name).description(spec.summary).exitOverride();
+    if (io) cmd.configureOutput(io);
+    for (const a of spec.args) cmd.argument(a);
+    for (const key of spec.options) cmd.addOption(optionOf(key));
+    cmd.action((...received: unknown[]) => {
+      const args = received.slice(0, spec.args.length).filter((a): a is string => typeof a === 'string');
+      const options = received[spec.args.length] as CliOptions;
+      onInvoke({ command: spec, args, options });
+    });
+  }
+  return program;
+}
+
+/** Parse `argv` (without node and the script); throws CommanderError on bad usage. */
+export function parseCommandLine(argv: readonly string[], io?: ProgramIo): Invocation | undefined {
+  let inv: Invocation | undefined;
+  buildProgram((i) => (inv = i), io).parse([...argv], { from: 'user' });
+  return inv;
+}
+
+export { CommanderError };

@@ -1,0 +1,206 @@
+/**
+ * The one value a check run is rendered from: the explorer's result, turned
+ * into the problem's words (traces as steps with their process, what each
+ * step changed, what the reader expected and saw), with the counterexample
+ * files. `--json` prints it; the human output formats it.
+ */
+import type { Finding } from '../explorer/result.js';
+import { replayTrace } from '../explorer/replay.js';
+import { describeChanges } from '../counterexamples/diff.js';
+import { COUNTEREXAMPLE_FORMAT, type Counterexample, type CounterexampleTraceStep } from '../counterexamples/format.js';
+import type { Invariant } from '../invariants/define.js';
+import type { Bounds } from '../model/bounds.js';
+import type { KernelId } from '../model/context.js';
+import type { ReadObservation } from '../model/pipe.js';
+import { scenarioToJson, type Scenario } from '../model/scenario.js';
+import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
+import { formatStep } from '../model/step.js';
+import { viewState } from '../model/view.js';
+import type { Cost, JobResult } from './explore-job.js';
+import { EXIT, type ExitCode } from './exit.js';
+
+export type Verdict = 'holds' | 'violated' | 'unknown' | 'witnessed' | 'not witnessed';
+
+export interface TraceReport {
+  readonly invariant: string;
+  readonly kind: 'always' | 'sometimes';
+  readonly length: number;
+  readonly trace: TraceStep[];
+  /** Per step, what it changed (describeChanges). */
+  readonly changes: string[][];
+  readonly message: string;
+  readonly expected?: readonly number[];
+  readonly observed?: readonly number[];
+  /** The counterexample file (violations only). */
+  readonly counterexample?: string;
+  /** Set when the trace did not replay (a model bug). */
+  readonly replayError?: string;
+}
+
+export interface PluginErrorReport {
+  readonly invariant: string;
+  /** 1-based step on which it threw. */
+  readonly step: number;
+  readonly stepText: string;
+  readonly message: string;
+  /** "plugin error in <id> at step N (<step>): <message>" */
+  readonly text: string;
+}
+
+export interface CheckReport {
+  readonly result: 'holds' | 'violated' | 'incomplete';
+  /** False when a limit stopped the search. */
+  readonly complete: boolean;
+  readonly reason: string;
+  readonly kernel: KernelId;
+  readonly bounds: Bounds;
+  /** The scenario file, or null for the default scenario. */
+  readonly scenario: string | null;
+  readonly environment: readonly string[];
+  readonly processes: readonly string[];
+  readonly statesDistinct: number;
+  readonly transitions: number;
+  readonly depthExplored: number;
+  readonly elapsedMs: number;
+  readonly memoryBytes: number;
+  readonly invariants: Record<string, Verdict>;
+  readonly violations: TraceReport[];
+  readonly witnesses: TraceReport[];
+  readonly pluginErrors: PluginErrorReport[];
+  readonly cost: Cost;
+  /** The command line that finds the violations again. */
+  readonly command: string;
+  /** Plugin files given (replaying their counterexamples needs them). */
+  readonly plugins: readonly string[];
+  readonly exitCode: ExitCode;
+}
+
+/**
+ * Exit code of a check: 1 a violation; else 3 a limit stopped the search;
+ * else 2 when a plugin threw (its verdict is unknown, so the run cannot say
+ * 0); else 0.
+ */
+export function exitCodeOf(result: JobResult['result']): ExitCode {
+  if (result.status === 'violated') return EXIT.violated;
+  if (result.status === 'incomplete') return EXIT.incomplete;
+  if (result.propertyErrors.length > 0) return EXIT.usage;
+  return EXIT.ok;
+}
+
+export interface ReportInput {
+  readonly scenario: Scenario;
+  readonly file: string | null;
+  readonly invariants: readonly Invariant[];
+  readonly job: JobResult;
+  readonly command: string;
+  readonly plugins: readonly string[];
+  /** Writes a counterexample, returns its path (null: do not write). */
+  readonly write: ((cx: Counterexample) => string) | null;
+}
+
+function traceSteps(model: ScenarioModel, trace: readonly number[], initialIndex: number): { steps: TraceStep[]; changes: string[][]; error?: string } {
+  const r = replayTrace(model, trace, initialIndex);
+  const steps: TraceStep[] = [];
+  const changes: string[][] = [];
+  for (const s of r.steps) {
+    steps.push(model.stepOf(s.before, s.action) ?? { op: 'pipe-read', len: 0, process: `action ${s.action}` });
+    changes.push(describeChanges(viewState(model.L, s.before), viewState(model.L, s.after)));
+  }
+  return r.ok ? { steps, changes } : { steps, changes, error: r.message };
+}
+
+export function buildReport(input: ReportInput): CheckReport {
+  const { scenario, job } = input;
+  const { result, cost } = job;
+  const model = new ScenarioModel(scenario);
+  const stats = result.statistics;
+  const violations: TraceReport[] = [];
+  const witnesses: TraceReport[] = [];
+  const byId = new Map<string, Finding<ReadObservation>>(result.violations.map((v) => [v.propertyId, v]));
+  const errors = new Map(result.propertyErrors.map((e) => [e.propertyId, e]));
+  const invariants: Record<string, Verdict> = {};
+  for (const inv of input.invariants) {
+    const f = byId.get(inv.id);
+    if (f) invariants[inv.id] = f.kind === 'always' ? 'violated' : 'witnessed';
+    else if (errors.has(inv.id) || !result.complete) invariants[inv.id] = 'unknown';
+    else invariants[inv.id] = inv.kind === 'always' ? 'holds' : 'not witnessed';
+  }
+  for (const f of result.violations) {
+    const { steps, changes, error } = traceSteps(model, f.trace, f.initialIndex);
+    const obs = f.observed;
+    const base: TraceReport = {
+      invariant: f.propertyId,
+      kind: f.kind,
+      length: f.length,
+      trace: steps,
+      changes,
+      message: f.message,
+      ...(obs ? { expected: obs.expected, observed: obs.observed } : {}),
+      ...(f.replayError || error ? { replayError: f.replayError ?? error } : {}),
+    };
+    if (f.kind === 'sometimes') {
+      witnesses.push(base);
+      continue;
+    }
+    let counterexample: string | undefined;
+    if (input.write && base.replayError === undefined) {
+      const cx: Counterexample = {
+        format: COUNTEREXAMPLE_FORMAT,
+        kernel: scenario.kernel,
+        invariant: f.propertyId,
+        bounds: { ...scenario.bounds },
+        scenario: scenarioToJson(scenario),
+        trace: steps as CounterexampleTraceStep[],
+        violation: {
+          step: steps.length - 1,
+          message: f.message,
+          ...(obs ? { expected: [...obs.expected], observed: [...obs.observed] } : {}),
+        },
+        stats: {
+          statesDistinct: stats.statesDistinct,
+          transitions: stats.transitions,
+          depthExplored: stats.depthExplored,
+          elapsedMs: stats.elapsedMs,
+        },
+        command: `${input.command} --invariant ${f.propertyId}`,
+      };
+      counterexample = input.write(cx);
+    }
+    violations.push(counterexample === undefined ? base : { ...base, counterexample });
+  }
+  const pluginErrors: PluginErrorReport[] = result.propertyErrors.map((e) => {
+    const { steps } = traceSteps(model, e.trace, e.initialIndex);
+    const last = steps[steps.length - 1];
+    const stepText = last ? `${last.process} ${formatStep(last)}` : 'the initial state';
+    return {
+      invariant: e.propertyId,
+      step: e.trace.length,
+      stepText,
+      message: e.message,
+      text: `plugin error in ${e.propertyId} at step ${e.trace.length} (${stepText}): ${e.message}`,
+    };
+  });
+  return {
+    result: result.status,
+    complete: result.complete,
+    reason: result.reason,
+    kernel: scenario.kernel,
+    bounds: { ...scenario.bounds },
+    scenario: input.file,
+    environment: [...scenario.environment],
+    processes: scenario.processes.map((p) => p.name),
+    statesDistinct: stats.statesDistinct,
+    transitions: stats.transitions,
+    depthExplored: stats.depthExplored,
+    elapsedMs: stats.elapsedMs,
+    memoryBytes: stats.memoryBytes,
+    invariants,
+    violations,
+    witnesses,
+    pluginErrors,
+    cost,
+    command: input.command,
+    plugins: input.plugins,
+    exitCode: exitCodeOf(result),
+  };
+}

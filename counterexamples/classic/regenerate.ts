@@ -1,0 +1,76 @@
+/**
+ * The classic counterexamples are not written by hand: this finds each one by
+ * running the checker on its scenario (counterexamples/classic/scenarios/),
+ * exactly as `pipecheck check SCENARIO.json` does, and writes NAME.json next
+ * to the scenarios' directory. Run it after a model change that moves them:
+ *
+ *     npm run build && node dist/counterexamples/classic/regenerate.js
+ *
+ * `classic.test.ts` replays every committed file and checks that the checker
+ * still finds the same traces.
+ */
+import { readdirSync, realpathSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { exploreScenario } from '../../cli/explore-job.js';
+import { resolveInvariants, resolveScenario } from '../../cli/inputs.js';
+import { buildReport } from '../../cli/report.js';
+import { writeFileAtomic } from '../file.js';
+import type { Counterexample } from '../format.js';
+
+export interface Classic {
+  readonly name: string;
+  /** Repo-relative path of the scenario. */
+  readonly scenarioPath: string;
+  readonly counterexample: Counterexample;
+}
+
+/**
+ * Find the counterexample of every scenario in `dir/scenarios` (each names
+ * exactly one invariant). `root` is what paths in `command` are relative to.
+ */
+export async function findClassics(dir: string, root: string): Promise<Classic[]> {
+  const scenarios = readdirSync(join(dir, 'scenarios')).filter((f) => f.endsWith('.json')).sort();
+  const out: Classic[] = [];
+  for (const f of scenarios) {
+    const scenarioPath = relative(root, join(dir, 'scenarios', f)).split('\\').join('/');
+    const { scenario } = resolveScenario(resolve(root, scenarioPath), {});
+    const { invariants, sources } = await resolveInvariants(undefined, [], scenario.invariants);
+    const job = exploreScenario({ scenario, invariants: sources }, invariants);
+    const found: Counterexample[] = [];
+    buildReport({
+      scenario,
+      file: scenarioPath,
+      invariants,
+      job,
+      command: `pipecheck check ${scenarioPath}`,
+      plugins: [],
+      write: (cx) => {
+        // Timing differs from run to run; keep the committed files stable.
+        const { elapsedMs: _t, ...stats } = cx.stats;
+        found.push({ ...cx, stats });
+        return '';
+      },
+    });
+    const [cx] = found;
+    if (found.length !== 1 || cx === undefined) {
+      throw new Error(`${scenarioPath}: expected exactly one violation, found ${found.length}`);
+    }
+    out.push({ name: basename(f, '.json'), scenarioPath, counterexample: cx });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const root = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+  const dir = resolve(process.argv[2] ?? join(root, 'counterexamples', 'classic'));
+  for (const c of await findClassics(dir, root)) {
+    const path = join(dir, `${c.name}.json`);
+    writeFileAtomic(path, `${JSON.stringify(c.counterexample, null, 2)}\n`);
+    process.stdout.write(`${relative(process.cwd(), path)}: ${c.counterexample.invariant} on ${c.counterexample.kernel}, ${c.counterexample.trace.length} steps\n`);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  await main();
+}
