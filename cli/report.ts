@@ -150,6 +150,7 @@ export function buildReport(input: ReportInput): CheckReport {
         invariant: f.propertyId,
         bounds: { ...scenario.bounds },
         scenario: scenarioToJson(scenario),
+        fs: model.fs.id,
         trace: steps as CounterexampleTraceStep[],
         violation: {
           step: steps.length - 1,
