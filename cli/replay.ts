@@ -40,7 +40,8 @@ async function liveCommand(file: string, cx: unknown, opts: CliOptions, io: Io):
   if (typeof liveReplay !== 'function') {
     throw new UsageError('--live: live replay is not available in this build (oracle/live-replay.js is missing)');
   }
-  const r = (await (liveReplay as (cx: unknown, o: { fs?: string }) => Promise<unknown>)(cx, opts.fs !== undefined ? { fs: opts.fs } : {})) as LiveResult | number;
+  const liveOpts = { ...(opts.fs !== undefined ? { fs: opts.fs } : {}), ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}) };
+  const r = (await (liveReplay as (cx: unknown, o: { fs?: string; kernel?: string }) => Promise<unknown>)(cx, liveOpts)) as LiveResult | number;
   if (typeof r === 'number') return r;
   if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
   if (r.status !== 'compared') {
