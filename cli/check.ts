@@ -10,7 +10,7 @@ import { writeCounterexample } from '../counterexamples/file.js';
 import type { ExploreEvent } from '../explorer/result.js';
 import { runJob, withInterrupt, type ExploreJob } from './explore-job.js';
 import { UsageError } from './exit.js';
-import { resolveInvariants, resolveScenario } from './inputs.js';
+import { resolveFsProfile, resolveInvariants, resolveScenario } from './inputs.js';
 import { BOUND_OPTIONS, flagOf, type CliOptions } from './options.js';
 import { progressLine, renderCheck } from './render.js';
 import { buildReport, type CheckReport } from './report.js';
@@ -38,6 +38,7 @@ export function commandLine(file: string | undefined, opts: CliOptions, kernel: 
   if (file !== undefined) parts.push(quote(file));
   parts.push('--kernel', kernel);
   if (opts.ops) parts.push('--ops', opts.ops.join(','));
+  if (opts.fsProfile) parts.push('--fs-profile', opts.fsProfile);
   for (const k of BOUND_OPTIONS) if (opts[k] !== undefined) parts.push(flagOf(k), String(opts[k]));
   for (const p of opts.plugin ?? []) parts.push('--plugin', quote(p));
   return parts.join(' ');
@@ -57,7 +58,8 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
   const { scenario } = resolveScenario(file, opts);
   const { invariants, sources } = await resolveInvariants(opts.invariant, opts.plugin, scenario.invariants);
   if (invariants.length === 0) throw new UsageError('no invariant to check');
-  const job: ExploreJob = { scenario, invariants: sources, maxStates: opts.maxStates, timeoutMs: timeoutMs(opts) };
+  const fs = resolveFsProfile(opts.fsProfile);
+  const job: ExploreJob = { scenario, invariants: sources, maxStates: opts.maxStates, timeoutMs: timeoutMs(opts), fs: fs.id };
   const outDir = opts.out ?? 'counterexamples';
   const done = await withInterrupt(
     (interrupt) => runJob(job, invariants, interrupt, progressPrinter(io)),
@@ -70,6 +72,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
       file: file ?? null,
       invariants,
       job: done,
+      fs,
       command: commandLine(file, opts, scenario.kernel),
       plugins: opts.plugin ?? [],
       write: (cx) => writeCounterexample(outDir, cx),

@@ -134,6 +134,20 @@ describe('pipecheck check', () => {
   });
 });
 
+describe('file-system profiles', () => {
+  it('--fs-profile tmpfs is recorded in the counterexample; an unknown profile exits 2', () => {
+    const out = freshDir();
+    const r = pipecheck('check', ...TIGHT, '--fs-profile', 'tmpfs', '--invariant', 'data-stability', '--out', out);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('--fs-profile tmpfs');
+    const [name] = readdirSync(out);
+    expect(JSON.parse(readFileSync(join(out, name!), 'utf8')).fs).toBe('tmpfs');
+    const bad = pipecheck('check', '--fs-profile', 'xfs', '--out', freshDir());
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('unknown file-system profile "xfs"; known: ext4, tmpfs');
+  });
+});
+
 describe('plugins', () => {
   it('a default export that is not defineInvariant(...) exits 2 with file:line', () => {
     const p = file('not-an-invariant.ts', "import { defineInvariant } from 'pipecheck';\n\nconst x = 1;\nexport default { id: 'x' };\n");

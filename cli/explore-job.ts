@@ -22,6 +22,7 @@ import { loadPlugin } from '../invariants/plugin-loader.js';
 import { toProperties } from '../invariants/property.js';
 import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';
+import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
 import { ScenarioModel } from '../model/scenario-model.js';
 import type { State } from '../model/state.js';
 import { PACKAGE_ENTRY, type InvariantSource } from './inputs.js';
@@ -31,6 +32,8 @@ export interface ExploreJob {
   readonly invariants: readonly InvariantSource[];
   readonly maxStates?: number | undefined;
   readonly timeoutMs?: number | undefined;
+  /** The file-system profile's id (default ext4). */
+  readonly fs?: FsProfile['id'] | undefined;
 }
 
 export interface Cost {
@@ -79,7 +82,7 @@ export function exploreScenario(
   invariants: readonly Invariant[],
   hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
 ): JobResult {
-  const model = new ScenarioModel(job.scenario);
+  const model = new ScenarioModel(job.scenario, fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS);
   const tracker = costTracker(model);
   const result = explore(model, [...toProperties(model, invariants), tracker.property], {
     maxDepth: job.scenario.bounds.depth,

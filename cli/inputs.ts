@@ -13,6 +13,7 @@ import { KERNEL_IDS } from '../model/context.js';
 import { DEFAULT_CHECK_DEPTH, parseScenario, ScenarioError, type Scenario } from '../model/scenario.js';
 import { OP_NAMES } from '../model/step.js';
 import { UsageError } from './exit.js';
+import { FS_PROFILES, fsProfileById, DEFAULT_FS, type FsProfile } from '../model/folio-policy.js';
 import { BOUND_OPTIONS, flagOf, type CliOptions } from './options.js';
 
 /** A scenario and where it came from. */
@@ -145,4 +146,12 @@ export async function resolveInvariants(ids: readonly string[] | undefined, plug
     invariants: [...builtins, ...plugins],
     sources: [...builtins.map((i) => ({ builtin: i.id })), ...files.map((f) => ({ plugin: f }))],
   };
+}
+
+/** `--fs-profile ID`: the file-system profile, checked (default ext4). */
+export function resolveFsProfile(id: string | undefined): FsProfile {
+  if (id === undefined) return DEFAULT_FS;
+  const p = fsProfileById(id);
+  if (!p) throw new UsageError(`--fs-profile: unknown file-system profile "${id}"; known: ${FS_PROFILES.map((x) => x.id).join(', ')}`);
+  return p;
 }

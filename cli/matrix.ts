@@ -11,7 +11,7 @@ import { KERNEL_IDS, type KernelId } from '../model/context.js';
 import { processIo, progressPrinter, timeoutMs, type Io } from './check.js';
 import { runJob, withInterrupt, type JobResult } from './explore-job.js';
 import { EXIT, type ExitCode } from './exit.js';
-import { checkKernel, resolveInvariants, resolveScenario } from './inputs.js';
+import { checkKernel, resolveFsProfile, resolveInvariants, resolveScenario } from './inputs.js';
 import type { CliOptions } from './options.js';
 import { boundsText, num, seconds, table } from './render.js';
 import { exitCodeOf } from './report.js';
@@ -40,6 +40,7 @@ const RANK: Record<ExitCode, number> = { 0: 0, 2: 1, 3: 2, 1: 3 };
 export async function matrixCommand(_args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
   const kernels = (opts.kernels ?? [...KERNEL_IDS]) as KernelId[];
   for (const k of kernels) checkKernel(k, '--kernels');
+  const fs = resolveFsProfile(opts.fsProfile);
   const base = resolveScenario(undefined, { ...opts, kernel: undefined });
   const { invariants, sources } = await resolveInvariants(opts.invariants, opts.plugin);
   const rows: MatrixRow[] = [];
@@ -49,7 +50,7 @@ export async function matrixCommand(_args: readonly string[], opts: CliOptions, 
       for (const kernel of kernels) {
         if (Atomics.load(interrupt.flag, 0) !== 0) break;
         const scenario = { ...base.scenario, kernel };
-        const job = { scenario, invariants: sources, maxStates: opts.maxStates, timeoutMs: timeoutMs(opts) };
+        const job = { scenario, invariants: sources, maxStates: opts.maxStates, timeoutMs: timeoutMs(opts), fs: fs.id };
         const { result, cost }: JobResult = await runJob(job, invariants, interrupt, progressPrinter(io));
         const cells: Record<string, Cell> = {};
         for (const inv of invariants) {

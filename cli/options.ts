@@ -28,6 +28,7 @@ export interface CliOptions {
   invariants?: string[];
   live?: boolean;
   fs?: string;
+  fsProfile?: string;
   output?: string;
   runs?: number;
   seed?: number;
@@ -96,6 +97,7 @@ export const OPTIONS: OptionTable = {
   invariants: { argument: 'a,b', description: 'invariants to compare (default: every built-in invariant)', parse: list },
   live: { description: 'replay on the running kernel (real syscalls) as well as on the model' },
   fs: { argument: 'DIR', description: 'directory on the file system to test', defaultText: 'the OS temp dir' },
+  fsProfile: { argument: 'ID', description: "the page cache's file-system behaviour: ext4 | tmpfs (see oracle/FINDINGS.md)", defaultText: 'ext4' },
   output: { argument: 'OUT.test.ts', short: 'o', description: 'where the test file goes', defaultText: 'NAME.test.ts next to FILE' },
   runs: { argument: 'N', description: 'random sequences to run', parse: integer(1) },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },

@@ -24,7 +24,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'check',
     args: ['[scenario]'],
     summary: 'explore a scenario (default: every operation, small bounds); report the shortest violation of each invariant',
-    options: ['kernel', 'ops', ...BOUNDS, 'invariant', 'plugin', 'out', 'json', 'maxStates', 'timeout'],
+    options: ['kernel', 'ops', ...BOUNDS, 'fsProfile', 'invariant', 'plugin', 'out', 'json', 'maxStates', 'timeout'],
     load: async () => (await import('./check.js')).checkCommand,
   },
   {
@@ -45,7 +45,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'matrix',
     args: [],
     summary: 'kernel x invariant over the default scenario, with pages copied and stolen',
-    options: ['kernels', 'invariants', 'ops', ...BOUNDS, 'plugin', 'json', 'maxStates', 'timeout'],
+    options: ['kernels', 'invariants', 'ops', ...BOUNDS, 'fsProfile', 'plugin', 'json', 'maxStates', 'timeout'],
     load: async () => (await import('./matrix.js')).matrixCommand,
   },
   {

@@ -4,6 +4,7 @@
  * step changed, what the reader expected and saw), with the counterexample
  * files. `--json` prints it; the human output formats it.
  */
+import { DEFAULT_FS, type FsProfile } from '../model/folio-policy.js';
 import type { Finding } from '../explorer/result.js';
 import { replayTrace } from '../explorer/replay.js';
 import { describeChanges } from '../counterexamples/diff.js';
@@ -92,6 +93,8 @@ export interface ReportInput {
   readonly file: string | null;
   readonly invariants: readonly Invariant[];
   readonly job: JobResult;
+  /** The file-system profile the model used. */
+  readonly fs?: FsProfile | undefined;
   readonly command: string;
   readonly plugins: readonly string[];
   /** Writes a counterexample, returns its path (null: do not write). */
@@ -112,7 +115,7 @@ function traceSteps(model: ScenarioModel, trace: readonly number[], initialIndex
 export function buildReport(input: ReportInput): CheckReport {
   const { scenario, job } = input;
   const { result, cost } = job;
-  const model = new ScenarioModel(scenario);
+  const model = new ScenarioModel(scenario, input.fs ?? DEFAULT_FS);
   const stats = result.statistics;
   const violations: TraceReport[] = [];
   const witnesses: TraceReport[] = [];

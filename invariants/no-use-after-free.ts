@@ -1,12 +1,12 @@
 import { F_IN_CACHE, F_USER, PIPES, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 
-const counts = new WeakMap<Layout, Uint8Array>();
+let scratch = new Uint8Array(0);
 
 /** Pipe buffers (in either pipe) referencing each folio, in a scratch array (this runs on every step). */
 function referenceCounts(L: Layout, s: State): Uint8Array {
-  let c = counts.get(L);
-  if (!c) counts.set(L, (c = new Uint8Array(L.NF)));
+  if (scratch.length < L.NF) scratch = new Uint8Array(L.NF);
+  const c = scratch;
   c.fill(0);
   for (let pipe = 0; pipe < PIPES; pipe++) {
     for (let i = 0; i < L.count(s, pipe); i++) {
