@@ -98,7 +98,7 @@ export const OPTIONS: OptionTable = {
   live: { description: 'replay on the running kernel (real syscalls) as well as on the model' },
   fs: { argument: 'DIR', description: 'directory on the file system to test', defaultText: 'the OS temp dir' },
   fsProfile: { argument: 'ID', description: "the page cache's file-system behaviour: ext4 | tmpfs (see oracle/FINDINGS.md)", defaultText: 'ext4' },
-  output: { argument: 'OUT.test.ts', short: 'o', description: 'where the test file goes', defaultText: 'NAME.test.ts next to FILE' },
+  output: { argument: 'OUT', short: 'o', description: 'where the generated file goes', defaultText: 'next to FILE: NAME.test.ts (export-test), NAME.itf.json (export-itf)' },
   runs: { argument: 'N', description: 'random sequences to run', parse: integer(1) },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },
 };

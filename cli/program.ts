@@ -42,6 +42,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./export-test.js')).exportTestCommand,
   },
   {
+    name: 'export-itf',
+    args: ['<file>'],
+    summary: 'write a counterexample as an ITF trace (Apalache/Quint Informal Trace Format)',
+    options: ['output'],
+    load: async () => (await import('./export-itf.js')).exportItfCommand,
+  },
+  {
     name: 'matrix',
     args: [],
     summary: 'kernel x invariant over the default scenario, with pages copied and stolen',

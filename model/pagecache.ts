@@ -109,23 +109,49 @@ function loadOrder0(L: Layout, s: State, first: number, last: number): void {
 /**
  * Make file page `page` cached for a read or splice whose request ends at
  * page `lastPage` (filemap_get_pages: the request, clipped by splice to the
- * pipe's free slots, is the readahead size). Cold loads are order 0; with
- * readahead a miss loads the uncached pages of the request, and a miss at
- * page 0 the initial window of 4 pages per (power-of-two rounded) requested
- * page, within EOF (measured: 1 page -> 0..3, 2 pages -> 0..7). Readahead
- * skips pages that have a folio.
+ * pipe's free slots, is the readahead size `req`). Cold loads are order 0 and
+ * readahead skips pages that have a folio. With readahead, a miss goes
+ * through page_cache_sync_ra (mm/readahead.c, measured on 6.18 with the
+ * disk's read_ahead_kb = 8192, so `get_init_ra_size` is 4 * req rounded up
+ * to a power of two):
+ *
+ * - at page 0, or a `sequential` miss (the file's f_ra.prev_pos is on this
+ *   page or the one before: filemap_splice_read sets it after every folio it
+ *   splices, so every miss after the first page of one splice call is one),
+ *   the initial window: 4 * roundup_pow_of_two(req) pages from `page`
+ *   (measured: 1 page -> 4, 2 -> 8, 3 or 4 -> 16);
+ * - else context readahead: with `contig` pages cached right before `page`
+ *   (page_cache_prev_miss), only the request if contig <= req, else
+ *   contig + req pages, contig doubled when the cache holds every page from
+ *   0 on (measured: pages 0-1 cached, miss at 2 -> 2..6; pages 1-2 cached,
+ *   miss at 3 -> 3..5; page 0 cached, miss at 1 -> 1).
+ *
+ * All clipped to EOF. A first miss of a call that f_ra.prev_pos makes
+ * sequential (a previous splice ended on or just before it) is not modelled:
+ * the model has no per-open-file state (oracle/FINDINGS.md section 12).
  */
-export function loadPage(ctx: ModelContext, s: State, page: number, lastPage = page): number {
+export function loadPage(ctx: ModelContext, s: State, page: number, lastPage = page, sequential = false): number {
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
   if (cached >= 0) return makeUptodate(L, s, cached);
   const eofPage = L.pagesInFile(L.size(s)) - 1;
-  if (ctx.fs.readahead && page === 0) {
-    let req = 1;
-    while (req < lastPage + 1) req <<= 1;
-    loadOrder0(L, s, 0, Math.min(4 * req - 1, eofPage));
-  } else if (ctx.fs.readahead) loadOrder0(L, s, page, Math.max(page, Math.min(lastPage, eofPage)));
-  else loadOrder0(L, s, page, page);
+  if (!ctx.fs.readahead) {
+    loadOrder0(L, s, page, page);
+    return L.pageFolio(s, page);
+  }
+  const req = Math.max(1, lastPage - page + 1);
+  let window: number;
+  if (page === 0 || sequential) {
+    let pow2 = 1;
+    while (pow2 < req) pow2 <<= 1;
+    window = 4 * pow2;
+  } else {
+    let contig = 0;
+    while (contig < page && L.pageFolio(s, page - 1 - contig) >= 0) contig++;
+    if (contig <= req) window = req;
+    else window = (contig === page ? 2 * contig : contig) + req;
+  }
+  loadOrder0(L, s, page, Math.max(page, Math.min(page + window - 1, eofPage)));
   return L.pageFolio(s, page);
 }
 
@@ -291,5 +317,40 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     const page = Math.floor(off / L.C);
     const whole = page * L.C >= start && (page + 1) * L.C <= end;
     if (whole || L.pageFolio(s, page) < 0) L.setDisk(s, off, 0);
+  }
+}
+
+/**
+ * ftruncate to a larger size: truncate_pagecache(inode, newsize) runs all the
+ * same (ext4_setattr), after the tail of the old EOF block was zeroed
+ * (zeroEofBlockTail). Only the page cache changes, and only for a cached large
+ * folio that straddles the new EOF: its cells from there on are zero already
+ * (past the old EOF), but truncate_inode_partial_folio splits it as for a
+ * shrink when it is clean and unreferenced (measured on 6.18: a clean 4-page
+ * folio on a 3-page file grown to 3.5 pages -> 2 1 1, all clean; grown to 4
+ * pages -> 2 1 and page 3 leaves), or drops it when a pipe holds it
+ * (pipeHeldCleanDropped). Nothing is dirtied, no folio is created for an
+ * uncached page, the disk does not change.
+ */
+export function splitAtGrownEof(ctx: ModelContext, s: State, size: number): void {
+  const { L } = ctx;
+  const page = Math.floor(size / L.C);
+  if (page >= L.P) return;
+  const f = L.pageFolio(s, page);
+  if (f < 0 || L.folioPages(s, f) === 1) return;
+  const fFirst = L.folioIndex(s, f);
+  const fPages = L.folioPages(s, f);
+  if (fFirst * L.C >= size) return; // wholly past EOF: cannot be cached (a shrink removed it)
+  if (L.folioFlags(s, f) & F_DIRTY && !ctx.fs.dirtyLargeFoliosSplit) return;
+  if (L.folioRefs(s, f) === 0) {
+    splitFolioAt(L, s, f, page);
+  } else if ((L.folioFlags(s, f) & F_DIRTY) === 0 && ctx.fs.pipeHeldCleanDropped) {
+    removeFromCache(L, s, f);
+    return;
+  } else return;
+  // Pieces wholly past the new EOF leave the cache.
+  for (let p = page; p < fFirst + fPages; p++) {
+    const g = L.pageFolio(s, p);
+    if (g >= 0 && L.folioIndex(s, g) * L.C >= size) removeFromCache(L, s, g);
   }
 }

@@ -38,7 +38,8 @@ export function spliceByReference(ctx: ModelContext, s: State, off: number, len:
       pos += part;
       continue;
     }
-    const f = loadPage(ctx, s, page, lastPage);
+    // After the first page of the call f_ra.prev_pos is where this splice got to: a miss is sequential.
+    const f = loadPage(ctx, s, page, lastPage, pos > off);
     pushBuffer(L, s, MAIN, f, page - L.folioIndex(s, f), pos % L.C, part, flags);
     pos += part;
   }
