@@ -139,3 +139,9 @@ export function viewState(L: Layout, s: State): StateView {
     cost: { pagesCopied: L.pagesCopied(s), pagesStolen: L.pagesStolen(s) },
   };
 }
+
+/** The folio caching file page `page` in a view, if any. */
+export function cachedFolio(v: StateView, page: number): FolioView | undefined {
+  const id = v.pageCache[page];
+  return id === null || id === undefined ? undefined : v.folios.find((f) => f.id === id);
+}

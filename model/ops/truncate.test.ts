@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS, type KernelId } from '../context.js';
 import { reads, runSteps } from '../run-steps.js';
-import type { FolioView, StateView } from '../view.js';
+import { cachedFolio, type FolioView, type StateView } from '../view.js';
 import { EXT4 } from '../folio-policy.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
 const full = { file: [1, 2, 1, 2], cached: true, folios: [1, 1], user: [[1, 1]] };
-
-function cachedFolio(v: StateView, page: number): FolioView | undefined {
-  const id = v.pageCache[page];
-  return id === null || id === undefined ? undefined : v.folios.find((f) => f.id === id);
-}
 
 describe('truncate', () => {
   it('to 0: every folio leaves the cache and the disk is all holes', () => {

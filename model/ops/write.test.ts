@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS, type KernelId } from '../context.js';
 import { reads, runSteps } from '../run-steps.js';
 import type { Step } from '../step.js';
-import type { FolioView, StateView } from '../view.js';
+import { cachedFolio, type FolioView, type StateView } from '../view.js';
 
 // pwrite(off, len, value) in cells; value 1 = old data, 2 = new data.
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
 const full = { file: [1, 1, 1, 1], cached: true, folios: [1, 1], user: [[1, 1]] };
-
-function cachedFolio(v: StateView, page: number): FolioView | undefined {
-  const id = v.pageCache[page];
-  return id === null || id === undefined ? undefined : v.folios.find((f) => f.id === id);
-}
 
 describe('write', () => {
   it('copies into the cached folios, marks them dirty, leaves the disk alone', () => {
