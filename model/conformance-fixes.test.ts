@@ -104,4 +104,93 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
     expect(reads(run)).toEqual([[0]]);
     expect(run.final.folios.filter((f) => f.cachesPage !== null).map((f) => f.pages)).toEqual([1, 1]);
   });
+
+  // Strict folio comparison (`runConform({ strictFolios: true })`): the final
+  // folio structure must match the kernel's too. `shape` is the helper's notation.
+  const shape = (run: ReturnType<typeof runSteps>): number[] => {
+    const out: number[] = [];
+    const pc = run.final.pageCache;
+    const pages = Math.ceil(run.final.size / run.model.L.C);
+    for (let p = 0; p < pages; ) {
+      const folio = pc[p] === null ? undefined : run.final.folios.find((x) => x.id === pc[p]);
+      if (!folio || !folio.uptodate) {
+        out.push(0);
+        p++;
+      } else {
+        out.push(folio.pages);
+        p += folio.pages;
+      }
+    }
+    return out;
+  };
+
+  it('ext4: a miss after the first page of one splice is sequential readahead (f_ra.prev_pos): the initial window', () => {
+    // kernel (strict conform, seed 1): write(0,2) splice(0,3) -> 1 1 1 (the model read page 1 only: 1 1 0)
+    const bounds = { pages: 3, cells: 2, values: 1, slots: 2, folioPages: 2 };
+    const run = runSteps([{ op: 'write', off: 0, len: 2, value: 1 }, { op: 'splice', off: 0, len: 3 }, { op: 'pipe-read', len: 4 }], {
+      fs: EXT4,
+      bounds,
+      initial: { file: [0, 0, 0, 0, 0], cached: false },
+    });
+    expect(reads(run)).toEqual([[1, 1, 0]]);
+    expect(shape(run)).toEqual([1, 1, 1]);
+  });
+
+  it('ext4: a miss after cached pages is context readahead (page_cache_prev_miss): more than the request', () => {
+    // kernel: pages 0 and 1 written one by one, splice(4,1) -> 1 1 1 1 (2 + 2 * 2 + 1 pages from page 2, clipped)
+    const bounds = { pages: 4, cells: 2, values: 1, slots: 1, folioPages: 4 };
+    const run = runSteps([{ op: 'write', off: 0, len: 2, value: 1 }, { op: 'write', off: 2, len: 2, value: 1 }, { op: 'splice', off: 4, len: 1 }], {
+      fs: EXT4,
+      bounds,
+      initial: { file: new Array<number>(8).fill(1), cached: false },
+    });
+    expect(shape(run)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('ext4: ftruncate to the same size runs truncate_pagecache too: a clean large folio straddling EOF splits', () => {
+    // kernel (seed 4): folios [2] clean, 3 cells, truncate(3) -> 1 1, page 1 dirty
+    const bounds = { pages: 4, cells: 2, values: 1, slots: 1, folioPages: 4 };
+    const run = runSteps([{ op: 'truncate', size: 3 }], { fs: EXT4, bounds, initial: { file: [0, 0, 0], cached: true, folios: [2] } });
+    expect(shape(run)).toEqual([1, 1]);
+    expect(run.final.folios.filter((f) => f.cachesPage !== null).map((f) => f.dirty)).toEqual([false, true]);
+  });
+
+  it('ext4: ftruncate up splits a clean large folio that straddles the new EOF (truncate_pagecache), dirtying nothing', () => {
+    // kernel: [4] dirty, truncate(6) keeps it (dirty), writeback, truncate(7) -> 2 1 1, all clean
+    const bounds = { pages: 4, cells: 2, values: 2, slots: 1, folioPages: 4 };
+    const run = runSteps(
+      [{ op: 'write', off: 0, len: 1, value: 2 }, { op: 'truncate', size: 6 }, { op: 'writeback', page: 0 }, { op: 'truncate', size: 7 }],
+      { fs: EXT4, bounds, initial: { file: new Array<number>(8).fill(1), cached: true, folios: [4] } },
+    );
+    expect(shape(run)).toEqual([2, 1, 1]);
+    expect(run.final.folios.some((f) => f.dirty)).toBe(false);
+    expect(run.final.file).toEqual([2, 1, 1, 1, 1, 1, 0]);
+  });
+
+  it('ext4: growing past a partial EOF page dirties that page only, not its whole large folio', () => {
+    // kernel (seed 6): [2] clean, 5 cells (C=4), truncate(6), punch(3,4) -> page 1 punched clean, the folio splits: 1 0
+    const bounds = { pages: 2, cells: 4, values: 1, slots: 1, folioPages: 2 };
+    const run = runSteps([{ op: 'truncate', size: 6 }, { op: 'fallocate-punch', off: 3, len: 4 }], {
+      fs: EXT4,
+      bounds,
+      initial: { file: [1, 1, 1, 1, 1], cached: true, folios: [2] },
+    });
+    expect(shape(run)).toEqual([1, 0]);
+  });
+
+  it('ext4: zeroing part of a not-uptodate folio over a hole leaves it clean (evict drops it)', () => {
+    // kernel (seed 4): write(2,2) punch(0,1) truncate(1) evict(0) write(0,4) -> 2 (the model kept page 0: 1 1)
+    const bounds = { pages: 2, cells: 2, values: 1, slots: 1, folioPages: 2 };
+    const run = runSteps(
+      [
+        { op: 'write', off: 2, len: 2, value: 1 },
+        { op: 'fallocate-punch', off: 0, len: 1 },
+        { op: 'truncate', size: 1 },
+        { op: 'evict', page: 0 },
+        { op: 'write', off: 0, len: 4, value: 1 },
+      ],
+      { fs: EXT4, bounds, initial: { file: [], cached: false } },
+    );
+    expect(shape(run)).toEqual([2]);
+  });
 });

@@ -16,8 +16,10 @@ export interface FsProfile {
    */
   readonly writeFolios: 'by-length' | 'order-0';
   /**
-   * Cold loads are order 0; with readahead, a read or splice of page 0 brings
-   * in pages 0..3 and a fault (mmap) brings in the whole file; else only the page.
+   * Cold loads are order 0; with readahead, a miss at page 0 (or a sequential
+   * one) brings in 4 * roundup_pow2(request) pages, a miss after cached pages
+   * may bring in more than the request (context readahead; see loadPage), and a
+   * fault (mmap) brings in the whole file; else only the page.
    */
   readonly readahead: boolean;
   /** A dirty large folio partly inside a punch or truncate splits (tmpfs: no buffer heads) or never does (ext4). */

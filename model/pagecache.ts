@@ -78,6 +78,31 @@ function zeroUncachedPartialPage(L: Layout, s: State, page: number, start: numbe
 }
 
 /**
+ * Whether file page `page` is surely backed by a hole: __ext4_block_zero_page_range
+ * finds no block to zero and leaves the page alone (not dirtied). The model
+ * has no block-allocation state; it takes an all-zero disk page for a hole
+ * when the page is uncached (zeroUncachedPartialPage) or cached by a clean
+ * folio a partial zeroing created and nobody read (not uptodate: over a
+ * block with data it would have been dirtied). A clean, uptodate page of
+ * zeroes may be either (a punched page read back, or zeroes written); the
+ * model takes it for written data (oracle/FINDINGS.md section 12).
+ */
+function blockIsHole(L: Layout, s: State, page: number): boolean {
+  const f = L.pageFolio(s, page);
+  if (f >= 0 && (L.folioFlags(s, f) & F_UPTODATE) !== 0) return false;
+  if (f >= 0 && (L.folioDirtyPages(s, f) >> (page - L.folioIndex(s, f))) & 1) return false;
+  for (let i = 0; i < L.C; i++) if (L.disk(s, page * L.C + i) !== 0) return false;
+  return true;
+}
+
+/** Zeroing part of cached page `page` dirties it, unless its block is a hole (measured on 6.18). */
+function markPartialPageDirty(L: Layout, s: State, page: number): void {
+  if (blockIsHole(L, s, page)) return;
+  const f = L.pageFolio(s, page);
+  markPagesDirty(L, s, f, page, page);
+}
+
+/**
  * ext4, before the size grows from `oldSize` (see FsProfile.extendZeroesEofBlock):
  * the tail of the page holding the old EOF is zeroed through the page cache.
  */
@@ -91,8 +116,11 @@ export function zeroEofBlockTail(ctx: ModelContext, s: State, oldSize: number): 
     zeroUncachedPartialPage(L, s, page, oldSize, end);
     return;
   }
-  // The cells past EOF are zero already; the folio is dirtied all the same.
-  markDirty(L, s, f);
+  // The cells past EOF are zero already; the block is dirtied all the same: only
+  // this page of a large folio (block_commit_write dirties the buffer; measured on
+  // 6.18: a clean 2-page folio, EOF in page 1, grown, then page 1 punched -> clean,
+  // splits), and not over a hole.
+  markPartialPageDirty(L, s, page);
 }
 
 /** A cached folio that was never read (not uptodate) is read now: its cells are already right. */
@@ -210,10 +238,10 @@ export function writeBack(L: Layout, s: State, f: number): void {
   L.setFolioDirtyPages(s, f, 0);
 }
 
-/** Mark the pages of large folio `f` that [zStart, zEnd) covers only in part dirty. */
+/** Mark the pages of large folio `f` that [zStart, zEnd) covers only in part dirty (not over a hole). */
 function markPartialPagesDirtyIn(L: Layout, s: State, f: number, zStart: number, zEnd: number): void {
-  if (zStart % L.C !== 0) markPagesDirty(L, s, f, Math.floor(zStart / L.C), Math.floor(zStart / L.C));
-  if (zEnd % L.C !== 0) markPagesDirty(L, s, f, Math.floor(zEnd / L.C), Math.floor(zEnd / L.C));
+  if (zStart % L.C !== 0) markPartialPageDirty(L, s, Math.floor(zStart / L.C));
+  if (zEnd % L.C !== 0) markPartialPageDirty(L, s, Math.floor(zEnd / L.C));
   if (zStart % L.C === 0 && zEnd % L.C === 0 && L.folioDirtyPages(s, f) === 0) markDirty(L, s, f);
 }
 
@@ -278,12 +306,14 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     if (fPages > 1 && wholeFirst <= wholeLast) cleanPages(L, s, f, wholeFirst, wholeLast);
     const dirty = (L.folioFlags(s, f) & F_DIRTY) !== 0;
     const markPartialPagesDirty = (): void => {
-      // The pages zeroed only in part are dirty now (their blocks were zeroed through the cache).
-      if (zStart % L.C !== 0) markDirty(L, s, L.pageFolio(s, Math.floor(zStart / L.C)));
-      if (zEnd % L.C !== 0) markDirty(L, s, L.pageFolio(s, Math.floor(zEnd / L.C)));
+      // The pages zeroed only in part are dirty now (their blocks were zeroed through the
+      // cache), unless a page's block is a hole.
+      if (zStart % L.C !== 0) markPartialPageDirty(L, s, Math.floor(zStart / L.C));
+      if (zEnd % L.C !== 0) markPartialPageDirty(L, s, Math.floor(zEnd / L.C));
     };
     if (fPages === 1) {
-      markDirty(L, s, f);
+      // Measured on 6.18: zeroing part of a not-uptodate folio over a hole leaves it clean.
+      markPartialPageDirty(L, s, fFirst);
     } else if (L.folioRefs(s, f) === 0 && (!dirty || ctx.fs.dirtyLargeFoliosSplit)) {
       splitFolioAt(L, s, f, Math.floor(zStart / L.C));
       const endPage = Math.floor(zEnd / L.C);
@@ -300,7 +330,7 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
       }
     } else {
       // It stays whole: the partial pages are dirty (a folio with nothing partial keeps its state).
-      if (L.folioPages(s, f) === 1) markDirty(L, s, f);
+      if (L.folioPages(s, f) === 1) markPartialPageDirty(L, s, L.folioIndex(s, f));
       else markPartialPagesDirtyIn(L, s, f, zStart, zEnd);
     }
   }

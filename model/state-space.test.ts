@@ -13,13 +13,17 @@ import { ScenarioModel } from './scenario-model.js';
 // partial zeroing of an uncached page leaves a not-uptodate folio, truncate
 // and extending writes zero the EOF block through the cache, EOF-crossing
 // punches cover the EOF page, readahead follows the splice request.
+// Re-pinned (22 fewer states each, same transitions) after the strict-folio
+// conformance fixes: zeroing part of a not-uptodate folio over a hole no
+// longer dirties it, so states that differed only in that dirty bit merge
+// (model/conformance-fixes.test.ts).
 const PINNED: Record<KernelId, { states: number; transitions: number }> = {
-  linux: { states: 25506, transitions: 102958 },
-  'dirty-pipe': { states: 25514, transitions: 102958 },
-  'howells-rfc': { states: 26010, transitions: 105455 },
-  copy: { states: 14624, transitions: 71616 },
-  move: { states: 31799, transitions: 120014 },
-  cow: { states: 27192, transitions: 106267 },
+  linux: { states: 25484, transitions: 102958 },
+  'dirty-pipe': { states: 25492, transitions: 102958 },
+  'howells-rfc': { states: 25988, transitions: 105455 },
+  copy: { states: 14602, transitions: 71616 },
+  move: { states: 31777, transitions: 120014 },
+  cow: { states: 27170, transitions: 106267 },
 };
 
 // What the search finds within those bounds, per kernel: the shortest

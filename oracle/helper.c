@@ -154,7 +154,20 @@ static long report_folios(const char *prefix) {
     }
     madvise(m, np * PG, MADV_RANDOM);
     unsigned char *vec = calloc(np, 1);
+    /* Readahead that a read, splice or fault started goes on after the call
+     * returns: the call waits only for the page it needs (a hole's page is
+     * zeroed at once while the I/O for its neighbours is in flight), and a
+     * folio under read I/O is not uptodate, so mincore does not count it yet.
+     * Wait until what mincore sees stays the same for 2 ms (at most 100 ms). */
+    unsigned char *again = calloc(np, 1);
     mincore(m, np * PG, vec);
+    for (int tries = 0; tries < 50; tries++) {
+      usleep(2000);
+      mincore(m, np * PG, again);
+      if (!memcmp(vec, again, np)) break;
+      memcpy(vec, again, np);
+    }
+    free(again);
     long p = 0;
     while (p < np) {
       if (!(vec[p] & 1)) {
