@@ -193,4 +193,24 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
     );
     expect(shape(run)).toEqual([2]);
   });
+
+  it('ext4: a mapped large folio stays dirty when a punch discards its dirty blocks, so a pipe keeps sharing it (conform seed 2026)', () => {
+    // kernel: mmap-store(0,1) splice(0,1) truncate(1) punch(0,2): folios 2 dirty 1 after every step;
+    // the pipe still shares the cached folio, so a later write reaches the reader: read [1].
+    // With pwrite instead of the mmap store the clean folio is dropped and the reader keeps [0].
+    const bounds = { pages: 2, cells: 4, values: 1, slots: 1, folioPages: 2, userPages: 1 };
+    const initial = { file: [0, 0, 0, 0, 0], cached: true, folios: [2], user: [[0, 0, 0, 0]] };
+    const tail: Step[] = [
+      { op: 'splice', off: 0, len: 1 },
+      { op: 'truncate', size: 1 },
+      { op: 'fallocate-punch', off: 0, len: 2 },
+      { op: 'write', off: 0, len: 4, value: 1 },
+      { op: 'pipe-read', len: 4 },
+    ];
+    const mapped = runSteps([{ op: 'mmap-store', off: 0, value: 1 }, ...tail], { fs: EXT4, bounds, initial });
+    expect(reads(mapped)).toEqual([[1]]);
+    expect(mapped.final.folios.find((f) => f.cachesPage === 0)).toMatchObject({ pages: 2, dirty: true });
+    const written = runSteps([{ op: 'write', off: 0, len: 1, value: 1 }, ...tail], { fs: EXT4, bounds, initial });
+    expect(reads(written)).toEqual([[0]]);
+  });
 });
