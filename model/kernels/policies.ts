@@ -94,9 +94,13 @@ export function spliceByCopy(ctx: ModelContext, s: State, off: number, len: numb
   while (pos < end && freeSlots(L, s, MAIN) > 0) {
     const part = Math.min(L.C, end - pos);
     const cells: number[] = [];
+    let page = -1;
+    let f = -1;
     for (let i = 0; i < part; i++) {
-      const page = Math.floor((pos + i) / L.C);
-      const f = loadPage(ctx, s, page);
+      if (Math.floor((pos + i) / L.C) !== page) {
+        page = Math.floor((pos + i) / L.C);
+        f = loadPage(ctx, s, page);
+      }
       cells.push(L.folioCell(s, f, (page - L.folioIndex(s, f)) * L.C + ((pos + i) % L.C)));
     }
     pushBuffer(L, s, MAIN, privatePage(L, s, cells), 0, 0, part, { set: 0 });

@@ -32,10 +32,11 @@ export const write: Operation<'write'> = {
       const folioEnd = (L.folioIndex(s, f) + L.folioPages(s, f)) * L.C;
       const stop = Math.min(end, folioEnd);
       const firstPage = Math.floor(pos / L.C);
-      for (; pos < stop; pos++) {
-        L.setFolioCell(s, f, cellInFolio(L, s, f, pos), value);
-        L.setLogical(s, pos, value);
-      }
+      // Cells of a folio are contiguous, and so are the ghost's (this is the search's hottest step).
+      const cell0 = L.folioBase(f) + 5 + cellInFolio(L, s, f, pos);
+      s.fill(value, cell0, cell0 + (stop - pos));
+      s.fill(value, L.oLogical + pos, L.oLogical + stop);
+      pos = stop;
       // block_write_end dirties the blocks written, not the whole folio.
       markPagesDirty(L, s, f, firstPage, Math.floor((stop - 1) / L.C));
       // A folio a partial zeroing left not uptodate is complete after the write (block_write_end).
