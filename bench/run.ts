@@ -95,8 +95,9 @@ function main(): void {
       };
       rows.push(row);
       if (!json) {
+        if (depth === c.depths.filter((d) => d <= maxDepth)[0]) process.stdout.write(`${row.case}\n`);
         process.stdout.write(
-          `${row.case}\n  depth ${depth}: ${row.statesDistinct.toLocaleString('en')} states, ${row.transitions.toLocaleString('en')} transitions, ` +
+          `  depth ${depth}: ${row.statesDistinct.toLocaleString('en')} states, ${row.transitions.toLocaleString('en')} transitions, ` +
             `${row.transitionsPerSecond.toLocaleString('en')} transitions/s, ${row.statesPerSecond.toLocaleString('en')} states/s, ` +
             `${row.bytesPerState} bytes/state, ${(row.wallMs / 1000).toFixed(2)} s (median of ${reps})\n`,
         );
