@@ -148,6 +148,19 @@ describe('file-system profiles', () => {
   });
 });
 
+describe('determinism', () => {
+  it('the same check twice writes the same counterexample files, byte for byte', () => {
+    const a = freshDir();
+    const b = freshDir();
+    expect(pipecheck('check', ...TIGHT, '--out', a).status).toBe(1);
+    expect(pipecheck('check', ...TIGHT, '--out', b).status).toBe(1);
+    const names = readdirSync(a).sort();
+    expect(names.length).toBeGreaterThan(0);
+    expect(readdirSync(b).sort()).toEqual(names);
+    for (const n of names) expect(readFileSync(join(b, n), 'utf8')).toBe(readFileSync(join(a, n), 'utf8'));
+  });
+});
+
 describe('plugins', () => {
   it('a default export that is not defineInvariant(...) exits 2 with file:line', () => {
     const p = file('not-an-invariant.ts', "import { defineInvariant } from 'pipecheck';\n\nconst x = 1;\nexport default { id: 'x' };\n");
