@@ -213,4 +213,26 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
     const written = runSteps([{ op: 'write', off: 0, len: 1, value: 1 }, ...tail], { fs: EXT4, bounds, initial });
     expect(reads(written)).toEqual([[0]]);
   });
+
+  it('ext4: a punch that discards the only dirty blocks of a large folio leaves it clean, so a pipe-held one is dropped (conform seed 11)', () => {
+    // kernel: splice(0,2) of a clean 2-page folio; pwrite dirties page 1 only;
+    // punching page 1 whole invalidates its dirty block: the folio is clean, cannot
+    // split (the pipe holds it) and leaves the cache (folios 0 0); a later partial
+    // punch of page 0 no longer reaches the pipe, which reads [1, 1].
+    const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 2, userPages: 0 };
+    const initial = { file: [1, 1, 1, 1], cached: true, folios: [2], user: [] };
+    const steps: Step[] = [
+      { op: 'splice', off: 0, len: 2 },
+      { op: 'write', off: 2, len: 1, value: 2 },
+      { op: 'fallocate-punch', off: 2, len: 2 },
+      { op: 'fallocate-punch', off: 0, len: 1 },
+      { op: 'pipe-read', len: 2 },
+    ];
+    const run = runSteps(steps, { fs: EXT4, bounds, initial });
+    expect(reads(run)).toEqual([[1, 1]]);
+    expect(run.final.file).toEqual([0, 1, 0, 0]);
+    const afterPunch = runSteps(steps.slice(0, 3), { fs: EXT4, bounds, initial });
+    expect(afterPunch.final.pageCache).toEqual([null, null]);
+  });
 });
+
