@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint64, fingerprintHex, murmur3_32, xxh32 } from './fingerprint.js';
+import {
+  FINGERPRINT_SEED_HI,
+  FINGERPRINT_SEED_LO,
+  fingerprint64,
+  fingerprintHex,
+  murmur3_32,
+  xxh32,
+} from './fingerprint.js';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -30,6 +37,15 @@ describe('fingerprint64', () => {
     expect(fingerprintHex(Uint8Array.of(0))).toBe('cc23edadfa754244');
     expect(fingerprintHex(Uint8Array.from({ length: 17 }, (_, i) => i + 1))).toBe('77ec38b2f9a5bec3');
     expect(fingerprintHex(text('pipecheck'))).toBe('dfdd480c4f897d71');
+  });
+
+  it('is the two lanes computed in one pass, at every length and prefix', () => {
+    const bytes = Uint8Array.from({ length: 140 }, (_, i) => (i * 151 + 7) & 0xff);
+    const out = new Uint32Array(2);
+    for (let n = 0; n <= bytes.length; n++) {
+      fingerprint64(bytes, n, out);
+      expect([out[0], out[1]]).toEqual([xxh32(bytes, n, FINGERPRINT_SEED_HI), murmur3_32(bytes, n, FINGERPRINT_SEED_LO)]);
+    }
   });
 
   it('writes hi and lo into the output without allocating a result', () => {

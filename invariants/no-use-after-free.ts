@@ -3,20 +3,6 @@ import { defineInvariant } from './define.js';
 
 let scratch = new Uint8Array(0);
 
-/** Pipe buffers (in either pipe) referencing each folio, in a scratch array (this runs on every step). */
-function referenceCounts(L: Layout, s: State): Uint8Array {
-  if (scratch.length < L.NF) scratch = new Uint8Array(L.NF);
-  const c = scratch;
-  c.fill(0);
-  for (let pipe = 0; pipe < PIPES; pipe++) {
-    for (let i = 0; i < L.count(s, pipe); i++) {
-      const f = L.slotFolio(s, pipe, L.slotAt(s, pipe, i));
-      if (f >= 0) c[f]!++;
-    }
-  }
-  return c;
-}
-
 /**
  * No buffer references a freed folio, and every folio's reference count is
  * the number of pipe buffers that reference it (a count too low frees a folio
@@ -28,24 +14,49 @@ export const noUseAfterFree = defineInvariant({
   check({ after }) {
     const L = after.layout;
     const s = after.bytes;
-    for (let pipe = 0; pipe < PIPES; pipe++) {
-      for (let i = 0; i < L.count(s, pipe); i++) {
-        const slot = L.slotAt(s, pipe, i);
-        const f = L.slotFolio(s, pipe, slot);
-        if (f < 0 || L.folioPages(s, f) === 0) return `pipe ${pipe} slot ${slot} references a freed folio`;
-      }
-    }
-    const counted = referenceCounts(L, s);
-    for (let f = 0; f < L.NF; f++) {
-      if (L.folioPages(s, f) === 0) continue;
-      const refs = counted[f]!;
-      if (L.folioRefs(s, f) !== refs) return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs} exist`;
-      if (refs === 0 && (L.folioFlags(s, f) & (F_IN_CACHE | F_USER)) === 0) return `folio ${f} is referenced by nothing but was not freed`;
-    }
-    for (let p = 0; p < L.P; p++) {
-      const f = L.pageFolio(s, p);
-      if (f >= 0 && L.folioPages(s, f) === 0) return `file page ${p} is cached by a freed folio`;
-    }
-    return undefined;
+    return freedReference(L, s) ?? countMismatch(L, s) ?? freedCachePage(L, s);
   },
 });
+
+/**
+ * A buffer (oldest first, pipe 0 then pipe 1) that references a freed folio;
+ * else undefined, with the buffers referencing each folio counted in `scratch`
+ * (one pass, as this runs on every step).
+ */
+function freedReference(L: Layout, s: State): string | undefined {
+  if (scratch.length < L.NF) scratch = new Uint8Array(L.NF);
+  const counted = scratch;
+  counted.fill(0);
+  for (let pipe = 0; pipe < PIPES; pipe++) {
+    const count = L.count(s, pipe);
+    const tail = L.tail(s, pipe);
+    for (let i = 0; i < count; i++) {
+      const slot = (tail + i) % L.S;
+      const f = L.slotFolio(s, pipe, slot);
+      if (f < 0 || L.folioPages(s, f) === 0) return `pipe ${pipe} slot ${slot} references a freed folio`;
+      counted[f]!++;
+    }
+  }
+  return undefined;
+}
+
+/** A live folio whose reference count is not what `freedReference` counted, or that nothing holds. */
+function countMismatch(L: Layout, s: State): string | undefined {
+  const counted = scratch;
+  for (let f = 0, b = L.oFolios; f < L.NF; f++, b += L.folioSize) {
+    if (s[b] === 0) continue; // a free record (no pages)
+    const refs = counted[f]!;
+    if (s[b + 3] !== refs) return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs} exist`;
+    if (refs === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER)) === 0) return `folio ${f} is referenced by nothing but was not freed`;
+  }
+  return undefined;
+}
+
+/** A file page cached by a freed folio. */
+function freedCachePage(L: Layout, s: State): string | undefined {
+  for (let p = 0; p < L.P; p++) {
+    const f = L.pageFolio(s, p);
+    if (f >= 0 && L.folioPages(s, f) === 0) return `file page ${p} is cached by a freed folio`;
+  }
+  return undefined;
+}

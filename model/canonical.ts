@@ -6,67 +6,73 @@
  */
 import { PIPES, type Layout, type State } from './state.js';
 
-const scratchMaps = new WeakMap<Layout, { map: Uint8Array; table: Uint8Array }>();
+/** Scratch space for the layout last canonicalized (a search uses one layout throughout). */
+let scratchLayout: Layout | undefined;
+let map = new Uint8Array(0);
+let table = new Uint8Array(0);
 
-function scratchFor(L: Layout): { map: Uint8Array; table: Uint8Array } {
-  let sc = scratchMaps.get(L);
-  if (!sc) {
-    sc = { map: new Uint8Array(L.NF), table: new Uint8Array(L.NF * L.folioSize) };
-    scratchMaps.set(L, sc);
-  }
-  return sc;
+function scratchFor(L: Layout): void {
+  if (scratchLayout === L) return;
+  scratchLayout = L;
+  map = new Uint8Array(L.NF);
+  table = new Uint8Array(L.NF * L.folioSize);
 }
 
-/** Renumber the folios of `s` in place; returns `s`. Allocates nothing (hot path of the search). */
+/** Number folio reference `v` (folio + 1, 0: none) in `map` if it is the first to it; returns the new count. */
+function see(map: Uint8Array, v: number, next: number): number {
+  if (v !== 0 && map[v - 1] === 0) map[v - 1] = ++next;
+  return next;
+}
+
+/** Replace folio reference `v` (folio + 1, 0: none) by its number in `map`. */
+function renumbered(map: Uint8Array, v: number): number {
+  return v === 0 ? 0 : map[v - 1]!;
+}
+
+/**
+ * Renumber the folios of `s` in place; returns `s`. Allocates nothing (hot
+ * path of the search: most steps that move a folio reference end here), and
+ * copies with byte loops rather than fill/set/subarray, whose call overhead
+ * dominates on ranges this short.
+ */
 export function canonicalize(L: Layout, s: State): State {
-  const { map, table } = scratchFor(L);
-  // map[old] = new + 1 (0: not yet seen)
-  map.fill(0);
+  scratchFor(L);
+  const m = map;
+  const { oPageFolio, oUserFolio, oFolios, P, U, S, slotSize, pipeSize, folioSize, NF } = L;
+  const oSlots = L.slotBase(0, 0);
+  // m[old] = new + 1 (0: not yet seen)
+  for (let old = 0; old < NF; old++) m[old] = 0;
   let next = 0;
-  let identity = true;
-  const refs = [L.oPageFolio, L.P, L.oUserFolio, L.U];
-  for (let r = 0; r < refs.length; r += 2) {
-    const base = refs[r]!;
-    for (let i = 0; i < refs[r + 1]!; i++) {
-      const v = s[base + i]!;
-      if (v !== 0 && map[v - 1] === 0) {
-        map[v - 1] = ++next;
-        if (v !== next) identity = false;
-      }
-    }
-  }
+  for (let o = oPageFolio; o < oPageFolio + P; o++) next = see(m, s[o]!, next);
+  for (let o = oUserFolio; o < oUserFolio + U; o++) next = see(m, s[o]!, next);
   for (let pipe = 0; pipe < PIPES; pipe++) {
-    for (let slot = 0; slot < L.S; slot++) {
-      const v = s[L.slotBase(pipe, slot)]!;
-      if (v !== 0 && map[v - 1] === 0) {
-        map[v - 1] = ++next;
-        if (v !== next) identity = false;
-      }
+    const first = oSlots + pipe * pipeSize;
+    for (let o = first; o < first + S * slotSize; o += slotSize) next = see(m, s[o]!, next);
+  }
+  // Already canonical when every folio seen keeps its number (the common case).
+  let identity = true;
+  for (let old = 0; old < NF; old++) {
+    if (m[old] !== 0 && m[old] !== old + 1) {
+      identity = false;
+      break;
     }
   }
   if (identity) return s;
-  const size = L.NF * L.folioSize;
-  table.fill(0);
-  for (let old = 0; old < L.NF; old++) {
-    const m = map[old]!;
-    if (m === 0) continue;
-    const from = L.folioBase(old);
-    table.set(s.subarray(from, from + L.folioSize), (m - 1) * L.folioSize);
+  const t = table;
+  const size = NF * folioSize;
+  for (let i = 0; i < size; i++) t[i] = 0;
+  for (let old = 0; old < NF; old++) {
+    if (m[old] === 0) continue;
+    const from = oFolios + old * folioSize;
+    const to = (m[old]! - 1) * folioSize;
+    for (let i = 0; i < folioSize; i++) t[to + i] = s[from + i]!;
   }
-  s.set(table.subarray(0, size), L.oFolios);
-  for (let p = 0; p < L.P; p++) {
-    const o = L.oPageFolio + p;
-    if (s[o] !== 0) s[o] = map[s[o]! - 1]!;
-  }
-  for (let u = 0; u < L.U; u++) {
-    const o = L.oUserFolio + u;
-    if (s[o] !== 0) s[o] = map[s[o]! - 1]!;
-  }
+  for (let i = 0; i < size; i++) s[oFolios + i] = t[i]!;
+  for (let o = oPageFolio; o < oPageFolio + P; o++) s[o] = renumbered(m, s[o]!);
+  for (let o = oUserFolio; o < oUserFolio + U; o++) s[o] = renumbered(m, s[o]!);
   for (let pipe = 0; pipe < PIPES; pipe++) {
-    for (let slot = 0; slot < L.S; slot++) {
-      const o = L.slotBase(pipe, slot);
-      if (s[o] !== 0) s[o] = map[s[o]! - 1]!;
-    }
+    const first = oSlots + pipe * pipeSize;
+    for (let o = first; o < first + S * slotSize; o += slotSize) s[o] = renumbered(m, s[o]!);
   }
   return s;
 }

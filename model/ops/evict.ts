@@ -1,5 +1,5 @@
 import { removeFromCache, writeBack } from '../pagecache.js';
-import { F_DIRTY, F_MAPPED } from '../state.js';
+import { copyState, F_DIRTY, F_MAPPED } from '../state.js';
 import { range0, type Operation } from './operation.js';
 
 /**
@@ -18,7 +18,7 @@ export const evict: Operation<'evict'> = {
   apply(ctx, before, { page }) {
     const { L } = ctx;
     if (page < 0 || page >= L.P) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     const f = L.pageFolio(s, page);
     if (f < 0 || !ctx.fs.evictDrops) return { state: s };
     const flags = L.folioFlags(s, f);

@@ -1,6 +1,7 @@
 import { zeroFileRange } from '../pagecache.js';
 import { maxFileCells } from '../bounds.js';
 import { range0, range1, type Operation } from './operation.js';
+import { copyState } from '../state.js';
 
 /**
  * fallocate(PUNCH_HOLE | KEEP_SIZE, off, len): folios wholly inside the range
@@ -20,7 +21,7 @@ export const fallocatePunch: Operation<'fallocate-punch'> = {
   apply(ctx, before, { off, len }) {
     const { L } = ctx;
     if (len < 1 || off < 0 || off + len > L.P * L.C) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     const size = L.size(s);
     // ext4 and shmem zero up to the end of the page holding EOF, no further;
     // ext4 does nothing from EOF on, and extends a range that runs past EOF to

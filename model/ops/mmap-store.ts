@@ -1,6 +1,6 @@
 import { cellInFolio, faultPage, markDirty } from '../pagecache.js';
 import { maxFileCells } from '../bounds.js';
-import { F_MAPPED } from '../state.js';
+import { copyState, F_MAPPED } from '../state.js';
 import { range0, range1, type Operation } from './operation.js';
 
 /**
@@ -19,7 +19,7 @@ export const mmapStore: Operation<'mmap-store'> = {
   apply(ctx, before, { off, value }) {
     const { L } = ctx;
     if (off < 0 || off >= L.size(before)) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     let f = faultPage(ctx, s, Math.floor(off / L.C));
     f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
     L.setFolioCell(s, f, cellInFolio(L, s, f, off), value);

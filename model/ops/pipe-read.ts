@@ -1,5 +1,6 @@
 import { readFromPipe } from '../pipe.js';
 import { range1, type Operation } from './operation.js';
+import { copyState } from '../state.js';
 
 /**
  * read(pipe, len) on an O_NONBLOCK pipe: copies up to `len` cells out from the
@@ -18,7 +19,7 @@ export const pipeRead: Operation<'pipe-read'> = {
     const { L } = ctx;
     const p = pipe ?? 0;
     if (len < 1 || (p !== 0 && p !== 1) || L.count(before, p) === 0) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     const observed = readFromPipe(L, s, p, len);
     return { state: s, observed };
   },

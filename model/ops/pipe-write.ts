@@ -1,5 +1,6 @@
 import { writeToPipe } from '../pipe.js';
 import { range1, type Operation } from './operation.js';
+import { copyState } from '../state.js';
 
 /**
  * write(pipe, len cells of value) on an O_NONBLOCK pipe, at most one page:
@@ -16,7 +17,7 @@ export const pipeWrite: Operation<'pipe-write'> = {
   apply(ctx, before, { len, value }) {
     const { L } = ctx;
     if (len < 1 || len > L.C) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     return writeToPipe(L, s, 0, new Array<number>(len).fill(value)) ? { state: s } : undefined;
   },
 };

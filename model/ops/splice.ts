@@ -1,5 +1,6 @@
 import { maxFileCells } from '../bounds.js';
 import { range0, range1, type Operation } from './operation.js';
+import { copyState } from '../state.js';
 
 /**
  * splice(file, &off, pipe, len, move ? SPLICE_F_MOVE : 0) with an explicit
@@ -20,7 +21,9 @@ export const splice: Operation<'splice'> = {
     const { L } = ctx;
     const size = L.size(before);
     if (len < 1 || off < 0 || off >= size) return undefined;
-    const s = before.slice();
+    // A full pipe takes nothing under any policy (KernelVariant.spliceToPipe returns 0): skip the copy.
+    if (L.count(before, 0) >= L.S) return undefined;
+    const s = copyState(before);
     const n = ctx.kernel.spliceToPipe(ctx, s, off, Math.min(len, size - off), move ?? false);
     return n > 0 ? { state: s } : undefined;
   },

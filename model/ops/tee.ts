@@ -1,4 +1,5 @@
 import { range1, type Operation } from './operation.js';
+import { copyState } from '../state.js';
 
 /**
  * tee(pipe 0, pipe 1, len, SPLICE_F_NONBLOCK): duplicates the oldest buffers
@@ -13,7 +14,7 @@ export const tee: Operation<'tee'> = {
   },
   apply(ctx, before, { len }) {
     if (len < 1) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     return ctx.kernel.teeToPipe(ctx, s, len) > 0 ? { state: s } : undefined;
   },
 };

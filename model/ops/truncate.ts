@@ -1,6 +1,7 @@
 import { splitAtGrownEof, zeroEofBlockTail, zeroFileRange } from '../pagecache.js';
 import { maxFileCells } from '../bounds.js';
 import { range0, type Operation } from './operation.js';
+import { copyState } from '../state.js';
 
 /**
  * ftruncate(size): shrinking, folios wholly beyond the new EOF leave the page
@@ -16,7 +17,7 @@ export const truncate: Operation<'truncate'> = {
   apply(ctx, before, { size }) {
     const { L } = ctx;
     if (size < 0 || size > L.P * L.C) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     const old = L.size(s);
     if (size <= old) {
       // truncate_pagecache -> truncate_inode_pages_range(mapping, size, -1): to the end of the mapping.

@@ -1,4 +1,5 @@
 import { range0, range1, type Operation } from './operation.js';
+import { copyState } from '../state.js';
 
 /** A store of `value` to cell `cell` of the process's user page `page`. */
 export const userStore: Operation<'user-store'> = {
@@ -14,7 +15,7 @@ export const userStore: Operation<'user-store'> = {
   apply(ctx, before, { page, cell, value }) {
     const { L } = ctx;
     if (page < 0 || page >= L.U || cell < 0 || cell >= L.C) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     const f = ctx.kernel.beforeInPlaceChange(ctx, s, L.userFolio(s, page));
     L.setFolioCell(s, f, cell, value);
     return { state: s };

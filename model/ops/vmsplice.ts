@@ -1,4 +1,5 @@
 import { range0, type Operation } from './operation.js';
+import { copyState } from '../state.js';
 
 /**
  * vmsplice(pipe, {user page, 4096}, gift ? SPLICE_F_GIFT : 0) of one whole,
@@ -13,7 +14,7 @@ export const vmsplice: Operation<'vmsplice'> = {
   apply(ctx, before, { page, gift }) {
     const { L } = ctx;
     if (page < 0 || page >= L.U) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     return ctx.kernel.vmspliceToPipe(ctx, s, page, gift ?? false) ? { state: s } : undefined;
   },
 };

@@ -1,6 +1,7 @@
 import { cellInFolio, createCachedFolio, makeUptodate, markPagesDirty, writeFolioPages, zeroEofBlockTail } from '../pagecache.js';
 import { maxFileCells } from '../bounds.js';
 import { range0, range1, type Operation } from './operation.js';
+import { copyState } from '../state.js';
 
 /**
  * pwrite(off, len, value): copy into the cached folios, creating (and filling
@@ -19,7 +20,7 @@ export const write: Operation<'write'> = {
   apply(ctx, before, { off, len, value }) {
     const { L } = ctx;
     if (len < 1 || off < 0 || off + len > L.P * L.C) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     let pos = off;
     const end = off + len;
     // A write that starts on a page past the partial EOF page grows the file over that page's tail.

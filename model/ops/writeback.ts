@@ -1,5 +1,5 @@
 import { writeBack } from '../pagecache.js';
-import { F_DIRTY } from '../state.js';
+import { copyState, F_DIRTY } from '../state.js';
 import { range0, type Operation } from './operation.js';
 
 /**
@@ -15,7 +15,7 @@ export const writeback: Operation<'writeback'> = {
   apply(ctx, before, { page }) {
     const { L } = ctx;
     if (page < 0 || page >= L.P) return undefined;
-    const s = before.slice();
+    const s = copyState(before);
     const f = L.pageFolio(s, page);
     if (f >= 0 && L.folioFlags(s, f) & F_DIRTY) writeBack(L, s, f);
     return { state: s };
