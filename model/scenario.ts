@@ -265,7 +265,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
 
 /**
  * Depth of the default scenario: every operation at the default bounds gives
- * about 330,000 states at depth 4 (seconds) and 25 million at depth 6
+ * about 340,000 states at depth 4 (a second or two) and 25 million at depth 6
  * (minutes), so the no-argument run stops at 4.
  */
 export const DEFAULT_CHECK_DEPTH = 4;
