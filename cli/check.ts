@@ -72,6 +72,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
       file: file ?? null,
       invariants,
       job: done,
+      invariantIds: opts.invariant,
       fs,
       command: commandLine(file, opts, scenario.kernel),
       plugins: opts.plugin ?? [],

@@ -93,6 +93,8 @@ export interface ReportInput {
   readonly file: string | null;
   readonly invariants: readonly Invariant[];
   readonly job: JobResult;
+  /** The invariants the user named (--invariant), for the command line that runs the same check again. */
+  readonly invariantIds?: readonly string[] | undefined;
   /** The file-system profile the model used. */
   readonly fs?: FsProfile | undefined;
   readonly command: string;
@@ -203,7 +205,7 @@ export function buildReport(input: ReportInput): CheckReport {
     witnesses,
     pluginErrors,
     cost,
-    command: input.command,
+    command: [input.command, ...(input.invariantIds ?? []).map((id) => `--invariant ${id}`)].join(' '),
     plugins: input.plugins,
     exitCode: exitCodeOf(result),
   };
