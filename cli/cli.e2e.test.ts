@@ -3,7 +3,7 @@
  * pinning exit codes and the lines users and scripts rely on. Runs are kept
  * small (depth <= 4, tight --ops). dist/ is built by test-support/global-setup.ts.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,25 @@ describe('pipecheck check', () => {
     expect(r.stdout).toMatch(/data-stability +holds/);
     expect(r.stdout).toMatch(/cost: at most [1-9]\d* pages copied and 0 stolen/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('SIGINT stops a long search cleanly: exit 3 with what was covered', async () => {
+    // Kernel copy at depth 6 runs for about a minute; interrupt it once it reports progress.
+    const child = spawn(process.execPath, [main, 'check', '--kernel', 'copy', '--depth', '6', '--out', freshDir()], { cwd: repo });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('progress:') && !child.killed) child.kill('SIGINT');
+      });
+      child.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(3);
+    expect(stderr).toContain('interrupted: stopping the search');
+    expect(stdout).toContain('incomplete: stopped by an interrupt');
+    expect(stdout).toMatch(/every trace of at most [1-5] steps checked/);
   });
 
   it('--max-states 100 stops the search: exit 3, incomplete', () => {
