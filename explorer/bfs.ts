@@ -10,7 +10,6 @@ import type { ExplorableModel, Property, StepView } from './model.js';
 import { replayTrace } from './replay.js';
 import type {
   EndReason,
-  ExploreEvent,
   ExploreOptions,
   ExploreResult,
   Finding,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS, type KernelId } from '../context.js';
 import { reads, runSteps } from '../run-steps.js';
-import { cachedFolio, type FolioView, type StateView } from '../view.js';
+import { cachedFolio } from '../view.js';
 import { EXT4, TMPFS } from '../folio-policy.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };

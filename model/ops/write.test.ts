@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS, type KernelId } from '../context.js';
 import { reads, runSteps } from '../run-steps.js';
 import type { Step } from '../step.js';
-import { cachedFolio, type FolioView, type StateView } from '../view.js';
+import { cachedFolio } from '../view.js';
 
 // pwrite(off, len, value) in cells; value 1 = old data, 2 = new data.
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
