@@ -55,22 +55,28 @@ export class VisitedSet {
     return this.count;
   }
 
-  /** The id of the state with this fingerprint, or -1. */
-  lookup(hi: number, lo: number): number {
-    hi >>>= 0;
-    lo >>>= 0;
+  /**
+   * The table slot that holds this fingerprint's id, or the empty slot where
+   * it would go (linear probing from `lo`). Arguments are already unsigned.
+   */
+  private slotOf(hi: number, lo: number): number {
     const table = this.table;
     const mask = this.mask;
     let slot = lo & mask;
     for (;;) {
       const entry = table[slot]!;
-      if (entry === 0) return -1;
+      if (entry === 0) return slot;
       const id = entry - 1;
       const c = id >>> CHUNK_BITS;
       const k = id & CHUNK_MASK;
-      if (this.loChunks[c]![k] === lo && this.hiChunks[c]![k] === hi) return id;
+      if (this.loChunks[c]![k] === lo && this.hiChunks[c]![k] === hi) return slot;
       slot = (slot + 1) & mask;
     }
+  }
+
+  /** The id of the state with this fingerprint, or -1. */
+  lookup(hi: number, lo: number): number {
+    return this.table[this.slotOf(hi >>> 0, lo >>> 0)]! - 1;
   }
 
   /**
@@ -82,17 +88,8 @@ export class VisitedSet {
     hi >>>= 0;
     lo >>>= 0;
     const table = this.table;
-    const mask = this.mask;
-    let slot = lo & mask;
-    for (;;) {
-      const entry = table[slot]!;
-      if (entry === 0) break;
-      const id = entry - 1;
-      const c = id >>> CHUNK_BITS;
-      const k = id & CHUNK_MASK;
-      if (this.loChunks[c]![k] === lo && this.hiChunks[c]![k] === hi) return -1;
-      slot = (slot + 1) & mask;
-    }
+    const slot = this.slotOf(hi, lo);
+    if (table[slot] !== 0) return -1;
     const id = this.count;
     const c = id >>> CHUNK_BITS;
     const k = id & CHUNK_MASK;
