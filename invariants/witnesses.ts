@@ -1,4 +1,4 @@
-import { F_IN_CACHE, PIPES } from '../model/state.js';
+import { F_IN_CACHE, PIPES, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 
 /**
@@ -27,22 +27,19 @@ export const witnessOrphanedFolio = defineInvariant({
   },
 });
 
-export const witnessSteal = defineInvariant({
-  id: 'witness-steal',
-  kind: 'sometimes',
-  description: 'a step steals a page into the pipe',
-  check({ before, after }) {
-    const n = after.layout.pagesStolen(after.bytes) - after.layout.pagesStolen(before.bytes);
-    return n > 0 ? `${n} page(s) stolen` : undefined;
-  },
-});
+/** A witness that a step raised one of the state's cost counters. */
+function costWitness(id: string, description: string, verb: string, counter: (L: Layout, s: State) => number) {
+  return defineInvariant({
+    id,
+    kind: 'sometimes',
+    description,
+    check({ before, after }) {
+      const n = counter(after.layout, after.bytes) - counter(after.layout, before.bytes);
+      return n > 0 ? `${n} page(s) ${verb}` : undefined;
+    },
+  });
+}
 
-export const witnessCopy = defineInvariant({
-  id: 'witness-copy',
-  kind: 'sometimes',
-  description: 'a step copies a page to keep pipe data stable',
-  check({ before, after }) {
-    const n = after.layout.pagesCopied(after.bytes) - after.layout.pagesCopied(before.bytes);
-    return n > 0 ? `${n} page(s) copied` : undefined;
-  },
-});
+export const witnessSteal = costWitness('witness-steal', 'a step steals a page into the pipe', 'stolen', (L, s) => L.pagesStolen(s));
+
+export const witnessCopy = costWitness('witness-copy', 'a step copies a page to keep pipe data stable', 'copied', (L, s) => L.pagesCopied(s));
