@@ -42,7 +42,11 @@ function cube(bits: number): ExplorableModel<number> {
 }
 
 /** A property that is checked on every step and never fires (so nothing stops early). */
-const cheap: Property<number> = { id: 'never', kind: 'always', check: ({ after }) => (after < 0 ? 'negative' : undefined) };
+const cheap: Property<number> = {
+  id: 'never',
+  kind: 'always',
+  check: ({ after }) => (after < 0 ? 'negative' : undefined),
+};
 
 function run(name: string, model: ExplorableModel<number>, withProperty: boolean): void {
   let worstBytesPerState = 0;

@@ -68,8 +68,14 @@ function runOnce(c: BenchCase, depth: number): { states: number; transitions: nu
   const t0 = performance.now();
   const r = explore(model, toProperties(model, BUILTIN_INVARIANTS), { maxDepth: depth, minimize: false });
   const ms = performance.now() - t0;
-  if (r.status !== 'holds') throw new Error(`bench ${c.name} depth ${depth}: expected holds under copy, got ${r.status}`);
-  return { states: r.statistics.statesDistinct, transitions: r.statistics.transitions, ms, bytes: r.statistics.memoryBytes };
+  if (r.status !== 'holds')
+    throw new Error(`bench ${c.name} depth ${depth}: expected holds under copy, got ${r.status}`);
+  return {
+    states: r.statistics.statesDistinct,
+    transitions: r.statistics.transitions,
+    ms,
+    bytes: r.statistics.memoryBytes,
+  };
 }
 
 function main(): void {

@@ -59,7 +59,13 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
   const { invariants, sources } = await resolveInvariants(opts.invariant, opts.plugin, scenario.invariants);
   if (invariants.length === 0) throw new UsageError('no invariant to check');
   const fs = resolveFsProfile(opts.fsProfile);
-  const job: ExploreJob = { scenario, invariants: sources, maxStates: opts.maxStates, timeoutMs: timeoutMs(opts), fs: fs.id };
+  const job: ExploreJob = {
+    scenario,
+    invariants: sources,
+    maxStates: opts.maxStates,
+    timeoutMs: timeoutMs(opts),
+    fs: fs.id,
+  };
   const outDir = opts.out ?? 'counterexamples';
   const done = await withInterrupt(
     (interrupt) => runJob(job, invariants, interrupt, progressPrinter(io)),
@@ -80,7 +86,8 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code !== undefined && err.syscall !== undefined) throw new UsageError(`--out ${outDir}: cannot write the counterexample: ${err.message}`);
+    if (err.code !== undefined && err.syscall !== undefined)
+      throw new UsageError(`--out ${outDir}: cannot write the counterexample: ${err.message}`);
     throw e;
   }
   if (opts.json) io.out(JSON.stringify(jsonOf(report), null, 2));

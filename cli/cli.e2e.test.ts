@@ -4,7 +4,16 @@
  * small (depth <= 4, tight --ops). dist/ is built by test-support/global-setup.ts.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,11 +78,19 @@ describe('pipecheck check', () => {
       kernel: 'linux',
       bounds: { pages: 1, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1, depth: 3 },
       depthExplored: 3,
-      invariants: { 'data-stability': 'violated', 'file-integrity': 'holds', 'pipe-fifo': 'holds', 'page-ownership': 'violated', 'no-use-after-free': 'holds' },
+      invariants: {
+        'data-stability': 'violated',
+        'file-integrity': 'holds',
+        'pipe-fifo': 'holds',
+        'page-ownership': 'violated',
+        'no-use-after-free': 'holds',
+      },
       cost: { pagesCopied: 0, pagesStolen: 0 },
     });
     for (const k of ['statesDistinct', 'transitions', 'elapsedMs']) expect(typeof j[k]).toBe('number');
-    const v = (j['violations'] as { invariant: string; length: number; trace: unknown[]; counterexample: string }[]).find((x) => x.invariant === 'data-stability')!;
+    const v = (
+      j['violations'] as { invariant: string; length: number; trace: unknown[]; counterexample: string }[]
+    ).find((x) => x.invariant === 'data-stability')!;
     expect(v.length).toBe(3);
     expect(v.trace).toEqual([
       { op: 'splice', off: 0, len: 1, move: false, process: 'env' },
@@ -94,7 +111,9 @@ describe('pipecheck check', () => {
 
   it('SIGINT stops a long search cleanly: exit 3 with what was covered', async () => {
     // Kernel copy at depth 6 runs for about a minute; interrupt it once it reports progress.
-    const child = spawn(process.execPath, [main, 'check', '--kernel', 'copy', '--depth', '6', '--out', freshDir()], { cwd: repo });
+    const child = spawn(process.execPath, [main, 'check', '--kernel', 'copy', '--depth', '6', '--out', freshDir()], {
+      cwd: repo,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -116,12 +135,17 @@ describe('pipecheck check', () => {
     expect(r.status).toBe(3);
     expect(r.stdout).toContain('incomplete: stopped by --max-states');
     expect(r.stdout).toMatch(/data-stability +unknown \(search incomplete\)/);
-    const j = JSON.parse(pipecheck('check', '--invariant', 'data-stability', '--max-states', '100', '--json', '--out', freshDir()).stdout) as { result: string };
+    const j = JSON.parse(
+      pipecheck('check', '--invariant', 'data-stability', '--max-states', '100', '--json', '--out', freshDir()).stdout,
+    ) as { result: string };
     expect(j.result).toBe('incomplete');
   });
 
   it('a malformed scenario exits 2 naming the file and the field, and writes nothing', () => {
-    const bad = file('bad-scenario.json', JSON.stringify({ bounds: { pages: 'two' }, environment: { ops: ['write', 'frobnicate'] } }));
+    const bad = file(
+      'bad-scenario.json',
+      JSON.stringify({ bounds: { pages: 'two' }, environment: { ops: ['write', 'frobnicate'] } }),
+    );
     const out = freshDir();
     const r = pipecheck('check', bad, '--out', out);
     expect(r.status).toBe(2);
@@ -182,21 +206,30 @@ describe('determinism', () => {
 
 describe('plugins', () => {
   it('a default export that is not defineInvariant(...) exits 2 with file:line', () => {
-    const p = file('not-an-invariant.ts', "import { defineInvariant } from 'pipecheck';\n\nconst x = 1;\nexport default { id: 'x' };\n");
+    const p = file(
+      'not-an-invariant.ts',
+      "import { defineInvariant } from 'pipecheck';\n\nconst x = 1;\nexport default { id: 'x' };\n",
+    );
     const r = pipecheck('check', ...TIGHT, '--plugin', p, '--out', freshDir());
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${p}:4: the default export is`);
   });
 
   it('an id that clashes with a built-in exits 2', () => {
-    const p = file('clash.ts', "import { defineInvariant } from 'pipecheck';\nexport default defineInvariant({\n  id: 'data-stability',\n  description: 'mine',\n  check() { return undefined; },\n});\n");
+    const p = file(
+      'clash.ts',
+      "import { defineInvariant } from 'pipecheck';\nexport default defineInvariant({\n  id: 'data-stability',\n  description: 'mine',\n  check() { return undefined; },\n});\n",
+    );
     const r = pipecheck('check', ...TIGHT, '--plugin', p);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${p}:3: invariant id "data-stability" is already taken`);
   });
 
   it('a plugin that throws is reported as a plugin error, never a violation (exit 2 when nothing else decides)', () => {
-    const p = file('thrower.ts', "import { defineInvariant } from 'pipecheck';\nexport default defineInvariant({\n  id: 'thrower',\n  description: 'throws on a read',\n  check({ step }) { if (step.op === 'pipe-read') throw new Error('boom'); return undefined; },\n});\n");
+    const p = file(
+      'thrower.ts',
+      "import { defineInvariant } from 'pipecheck';\nexport default defineInvariant({\n  id: 'thrower',\n  description: 'throws on a read',\n  check({ step }) { if (step.op === 'pipe-read') throw new Error('boom'); return undefined; },\n});\n",
+    );
     const out = freshDir();
     const alone = pipecheck('check', ...TIGHT, '--plugin', p, '--invariant', 'thrower', '--out', out);
     expect(alone.status).toBe(2);
@@ -205,7 +238,10 @@ describe('plugins', () => {
     expect(existsSync(out)).toBe(false);
     const withBuiltins = pipecheck('check', ...TIGHT, '--plugin', p, '--json', '--out', out);
     expect(withBuiltins.status).toBe(1);
-    const j = JSON.parse(withBuiltins.stdout) as { invariants: Record<string, string>; pluginErrors: { text: string }[] };
+    const j = JSON.parse(withBuiltins.stdout) as {
+      invariants: Record<string, string>;
+      pluginErrors: { text: string }[];
+    };
     expect(j.invariants['thrower']).toBe('unknown');
     expect(j.pluginErrors[0]?.text).toContain('plugin error in thrower at step 2');
   });
@@ -250,7 +286,11 @@ describe('replay, export-test, matrix, list', () => {
       expect(text).toContain("new URL('./write.json', import.meta.url)");
       expect(text).toContain('expect(r.violation?.step).toBe(2);');
       const vitest = join(repo, 'node_modules', 'vitest', 'vitest.mjs');
-      const v = spawnSync(process.execPath, [vitest, 'run', test, '--reporter=dot'], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+      const v = spawnSync(process.execPath, [vitest, 'run', test, '--reporter=dot'], {
+        cwd: repo,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(v.stdout + v.stderr).toMatch(/1 passed/);
       expect(v.status).toBe(0);
     } finally {
@@ -262,7 +302,9 @@ describe('replay, export-test, matrix, list', () => {
     const r = pipecheck('matrix', ...TIGHT);
     expect(r.status).toBe(1);
     const lines = r.stdout.split('\n');
-    expect(lines.find((l) => l.startsWith('kernel'))).toMatch(/^kernel +data-stability +file-integrity +pipe-fifo +page-ownership +no-use-after-free +pages copied +pages stolen/);
+    expect(lines.find((l) => l.startsWith('kernel'))).toMatch(
+      /^kernel +data-stability +file-integrity +pipe-fifo +page-ownership +no-use-after-free +pages copied +pages stolen/,
+    );
     for (const k of ['linux', 'dirty-pipe', 'howells-rfc', 'copy', 'move', 'cow']) {
       expect(lines.some((l) => l.startsWith(`${k} `))).toBe(true);
     }
@@ -273,7 +315,8 @@ describe('replay, export-test, matrix, list', () => {
   it('list kernels, ops and invariants', () => {
     const k = pipecheck('list', 'kernels');
     expect(k.status).toBe(0);
-    for (const id of ['linux', 'dirty-pipe', 'howells-rfc', 'copy', 'move', 'cow']) expect(k.stdout).toMatch(new RegExp(`^${id} `, 'm'));
+    for (const id of ['linux', 'dirty-pipe', 'howells-rfc', 'copy', 'move', 'cow'])
+      expect(k.stdout).toMatch(new RegExp(`^${id} `, 'm'));
     expect(pipecheck('list', 'ops').stdout).toMatch(/^splice +off, len, move +splice\(file -> pipe\)/m);
     expect(pipecheck('list', 'invariants').stdout).toMatch(/^witness-steal +witness +on request/m);
     expect(pipecheck('list', 'everything').status).toBe(2);

@@ -128,7 +128,11 @@ const WORKER_URL = new URL('./explore-worker.js', import.meta.url);
 
 /** An abort signal whose `aborted` reads a shared flag (all the explorer looks at). */
 export function flagSignal(flag: Int32Array): AbortSignal {
-  return { get aborted() { return Atomics.load(flag, 0) !== 0; } } as unknown as AbortSignal;
+  return {
+    get aborted() {
+      return Atomics.load(flag, 0) !== 0;
+    },
+  } as unknown as AbortSignal;
 }
 
 export interface Interrupt {

@@ -8,7 +8,11 @@ import { processIo, type Io } from './check.js';
 import { EXIT, UsageError } from './exit.js';
 import type { CliOptions } from './options.js';
 
-export async function exportTestCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
+export async function exportTestCommand(
+  args: readonly string[],
+  opts: CliOptions,
+  io: Io = processIo,
+): Promise<number> {
   const file = args[0]!;
   let out: string;
   try {

@@ -43,7 +43,9 @@ export function readJson(file: string, what: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`${file}: cannot read the ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(
+      `${file}: cannot read the ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -71,7 +73,9 @@ export function resolveScenario(file: string | undefined, opts: CliOptions): Sce
     raw = { ...(json as Record<string, unknown>) };
   }
   const bounds: Record<string, unknown> =
-    raw['bounds'] !== null && typeof raw['bounds'] === 'object' ? { ...(raw['bounds'] as Record<string, unknown>) } : {};
+    raw['bounds'] !== null && typeof raw['bounds'] === 'object'
+      ? { ...(raw['bounds'] as Record<string, unknown>) }
+      : {};
   const overridden: string[] = [];
   for (const k of BOUND_OPTIONS) {
     const v = opts[k];
@@ -84,7 +88,11 @@ export function resolveScenario(file: string | undefined, opts: CliOptions): Sce
   if (opts.kernel !== undefined) raw['kernel'] = opts.kernel;
   if (opts.ops !== undefined) raw['environment'] = { ops: opts.ops };
   const source =
-    file === undefined ? 'the default scenario' : overridden.length > 0 ? `${file} (with ${overridden.join(', ')})` : file;
+    file === undefined
+      ? 'the default scenario'
+      : overridden.length > 0
+        ? `${file} (with ${overridden.join(', ')})`
+        : file;
   try {
     return { scenario: parseScenario(raw, source), file: file ?? null };
   } catch (e) {
@@ -126,7 +134,11 @@ export interface ResolvedInvariants {
  * ids), else the scenario's `invariants`, else every default built-in. Plugins
  * given with --plugin are always checked, after the built-ins.
  */
-export async function resolveInvariants(ids: readonly string[] | undefined, pluginFiles: readonly string[] | undefined, scenarioIds: readonly string[] = []): Promise<ResolvedInvariants> {
+export async function resolveInvariants(
+  ids: readonly string[] | undefined,
+  pluginFiles: readonly string[] | undefined,
+  scenarioIds: readonly string[] = [],
+): Promise<ResolvedInvariants> {
   const files = (pluginFiles ?? []).map((f) => resolve(f));
   const plugins = await loadPlugins(pluginFiles ?? []);
   const pluginIds = new Set(plugins.map((p) => p.id));
@@ -138,7 +150,9 @@ export async function resolveInvariants(ids: readonly string[] | undefined, plug
     const inv = builtinById(id);
     if (!inv) {
       const known = [...builtinIds(), ...pluginIds].join(', ');
-      throw new UsageError(`${ids !== undefined && ids.length > 0 ? '--invariant' : 'scenario invariants'}: unknown invariant "${id}"; known: ${known}`);
+      throw new UsageError(
+        `${ids !== undefined && ids.length > 0 ? '--invariant' : 'scenario invariants'}: unknown invariant "${id}"; known: ${known}`,
+      );
     }
     if (!builtins.includes(inv)) builtins.push(inv);
   }
@@ -152,6 +166,9 @@ export async function resolveInvariants(ids: readonly string[] | undefined, plug
 export function resolveFsProfile(id: string | undefined): FsProfile {
   if (id === undefined) return DEFAULT_FS;
   const p = fsProfileById(id);
-  if (!p) throw new UsageError(`--fs-profile: unknown file-system profile "${id}"; known: ${FS_PROFILES.map((x) => x.id).join(', ')}`);
+  if (!p)
+    throw new UsageError(
+      `--fs-profile: unknown file-system profile "${id}"; known: ${FS_PROFILES.map((x) => x.id).join(', ')}`,
+    );
   return p;
 }

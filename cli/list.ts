@@ -16,7 +16,11 @@ export const LIST_WHAT = ['kernels', 'ops', 'invariants'] as const;
 /** Argument names of an operation, from its domain (the Step union has no runtime shape). */
 function argumentsOf(op: (typeof OP_NAMES)[number]): string {
   const sample = OPERATIONS[op].domain({ ...DEFAULT_BOUNDS, userPages: Math.max(1, DEFAULT_BOUNDS.userPages) })[0];
-  return sample ? Object.keys(sample).filter((k) => k !== 'op').join(', ') : '';
+  return sample
+    ? Object.keys(sample)
+        .filter((k) => k !== 'op')
+        .join(', ')
+    : '';
 }
 
 export async function listCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
@@ -27,13 +31,21 @@ export async function listCommand(args: readonly string[], opts: CliOptions, io:
       rows = [['kernel', 'what it does', 'source'], ...Object.values(KERNELS).map((k) => [k.id, k.summary, k.source])];
       break;
     case 'ops':
-      rows = [['op', 'arguments', 'what it does'], ...OP_NAMES.map((op) => [op, argumentsOf(op), OPERATIONS[op].summary])];
+      rows = [
+        ['op', 'arguments', 'what it does'],
+        ...OP_NAMES.map((op) => [op, argumentsOf(op), OPERATIONS[op].summary]),
+      ];
       break;
     case 'invariants':
       rows = [
         ['invariant', 'kind', 'checked', 'description'],
         ...BUILTIN_INVARIANTS.map((i) => [i.id, i.kind, 'default', i.description]),
-        ...BUILTIN_WITNESSES.map((i) => [i.id, i.kind === 'sometimes' ? 'witness' : i.kind, 'on request', i.description]),
+        ...BUILTIN_WITNESSES.map((i) => [
+          i.id,
+          i.kind === 'sometimes' ? 'witness' : i.kind,
+          'on request',
+          i.description,
+        ]),
       ];
       break;
     default:
@@ -41,7 +53,13 @@ export async function listCommand(args: readonly string[], opts: CliOptions, io:
   }
   if (opts.json) {
     const [head, ...body] = rows;
-    io.out(JSON.stringify(body.map((r) => Object.fromEntries(r.map((c, i) => [head![i]!, c]))), null, 2));
+    io.out(
+      JSON.stringify(
+        body.map((r) => Object.fromEntries(r.map((c, i) => [head![i]!, c]))),
+        null,
+        2,
+      ),
+    );
   } else for (const line of table(rows)) io.out(line);
   return EXIT.ok;
 }

@@ -16,7 +16,10 @@ import type { CliOptions } from './options.js';
 import { boundsText, num, seconds, table } from './render.js';
 import { exitCodeOf } from './report.js';
 
-type Cell = { readonly verdict: 'holds' | 'violated' | 'unknown' | 'witnessed' | 'not witnessed'; readonly length?: number };
+type Cell = {
+  readonly verdict: 'holds' | 'violated' | 'unknown' | 'witnessed' | 'not witnessed';
+  readonly length?: number;
+};
 
 interface MatrixRow {
   readonly kernel: KernelId;
@@ -56,7 +59,8 @@ export async function matrixCommand(_args: readonly string[], opts: CliOptions, 
         for (const inv of invariants) {
           const f = result.violations.find((v) => v.propertyId === inv.id);
           if (f) cells[inv.id] = { verdict: f.kind === 'always' ? 'violated' : 'witnessed', length: f.length };
-          else if (!result.complete || result.propertyErrors.some((e) => e.propertyId === inv.id)) cells[inv.id] = { verdict: 'unknown' };
+          else if (!result.complete || result.propertyErrors.some((e) => e.propertyId === inv.id))
+            cells[inv.id] = { verdict: 'unknown' };
           else cells[inv.id] = { verdict: inv.kind === 'always' ? 'holds' : 'not witnessed' };
         }
         const s = result.statistics;
@@ -71,7 +75,8 @@ export async function matrixCommand(_args: readonly string[], opts: CliOptions, 
         });
         const code = exitCodeOf(result);
         if (RANK[code] > RANK[exit]) exit = code;
-        for (const e of result.propertyErrors) io.err(`plugin error in ${e.propertyId} on kernel ${kernel} at step ${e.trace.length}: ${e.message}`);
+        for (const e of result.propertyErrors)
+          io.err(`plugin error in ${e.propertyId} on kernel ${kernel} at step ${e.trace.length}: ${e.message}`);
       }
     },
     () => io.err('interrupted: stopping the search (press ^C again to quit at once)'),
@@ -79,10 +84,23 @@ export async function matrixCommand(_args: readonly string[], opts: CliOptions, 
   if (rows.length < kernels.length && RANK[EXIT.incomplete] > RANK[exit]) exit = EXIT.incomplete;
   const b = base.scenario.bounds;
   if (opts.json) {
-    io.out(JSON.stringify({ bounds: b, environment: base.scenario.environment, kernels: rows, result: exit === EXIT.violated ? 'violated' : exit === EXIT.incomplete ? 'incomplete' : 'holds' }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          bounds: b,
+          environment: base.scenario.environment,
+          kernels: rows,
+          result: exit === EXIT.violated ? 'violated' : exit === EXIT.incomplete ? 'incomplete' : 'holds',
+        },
+        null,
+        2,
+      ),
+    );
     return exit;
   }
-  io.out(`pipecheck matrix: the default scenario (${base.scenario.environment.length === 12 ? 'every operation' : base.scenario.environment.join(', ')}), ${boundsText(b)}`);
+  io.out(
+    `pipecheck matrix: the default scenario (${base.scenario.environment.length === 12 ? 'every operation' : base.scenario.environment.join(', ')}), ${boundsText(b)}`,
+  );
   io.out('');
   const ids = invariants.map((i) => i.id);
   const header = ['kernel', ...ids, 'pages copied', 'pages stolen', 'states', 'depth'];
@@ -96,7 +114,9 @@ export async function matrixCommand(_args: readonly string[], opts: CliOptions, 
   ]);
   for (const line of table([header, ...body])) io.out(line);
   io.out('');
-  io.out(`VIOLATED (n): the shortest violation has n steps; cost: the most pages copied and stolen in any state reached; ${seconds(rows.reduce((a, r) => a + r.elapsedMs, 0))}`);
+  io.out(
+    `VIOLATED (n): the shortest violation has n steps; cost: the most pages copied and stolen in any state reached; ${seconds(rows.reduce((a, r) => a + r.elapsedMs, 0))}`,
+  );
   if (rows.length < kernels.length) io.out(`interrupted after ${rows.length} of ${kernels.length} kernels`);
   return exit;
 }

@@ -61,12 +61,16 @@ function integer(min: number): (raw: string) => number {
 
 function positiveNumber(raw: string): number {
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${raw}"`);
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive number, got "${raw}"`);
   return n;
 }
 
 function list(raw: string, previous: string[] | undefined): string[] {
-  const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list');
   return [...(previous ?? []), ...items];
 }
@@ -75,11 +79,23 @@ function repeatable(raw: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), raw];
 }
 
-const bound = (what: string, min: number): OptionConfig<number> => ({ argument: 'N', description: what, parse: integer(min) });
+const bound = (what: string, min: number): OptionConfig<number> => ({
+  argument: 'N',
+  description: what,
+  parse: integer(min),
+});
 
 export const OPTIONS: OptionTable = {
-  kernel: { argument: 'ID', description: 'kernel variant: linux | dirty-pipe | howells-rfc | copy | move | cow', defaultText: "the scenario's, else linux" },
-  ops: { argument: 'a,b,c', description: "restrict the free environment's operations (see `pipecheck list ops`)", parse: list },
+  kernel: {
+    argument: 'ID',
+    description: 'kernel variant: linux | dirty-pipe | howells-rfc | copy | move | cow',
+    defaultText: "the scenario's, else linux",
+  },
+  ops: {
+    argument: 'a,b,c',
+    description: "restrict the free environment's operations (see `pipecheck list ops`)",
+    parse: list,
+  },
   pages: bound('pages the file may span', 1),
   cells: bound('cells per page (1, 2, 4 or 8)', 1),
   values: bound('data values 1..N (0 is zero)', 1),
@@ -87,18 +103,43 @@ export const OPTIONS: OptionTable = {
   folioPages: bound('largest folio, in pages (1, 2, 4 or 8)', 1),
   userPages: bound('anonymous user pages (vmsplice sources)', 0),
   depth: bound('steps to explore', 0),
-  invariant: { argument: 'ID', description: 'check this invariant (repeatable; default: every built-in invariant)', parse: repeatable },
-  plugin: { argument: 'FILE', description: 'a .ts or .js file exporting defineInvariant(...) (repeatable)', parse: repeatable },
+  invariant: {
+    argument: 'ID',
+    description: 'check this invariant (repeatable; default: every built-in invariant)',
+    parse: repeatable,
+  },
+  plugin: {
+    argument: 'FILE',
+    description: 'a .ts or .js file exporting defineInvariant(...) (repeatable)',
+    parse: repeatable,
+  },
   out: { argument: 'DIR', description: 'where counterexamples are written', defaultText: './counterexamples' },
   json: { description: 'print one JSON document on stdout, nothing else there' },
-  maxStates: { argument: 'N', description: 'stop (exit 3) rather than discover more distinct states', parse: integer(1) },
+  maxStates: {
+    argument: 'N',
+    description: 'stop (exit 3) rather than discover more distinct states',
+    parse: integer(1),
+  },
   timeout: { argument: 'SECONDS', description: 'stop (exit 3) after this long', parse: positiveNumber },
   kernels: { argument: 'a,b', description: 'kernel variants to compare (default: all six)', parse: list },
-  invariants: { argument: 'a,b', description: 'invariants to compare (default: every built-in invariant)', parse: list },
+  invariants: {
+    argument: 'a,b',
+    description: 'invariants to compare (default: every built-in invariant)',
+    parse: list,
+  },
   live: { description: 'replay on the running kernel (real syscalls) as well as on the model' },
   fs: { argument: 'DIR', description: 'directory on the file system to test', defaultText: 'the OS temp dir' },
-  fsProfile: { argument: 'ID', description: "the page cache's file-system behaviour: ext4 | tmpfs (see oracle/FINDINGS.md)", defaultText: 'ext4' },
-  output: { argument: 'OUT', short: 'o', description: 'where the generated file goes', defaultText: 'next to FILE: NAME.test.ts (export-test), NAME.itf.json (export-itf)' },
+  fsProfile: {
+    argument: 'ID',
+    description: "the page cache's file-system behaviour: ext4 | tmpfs (see oracle/FINDINGS.md)",
+    defaultText: 'ext4',
+  },
+  output: {
+    argument: 'OUT',
+    short: 'o',
+    description: 'where the generated file goes',
+    defaultText: 'next to FILE: NAME.test.ts (export-test), NAME.itf.json (export-itf)',
+  },
   runs: { argument: 'N', description: 'random sequences to run', parse: integer(1) },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },
 };

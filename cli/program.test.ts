@@ -7,7 +7,29 @@ const quiet: ProgramIo = { writeOut: () => {}, writeErr: () => {} };
 describe('the command line parser (built from the one option table)', () => {
   it('parses check with repeatable and list options, loading no command', () => {
     const inv = parseCommandLine(
-      ['check', 's.json', '--kernel', 'copy', '--ops', 'splice,write', '--ops', 'pipe-read', '--folio-pages', '2', '--invariant', 'a', '--invariant', 'b', '--plugin', 'p.ts', '--json', '--max-states', '10', '--timeout', '1.5'],
+      [
+        'check',
+        's.json',
+        '--kernel',
+        'copy',
+        '--ops',
+        'splice,write',
+        '--ops',
+        'pipe-read',
+        '--folio-pages',
+        '2',
+        '--invariant',
+        'a',
+        '--invariant',
+        'b',
+        '--plugin',
+        'p.ts',
+        '--json',
+        '--max-states',
+        '10',
+        '--timeout',
+        '1.5',
+      ],
       quiet,
     );
     expect(inv?.command.name).toBe('check');
@@ -25,12 +47,24 @@ describe('the command line parser (built from the one option table)', () => {
   });
 
   it('parses export-test -o and matrix lists', () => {
-    expect(parseCommandLine(['export-test', 'x.json', '-o', 'y.test.ts'], quiet)?.options).toEqual({ output: 'y.test.ts' });
-    expect(parseCommandLine(['matrix', '--kernels', 'linux,copy', '--depth', '2'], quiet)?.options).toEqual({ kernels: ['linux', 'copy'], depth: 2 });
+    expect(parseCommandLine(['export-test', 'x.json', '-o', 'y.test.ts'], quiet)?.options).toEqual({
+      output: 'y.test.ts',
+    });
+    expect(parseCommandLine(['matrix', '--kernels', 'linux,copy', '--depth', '2'], quiet)?.options).toEqual({
+      kernels: ['linux', 'copy'],
+      depth: 2,
+    });
   });
 
   it('rejects bad usage with a CommanderError', () => {
-    for (const argv of [['check', '--nope'], ['check', '--depth', '-1'], ['check', '--pages', '1.5'], ['replay'], ['list'], ['check', '--timeout', '0']]) {
+    for (const argv of [
+      ['check', '--nope'],
+      ['check', '--depth', '-1'],
+      ['check', '--pages', '1.5'],
+      ['replay'],
+      ['list'],
+      ['check', '--timeout', '0'],
+    ]) {
       expect(() => parseCommandLine(argv, quiet), argv.join(' ')).toThrow(CommanderError);
     }
   });

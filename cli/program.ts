@@ -23,7 +23,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'check',
     args: ['[scenario]'],
-    summary: 'explore a scenario (default: every operation, small bounds); report the shortest violation of each invariant',
+    summary:
+      'explore a scenario (default: every operation, small bounds); report the shortest violation of each invariant',
     options: ['kernel', 'ops', ...BOUNDS, 'fsProfile', 'invariant', 'plugin', 'out', 'json', 'maxStates', 'timeout'],
     load: async () => (await import('./check.js')).checkCommand,
   },
@@ -99,7 +100,9 @@ export interface ProgramIo {
  */
 export function buildProgram(onInvoke: (inv: Invocation) => void, io?: ProgramIo): Command {
   const program = new Command('pipecheck')
-    .description('A model checker for Linux pipe data stability: can a pipe reader ever see data that changed after it was spliced?')
+    .description(
+      'A model checker for Linux pipe data stability: can a pipe reader ever see data that changed after it was spliced?',
+    )
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');

@@ -33,16 +33,27 @@ export function progressLine(e: ProgressEvent): string {
 export function table(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('   ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd(),
+  );
 }
 
 /**
  * Numbered steps: `2. env  write(off=0, len=1, value=2)   file reads [1, 1] -> [2, 1]`,
  * further changes on their own lines under the first.
  */
-export function traceLines(trace: readonly TraceStep[], changes: readonly (readonly string[])[], indent = '  '): string[] {
+export function traceLines(
+  trace: readonly TraceStep[],
+  changes: readonly (readonly string[])[],
+  indent = '  ',
+): string[] {
   const who = Math.max(...trace.map((s) => s.process.length), 3);
-  const heads = trace.map((s, i) => `${String(i + 1).padStart(String(trace.length).length)}. ${s.process.padEnd(who)}  ${formatStep(s)}`);
+  const heads = trace.map(
+    (s, i) => `${String(i + 1).padStart(String(trace.length).length)}. ${s.process.padEnd(who)}  ${formatStep(s)}`,
+  );
   const width = Math.max(...heads.map((h) => h.length));
   const out: string[] = [];
   heads.forEach((h, i) => {
@@ -51,7 +62,9 @@ export function traceLines(trace: readonly TraceStep[], changes: readonly (reado
       out.push(`${indent}${h}${' '.repeat(width - h.length)}   (no visible change)`);
       return;
     }
-    ch.forEach((c, k) => out.push(`${indent}${k === 0 ? h : ''.padEnd(h.length)}${' '.repeat(width - h.length)}   ${c}`));
+    ch.forEach((c, k) =>
+      out.push(`${indent}${k === 0 ? h : ''.padEnd(h.length)}${' '.repeat(width - h.length)}   ${c}`),
+    );
   });
   return out;
 }
@@ -78,7 +91,8 @@ function findingLines(f: TraceReport, plugins: readonly string[]): string[] {
   out.push(`${f.invariant} ${what} in ${f.length} step${f.length === 1 ? '' : 's'}:`);
   out.push(...traceLines(f.trace, f.changes));
   const pad = ' '.repeat(String(f.length).length + 4);
-  if (f.expected && f.observed && !f.message.includes('saw')) out.push(`  ${pad}the reader expected ${cells(f.expected)} and saw ${cells(f.observed)}`);
+  if (f.expected && f.observed && !f.message.includes('saw'))
+    out.push(`  ${pad}the reader expected ${cells(f.expected)} and saw ${cells(f.observed)}`);
   out.push(`  ${pad}${f.message}`);
   if (f.replayError) out.push(`  warning: the trace does not replay: ${f.replayError}`);
   if (f.counterexample) {
@@ -101,14 +115,19 @@ export function renderCheck(r: CheckReport): string[] {
   for (const f of r.violations) out.push(...findingLines(f, r.plugins), '');
   for (const f of r.witnesses) out.push(...findingLines(f, r.plugins), '');
   for (const e of r.pluginErrors) out.push(e.text, '');
-  out.push(...table([['invariant', 'result'], ...Object.entries(r.invariants).map(([id, v]) => [id, verdictText(id, v, r)])]));
+  out.push(
+    ...table([['invariant', 'result'], ...Object.entries(r.invariants).map(([id, v]) => [id, verdictText(id, v, r)])]),
+  );
   out.push('');
-  const how =
-    r.complete
-      ? `every trace of at most ${r.depthExplored} steps checked${r.reason === 'state-space-exhausted' ? ' (the state space is exhausted)' : ''}`
-      : `incomplete: stopped by ${r.reason === 'max-states' ? '--max-states' : r.reason === 'timeout' ? '--timeout' : 'an interrupt'}; every trace of at most ${r.depthExplored} steps checked`;
-  out.push(`states: ${num(r.statesDistinct)} distinct, ${num(r.transitions)} transitions; ${how}; ${seconds(r.elapsedMs)}`);
-  out.push(`cost: at most ${num(r.cost.pagesCopied)} pages copied and ${num(r.cost.pagesStolen)} stolen in any state reached`);
+  const how = r.complete
+    ? `every trace of at most ${r.depthExplored} steps checked${r.reason === 'state-space-exhausted' ? ' (the state space is exhausted)' : ''}`
+    : `incomplete: stopped by ${r.reason === 'max-states' ? '--max-states' : r.reason === 'timeout' ? '--timeout' : 'an interrupt'}; every trace of at most ${r.depthExplored} steps checked`;
+  out.push(
+    `states: ${num(r.statesDistinct)} distinct, ${num(r.transitions)} transitions; ${how}; ${seconds(r.elapsedMs)}`,
+  );
+  out.push(
+    `cost: at most ${num(r.cost.pagesCopied)} pages copied and ${num(r.cost.pagesStolen)} stolen in any state reached`,
+  );
   out.push(`find it again: ${r.command}`);
   return out;
 }

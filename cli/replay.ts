@@ -40,8 +40,14 @@ async function liveCommand(file: string, cx: unknown, opts: CliOptions, io: Io):
   if (typeof liveReplay !== 'function') {
     throw new UsageError('--live: live replay is not available in this build (oracle/live-replay.js is missing)');
   }
-  const liveOpts = { ...(opts.fs !== undefined ? { fs: opts.fs } : {}), ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}) };
-  const r = (await (liveReplay as (cx: unknown, o: { fs?: string; kernel?: string }) => Promise<unknown>)(cx, liveOpts)) as LiveResult | number;
+  const liveOpts = {
+    ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
+    ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}),
+  };
+  const r = (await (liveReplay as (cx: unknown, o: { fs?: string; kernel?: string }) => Promise<unknown>)(
+    cx,
+    liveOpts,
+  )) as LiveResult | number;
   if (typeof r === 'number') return r;
   if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
   if (r.status !== 'compared') {
@@ -61,7 +67,8 @@ export async function optionalModule(specifier: string): Promise<Record<string, 
     return (await import(specifier)) as Record<string, unknown>;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(specifier.replace(/^\.\.?\//, ''))) return undefined;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(specifier.replace(/^\.\.?\//, '')))
+      return undefined;
     throw e;
   }
 }
@@ -92,9 +99,14 @@ export async function replayCommand(args: readonly string[], opts: CliOptions, i
     io.out(JSON.stringify({ file, recordedKernel: cx.kernel, ...r }, null, 2));
     return code;
   }
-  io.out(`replaying ${file}: ${r.invariant}, ${cx.trace.length} steps, on kernel ${r.kernel}${r.kernel === cx.kernel ? '' : ` (recorded on ${cx.kernel})`}`);
+  io.out(
+    `replaying ${file}: ${r.invariant}, ${cx.trace.length} steps, on kernel ${r.kernel}${r.kernel === cx.kernel ? '' : ` (recorded on ${cx.kernel})`}`,
+  );
   const steps = r.steps;
-  const lines = traceLines(steps.map((s) => s.step), steps.map((s) => (s.enabled ? [...s.changes] : ['NOT ENABLED'])));
+  const lines = traceLines(
+    steps.map((s) => s.step),
+    steps.map((s) => (s.enabled ? [...s.changes] : ['NOT ENABLED'])),
+  );
   const pad = ' '.repeat(String(steps.length).length + 4);
   // Interleave: after each step's lines, what the reader saw and the violation.
   let li = 0;
@@ -103,14 +115,18 @@ export async function replayCommand(args: readonly string[], opts: CliOptions, i
     for (let k = 0; k < n; k++) io.out(lines[li++]!);
     if (s.observed) {
       const same = s.observed.observed.every((v, i) => v === s.observed!.expected[i]);
-      io.out(`  ${pad}the reader saw ${cells(s.observed.observed)}, expected ${cells(s.observed.expected)}${same ? '' : '  <-- changed'}`);
+      io.out(
+        `  ${pad}the reader saw ${cells(s.observed.observed)}, expected ${cells(s.observed.expected)}${same ? '' : '  <-- changed'}`,
+      );
     }
     if (s.violation) io.out(`  ${pad}${r.invariant} VIOLATED: ${s.violation}`);
   });
   if (r.stopped) io.out(`stopped: ${r.stopped}`);
   if (r.reproduced) {
     const at = r.violation!.step;
-    io.out(`reproduces: yes, at step ${at + 1} (${formatStep(steps[at]!.step)})${at === r.recordedStep ? ', as recorded' : `; the file recorded step ${r.recordedStep + 1}`}`);
+    io.out(
+      `reproduces: yes, at step ${at + 1} (${formatStep(steps[at]!.step)})${at === r.recordedStep ? ', as recorded' : `; the file recorded step ${r.recordedStep + 1}`}`,
+    );
   } else {
     io.out(`reproduces: no (${r.invariant} holds at every step on kernel ${r.kernel})`);
   }

@@ -103,7 +103,11 @@ export interface ReportInput {
   readonly write: ((cx: Counterexample) => string) | null;
 }
 
-function traceSteps(model: ScenarioModel, trace: readonly number[], initialIndex: number): { steps: TraceStep[]; changes: string[][]; error?: string } {
+function traceSteps(
+  model: ScenarioModel,
+  trace: readonly number[],
+  initialIndex: number,
+): { steps: TraceStep[]; changes: string[][]; error?: string } {
   const r = replayTrace(model, trace, initialIndex);
   const steps: TraceStep[] = [];
   const changes: string[][] = [];

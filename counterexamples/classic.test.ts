@@ -8,7 +8,9 @@ import { findClassics } from './classic/regenerate.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = join(root, 'counterexamples', 'classic');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 // The mutating step of each classic: the data-stability violations on linux, and Dirty Pipe's pipe-write.
 const MUTATION: Record<string, string> = {

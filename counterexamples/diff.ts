@@ -9,7 +9,8 @@ const cells = (c: readonly number[]): string => `[${c.join(', ')}]`;
 function folioLabel(v: StateView, id: number): string {
   const f = v.folios.find((x) => x.id === id);
   if (!f) return `folio ${id} (freed)`;
-  if (f.cachesPage !== null) return `folio of file page${f.pages > 1 ? `s ${f.cachesPage}-${f.cachesPage + f.pages - 1}` : ` ${f.cachesPage}`}`;
+  if (f.cachesPage !== null)
+    return `folio of file page${f.pages > 1 ? `s ${f.cachesPage}-${f.cachesPage + f.pages - 1}` : ` ${f.cachesPage}`}`;
   if (f.userPage !== null) return `user page ${f.userPage}`;
   return `pipe-only folio ${cells(f.cells)}`;
 }
@@ -26,7 +27,11 @@ export function describeChanges(before: StateView, after: StateView): string[] {
       .map((f, p) => {
         if (f === null) return `${p}:-`;
         const fv = v.folios.find((x) => x.id === f)!;
-        const flags = [fv.dirty ? 'dirty' : '', fv.mapped ? 'mapped' : '', fv.pipeRefs > 0 ? `${fv.pipeRefs} pipe ref${fv.pipeRefs > 1 ? 's' : ''}` : '']
+        const flags = [
+          fv.dirty ? 'dirty' : '',
+          fv.mapped ? 'mapped' : '',
+          fv.pipeRefs > 0 ? `${fv.pipeRefs} pipe ref${fv.pipeRefs > 1 ? 's' : ''}` : '',
+        ]
           .filter(Boolean)
           .join(' ');
         return `${p}:${fv.pages > 1 ? `[${fv.cachesPage}-${fv.cachesPage! + fv.pages - 1}]` : ''}${cells(fv.cells.slice((p - fv.cachesPage!) * (fv.cells.length / fv.pages), (p - fv.cachesPage! + 1) * (fv.cells.length / fv.pages)))}${flags ? ` (${flags})` : ''}`;
@@ -37,13 +42,16 @@ export function describeChanges(before: StateView, after: StateView): string[] {
   if (cb !== ca) out.push(`page cache ${ca}`);
   for (let p = 0; p < after.pipes.length; p++) {
     const show = (v: StateView): string =>
-      v.pipes[p]!.buffers.map((b) => `${cells(b.cells)}${b.flags.length ? `{${b.flags.join(',')}}` : ''} -> ${folioLabel(v, b.folio)}`).join('; ') || 'empty';
+      v.pipes[p]!.buffers.map(
+        (b) => `${cells(b.cells)}${b.flags.length ? `{${b.flags.join(',')}}` : ''} -> ${folioLabel(v, b.folio)}`,
+      ).join('; ') || 'empty';
     const pb = show(before);
     const pa = show(after);
     if (pb !== pa) out.push(`pipe ${p}: ${pa}`);
   }
   for (let u = 0; u < after.user.length; u++) {
-    if (cells(before.user[u]!) !== cells(after.user[u]!)) out.push(`user page ${u} ${cells(before.user[u]!)} -> ${cells(after.user[u]!)}`);
+    if (cells(before.user[u]!) !== cells(after.user[u]!))
+      out.push(`user page ${u} ${cells(before.user[u]!)} -> ${cells(after.user[u]!)}`);
   }
   const cost = (v: StateView): string => `copied ${v.cost.pagesCopied}, stolen ${v.cost.pagesStolen}`;
   if (cost(before) !== cost(after)) out.push(`pages ${cost(after)}`);

@@ -78,7 +78,9 @@ export function testSource(cx: Counterexample, jsonFromTest: string, packageName
 export function exportTest(cxPath: string, opts: ExportTestOptions = {}): string {
   const cx = readCounterexample(cxPath);
   const out = opts.out ?? defaultTestPath(cxPath);
-  let rel = relative(dirname(resolve(out)), resolve(cxPath)).split(sep).join('/');
+  let rel = relative(dirname(resolve(out)), resolve(cxPath))
+    .split(sep)
+    .join('/');
   if (!rel.startsWith('../')) rel = `./${rel}`;
   writeFileAtomic(out, testSource(cx, rel, opts.packageName));
   return out;

@@ -60,7 +60,10 @@ export class CounterexampleError extends Error {
 }
 
 function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+  return path.reduce<string>(
+    (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+    '',
+  );
 }
 
 /** Validate a parsed JSON value; throws CounterexampleError naming each bad field. */
@@ -73,7 +76,9 @@ export function parseCounterexample(input: unknown, source = 'counterexample'): 
     );
   }
   if (r.data.violation.step >= r.data.trace.length) {
-    throw new CounterexampleError(source, [`violation.step: ${r.data.violation.step} is past the trace's ${r.data.trace.length} steps`]);
+    throw new CounterexampleError(source, [
+      `violation.step: ${r.data.violation.step} is past the trace's ${r.data.trace.length} steps`,
+    ]);
   }
   return r.data;
 }

@@ -18,12 +18,29 @@ import type { Counterexample } from './format.js';
 export type ItfValue = number | boolean | string | ItfValue[] | { [k: string]: ItfValue };
 
 export interface ItfTrace {
-  readonly '#meta': { readonly format: 'ITF'; readonly 'format-description': string; readonly source: string; readonly description: string };
+  readonly '#meta': {
+    readonly format: 'ITF';
+    readonly 'format-description': string;
+    readonly source: string;
+    readonly description: string;
+  };
   readonly vars: readonly string[];
   readonly states: readonly ({ readonly '#meta': { readonly index: number } } & Record<string, ItfValue>)[];
 }
 
-export const ITF_VARS = ['size', 'file', 'logical', 'disk', 'pageCache', 'folios', 'pipes', 'user', 'cost', 'step', 'observed'] as const;
+export const ITF_VARS = [
+  'size',
+  'file',
+  'logical',
+  'disk',
+  'pageCache',
+  'folios',
+  'pipes',
+  'user',
+  'cost',
+  'step',
+  'observed',
+] as const;
 
 function stateVars(model: ScenarioModel, s: State): Record<string, ItfValue> {
   const v = viewState(model.L, s);
@@ -44,7 +61,15 @@ function stateVars(model: ScenarioModel, s: State): Record<string, ItfValue> {
       pipeRefs: f.pipeRefs,
     })),
     pipes: v.pipes.map((p) => ({
-      buffers: p.buffers.map((b) => ({ folio: b.folio, page: b.page, offset: b.offset, len: b.len, flags: [...b.flags], cells: [...b.cells], ghost: [...b.ghost] })),
+      buffers: p.buffers.map((b) => ({
+        folio: b.folio,
+        page: b.page,
+        offset: b.offset,
+        len: b.len,
+        flags: [...b.flags],
+        cells: [...b.cells],
+        ghost: [...b.ghost],
+      })),
       slotFlags: p.slotFlags.map((f) => [...f]),
     })),
     user: v.user.map((u) => [...u]),
@@ -63,12 +88,19 @@ export function toItf(cx: Counterexample, source: string, kernel: KernelId = cx.
   const scenario = { ...parseScenario(cx.scenario, 'counterexample scenario'), kernel };
   const model = new ScenarioModel(scenario, (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS);
   let s = model.initialStates()[0]!;
-  const states: ItfTrace['states'][number][] = [{ '#meta': { index: 0 }, ...stateVars(model, s), step: {}, observed: {} }];
+  const states: ItfTrace['states'][number][] = [
+    { '#meta': { index: 0 }, ...stateVars(model, s), step: {}, observed: {} },
+  ];
   for (const [i, step] of cx.trace.entries()) {
     const r = model.applyStep(s, step as Step);
-    if (!r) throw new Error(`${source}: step ${i + 1} (${step.op}) is not enabled on kernel ${kernel}; the trace does not replay`);
+    if (!r)
+      throw new Error(
+        `${source}: step ${i + 1} (${step.op}) is not enabled on kernel ${kernel}; the trace does not replay`,
+      );
     s = r.state;
-    const observed: ItfValue = r.observed ? { pipe: r.observed.pipe, cells: [...r.observed.observed], expected: [...r.observed.expected] } : {};
+    const observed: ItfValue = r.observed
+      ? { pipe: r.observed.pipe, cells: [...r.observed.observed], expected: [...r.observed.expected] }
+      : {};
     states.push({ '#meta': { index: i + 1 }, ...stateVars(model, s), step: stepRecord(step as Step), observed });
   }
   return {

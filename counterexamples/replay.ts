@@ -57,7 +57,11 @@ function sameStep(a: Step, b: Step): boolean {
     if (o['op'] === 'splice' && o['move'] === undefined) o['move'] = false;
     if (o['op'] === 'vmsplice' && o['gift'] === undefined) o['gift'] = false;
     if (o['op'] === 'pipe-read' && o['pipe'] === undefined) o['pipe'] = 0;
-    return JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+    return JSON.stringify(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    );
   };
   return norm(a) === norm(b);
 }
@@ -91,7 +95,11 @@ export function replay(input: Counterexample | string | unknown, opts: ReplayOpt
       const next = p >= 0 ? scenario.processes[p]!.program[model.L.pc(s, p)] : undefined;
       if (p < 0 || !next || !sameStep(next, step)) {
         stopped = `step ${i + 1} says ${step.process} runs ${formatStep(step)}, but ${
-          p < 0 ? 'the scenario has no such process' : next ? `its next step is ${formatStep(next)}` : 'its program has ended'
+          p < 0
+            ? 'the scenario has no such process'
+            : next
+              ? `its next step is ${formatStep(next)}`
+              : 'its program has ended'
         }`;
         break;
       }

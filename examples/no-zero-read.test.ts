@@ -37,17 +37,29 @@ const backup: Step[] = [
 
 describe('the no-zero-read example plugin', () => {
   it('fires when a punch zeroes a spliced large folio in place (linux, 2-page folios)', () => {
-    const got = judge(backup, { kernel: 'linux', bounds: { pages: 2, cells: 2, folioPages: 2 }, initial: { folios: [2] } });
+    const got = judge(backup, {
+      kernel: 'linux',
+      bounds: { pages: 2, cells: 2, folioPages: 2 },
+      initial: { folios: [2] },
+    });
     expect(got.slice(0, 2)).toEqual([undefined, undefined]);
     expect(got[2]).toBe("backup's read of pipe 0 got a zero at cell 0 where 1 entered the pipe");
   });
 
   it('stays quiet when the punch removes an order-0 folio (the pipe keeps the old page)', () => {
-    expect(judge(backup, { kernel: 'linux', bounds: { pages: 2, cells: 2, folioPages: 1 } })).toEqual([undefined, undefined, undefined]);
+    expect(judge(backup, { kernel: 'linux', bounds: { pages: 2, cells: 2, folioPages: 1 } })).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('stays quiet on kernel copy', () => {
-    const got = judge(backup, { kernel: 'copy', bounds: { pages: 2, cells: 2, folioPages: 2 }, initial: { folios: [2] } });
+    const got = judge(backup, {
+      kernel: 'copy',
+      bounds: { pages: 2, cells: 2, folioPages: 2 },
+      initial: { folios: [2] },
+    });
     expect(got).toEqual([undefined, undefined, undefined]);
   });
 
@@ -57,8 +69,24 @@ describe('the no-zero-read example plugin', () => {
       const run = (kernel: string) =>
         spawnSync(
           process.execPath,
-          ['dist/cli/main.js', 'check', '--kernel', kernel, '--plugin', 'examples/no-zero-read.ts', '--invariant', 'no-zero-read',
-            '--ops', 'splice,fallocate-punch,pipe-read', '--folio-pages', '2', '--depth', '3', '--out', out],
+          [
+            'dist/cli/main.js',
+            'check',
+            '--kernel',
+            kernel,
+            '--plugin',
+            'examples/no-zero-read.ts',
+            '--invariant',
+            'no-zero-read',
+            '--ops',
+            'splice,fallocate-punch,pipe-read',
+            '--folio-pages',
+            '2',
+            '--depth',
+            '3',
+            '--out',
+            out,
+          ],
           { cwd: repo, encoding: 'utf8' },
         );
       const linux = run('linux');

@@ -12,7 +12,7 @@ import { defineInvariant } from 'pipecheck';
 
 export default defineInvariant({
   id: 'no-zero-read',
-  description: 'a pipe reader never sees zeroes where non-zero data entered the pipe (Whitlock\'s lost backups)',
+  description: "a pipe reader never sees zeroes where non-zero data entered the pipe (Whitlock's lost backups)",
   check({ observed, step }) {
     if (!observed) return undefined;
     for (let i = 0; i < observed.observed.length; i++) {

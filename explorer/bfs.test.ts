@@ -71,7 +71,9 @@ function twoPhase(rms: number): ExplorableModel<TwoPhase> {
       const r = Math.floor((action - 2) / 5);
       switch ((action - 2) % 5) {
         case 0:
-          return s.tm === 'init' && s.msgPrepared[r] ? { next: { ...s, tmPrepared: set(s.tmPrepared, r, true) } } : undefined;
+          return s.tm === 'init' && s.msgPrepared[r]
+            ? { next: { ...s, tmPrepared: set(s.tmPrepared, r, true) } }
+            : undefined;
         case 1:
           return s.rm[r] === 'working'
             ? { next: { ...s, rm: set(s.rm, r, 'prepared'), msgPrepared: set(s.msgPrepared, r, true) } }
@@ -217,7 +219,13 @@ describe('explore', () => {
     expect(r.complete).toBe(true);
     expect(r.reason).toBe('all-properties-decided');
     const v = r.violations[0]!;
-    expect(v).toMatchObject({ propertyId: 'not-15', kind: 'always', length: 5, message: 'reached 15', initialIndex: 0 });
+    expect(v).toMatchObject({
+      propertyId: 'not-15',
+      kind: 'always',
+      length: 5,
+      message: 'reached 15',
+      initialIndex: 0,
+    });
     expect(v.trace).toEqual([1, 1, 1, 1, 1]);
     expect(v.unminimizedTrace).toBeUndefined();
     const replay = replayTrace(jumps, v.trace);
@@ -425,7 +433,14 @@ describe('limits', () => {
     expect(r.statistics.transitions).toBeLessThan(5 * 4096);
     expect(r.statistics.depthExplored).toBeGreaterThan(0);
     expect(r.statistics.depthExplored).toBeLessThan(500);
-    const again = explore(counters(250), [], { timeoutMs: 5, clock: ((n = 0) => () => (n += 1))() });
+    const again = explore(counters(250), [], {
+      timeoutMs: 5,
+      clock: (
+        (n = 0) =>
+        () =>
+          (n += 1)
+      )(),
+    });
     expect(timeless(again)).toEqual(timeless(r));
   });
 
@@ -481,6 +496,10 @@ describe('events', () => {
     expect(progress.length).toBeGreaterThan(0);
     const p = progress[0]!;
     expect(p.type === 'progress' && p.statesPerSecond > 0 && p.transitionsPerSecond > 0).toBe(true);
-    expect(p).toMatchObject({ transitions: expect.any(Number), queue: expect.any(Number), memoryBytes: expect.any(Number) });
+    expect(p).toMatchObject({
+      transitions: expect.any(Number),
+      queue: expect.any(Number),
+      memoryBytes: expect.any(Number),
+    });
   });
 });

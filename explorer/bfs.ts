@@ -8,14 +8,7 @@ import { Frontier } from './frontier.js';
 import { minimizeTrace } from './minimize.js';
 import type { ExplorableModel, Property, StepView } from './model.js';
 import { replayTrace } from './replay.js';
-import type {
-  EndReason,
-  ExploreOptions,
-  ExploreResult,
-  Finding,
-  LimitReason,
-  PropertyError,
-} from './result.js';
+import type { EndReason, ExploreOptions, ExploreResult, Finding, LimitReason, PropertyError } from './result.js';
 import { NO_PARENT, VisitedSet } from './visited.js';
 
 /** Steps (enabled or not) between two looks at the clock and the signal. */
@@ -31,7 +24,9 @@ interface Found<O> {
 function checkCount(name: string, value: number | undefined, allowZero: boolean): number {
   if (value === undefined) return Infinity;
   if (Number.isNaN(value) || value < (allowZero ? 0 : 1) || (Number.isFinite(value) && !Number.isInteger(value))) {
-    throw new RangeError(`explore: ${name} must be ${allowZero ? 'a non-negative' : 'a positive'} integer, got ${value}`);
+    throw new RangeError(
+      `explore: ${name} must be ${allowZero ? 'a non-negative' : 'a positive'} integer, got ${value}`,
+    );
   }
   return value;
 }
@@ -131,7 +126,7 @@ export function explore<S, O>(
   };
 
   const judgeStep = (view: StepView<S, O>, parent: number): void => {
-    for (let k = 0; k < active.length; ) {
+    for (let k = 0; k < active.length;) {
       const index = active[k]!;
       const property = properties[index]!;
       let message: string | undefined;

@@ -32,7 +32,8 @@ function specifiers(file: SourceFile): string[] {
 function forbiddenImports(file: SourceFile): string[] {
   const from = dirname(file.getFilePath());
   return specifiers(file).filter((spec) => {
-    if (!spec.startsWith('.') && !spec.startsWith('/')) return /(^|\/)(model|invariants)(\/|$)/.test(spec) && spec.startsWith('pipecheck');
+    if (!spec.startsWith('.') && !spec.startsWith('/'))
+      return /(^|\/)(model|invariants)(\/|$)/.test(spec) && spec.startsWith('pipecheck');
     const target = resolve(from, spec);
     return FORBIDDEN.some((dir) => target === dir || target.startsWith(dir + sep));
   });

@@ -44,7 +44,10 @@ describe('fingerprint64', () => {
     const out = new Uint32Array(2);
     for (let n = 0; n <= bytes.length; n++) {
       fingerprint64(bytes, n, out);
-      expect([out[0], out[1]]).toEqual([xxh32(bytes, n, FINGERPRINT_SEED_HI), murmur3_32(bytes, n, FINGERPRINT_SEED_LO)]);
+      expect([out[0], out[1]]).toEqual([
+        xxh32(bytes, n, FINGERPRINT_SEED_HI),
+        murmur3_32(bytes, n, FINGERPRINT_SEED_LO),
+      ]);
     }
   });
 

@@ -29,7 +29,7 @@ const P5 = 0x165667b1;
 // fused `fingerprint64` (one definition each; V8 inlines them).
 
 function read32(bytes: Uint8Array, i: number): number {
-  return (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) | 0;
+  return bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24) | 0;
 }
 
 function murmurScramble(k: number): number {
@@ -71,7 +71,10 @@ function xxRound(acc: number, input: number): number {
 }
 
 function xxConverge(v1: number, v2: number, v3: number, v4: number): number {
-  return (((v1 << 1) | (v1 >>> 31)) + ((v2 << 7) | (v2 >>> 25)) + ((v3 << 12) | (v3 >>> 20)) + ((v4 << 18) | (v4 >>> 14))) | 0;
+  return (
+    (((v1 << 1) | (v1 >>> 31)) + ((v2 << 7) | (v2 >>> 25)) + ((v3 << 12) | (v3 >>> 20)) + ((v4 << 18) | (v4 >>> 14))) |
+    0
+  );
 }
 
 /** xxHash32 after its stripes: one 32-bit word of the remainder. */

@@ -29,14 +29,20 @@ const slots: ExplorableModel<readonly number[]> = {
 const ordered: Property<readonly number[]> = {
   id: 'ordered',
   kind: 'always',
-  check: ({ after }) => (after[0]! !== 0 && after[1]! !== 0 && after[1]! >= after[0]! ? `slots ${after[0]}, ${after[1]}` : undefined),
+  check: ({ after }) =>
+    after[0]! !== 0 && after[1]! !== 0 && after[1]! >= after[0]! ? `slots ${after[0]}, ${after[1]}` : undefined,
 };
 
 describe('minimizeTrace', () => {
   it('makes every argument as simple as the violation allows, same length', () => {
     const raw = [actionOf(0, 3), actionOf(1, 3)];
     const m = minimizeTrace(slots, ordered, raw);
-    expect(m).toEqual({ trace: [actionOf(0, 1), actionOf(1, 1)], message: 'slots 1, 1', observed: undefined, changed: true });
+    expect(m).toEqual({
+      trace: [actionOf(0, 1), actionOf(1, 1)],
+      message: 'slots 1, 1',
+      observed: undefined,
+      changed: true,
+    });
   });
 
   it('repeats passes to a fixpoint: a later simplification enables an earlier one', () => {

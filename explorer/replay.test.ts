@@ -5,7 +5,10 @@ import { checkLastStep, replayTrace } from './replay.js';
 /** A tiny file: `splice off len` needs off + len <= 3; `write v` sets a byte. */
 const model: ExplorableModel<readonly number[], string> = {
   actionCount: 4,
-  initialStates: () => [[0, 0, 0], [5, 5, 5]],
+  initialStates: () => [
+    [0, 0, 0],
+    [5, 5, 5],
+  ],
   step(s, a) {
     if (a === 0) return { next: [1, s[1]!, s[2]!] };
     if (a === 1) return s[0] === 1 ? { next: [s[0], 2, s[2]!], observed: 'wrote 2' } : undefined;
@@ -46,9 +49,21 @@ describe('replayTrace', () => {
   });
 
   it('reports unknown actions, unknown initial states and throwing steps', () => {
-    expect(replayTrace(model, [0, 9])).toMatchObject({ ok: false, failedStep: 1, message: expect.stringMatching(/^step 2 of 2: action 9 does not exist \(the model has 4 actions\)/) });
-    expect(replayTrace(model, [0], 2)).toMatchObject({ ok: false, failedStep: -1, message: expect.stringMatching(/^initial state 2 does not exist \(the model has 2\)/) });
-    expect(replayTrace(model, [3])).toMatchObject({ ok: false, failedStep: 0, message: 'step 1 of 1 (broken) threw: action 3 is broken' });
+    expect(replayTrace(model, [0, 9])).toMatchObject({
+      ok: false,
+      failedStep: 1,
+      message: expect.stringMatching(/^step 2 of 2: action 9 does not exist \(the model has 4 actions\)/),
+    });
+    expect(replayTrace(model, [0], 2)).toMatchObject({
+      ok: false,
+      failedStep: -1,
+      message: expect.stringMatching(/^initial state 2 does not exist \(the model has 2\)/),
+    });
+    expect(replayTrace(model, [3])).toMatchObject({
+      ok: false,
+      failedStep: 0,
+      message: 'step 1 of 1 (broken) threw: action 3 is broken',
+    });
   });
 });
 
@@ -59,11 +74,30 @@ describe('checkLastStep', () => {
     check: ({ after, observed, depth }) => (after[1] === 2 ? `saw ${observed} at depth ${depth}` : undefined),
   };
   it('judges the last step of a replayed trace', () => {
-    expect(checkLastStep(model, twoWritten, [0, 1])).toEqual({ fires: true, message: 'saw wrote 2 at depth 1', observed: 'wrote 2' });
-    expect(checkLastStep(model, twoWritten, [0])).toMatchObject({ fires: false, reason: expect.stringMatching(/does not fire/) });
-    expect(checkLastStep(model, twoWritten, [])).toMatchObject({ fires: false, reason: expect.stringMatching(/empty/) });
-    expect(checkLastStep(model, twoWritten, [1])).toMatchObject({ fires: false, reason: expect.stringMatching(/not enabled/) });
-    const throws: Property<readonly number[], string> = { id: 't', kind: 'always', check: () => { throw new Error('boom'); } };
+    expect(checkLastStep(model, twoWritten, [0, 1])).toEqual({
+      fires: true,
+      message: 'saw wrote 2 at depth 1',
+      observed: 'wrote 2',
+    });
+    expect(checkLastStep(model, twoWritten, [0])).toMatchObject({
+      fires: false,
+      reason: expect.stringMatching(/does not fire/),
+    });
+    expect(checkLastStep(model, twoWritten, [])).toMatchObject({
+      fires: false,
+      reason: expect.stringMatching(/empty/),
+    });
+    expect(checkLastStep(model, twoWritten, [1])).toMatchObject({
+      fires: false,
+      reason: expect.stringMatching(/not enabled/),
+    });
+    const throws: Property<readonly number[], string> = {
+      id: 't',
+      kind: 'always',
+      check: () => {
+        throw new Error('boom');
+      },
+    };
     expect(checkLastStep(model, throws, [0])).toEqual({ fires: false, reason: 'property t threw: boom' });
   });
 });

@@ -15,7 +15,12 @@ const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPag
 const initial = { file: [1, 1, 1, 1], cached: true, folios: [1, 1], user: [[1, 1]] };
 
 /** Run `steps`, then check `inv` on every step; returns the messages (undefined where it holds). */
-function checkAll(inv: Invariant, steps: Step[], kernel: KernelId = 'linux', opts: RunStepsOptions = {}): (string | undefined)[] {
+function checkAll(
+  inv: Invariant,
+  steps: Step[],
+  kernel: KernelId = 'linux',
+  opts: RunStepsOptions = {},
+): (string | undefined)[] {
   const run = runSteps([], { kernel, bounds, initial, ...opts });
   const model = run.model;
   let s = run.finalState;
@@ -51,9 +56,20 @@ describe('built-in invariants on concrete steps', () => {
   });
 
   it('page-ownership reports a page-cache folio in the pipe (linux), a user page (vmsplice), and holds on howells-rfc', () => {
-    expect(checkAll(pageOwnership, [{ op: 'splice', off: 0, len: 1 }], 'linux')[0]).toMatch(/also in the page cache \(file page 0\)/);
+    expect(checkAll(pageOwnership, [{ op: 'splice', off: 0, len: 1 }], 'linux')[0]).toMatch(
+      /also in the page cache \(file page 0\)/,
+    );
     expect(checkAll(pageOwnership, [{ op: 'vmsplice', page: 0 }], 'linux')[0]).toMatch(/user page 0/);
-    expect(checkAll(pageOwnership, [{ op: 'splice', off: 0, len: 2 }, { op: 'vmsplice', page: 0, gift: true }], 'howells-rfc')).toEqual([undefined, undefined]);
+    expect(
+      checkAll(
+        pageOwnership,
+        [
+          { op: 'splice', off: 0, len: 2 },
+          { op: 'vmsplice', page: 0, gift: true },
+        ],
+        'howells-rfc',
+      ),
+    ).toEqual([undefined, undefined]);
   });
 
   it('pipe-fifo and no-use-after-free hold on an ordinary run', () => {
@@ -76,7 +92,12 @@ describe('built-in invariants on concrete steps', () => {
     const before = run.finalState;
     const after = before.slice();
     L.setSlotGhost(after, 0, L.slotAt(after, 0, 0), 1, 2);
-    const msg = pipeFifo.check({ before: new StateReader(L, before), after: new StateReader(L, after), step: { op: 'evict', page: 0, process: 'env' }, depth: 1 });
+    const msg = pipeFifo.check({
+      before: new StateReader(L, before),
+      after: new StateReader(L, after),
+      step: { op: 'evict', page: 0, process: 'env' },
+      depth: 1,
+    });
     expect(msg).toBe('pipe 0: held [1, 1] and now holds [1, 2] without a read');
   });
 
@@ -86,7 +107,12 @@ describe('built-in invariants on concrete steps', () => {
     const s = run.finalState.slice();
     const f = L.slotFolio(s, 0, L.slotAt(s, 0, 0));
     L.setFolioRefs(s, f, 0);
-    const reader = (x: Uint8Array) => ({ before: new StateReader(L, run.finalState), after: new StateReader(L, x), step: { op: 'evict' as const, page: 0, process: 'env' }, depth: 1 });
+    const reader = (x: Uint8Array) => ({
+      before: new StateReader(L, run.finalState),
+      after: new StateReader(L, x),
+      step: { op: 'evict' as const, page: 0, process: 'env' },
+      depth: 1,
+    });
     expect(noUseAfterFree.check(reader(s))).toMatch(/counts 0 pipe references but 1 exist/);
     const freed = run.finalState.slice();
     freed.fill(0, L.folioBase(f), L.folioBase(f) + L.folioSize);
@@ -103,7 +129,8 @@ describe('built-in invariants on concrete steps', () => {
       { op: 'evict', page: 0 },
       { op: 'truncate', size: 1 },
     ];
-    for (const k of ['linux', 'howells-rfc', 'copy', 'move', 'cow'] as const) expect(checkAll(fileIntegrity, steps, k)).toEqual(steps.map(() => undefined));
+    for (const k of ['linux', 'howells-rfc', 'copy', 'move', 'cow'] as const)
+      expect(checkAll(fileIntegrity, steps, k)).toEqual(steps.map(() => undefined));
   });
 });
 
@@ -116,7 +143,14 @@ describe('witnesses', () => {
   });
 
   it('witness-orphaned-folio fires when a referenced folio leaves the cache', () => {
-    const msgs = checkAll(witnessOrphanedFolio, [{ op: 'splice', off: 0, len: 2 }, { op: 'fallocate-punch', off: 0, len: 2 }], 'linux');
+    const msgs = checkAll(
+      witnessOrphanedFolio,
+      [
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'fallocate-punch', off: 0, len: 2 },
+      ],
+      'linux',
+    );
     expect(msgs[0]).toBeUndefined();
     expect(msgs[1]).toMatch(/file page 0 left the page cache while pipe 0 references it/);
   });
@@ -124,10 +158,16 @@ describe('witnesses', () => {
 
 describe('defineInvariant and the registry', () => {
   it('rejects malformed definitions', () => {
-    expect(() => defineInvariant({ id: 'Bad Id', description: 'x', check: () => undefined })).toThrow(/lower-case words/);
+    expect(() => defineInvariant({ id: 'Bad Id', description: 'x', check: () => undefined })).toThrow(
+      /lower-case words/,
+    );
     expect(() => defineInvariant({ id: 'ok', description: '', check: () => undefined })).toThrow(/description/);
-    expect(() => defineInvariant({ id: 'ok', description: 'x', check: 1 as never })).toThrow(/check must be a function/);
-    expect(() => defineInvariant({ id: 'ok', description: 'x', kind: 'never' as never, check: () => undefined })).toThrow(/kind/);
+    expect(() => defineInvariant({ id: 'ok', description: 'x', check: 1 as never })).toThrow(
+      /check must be a function/,
+    );
+    expect(() =>
+      defineInvariant({ id: 'ok', description: 'x', kind: 'never' as never, check: () => undefined }),
+    ).toThrow(/kind/);
   });
 
   it('defaults kind to always and freezes the result', () => {

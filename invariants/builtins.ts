@@ -7,7 +7,13 @@ import { noUseAfterFree } from './no-use-after-free.js';
 import { witnessCopy, witnessOrphanedFolio, witnessSteal } from './witnesses.js';
 
 /** The built-in invariants checked by default, in report order. */
-export const BUILTIN_INVARIANTS: readonly Invariant[] = [dataStability, fileIntegrity, pipeFifo, pageOwnership, noUseAfterFree];
+export const BUILTIN_INVARIANTS: readonly Invariant[] = [
+  dataStability,
+  fileIntegrity,
+  pipeFifo,
+  pageOwnership,
+  noUseAfterFree,
+];
 
 /** Witnesses, checked when asked for by id (--invariant witness-steal). */
 export const BUILTIN_WITNESSES: readonly Invariant[] = [witnessOrphanedFolio, witnessSteal, witnessCopy];

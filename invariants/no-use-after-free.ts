@@ -47,7 +47,8 @@ function countMismatch(L: Layout, s: State): string | undefined {
     if (s[b] === 0) continue; // a free record (no pages)
     const refs = counted[f]!;
     if (s[b + 3] !== refs) return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs} exist`;
-    if (refs === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER)) === 0) return `folio ${f} is referenced by nothing but was not freed`;
+    if (refs === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER)) === 0)
+      return `folio ${f} is referenced by nothing but was not freed`;
   }
   return undefined;
 }

@@ -13,8 +13,10 @@ export const pageOwnership = defineInvariant({
         const slot = L.slotAt(s, pipe, i);
         const f = L.slotFolio(s, pipe, slot);
         const flags = L.folioFlags(s, f);
-        if (flags & F_IN_CACHE) return `pipe ${pipe} holds a folio that is also in the page cache (file page ${L.folioIndex(s, f)})`;
-        if (flags & F_USER) return `pipe ${pipe} holds a folio that is also the process's user page ${L.folioIndex(s, f)}`;
+        if (flags & F_IN_CACHE)
+          return `pipe ${pipe} holds a folio that is also in the page cache (file page ${L.folioIndex(s, f)})`;
+        if (flags & F_USER)
+          return `pipe ${pipe} holds a folio that is also the process's user page ${L.folioIndex(s, f)}`;
         if (flags & F_MAPPED) return `pipe ${pipe} holds a folio that a user mapping maps`;
       }
     }

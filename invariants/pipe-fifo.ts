@@ -45,7 +45,8 @@ function queueContinues(L: Layout, a: State, b: State, pipe: number, skip: numbe
     const moreB = advanceB();
     if (!moreA) return !whole || !moreB;
     if (!moreB) return false;
-    if (L.slotGhost(a, pipe, L.slotAt(a, pipe, ia), ca) !== L.slotGhost(b, pipe, L.slotAt(b, pipe, ib), cb)) return false;
+    if (L.slotGhost(a, pipe, L.slotAt(a, pipe, ia), ca) !== L.slotGhost(b, pipe, L.slotAt(b, pipe, ib), cb))
+      return false;
     ca++;
     cb++;
   }
@@ -83,7 +84,10 @@ export const pipeFifo = defineInvariant({
         if (now.length !== was.length - n || !startsWith(was.slice(n), now)) {
           return `pipe ${pipe}: after reading ${n} cells the pipe holds ${showCells(now)}, not ${showCells(was.slice(n))}`;
         }
-      } else if (!sameQueue(L, before.bytes, after.bytes, pipe) && !queueContinues(L, before.bytes, after.bytes, pipe, 0, false)) {
+      } else if (
+        !sameQueue(L, before.bytes, after.bytes, pipe) &&
+        !queueContinues(L, before.bytes, after.bytes, pipe, 0, false)
+      ) {
         return `pipe ${pipe}: held ${showCells(queued(L, before.bytes, pipe))} and now holds ${showCells(queued(L, after.bytes, pipe))} without a read`;
       }
     }

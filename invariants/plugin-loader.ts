@@ -38,19 +38,32 @@ export function inspectPlugin(file: string, text: string): PluginInspection {
   if (!assignment || !Node.isExportAssignment(assignment)) {
     const named = sf.getDefaultExportSymbol();
     const line = named?.getDeclarations()[0]?.getStartLineNumber() ?? 1;
-    throw new PluginError(`${file}:${line}`, 'the default export must be `export default defineInvariant({ id, description, check })`');
+    throw new PluginError(
+      `${file}:${line}`,
+      'the default export must be `export default defineInvariant({ id, description, check })`',
+    );
   }
   const expr = assignment.getExpression();
   const line = assignment.getStartLineNumber();
   const call = expr.asKind(SyntaxKind.CallExpression);
   if (!call || call.getExpression().getText() !== 'defineInvariant') {
-    throw new PluginError(`${file}:${line}`, `the default export is \`${truncate(expr.getText())}\`, not a defineInvariant(...) call`);
+    throw new PluginError(
+      `${file}:${line}`,
+      `the default export is \`${truncate(expr.getText())}\`, not a defineInvariant(...) call`,
+    );
   }
   const arg = call.getArguments()[0]?.asKind(SyntaxKind.ObjectLiteralExpression);
-  if (!arg) throw new PluginError(`${file}:${line}`, 'defineInvariant(...) must be given an object literal { id, description, check }');
+  if (!arg)
+    throw new PluginError(
+      `${file}:${line}`,
+      'defineInvariant(...) must be given an object literal { id, description, check }',
+    );
   const idProp = arg.getProperty('id')?.asKind(SyntaxKind.PropertyAssignment);
   const init = idProp?.getInitializer();
-  const id = init && (Node.isStringLiteral(init) || Node.isNoSubstitutionTemplateLiteral(init)) ? init.getLiteralText() : undefined;
+  const id =
+    init && (Node.isStringLiteral(init) || Node.isNoSubstitutionTemplateLiteral(init))
+      ? init.getLiteralText()
+      : undefined;
   if (!idProp) throw new PluginError(`${file}:${arg.getStartLineNumber()}`, 'defineInvariant(...) has no id');
   return { id, idLine: idProp.getStartLineNumber() };
 }
@@ -68,7 +81,8 @@ function truncate(s: string): string {
 export async function loadPlugin(file: string, taken: ReadonlySet<string>, packageEntry: URL): Promise<Invariant> {
   const path = resolve(file);
   const ext = extname(path);
-  if (!['.ts', '.mts', '.js', '.mjs'].includes(ext)) throw new PluginError(file, `a plugin must be a .ts or .js file, not ${ext || 'a file without extension'}`);
+  if (!['.ts', '.mts', '.js', '.mjs'].includes(ext))
+    throw new PluginError(file, `a plugin must be a .ts or .js file, not ${ext || 'a file without extension'}`);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -77,18 +91,28 @@ export async function loadPlugin(file: string, taken: ReadonlySet<string>, packa
   }
   const inspection = inspectPlugin(file, text);
   if (inspection.id !== undefined && taken.has(inspection.id)) {
-    throw new PluginError(`${file}:${inspection.idLine}`, `invariant id "${inspection.id}" is already taken by another invariant`);
+    throw new PluginError(
+      `${file}:${inspection.idLine}`,
+      `invariant id "${inspection.id}" is already taken by another invariant`,
+    );
   }
-  const js = ext === '.ts' || ext === '.mts'
-    ? ts.transpileModule(text, {
-        fileName: path,
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-      }).outputText
-    : text;
+  const js =
+    ext === '.ts' || ext === '.mts'
+      ? ts.transpileModule(text, {
+          fileName: path,
+          compilerOptions: {
+            module: ts.ModuleKind.ESNext,
+            target: ts.ScriptTarget.ES2022,
+            verbatimModuleSyntax: false,
+          },
+        }).outputText
+      : text;
   const rewritten = rewriteImports(js, dirname(path), packageEntry);
   let mod: { default?: unknown };
   try {
-    mod = (await import(`data:text/javascript;base64,${Buffer.from(rewritten).toString('base64')}`)) as { default?: unknown };
+    mod = (await import(`data:text/javascript;base64,${Buffer.from(rewritten).toString('base64')}`)) as {
+      default?: unknown;
+    };
   } catch (e) {
     throw new PluginError(file, `failed to load: ${(e as Error).message}`);
   }
@@ -96,15 +120,23 @@ export async function loadPlugin(file: string, taken: ReadonlySet<string>, packa
   if (!inv || typeof inv !== 'object' || typeof inv.check !== 'function' || typeof inv.id !== 'string') {
     throw new PluginError(`${file}:1`, 'the default export did not evaluate to an invariant');
   }
-  if (taken.has(inv.id)) throw new PluginError(`${file}:${inspection.idLine}`, `invariant id "${inv.id}" is already taken by another invariant`);
+  if (taken.has(inv.id))
+    throw new PluginError(
+      `${file}:${inspection.idLine}`,
+      `invariant id "${inv.id}" is already taken by another invariant`,
+    );
   return inv;
 }
 
 /** Point `'pipecheck'` at this package and relative imports at absolute file URLs (a data: module has no directory). */
 function rewriteImports(js: string, dir: string, packageEntry: URL): string {
-  return js.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"]+)\2/g, (all, head: string, q: string, spec: string) => {
-    if (spec === 'pipecheck') return `${head}${q}${packageEntry.href}${q}`;
-    if (spec.startsWith('./') || spec.startsWith('../')) return `${head}${q}${pathToFileURL(resolve(dir, spec)).href}${q}`;
-    return all;
-  });
+  return js.replace(
+    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"]+)\2/g,
+    (all, head: string, q: string, spec: string) => {
+      if (spec === 'pipecheck') return `${head}${q}${packageEntry.href}${q}`;
+      if (spec.startsWith('./') || spec.startsWith('../'))
+        return `${head}${q}${pathToFileURL(resolve(dir, spec)).href}${q}`;
+      return all;
+    },
+  );
 }

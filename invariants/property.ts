@@ -37,7 +37,10 @@ class ReusedStep implements InvariantStep {
 }
 
 /** The invariants as properties of `model`; one step object is shared by all of them per step. */
-export function toProperties(model: ScenarioModel, invariants: readonly Invariant[]): Property<State, ReadObservation>[] {
+export function toProperties(
+  model: ScenarioModel,
+  invariants: readonly Invariant[],
+): Property<State, ReadObservation>[] {
   const shared = new ReusedStep(model);
   return invariants.map((inv) => ({
     id: inv.id,

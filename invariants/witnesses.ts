@@ -40,6 +40,13 @@ function costWitness(id: string, description: string, verb: string, counter: (L:
   });
 }
 
-export const witnessSteal = costWitness('witness-steal', 'a step steals a page into the pipe', 'stolen', (L, s) => L.pagesStolen(s));
+export const witnessSteal = costWitness('witness-steal', 'a step steals a page into the pipe', 'stolen', (L, s) =>
+  L.pagesStolen(s),
+);
 
-export const witnessCopy = costWitness('witness-copy', 'a step copies a page to keep pipe data stable', 'copied', (L, s) => L.pagesCopied(s));
+export const witnessCopy = costWitness(
+  'witness-copy',
+  'a step copies a page to keep pipe data stable',
+  'copied',
+  (L, s) => L.pagesCopied(s),
+);

@@ -73,7 +73,12 @@ describe('canonicalize', () => {
     // same logical content before canonicalization (the view ignores numbering except ids)
     const strip = (s: State) => {
       const v = viewState(L, s);
-      return { file: v.file, folios: v.folios.map(({ id: _id, ...rest }) => rest).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))) };
+      return {
+        file: v.file,
+        folios: v.folios
+          .map(({ id: _id, ...rest }) => rest)
+          .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+      };
     };
     expect(strip(a)).toEqual(strip(b));
     canonicalize(L, a);
@@ -120,7 +125,12 @@ describe('canonicalize', () => {
     }
     for (let p = 0; p < L.P; p++) L.setPageFolio(shifted, p, L.pageFolio(rest, p) + 1);
     L.setUserFolio(shifted, 0, L.userFolio(rest, 0) + 1);
-    for (const [pipe, slot] of [[0, 0], [0, 1], [1, 0]] as const) shifted[L.slotBase(pipe, slot)] = rest[L.slotBase(pipe, slot)]! + 1;
+    for (const [pipe, slot] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+    ] as const)
+      shifted[L.slotBase(pipe, slot)] = rest[L.slotBase(pipe, slot)]! + 1;
     expect(L.folioPages(shifted, 0)).toBe(0);
     expect(identity(shifted)).not.toEqual(identity(a));
     canonicalize(L, a);

@@ -25,7 +25,11 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
       { op: 'write', off: 0, len: 1, value: 2 },
       { op: 'pipe-read', len: 1 },
     ];
-    const run = runSteps(steps, { fs: TMPFS, bounds: { pages: 2, cells: 2, values: 2, slots: 1 }, initial: { file: [], cached: true, folios: [] } });
+    const run = runSteps(steps, {
+      fs: TMPFS,
+      bounds: { pages: 2, cells: 2, values: 2, slots: 1 },
+      initial: { file: [], cached: true, folios: [] },
+    });
     expect(reads(run)).toEqual([[0]]);
     expect(run.final.file).toEqual([2, 0, 1]);
   });
@@ -36,7 +40,14 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
     const initial = { file: [1, 1, 1, 1, 1, 1, 1, 1], cached: false };
     const punch = runSteps([{ op: 'fallocate-punch', off: 0, len: 1 }], { fs: EXT4, bounds, initial });
     expect(cachedPages(punch)).toEqual([null, null, null, null]);
-    const run = runSteps([{ op: 'fallocate-punch', off: 0, len: 1 }, { op: 'splice', off: 0, len: 1 }, { op: 'pipe-read', len: 1 }], { fs: EXT4, bounds, initial });
+    const run = runSteps(
+      [
+        { op: 'fallocate-punch', off: 0, len: 1 },
+        { op: 'splice', off: 0, len: 1 },
+        { op: 'pipe-read', len: 1 },
+      ],
+      { fs: EXT4, bounds, initial },
+    );
     expect(reads(run)).toEqual([[0]]);
     expect(cachedPages(run)).toEqual([0, null, null, null]);
     expect(run.final.file).toEqual([0, 1, 1, 1, 1, 1, 1, 1]);
@@ -45,22 +56,35 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
   it('ext4: a punch that runs past EOF covers the whole EOF page (removed: the pipe keeps the old data)', () => {
     // kernel: splice(4,1) punch(4,2) read -> [1]; folios 1 0
     const bounds = { pages: 2, cells: 4, values: 1, slots: 2, folioPages: 1 };
-    const run = runSteps([{ op: 'splice', off: 4, len: 1 }, { op: 'fallocate-punch', off: 4, len: 2 }, { op: 'pipe-read', len: 4 }], {
-      fs: EXT4,
-      bounds,
-      initial: { file: [1, 1, 1, 1, 1], cached: true, folios: [1, 1] },
-    });
+    const run = runSteps(
+      [
+        { op: 'splice', off: 4, len: 1 },
+        { op: 'fallocate-punch', off: 4, len: 2 },
+        { op: 'pipe-read', len: 4 },
+      ],
+      {
+        fs: EXT4,
+        bounds,
+        initial: { file: [1, 1, 1, 1, 1], cached: true, folios: [1, 1] },
+      },
+    );
     expect(reads(run)).toEqual([[1]]);
     expect(cachedPages(run)).toEqual([0, null]);
   });
 
   it('ext4: a punch at or past EOF does nothing (the page stays clean: evict drops it)', () => {
     const bounds = { pages: 2, cells: 4, values: 1, slots: 2, folioPages: 1 };
-    const run = runSteps([{ op: 'fallocate-punch', off: 5, len: 1 }, { op: 'evict', page: 1 }], {
-      fs: EXT4,
-      bounds,
-      initial: { file: [1, 1, 1, 1, 1], cached: true, folios: [1, 1] },
-    });
+    const run = runSteps(
+      [
+        { op: 'fallocate-punch', off: 5, len: 1 },
+        { op: 'evict', page: 1 },
+      ],
+      {
+        fs: EXT4,
+        bounds,
+        initial: { file: [1, 1, 1, 1, 1], cached: true, folios: [1, 1] },
+      },
+    );
     expect(cachedPages(run)).toEqual([0, null]);
   });
 
@@ -68,8 +92,24 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
     // kernel: truncate 1 (same size) then evict -> folios 1; truncate 3 then evict -> 1 0
     const bounds = { pages: 2, cells: 2, values: 1, slots: 1, folioPages: 2 };
     const initial = { file: [1], cached: true, folios: [1] };
-    expect(cachedPages(runSteps([{ op: 'truncate', size: 1 }, { op: 'evict', page: 0 }], { fs: EXT4, bounds, initial }))).toEqual([0, null]);
-    const grow = runSteps([{ op: 'truncate', size: 3 }, { op: 'evict', page: 0 }], { fs: EXT4, bounds, initial });
+    expect(
+      cachedPages(
+        runSteps(
+          [
+            { op: 'truncate', size: 1 },
+            { op: 'evict', page: 0 },
+          ],
+          { fs: EXT4, bounds, initial },
+        ),
+      ),
+    ).toEqual([0, null]);
+    const grow = runSteps(
+      [
+        { op: 'truncate', size: 3 },
+        { op: 'evict', page: 0 },
+      ],
+      { fs: EXT4, bounds, initial },
+    );
     expect(cachedPages(grow)).toEqual([0, null]);
     expect(grow.final.folios.find((f) => f.cachesPage === 0)!.dirty).toBe(false);
   });
@@ -77,11 +117,17 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
   it('ext4: a write starting past a cold partial EOF page zeroes its tail through a new folio; readahead skips it', () => {
     // kernel: write(4,1) -> 0 0 1; splice(0,1) -> 1 0 1
     const bounds = { pages: 3, cells: 2, values: 1, slots: 1, folioPages: 2 };
-    const run = runSteps([{ op: 'write', off: 4, len: 1, value: 1 }, { op: 'splice', off: 0, len: 1 }], {
-      fs: EXT4,
-      bounds,
-      initial: { file: [1, 1, 1], cached: false },
-    });
+    const run = runSteps(
+      [
+        { op: 'write', off: 4, len: 1, value: 1 },
+        { op: 'splice', off: 0, len: 1 },
+      ],
+      {
+        fs: EXT4,
+        bounds,
+        initial: { file: [1, 1, 1], cached: false },
+      },
+    );
     expect(cachedPages(run)).toEqual([0, null, 2]);
     expect(run.final.file).toEqual([1, 1, 1, 0, 1]);
   });
@@ -90,15 +136,30 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
     // kernel, 1 slot: splice(5,4) -> 0 1 1 0; splice(4,8) -> 0 1 0 0
     const bounds = { pages: 4, cells: 4, values: 1, slots: 1, folioPages: 4 };
     const initial = { file: new Array<number>(16).fill(1), cached: false };
-    expect(cachedPages(runSteps([{ op: 'splice', off: 5, len: 4 }], { fs: EXT4, bounds, initial }))).toEqual([null, 1, 2, null]);
-    expect(cachedPages(runSteps([{ op: 'splice', off: 4, len: 8 }], { fs: EXT4, bounds, initial }))).toEqual([null, 1, null, null]);
+    expect(cachedPages(runSteps([{ op: 'splice', off: 5, len: 4 }], { fs: EXT4, bounds, initial }))).toEqual([
+      null,
+      1,
+      2,
+      null,
+    ]);
+    expect(cachedPages(runSteps([{ op: 'splice', off: 4, len: 8 }], { fs: EXT4, bounds, initial }))).toEqual([
+      null,
+      1,
+      null,
+      null,
+    ]);
   });
 
   it('ext4: after a pipe-held clean large folio is dropped, the partial page gets an order-0 folio (a write there is order 0)', () => {
     // kernel: folios [2] clean; splice(0,1) punch(0,1) write(0,4) -> 1 1
     const bounds = { pages: 2, cells: 2, values: 1, slots: 1, folioPages: 2 };
     const run = runSteps(
-      [{ op: 'splice', off: 0, len: 1 }, { op: 'fallocate-punch', off: 0, len: 1 }, { op: 'write', off: 0, len: 4, value: 1 }, { op: 'pipe-read', len: 2 }],
+      [
+        { op: 'splice', off: 0, len: 1 },
+        { op: 'fallocate-punch', off: 0, len: 1 },
+        { op: 'write', off: 0, len: 4, value: 1 },
+        { op: 'pipe-read', len: 2 },
+      ],
       { fs: EXT4, bounds, initial: { file: [0, 0, 0], cached: true, folios: [2] } },
     );
     expect(reads(run)).toEqual([[0]]);
@@ -111,7 +172,7 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
     const out: number[] = [];
     const pc = run.final.pageCache;
     const pages = Math.ceil(run.final.size / run.model.L.C);
-    for (let p = 0; p < pages; ) {
+    for (let p = 0; p < pages;) {
       const folio = pc[p] === null ? undefined : run.final.folios.find((x) => x.id === pc[p]);
       if (!folio || !folio.uptodate) {
         out.push(0);
@@ -127,11 +188,18 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
   it('ext4: a miss after the first page of one splice is sequential readahead (f_ra.prev_pos): the initial window', () => {
     // kernel (strict conform, seed 1): write(0,2) splice(0,3) -> 1 1 1 (the model read page 1 only: 1 1 0)
     const bounds = { pages: 3, cells: 2, values: 1, slots: 2, folioPages: 2 };
-    const run = runSteps([{ op: 'write', off: 0, len: 2, value: 1 }, { op: 'splice', off: 0, len: 3 }, { op: 'pipe-read', len: 4 }], {
-      fs: EXT4,
-      bounds,
-      initial: { file: [0, 0, 0, 0, 0], cached: false },
-    });
+    const run = runSteps(
+      [
+        { op: 'write', off: 0, len: 2, value: 1 },
+        { op: 'splice', off: 0, len: 3 },
+        { op: 'pipe-read', len: 4 },
+      ],
+      {
+        fs: EXT4,
+        bounds,
+        initial: { file: [0, 0, 0, 0, 0], cached: false },
+      },
+    );
     expect(reads(run)).toEqual([[1, 1, 0]]);
     expect(shape(run)).toEqual([1, 1, 1]);
   });
@@ -139,18 +207,29 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
   it('ext4: a miss after cached pages is context readahead (page_cache_prev_miss): more than the request', () => {
     // kernel: pages 0 and 1 written one by one, splice(4,1) -> 1 1 1 1 (2 + 2 * 2 + 1 pages from page 2, clipped)
     const bounds = { pages: 4, cells: 2, values: 1, slots: 1, folioPages: 4 };
-    const run = runSteps([{ op: 'write', off: 0, len: 2, value: 1 }, { op: 'write', off: 2, len: 2, value: 1 }, { op: 'splice', off: 4, len: 1 }], {
-      fs: EXT4,
-      bounds,
-      initial: { file: new Array<number>(8).fill(1), cached: false },
-    });
+    const run = runSteps(
+      [
+        { op: 'write', off: 0, len: 2, value: 1 },
+        { op: 'write', off: 2, len: 2, value: 1 },
+        { op: 'splice', off: 4, len: 1 },
+      ],
+      {
+        fs: EXT4,
+        bounds,
+        initial: { file: new Array<number>(8).fill(1), cached: false },
+      },
+    );
     expect(shape(run)).toEqual([1, 1, 1, 1]);
   });
 
   it('ext4: ftruncate to the same size runs truncate_pagecache too: a clean large folio straddling EOF splits', () => {
     // kernel (seed 4): folios [2] clean, 3 cells, truncate(3) -> 1 1, page 1 dirty
     const bounds = { pages: 4, cells: 2, values: 1, slots: 1, folioPages: 4 };
-    const run = runSteps([{ op: 'truncate', size: 3 }], { fs: EXT4, bounds, initial: { file: [0, 0, 0], cached: true, folios: [2] } });
+    const run = runSteps([{ op: 'truncate', size: 3 }], {
+      fs: EXT4,
+      bounds,
+      initial: { file: [0, 0, 0], cached: true, folios: [2] },
+    });
     expect(shape(run)).toEqual([1, 1]);
     expect(run.final.folios.filter((f) => f.cachesPage !== null).map((f) => f.dirty)).toEqual([false, true]);
   });
@@ -159,7 +238,12 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
     // kernel: [4] dirty, truncate(6) keeps it (dirty), writeback, truncate(7) -> 2 1 1, all clean
     const bounds = { pages: 4, cells: 2, values: 2, slots: 1, folioPages: 4 };
     const run = runSteps(
-      [{ op: 'write', off: 0, len: 1, value: 2 }, { op: 'truncate', size: 6 }, { op: 'writeback', page: 0 }, { op: 'truncate', size: 7 }],
+      [
+        { op: 'write', off: 0, len: 1, value: 2 },
+        { op: 'truncate', size: 6 },
+        { op: 'writeback', page: 0 },
+        { op: 'truncate', size: 7 },
+      ],
       { fs: EXT4, bounds, initial: { file: new Array<number>(8).fill(1), cached: true, folios: [4] } },
     );
     expect(shape(run)).toEqual([2, 1, 1]);
@@ -170,11 +254,17 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
   it('ext4: growing past a partial EOF page dirties that page only, not its whole large folio', () => {
     // kernel (seed 6): [2] clean, 5 cells (C=4), truncate(6), punch(3,4) -> page 1 punched clean, the folio splits: 1 0
     const bounds = { pages: 2, cells: 4, values: 1, slots: 1, folioPages: 2 };
-    const run = runSteps([{ op: 'truncate', size: 6 }, { op: 'fallocate-punch', off: 3, len: 4 }], {
-      fs: EXT4,
-      bounds,
-      initial: { file: [1, 1, 1, 1, 1], cached: true, folios: [2] },
-    });
+    const run = runSteps(
+      [
+        { op: 'truncate', size: 6 },
+        { op: 'fallocate-punch', off: 3, len: 4 },
+      ],
+      {
+        fs: EXT4,
+        bounds,
+        initial: { file: [1, 1, 1, 1, 1], cached: true, folios: [2] },
+      },
+    );
     expect(shape(run)).toEqual([1, 0]);
   });
 
@@ -235,4 +325,3 @@ describe('conformance fixes (live kernel, Linux 6.18)', () => {
     expect(afterPunch.final.pageCache).toEqual([null, null]);
   });
 });
-

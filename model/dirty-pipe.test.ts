@@ -65,18 +65,25 @@ describe('Dirty Pipe (CVE-2022-0847)', () => {
   });
 
   it('dirty-pipe: evicting the (clean) page reverts the file to the disk contents', () => {
-    const run = runSteps([...setup, attack, { op: 'pipe-read', len: 3 }, { op: 'evict', page: 0 }], { kernel: 'dirty-pipe', bounds, initial });
+    const run = runSteps([...setup, attack, { op: 'pipe-read', len: 3 }, { op: 'evict', page: 0 }], {
+      kernel: 'dirty-pipe',
+      bounds,
+      initial,
+    });
     expect(run.completed).toBe(true);
     expect(run.final.pageCache[0]).toBeNull();
     expect(run.final.file).toEqual([1, 1, 1, 1]);
   });
 
-  it.each(KERNEL_IDS.filter((k) => k !== 'dirty-pipe'))('%s: the pipe-write takes a new slot, the file is untouched', (kernel) => {
-    const { after, integrity } = exploit(kernel);
-    expect(after.file).toEqual([1, 1, 1, 1]);
-    expect(after.file).toEqual(after.logical);
-    expect(after.pipes[0]!.buffers.map((b) => b.cells)).toEqual([[1], [2, 2]]);
-    expect(after.pipes[0]!.buffers[0]!.flags).not.toContain('CAN_MERGE');
-    expect(integrity).toBeUndefined();
-  });
+  it.each(KERNEL_IDS.filter((k) => k !== 'dirty-pipe'))(
+    '%s: the pipe-write takes a new slot, the file is untouched',
+    (kernel) => {
+      const { after, integrity } = exploit(kernel);
+      expect(after.file).toEqual([1, 1, 1, 1]);
+      expect(after.file).toEqual(after.logical);
+      expect(after.pipes[0]!.buffers.map((b) => b.cells)).toEqual([[1], [2, 2]]);
+      expect(after.pipes[0]!.buffers[0]!.flags).not.toContain('CAN_MERGE');
+      expect(integrity).toBeUndefined();
+    },
+  );
 });

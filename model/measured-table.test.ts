@@ -143,7 +143,10 @@ describe('the measured table (Linux 6.18, ext4) replays on the linux variant', (
     );
     expect(run.final.file).toEqual(oldFile.file);
     expect(run.final.folios.filter((f) => f.cachesPage !== null).flatMap((f) => f.cells)).toEqual(oldFile.file);
-    expect(run.final.pipes[0]!.buffers.map((b) => b.cells)).toEqual([[1, 1], [2, 2]]);
+    expect(run.final.pipes[0]!.buffers.map((b) => b.cells)).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
   });
 
   it('`posix_fadvise(DONTNEED)` of a spliced page: the folio stays in the cache', () => {
@@ -159,7 +162,13 @@ describe('the measured table (Linux 6.18, ext4) replays on the linux variant', (
   });
 
   it('`ftruncate` to 0: the file is empty while the pipe keeps the old data', () => {
-    const run = runSteps([{ op: 'splice', off: 0, len: 4 }, { op: 'truncate', size: 0 }], opts);
+    const run = runSteps(
+      [
+        { op: 'splice', off: 0, len: 4 },
+        { op: 'truncate', size: 0 },
+      ],
+      opts,
+    );
     expect(run.final.file).toEqual([]);
     expect(run.final.pipes[0]!.buffers[0]!.cells).toEqual(OLD);
   });
@@ -188,17 +197,20 @@ describe('the measured table (Linux 6.18, ext4) replays on the linux variant', (
   });
 
   it('the ext4 case from scratch: a 4-page pwrite makes one large folio (by-length), so the punch zeroes in place', () => {
-    const run = runSteps(
-      [{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne],
-      { kernel: 'linux', bounds: punchBounds, initial: { file: [], cached: true, folios: [], user: [] } },
-    );
+    const run = runSteps([{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne], {
+      kernel: 'linux',
+      bounds: punchBounds,
+      initial: { file: [], cached: true, folios: [], user: [] },
+    });
     expect(run.completed).toBe(true);
     expect(reads(run)).toEqual([[0, 0]]);
     // and with an order-0 write policy (tmpfs without huge pages) the pipe keeps the old page
-    const tmpfs = runSteps(
-      [{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne],
-      { kernel: 'linux', bounds: punchBounds, initial: { file: [], cached: true, folios: [], user: [] }, fs: TMPFS },
-    );
+    const tmpfs = runSteps([{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne], {
+      kernel: 'linux',
+      bounds: punchBounds,
+      initial: { file: [], cached: true, folios: [], user: [] },
+      fs: TMPFS,
+    });
     expect(reads(tmpfs)).toEqual([[1, 1]]);
   });
 });

@@ -73,7 +73,8 @@ function zeroUncachedPartialPage(L: Layout, s: State, page: number, start: numbe
   let hole = true;
   for (let i = 0; i < L.C; i++) if (L.disk(s, page * L.C + i) !== 0) hole = false;
   if (hole) return;
-  for (let off = Math.max(start, page * L.C); off < Math.min(end, (page + 1) * L.C); off++) L.setFolioCell(s, f, off - page * L.C, 0);
+  for (let off = Math.max(start, page * L.C); off < Math.min(end, (page + 1) * L.C); off++)
+    L.setFolioCell(s, f, off - page * L.C, 0);
   markDirty(L, s, f);
 }
 
@@ -329,7 +330,8 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
       // folios, not uptodate (measured: a later write there gets order 0).
       for (let q = Math.floor(zStart / L.C); q <= Math.floor((zEnd - 1) / L.C); q++) {
         const partial = q * L.C < start || (q + 1) * L.C > end;
-        if (partial && ctx.fs.partialZeroCreatesFolio && L.pageFolio(s, q) < 0) zeroUncachedPartialPage(L, s, q, start, end);
+        if (partial && ctx.fs.partialZeroCreatesFolio && L.pageFolio(s, q) < 0)
+          zeroUncachedPartialPage(L, s, q, start, end);
       }
     } else {
       // It stays whole: the partial pages are dirty (a folio with nothing partial keeps its state).

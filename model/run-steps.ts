@@ -17,7 +17,10 @@ import { viewState, type StateView } from './view.js';
 
 export interface StepsRun {
   /** Per step: 'ok', 'not-enabled' (it would block or fail), or the cells a read got. */
-  readonly results: readonly ({ readonly ok: true; readonly read?: readonly number[]; readonly expected?: readonly number[] } | { readonly ok: false })[];
+  readonly results: readonly (
+    | { readonly ok: true; readonly read?: readonly number[]; readonly expected?: readonly number[] }
+    | { readonly ok: false }
+  )[];
   /** Stops at the first step that is not enabled. */
   readonly completed: boolean;
   readonly final: StateView;
@@ -35,7 +38,12 @@ export interface RunStepsOptions {
 
 export function runSteps(steps: readonly Step[], opts: RunStepsOptions = {}): StepsRun {
   const scenario = parseScenario(
-    { kernel: opts.kernel ?? 'linux', bounds: { ...DEFAULT_BOUNDS, ...opts.bounds }, initial: opts.initial, environment: { ops: [] } },
+    {
+      kernel: opts.kernel ?? 'linux',
+      bounds: { ...DEFAULT_BOUNDS, ...opts.bounds },
+      initial: opts.initial,
+      environment: { ops: [] },
+    },
     'runSteps',
   );
   const model = new ScenarioModel(scenario, opts.fs);

@@ -19,7 +19,8 @@ import { Layout, type State } from './state.js';
 import { formatStep, type Step } from './step.js';
 
 /** An action: a process taking its next step, or the environment taking a given step. */
-export type Action = { readonly kind: 'process'; readonly process: number } | { readonly kind: 'env'; readonly step: Step };
+export type Action =
+  { readonly kind: 'process'; readonly process: number } | { readonly kind: 'env'; readonly step: Step };
 
 /** A step as it appears in a trace: the step, and who took it. */
 export type TraceStep = Step & { readonly process: string };

@@ -68,7 +68,9 @@ describe('parseScenario', () => {
     // with processes and no environment there is no free environment
     expect(parseScenario({ ...ok, processes: [{ name: 'p', program: [] }] }).environment).toEqual([]);
     // a short file gets folios for its own pages only
-    expect(parseScenario({ bounds: { pages: 4, cells: 2, folioPages: 4 }, initial: { file: [1, 1, 1] } }).initial.folios).toEqual([2]);
+    expect(
+      parseScenario({ bounds: { pages: 4, cells: 2, folioPages: 4 }, initial: { file: [1, 1, 1] } }).initial.folios,
+    ).toEqual([2]);
   });
 
   it.each(KERNEL_IDS)('accepts kernel %s', (kernel) => {
@@ -110,7 +112,18 @@ describe('parseScenario', () => {
   });
 
   it('rejects an offset beyond pages * cells, naming the step, the value and the range', () => {
-    const ps = problems({ ...ok, processes: [{ name: 'a', program: [{ op: 'pipe-read', len: 1 }, { op: 'splice', off: 4, len: 1 }] }] });
+    const ps = problems({
+      ...ok,
+      processes: [
+        {
+          name: 'a',
+          program: [
+            { op: 'pipe-read', len: 1 },
+            { op: 'splice', off: 4, len: 1 },
+          ],
+        },
+      ],
+    });
     expect(ps).toContain('processes[0].program[1].off: 4 is out of range 0..3 (a cell of the file)');
   });
 
@@ -156,11 +169,16 @@ describe('parseScenario', () => {
     const big = problems({ bounds: { pages: 4, cells: 1, folioPages: 2 }, initial: { folios: [4] } });
     expect(big).toEqual(['initial.folios[0]: 4 pages; allowed: a power of two up to bounds.folioPages (2)']);
     // an uncached file needs no folios to cover it
-    expect(parseScenario({ bounds: { pages: 2, cells: 2 }, initial: { cached: false, folios: [] } }).initial.cached).toBe(false);
+    expect(
+      parseScenario({ bounds: { pages: 2, cells: 2 }, initial: { cached: false, folios: [] } }).initial.cached,
+    ).toBe(false);
   });
 
   it('rejects bad initial contents: too many cells, values out of range, user pages that do not fit', () => {
-    const ps = problems({ bounds: { pages: 1, cells: 2, values: 2, userPages: 1 }, initial: { file: [1, 3, 1], folios: [1], user: [[1]] } });
+    const ps = problems({
+      bounds: { pages: 1, cells: 2, values: 2, userPages: 1 },
+      initial: { file: [1, 3, 1], folios: [1], user: [[1]] },
+    });
     expect(ps).toContain('initial.file: 3 cells, but pages * cells is 2');
     expect(ps).toContain('initial.file[1]: value 3 is out of range 0..2 (bounds.values)');
     expect(ps).toContain('initial.user[0]: 1 cells, but a page has 2');
@@ -175,16 +193,28 @@ describe('parseScenario', () => {
   // Regression: the message for an unknown key once named the key but not what is allowed.
   it('lists the keys allowed when it rejects an unknown top-level key', () => {
     const [p] = problems({ ...ok, frobs: 1 });
-    for (const key of ['kernel', 'bounds', 'initial', 'processes', 'environment', 'invariants']) expect(p).toContain(key);
+    for (const key of ['kernel', 'bounds', 'initial', 'processes', 'environment', 'invariants'])
+      expect(p).toContain(key);
   });
 
   it('rejects duplicate process names', () => {
-    const ps = problems({ ...ok, processes: [{ name: 'a', program: [] }, { name: 'a', program: [] }] });
+    const ps = problems({
+      ...ok,
+      processes: [
+        { name: 'a', program: [] },
+        { name: 'a', program: [] },
+      ],
+    });
     expect(ps).toEqual(['processes[1].name: "a" is used twice']);
   });
 
   it('throws one ScenarioError listing every problem at once', () => {
-    const ps = problems({ kernel: 'solaris', bounds: { pages: 0, values: 99 }, extra: true, processes: [{ name: 'a', program: [{ op: 'nope' }] }] });
+    const ps = problems({
+      kernel: 'solaris',
+      bounds: { pages: 0, values: 99 },
+      extra: true,
+      processes: [{ name: 'a', program: [{ op: 'nope' }] }],
+    });
     expect(ps.length).toBeGreaterThanOrEqual(5);
     expect(ps.some((p) => p.startsWith('kernel:'))).toBe(true);
     expect(ps.some((p) => p.startsWith('bounds.pages:'))).toBe(true);

@@ -19,7 +19,9 @@ const boundField = (k: keyof Bounds) => int(BOUND_LIMITS[k].min, BOUND_LIMITS[k]
 export const BoundsSchema = z
   .object({
     pages: boundField('pages'),
-    cells: boundField('cells').refine((n) => isPowerOfTwo(n), { message: 'cells must be 1, 2, 4 or 8 (a cell is a fixed part of a 4 KiB page)' }),
+    cells: boundField('cells').refine((n) => isPowerOfTwo(n), {
+      message: 'cells must be 1, 2, 4 or 8 (a cell is a fixed part of a 4 KiB page)',
+    }),
     values: boundField('values'),
     slots: boundField('slots'),
     folioPages: boundField('folioPages').refine((n) => isPowerOfTwo(n), { message: 'folioPages must be 1, 2, 4 or 8' }),
@@ -38,7 +40,9 @@ export const StepSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('vmsplice'), page: nat, gift: z.boolean().optional() }).strict(),
   z.object({ op: z.literal('user-store'), page: nat, cell: nat, value: nat }).strict(),
   z.object({ op: z.literal('pipe-write'), len: int(1, 64), value: nat }).strict(),
-  z.object({ op: z.literal('pipe-read'), len: int(1, 64), pipe: z.union([z.literal(0), z.literal(1)]).optional() }).strict(),
+  z
+    .object({ op: z.literal('pipe-read'), len: int(1, 64), pipe: z.union([z.literal(0), z.literal(1)]).optional() })
+    .strict(),
   z.object({ op: z.literal('tee'), len: int(1, 64) }).strict(),
   z.object({ op: z.literal('writeback'), page: nat }).strict(),
   z.object({ op: z.literal('evict'), page: nat }).strict(),
@@ -61,10 +65,11 @@ export const ScenarioSchema = z
       })
       .strict()
       .optional(),
-    processes: z
-      .array(z.object({ name: z.string().min(1), program: z.array(StepSchema) }).strict())
+    processes: z.array(z.object({ name: z.string().min(1), program: z.array(StepSchema) }).strict()).optional(),
+    environment: z
+      .object({ ops: z.array(OpNameSchema) })
+      .strict()
       .optional(),
-    environment: z.object({ ops: z.array(OpNameSchema) }).strict().optional(),
     invariants: z.array(z.string().min(1)).optional(),
   })
   .strict();
@@ -99,7 +104,10 @@ export class ScenarioError extends Error {
 }
 
 function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+  return path.reduce<string>(
+    (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+    '',
+  );
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -151,11 +159,14 @@ function semanticProblems(sc: Scenario): string[] {
   }
   let page = 0;
   initial.folios.forEach((n, i) => {
-    if (!isPowerOfTwo(n) || n > b.folioPages) out.push(`initial.folios[${i}]: ${n} pages; allowed: a power of two up to bounds.folioPages (${b.folioPages})`);
-    else if (page % n !== 0) out.push(`initial.folios[${i}]: a ${n}-page folio at page ${page} is not aligned to its size`);
+    if (!isPowerOfTwo(n) || n > b.folioPages)
+      out.push(`initial.folios[${i}]: ${n} pages; allowed: a power of two up to bounds.folioPages (${b.folioPages})`);
+    else if (page % n !== 0)
+      out.push(`initial.folios[${i}]: a ${n}-page folio at page ${page} is not aligned to its size`);
     page += n;
   });
-  if (initial.user.length !== b.userPages) out.push(`initial.user: ${initial.user.length} pages, but bounds.userPages is ${b.userPages}`);
+  if (initial.user.length !== b.userPages)
+    out.push(`initial.user: ${initial.user.length} pages, but bounds.userPages is ${b.userPages}`);
   initial.user.forEach((cells, u) => {
     if (cells.length !== b.cells) out.push(`initial.user[${u}]: ${cells.length} cells, but a page has ${b.cells}`);
     cells.forEach((v, i) => {
@@ -252,7 +263,8 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
       file,
       cached: raw.initial?.cached ?? true,
       folios: raw.initial?.folios ?? defaultFolioSizes(Math.ceil(file.length / bounds.cells), bounds.folioPages),
-      user: raw.initial?.user ?? Array.from({ length: bounds.userPages }, () => new Array<number>(bounds.cells).fill(1)),
+      user:
+        raw.initial?.user ?? Array.from({ length: bounds.userPages }, () => new Array<number>(bounds.cells).fill(1)),
     },
     processes: (raw.processes ?? []).map((p) => ({ name: p.name, program: p.program as Step[] })),
     environment: raw.environment?.ops ?? (raw.processes && raw.processes.length > 0 ? [] : [...OP_NAMES]),
@@ -272,7 +284,10 @@ export const DEFAULT_CHECK_DEPTH = 4;
 
 /** The default scenario `pipecheck check` explores with no file: every operation, small bounds. */
 export function defaultScenario(overrides: Partial<Bounds> = {}, kernel: KernelId = 'linux'): Scenario {
-  return parseScenario({ kernel, bounds: { ...DEFAULT_BOUNDS, depth: DEFAULT_CHECK_DEPTH, ...overrides } }, 'default scenario');
+  return parseScenario(
+    { kernel, bounds: { ...DEFAULT_BOUNDS, depth: DEFAULT_CHECK_DEPTH, ...overrides } },
+    'default scenario',
+  );
 }
 
 /** The scenario as plain JSON (the normalized form stored in counterexamples). */
@@ -280,7 +295,12 @@ export function scenarioToJson(sc: Scenario): ScenarioInput {
   return {
     kernel: sc.kernel,
     bounds: { ...sc.bounds },
-    initial: { file: [...sc.initial.file], cached: sc.initial.cached, folios: [...sc.initial.folios], user: sc.initial.user.map((u) => [...u]) },
+    initial: {
+      file: [...sc.initial.file],
+      cached: sc.initial.cached,
+      folios: [...sc.initial.folios],
+      user: sc.initial.user.map((u) => [...u]),
+    },
     processes: sc.processes.map((p) => ({ name: p.name, program: p.program.map((st) => ({ ...st })) })),
     environment: { ops: [...sc.environment] },
     invariants: [...sc.invariants],

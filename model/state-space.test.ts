@@ -83,12 +83,9 @@ describe('Dirty Pipe found by the search', () => {
     expect(r.status).toBe('violated');
     const v = r.violations[0]!;
     expect(v.length).toBe(4);
-    expect(v.trace.map((a) => model.actions[a]!.kind === 'env' && (model.actions[a] as { step: { op: string } }).step.op)).toEqual([
-      'pipe-write',
-      'pipe-read',
-      'splice',
-      'pipe-write',
-    ]);
+    expect(
+      v.trace.map((a) => model.actions[a]!.kind === 'env' && (model.actions[a] as { step: { op: string } }).step.op),
+    ).toEqual(['pipe-write', 'pipe-read', 'splice', 'pipe-write']);
   });
 
   it('linux: the same search finds no file-integrity violation', () => {

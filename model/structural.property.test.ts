@@ -47,7 +47,8 @@ function structuralProblem(L: Layout, s: State, values: number, kernel: KernelId
       refs[f]!++;
     }
     for (let slot = 0; slot < L.S; slot++) {
-      if (!queued.has(slot) && L.slotFolio(s, pipe, slot) >= 0) return `pipe ${pipe} slot ${slot}: empty slot still references a folio`;
+      if (!queued.has(slot) && L.slotFolio(s, pipe, slot) >= 0)
+        return `pipe ${pipe} slot ${slot}: empty slot still references a folio`;
     }
   }
   for (let f = 0; f < L.NF; f++) {
@@ -57,19 +58,24 @@ function structuralProblem(L: Layout, s: State, values: number, kernel: KernelId
       for (let i = 0; i < L.folioSize; i++) if (s[base + i] !== 0) return `freed folio record ${f} is not all zero`;
       continue;
     }
-    if (L.folioRefs(s, f) !== refs[f]) return `folio ${f}: stored pipe refs ${L.folioRefs(s, f)} but ${refs[f]} slots reference it`;
+    if (L.folioRefs(s, f) !== refs[f])
+      return `folio ${f}: stored pipe refs ${L.folioRefs(s, f)} but ${refs[f]} slots reference it`;
     const flags = L.folioFlags(s, f);
     if (refs[f] === 0 && (flags & (F_IN_CACHE | F_USER)) === 0) return `folio ${f} is live but referenced by nothing`;
     if (flags & F_IN_CACHE) {
       const idx = L.folioIndex(s, f);
       if (idx + pages > L.P) return `folio ${f} caches pages ${idx}..${idx + pages - 1} beyond the file's pages`;
-      for (let p = idx; p < idx + pages; p++) if (L.pageFolio(s, p) !== f) return `folio ${f} says it caches page ${p} but the cache says ${L.pageFolio(s, p)}`;
+      for (let p = idx; p < idx + pages; p++)
+        if (L.pageFolio(s, p) !== f)
+          return `folio ${f} says it caches page ${p} but the cache says ${L.pageFolio(s, p)}`;
     }
-    if (flags & F_USER && L.userFolio(s, L.folioIndex(s, f)) !== f) return `folio ${f} says it backs user page ${L.folioIndex(s, f)} but it does not`;
+    if (flags & F_USER && L.userFolio(s, L.folioIndex(s, f)) !== f)
+      return `folio ${f} says it backs user page ${L.folioIndex(s, f)} but it does not`;
     for (let i = 0; i < pages * L.C; i++) {
       if (L.folioCell(s, f, i) > values) return `folio ${f} cell ${i} holds ${L.folioCell(s, f, i)} > ${values}`;
     }
-    for (let i = pages * L.C; i < L.F * L.C; i++) if (L.folioCell(s, f, i) !== 0) return `folio ${f} has data past its ${pages} pages`;
+    for (let i = pages * L.C; i < L.F * L.C; i++)
+      if (L.folioCell(s, f, i) !== 0) return `folio ${f} has data past its ${pages} pages`;
   }
   for (let p = 0; p < L.P; p++) {
     const f = L.pageFolio(s, p);
@@ -77,12 +83,14 @@ function structuralProblem(L: Layout, s: State, values: number, kernel: KernelId
     if (f >= L.NF || L.folioPages(s, f) === 0) return `page ${p} is cached by freed folio ${f}`;
     if ((L.folioFlags(s, f) & F_IN_CACHE) === 0) return `page ${p} is cached by folio ${f} that is not IN_CACHE`;
     const idx = L.folioIndex(s, f);
-    if (p < idx || p >= idx + L.folioPages(s, f)) return `page ${p} is cached by folio ${f} covering ${idx}..${idx + L.folioPages(s, f) - 1}`;
+    if (p < idx || p >= idx + L.folioPages(s, f))
+      return `page ${p} is cached by folio ${f} covering ${idx}..${idx + L.folioPages(s, f) - 1}`;
   }
   for (let u = 0; u < L.U; u++) {
     const f = L.userFolio(s, u);
     if (f < 0 || L.folioPages(s, f) === 0) return `user page ${u} has no live folio`;
-    if ((L.folioFlags(s, f) & F_USER) === 0 || L.folioIndex(s, f) !== u) return `user page ${u}: folio ${f} is not marked as that user page`;
+    if ((L.folioFlags(s, f) & F_USER) === 0 || L.folioIndex(s, f) !== u)
+      return `user page ${u}: folio ${f} is not marked as that user page`;
   }
   const size = L.size(s);
   if (size > L.P * L.C) return `size ${size} > pages * cells`;
@@ -102,7 +110,8 @@ function structuralProblem(L: Layout, s: State, values: number, kernel: KernelId
     // The disk may still hold stale data past EOF while a dirty folio caches
     // the page (the tail was zeroed in the cache; writeback will zero it).
     const dirtyCached = f >= 0 && (L.folioFlags(s, f) & F_DIRTY) !== 0;
-    if (!dirtyCached && L.disk(s, off) !== 0) return `disk cell ${off} beyond EOF (${size}) is ${L.disk(s, off)} with no dirty folio over it`;
+    if (!dirtyCached && L.disk(s, off) !== 0)
+      return `disk cell ${off} beyond EOF (${size}) is ${L.disk(s, off)} with no dirty folio over it`;
   }
   const copy = s.slice();
   canonicalize(L, copy);
@@ -138,17 +147,44 @@ const CONFIGS: readonly Config[] = [
   { name: 'F=2 uncached', bounds: B2, initial: { file: [1, 2, 1, 2], cached: false, folios: [2], user } },
   { name: 'F=2 short file [2]', bounds: B2, initial: { file: [2, 1, 1], cached: true, folios: [2], user } },
   { name: 'F=4 cached [4]', bounds: B4, initial: { file: [1, 2, 1, 2], cached: true, folios: [4], user: [[1]] } },
-  { name: 'F=4 cached [2,1,1]', bounds: B4, initial: { file: [1, 2, 1, 2], cached: true, folios: [2, 1, 1], user: [[2]] } },
+  {
+    name: 'F=4 cached [2,1,1]',
+    bounds: B4,
+    initial: { file: [1, 2, 1, 2], cached: true, folios: [2, 1, 1], user: [[2]] },
+  },
   { name: 'F=4 empty file', bounds: B4, initial: { file: [], cached: true, folios: [], user: [[1]] } },
   // the tmpfs profile (order-0 writes, no readahead, dirty large folios split, evict drops nothing)
-  { name: 'tmpfs F=2 cached [2]', bounds: B2, initial: { file: [1, 2, 1, 2], cached: true, folios: [2], user }, fs: TMPFS },
-  { name: 'tmpfs F=2 uncached', bounds: B2, initial: { file: [1, 2, 1, 2], cached: false, folios: [2], user }, fs: TMPFS },
-  { name: 'tmpfs F=4 cached [4]', bounds: B4, initial: { file: [1, 2, 1, 2], cached: true, folios: [4], user: [[1]] }, fs: TMPFS },
-  { name: 'ext4 F=4 uncached short', bounds: B4, initial: { file: [1, 2, 1], cached: false, folios: [2, 1], user: [[1]] }, fs: EXT4 },
+  {
+    name: 'tmpfs F=2 cached [2]',
+    bounds: B2,
+    initial: { file: [1, 2, 1, 2], cached: true, folios: [2], user },
+    fs: TMPFS,
+  },
+  {
+    name: 'tmpfs F=2 uncached',
+    bounds: B2,
+    initial: { file: [1, 2, 1, 2], cached: false, folios: [2], user },
+    fs: TMPFS,
+  },
+  {
+    name: 'tmpfs F=4 cached [4]',
+    bounds: B4,
+    initial: { file: [1, 2, 1, 2], cached: true, folios: [4], user: [[1]] },
+    fs: TMPFS,
+  },
+  {
+    name: 'ext4 F=4 uncached short',
+    bounds: B4,
+    initial: { file: [1, 2, 1], cached: false, folios: [2, 1], user: [[1]] },
+    fs: EXT4,
+  },
 ];
 
 function modelFor(kernel: KernelId, cfg: Config): ScenarioModel {
-  const sc = parseScenario({ kernel, bounds: { ...cfg.bounds, depth: 12 }, initial: cfg.initial, environment: { ops: [] } }, cfg.name);
+  const sc = parseScenario(
+    { kernel, bounds: { ...cfg.bounds, depth: 12 }, initial: cfg.initial, environment: { ops: [] } },
+    cfg.name,
+  );
   return new ScenarioModel(sc, cfg.fs);
 }
 
@@ -157,7 +193,14 @@ function domains(b: Bounds): Step[][] {
   return OP_NAMES.map((op) => OPERATIONS[op].domain(b) as Step[]);
 }
 
-function invariantStep(L: Layout, before: State, after: State, step: Step, observed: ReadObservation | undefined, depth: number): InvariantStep {
+function invariantStep(
+  L: Layout,
+  before: State,
+  after: State,
+  step: Step,
+  observed: ReadObservation | undefined,
+  depth: number,
+): InvariantStep {
   return {
     before: new StateReader(L, before),
     after: new StateReader(L, after),
@@ -168,7 +211,12 @@ function invariantStep(L: Layout, before: State, after: State, step: Step, obser
 }
 
 /** Run `steps` (skipping the ones not enabled), checking every reached state; returns the first problem. */
-function explore(kernel: KernelId, cfg: Config, picks: readonly (readonly [number, number])[], stats?: Stats): string | undefined {
+function explore(
+  kernel: KernelId,
+  cfg: Config,
+  picks: readonly (readonly [number, number])[],
+  stats?: Stats,
+): string | undefined {
   const model = modelFor(kernel, cfg);
   const { L } = model;
   const doms = domains(model.scenario.bounds);
@@ -176,7 +224,8 @@ function explore(kernel: KernelId, cfg: Config, picks: readonly (readonly [numbe
   if (kernel !== 'dirty-pipe') invariants.push(fileIntegrity);
   // The fixes the seed thread proposes must also be what they claim: stable
   // pipe data (every fix), and pages owned by the pipe alone (the copying ones).
-  if (kernel === 'copy' || kernel === 'howells-rfc' || kernel === 'move' || kernel === 'cow') invariants.push(dataStability);
+  if (kernel === 'copy' || kernel === 'howells-rfc' || kernel === 'move' || kernel === 'cow')
+    invariants.push(dataStability);
   if (kernel === 'copy' || kernel === 'howells-rfc' || kernel === 'move') invariants.push(pageOwnership);
   let s = model.initialStates()[0]!;
   const first = structuralProblem(L, s, model.scenario.bounds.values);
@@ -223,25 +272,32 @@ describe('structural invariants over random step sequences', () => {
     }
   });
 
-  it.each(KERNEL_IDS)('%s keeps every structural invariant, no-use-after-free, pipe-fifo, file-integrity (unless dirty-pipe)', (kernel) => {
-    const stats: Stats = { tried: 0, applied: 0, copied: 0, stolen: 0, ops: new Set() };
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...CONFIGS),
-        fc.array(fc.tuple(fc.nat({ max: OP_NAMES.length - 1 }), fc.nat({ max: 10_000 })), { minLength: 1, maxLength: 14 }),
-        (cfg, picks) => {
-          const problem = explore(kernel, cfg, picks, stats);
-          if (problem) throw new Error(problem);
-        },
-      ),
-      { seed: 20230628, numRuns: 500 },
-    );
-    // The run is not vacuous: most steps are enabled, every operation was taken.
-    expect(stats.applied).toBeGreaterThan(stats.tried / 2);
-    expect([...stats.ops].sort()).toEqual([...OP_NAMES].sort());
-    if (kernel === 'copy' || kernel === 'howells-rfc' || kernel === 'move' || kernel === 'cow') expect(stats.copied).toBeGreaterThan(0);
-    if (kernel === 'howells-rfc' || kernel === 'move') expect(stats.stolen).toBeGreaterThan(0);
-  });
+  it.each(KERNEL_IDS)(
+    '%s keeps every structural invariant, no-use-after-free, pipe-fifo, file-integrity (unless dirty-pipe)',
+    (kernel) => {
+      const stats: Stats = { tried: 0, applied: 0, copied: 0, stolen: 0, ops: new Set() };
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...CONFIGS),
+          fc.array(fc.tuple(fc.nat({ max: OP_NAMES.length - 1 }), fc.nat({ max: 10_000 })), {
+            minLength: 1,
+            maxLength: 14,
+          }),
+          (cfg, picks) => {
+            const problem = explore(kernel, cfg, picks, stats);
+            if (problem) throw new Error(problem);
+          },
+        ),
+        { seed: 20230628, numRuns: 500 },
+      );
+      // The run is not vacuous: most steps are enabled, every operation was taken.
+      expect(stats.applied).toBeGreaterThan(stats.tried / 2);
+      expect([...stats.ops].sort()).toEqual([...OP_NAMES].sort());
+      if (kernel === 'copy' || kernel === 'howells-rfc' || kernel === 'move' || kernel === 'cow')
+        expect(stats.copied).toBeGreaterThan(0);
+      if (kernel === 'howells-rfc' || kernel === 'move') expect(stats.stolen).toBeGreaterThan(0);
+    },
+  );
 
   it('the checker is not vacuous: it catches a broken ref count and a non-canonical state', () => {
     const model = modelFor('linux', CONFIGS[0]!);

@@ -82,7 +82,12 @@ export interface CaseComparison {
   readonly model: SideFinal;
   readonly kernel: SideFinal;
   /** The first disagreement (a step index, or the final state), if any. */
-  readonly disagreement?: { readonly step: number | 'final'; readonly message: string; readonly expected?: readonly number[]; readonly observed?: readonly number[] };
+  readonly disagreement?: {
+    readonly step: number | 'final';
+    readonly message: string;
+    readonly expected?: readonly number[];
+    readonly observed?: readonly number[];
+  };
   /**
    * The final folio structures differ (sizes or what is cached). Not a
    * disagreement unless `checkFolios` is set: what a reader sees is what
@@ -153,7 +158,12 @@ function modelScenario(c: ConformCase, kernel: KernelId) {
     {
       kernel,
       bounds: { ...c.bounds, depth: Math.min(64, Math.max(c.bounds.depth, c.steps.length)) },
-      initial: { file: [...c.initial.file], cached: c.initial.cached, folios: [...c.initial.folios], user: c.initial.user.map((u) => [...u]) },
+      initial: {
+        file: [...c.initial.file],
+        cached: c.initial.cached,
+        folios: [...c.initial.folios],
+        user: c.initial.user.map((u) => [...u]),
+      },
       processes: [],
       environment: { ops: [] },
     },
@@ -162,7 +172,11 @@ function modelScenario(c: ConformCase, kernel: KernelId) {
 }
 
 /** Run a case on the model: every step, going on past steps that are not enabled. */
-export function runModelSide(c: ConformCase, fs: FsProfile, kernel: KernelId = 'linux'): { steps: SideStep[]; final: SideFinal } {
+export function runModelSide(
+  c: ConformCase,
+  fs: FsProfile,
+  kernel: KernelId = 'linux',
+): { steps: SideStep[]; final: SideFinal } {
   const model = new ScenarioModel(modelScenario(c, kernel), fs);
   const { L } = model;
   let s = model.initialStates()[0]!;
@@ -201,11 +215,20 @@ export function runModelSide(c: ConformCase, fs: FsProfile, kernel: KernelId = '
         cells = 0;
     }
     const read = r.observed?.observed;
-    steps.push(read ? { enabled: true, cells, read, text: `read [${read.join(', ')}]` } : { enabled: true, cells, text: cells > 0 ? `ok ${cells} cells` : 'ok' });
+    steps.push(
+      read
+        ? { enabled: true, cells, read, text: `read [${read.join(', ')}]` }
+        : { enabled: true, cells, text: cells > 0 ? `ok ${cells} cells` : 'ok' },
+    );
   }
   return {
     steps,
-    final: { size: L.size(s), file: fileContents(L, s), pipeCells: [L.pipeCells(s, 0), L.pipeCells(s, 1)], folios: modelFolioList(L, s) },
+    final: {
+      size: L.size(s),
+      file: fileContents(L, s),
+      pipeCells: [L.pipeCells(s, 0), L.pipeCells(s, 1)],
+      folios: modelFolioList(L, s),
+    },
   };
 }
 
@@ -222,8 +245,10 @@ export function kernelSideStep(step: Step, r: KernelStepResult, cells: number): 
     case 'ok': {
       const n = r.bytes / cellBytes;
       // splice at or past EOF and tee of nothing return 0: nothing happened, as with EAGAIN.
-      if ((step.op === 'splice' || step.op === 'tee') && r.bytes === 0) return { enabled: false, cells: 0, text: 'ok 0 (nothing moved)' };
-      const moves = step.op !== 'fallocate-punch' && step.op !== 'truncate' && step.op !== 'writeback' && step.op !== 'evict';
+      if ((step.op === 'splice' || step.op === 'tee') && r.bytes === 0)
+        return { enabled: false, cells: 0, text: 'ok 0 (nothing moved)' };
+      const moves =
+        step.op !== 'fallocate-punch' && step.op !== 'truncate' && step.op !== 'writeback' && step.op !== 'evict';
       return { enabled: true, cells: moves ? n : 0, text: moves && n > 0 ? `ok ${n} cells` : 'ok' };
     }
   }
@@ -245,7 +270,9 @@ function compareStep(index: number, step: Step, m: SideStep, k: SideStep): StepC
   } else if (m.enabled && m.cells !== k.cells) {
     message = `step ${index + 1} ${formatStep(step)}: model moves ${m.cells} cells, kernel ${k.cells}`;
   }
-  return message ? { index, step, model: m, kernel: k, agree: false, message } : { index, step, model: m, kernel: k, agree: true };
+  return message
+    ? { index, step, model: m, kernel: k, agree: false, message }
+    : { index, step, model: m, kernel: k, agree: true };
 }
 
 /**
@@ -253,17 +280,31 @@ function compareStep(index: number, step: Step, m: SideStep, k: SideStep): StepC
  * `checkFolios` (default false) makes a difference in the final folio
  * structure a disagreement too.
  */
-export function compareRuns(c: ConformCase, fs: FsProfile, k: KernelRunOk, opts: { checkFolios?: boolean; kernel?: KernelId } = {}): CaseComparison | SetupMismatch {
+export function compareRuns(
+  c: ConformCase,
+  fs: FsProfile,
+  k: KernelRunOk,
+  opts: { checkFolios?: boolean; kernel?: KernelId } = {},
+): CaseComparison | SetupMismatch {
   const want = expectedInitialFolios(c.initial, c.bounds.cells);
   if (k.init.folios && !same(k.init.folios, want)) {
-    return { status: 'setup-mismatch', message: `initial folios: asked for ${show(want)}, the kernel built ${show(k.init.folios)}` };
+    return {
+      status: 'setup-mismatch',
+      message: `initial folios: asked for ${show(want)}, the kernel built ${show(k.init.folios)}`,
+    };
   }
   if (!c.initial.cached && k.init.cachedPages !== 0) {
-    return { status: 'setup-mismatch', message: `initial state: ${k.init.cachedPages} pages stayed cached (cold file asked for)` };
+    return {
+      status: 'setup-mismatch',
+      message: `initial state: ${k.init.cachedPages} pages stayed cached (cold file asked for)`,
+    };
   }
-  if (k.slots !== c.bounds.slots) return { status: 'setup-mismatch', message: `pipe has ${k.slots} slots, the model ${c.bounds.slots}` };
+  if (k.slots !== c.bounds.slots)
+    return { status: 'setup-mismatch', message: `pipe has ${k.slots} slots, the model ${c.bounds.slots}` };
   const m = runModelSide(c, fs, opts.kernel ?? 'linux');
-  const steps = c.steps.map((step, i) => compareStep(i, step, m.steps[i]!, kernelSideStep(step, k.steps[i]!.result, c.bounds.cells)));
+  const steps = c.steps.map((step, i) =>
+    compareStep(i, step, m.steps[i]!, kernelSideStep(step, k.steps[i]!.result, c.bounds.cells)),
+  );
   const cellBytes = PAGE_BYTES / c.bounds.cells;
   const kFinal: SideFinal = {
     size: k.final.size,
@@ -283,12 +324,22 @@ export function compareRuns(c: ConformCase, fs: FsProfile, k: KernelRunOk, opts:
   } else if (m.final.size !== kFinal.size) {
     disagreement = { step: 'final', message: `final size: model ${m.final.size} cells, kernel ${kFinal.size}` };
   } else if (!same(m.final.file, kFinal.file)) {
-    disagreement = { step: 'final', message: `final file: model ${show(m.final.file)}, kernel ${show(kFinal.file)}`, expected: m.final.file, observed: kFinal.file };
+    disagreement = {
+      step: 'final',
+      message: `final file: model ${show(m.final.file)}, kernel ${show(kFinal.file)}`,
+      expected: m.final.file,
+      observed: kFinal.file,
+    };
   } else if (m.final.pipeCells[0] !== kFinal.pipeCells[0] || m.final.pipeCells[1] !== kFinal.pipeCells[1]) {
-    disagreement = { step: 'final', message: `cells left in the pipes: model ${show(m.final.pipeCells)}, kernel ${show(kFinal.pipeCells)}` };
+    disagreement = {
+      step: 'final',
+      message: `cells left in the pipes: model ${show(m.final.pipeCells)}, kernel ${show(kFinal.pipeCells)}`,
+    };
   }
   const folioDifference =
-    kFinal.folios && !same(m.final.folios, kFinal.folios) ? `final folios (pages, 0 = uncached): model ${show(m.final.folios)}, kernel ${show(kFinal.folios)}` : undefined;
+    kFinal.folios && !same(m.final.folios, kFinal.folios)
+      ? `final folios (pages, 0 = uncached): model ${show(m.final.folios)}, kernel ${show(kFinal.folios)}`
+      : undefined;
   if (!disagreement && folioDifference && opts.checkFolios) disagreement = { step: 'final', message: folioDifference };
   return {
     status: 'compared',
@@ -308,27 +359,51 @@ export async function compareCase(
   fs: FsProfile,
   opts: { dir?: string; timeoutMs?: number; checkFolios?: boolean; kernel?: KernelId; trace?: boolean } = {},
 ): Promise<CompareResult> {
-  const k = await runOnKernel({ ...kernelInput(c), ...(opts.trace ? { trace: true } : {}) }, {
-    ...(opts.dir !== undefined ? { fs: opts.dir } : {}),
-    timeoutMs: opts.timeoutMs ?? 10_000,
-  });
+  const k = await runOnKernel(
+    { ...kernelInput(c), ...(opts.trace ? { trace: true } : {}) },
+    {
+      ...(opts.dir !== undefined ? { fs: opts.dir } : {}),
+      timeoutMs: opts.timeoutMs ?? 10_000,
+    },
+  );
   if (k.status !== 'ok') return k;
   return compareRuns(c, fs, k, opts);
 }
 
 /** The model's FS profile for a probed directory, or why none fits. */
-export function profileForProbe(p: FsProbe): { ok: true; profile: FsProfile; why: string } | { ok: false; reason: string } {
+export function profileForProbe(
+  p: FsProbe,
+): { ok: true; profile: FsProfile; why: string } | { ok: false; reason: string } {
   const large = p.largeFolios ?? (p.fsType === 'tmpfs' ? false : p.fsType === 'ext4' ? true : null);
-  if (large === null) return { ok: false, reason: `cannot tell whether ${p.fsType} uses large folios (is /proc/kpageflags readable? needs root)` };
+  if (large === null)
+    return {
+      ok: false,
+      reason: `cannot tell whether ${p.fsType} uses large folios (is /proc/kpageflags readable? needs root)`,
+    };
   if (large) {
-    if (p.fsType === 'tmpfs') return { ok: false, reason: 'tmpfs with huge pages (every folio 512 pages) has no model profile; use a tmpfs with huge=never or ext4' };
-    return { ok: true, profile: EXT4, why: `${p.fsType}: large folios (up to ${p.maxFolioPages ?? '?'} pages) -> ext4 profile` };
+    if (p.fsType === 'tmpfs')
+      return {
+        ok: false,
+        reason:
+          'tmpfs with huge pages (every folio 512 pages) has no model profile; use a tmpfs with huge=never or ext4',
+      };
+    return {
+      ok: true,
+      profile: EXT4,
+      why: `${p.fsType}: large folios (up to ${p.maxFolioPages ?? '?'} pages) -> ext4 profile`,
+    };
   }
-  return { ok: true, profile: TMPFS, why: `${p.fsType}: order-0 folios only${p.evictable ? '' : ', never evicts'} -> tmpfs profile` };
+  return {
+    ok: true,
+    profile: TMPFS,
+    why: `${p.fsType}: order-0 folios only${p.evictable ? '' : ', never evicts'} -> tmpfs profile`,
+  };
 }
 
 /** Probe `dir` and pick the profile. */
-export async function profileForDir(dir?: string): Promise<{ ok: true; profile: FsProfile; why: string; probe: FsProbe } | { ok: false; reason: string }> {
+export async function profileForDir(
+  dir?: string,
+): Promise<{ ok: true; profile: FsProfile; why: string; probe: FsProbe } | { ok: false; reason: string }> {
   const p = await probeFs(dir);
   if (p.status !== 'ok') return { ok: false, reason: `probing ${dir ?? 'the temp dir'} failed: ${p.message}` };
   const r = profileForProbe(p);

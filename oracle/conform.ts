@@ -108,7 +108,10 @@ function rawCaseArb(profile: FsProfile, maxSteps: number): fc.Arbitrary<RawCase>
     fileCells: fc.array(fc.nat(3), { minLength: 16, maxLength: 16 }),
     // tmpfs never drops a page: a cold file cannot be built there.
     cached: profile.evictDrops ? fc.boolean() : fc.constant(true),
-    layout: profile.writeFolios === 'by-length' ? fc.constantFrom('big' as const, 'pages' as const, 'mixed' as const) : fc.constant('pages' as const),
+    layout:
+      profile.writeFolios === 'by-length'
+        ? fc.constantFrom('big' as const, 'pages' as const, 'mixed' as const)
+        : fc.constant('pages' as const),
     mixed: fc.array(fc.nat(2), { minLength: 4, maxLength: 4 }),
     user: fc.array(fc.nat(3), { minLength: 4, maxLength: 4 }),
     picks: fc.array(pickArb(), { minLength: 1, maxLength: maxSteps }),
@@ -144,19 +147,37 @@ function stepOfPick(pick: Pick, b: Bounds): Step[] {
   }
   const page = pick.page % b.pages;
   const count = Math.min(pick.count, b.pages - page);
-  if (pick.kind === 'pages-write') return [{ op: 'write', off: page * b.cells, len: count * b.cells, value: value(pick.value) }];
-  return Array.from({ length: count }, (_, i): Step => ({ op: 'write', off: (page + i) * b.cells, len: b.cells, value: value(pick.value) }));
+  if (pick.kind === 'pages-write')
+    return [{ op: 'write', off: page * b.cells, len: count * b.cells, value: value(pick.value) }];
+  return Array.from({ length: count }, (_, i): Step => ({
+    op: 'write',
+    off: (page + i) * b.cells,
+    len: b.cells,
+    value: value(pick.value),
+  }));
 }
 
 /** The case a raw draw stands for, at bounds the model and the helper both accept. */
 export function caseOfRaw(r: RawCase): ConformCase {
   const folioPages = largestPow2AtMost(r.pages);
-  const bounds: Bounds = { pages: r.pages, cells: r.cells, values: r.values, slots: r.slots, folioPages, userPages: 1, depth: 1 };
+  const bounds: Bounds = {
+    pages: r.pages,
+    cells: r.cells,
+    values: r.values,
+    slots: r.slots,
+    folioPages,
+    userPages: 1,
+    depth: 1,
+  };
   const size = r.size % (r.pages * r.cells + 1);
   const file = r.fileCells.slice(0, size).map((v) => Math.min(v, r.values));
   const filePages = Math.ceil(size / r.cells);
   const folios =
-    r.layout === 'big' ? defaultFolioSizes(filePages, folioPages) : r.layout === 'mixed' ? mixedLayout(filePages, folioPages, r.mixed) : new Array<number>(filePages).fill(1);
+    r.layout === 'big'
+      ? defaultFolioSizes(filePages, folioPages)
+      : r.layout === 'mixed'
+        ? mixedLayout(filePages, folioPages, r.mixed)
+        : new Array<number>(filePages).fill(1);
   const initial: InitialContents = {
     file,
     cached: r.cached,
@@ -171,7 +192,11 @@ export function caseOfRaw(r: RawCase): ConformCase {
 }
 
 /** A counterexample file for a disagreement: the trace up to the step where it shows. */
-export function conformanceCounterexample(c: ConformCase, cmp: CaseComparison, meta: { seed: number; fsDir: string; runs: number; elapsedMs: number }): Counterexample {
+export function conformanceCounterexample(
+  c: ConformCase,
+  cmp: CaseComparison,
+  meta: { seed: number; fsDir: string; runs: number; elapsedMs: number },
+): Counterexample {
   const d = cmp.disagreement!;
   const last = d.step === 'final' ? c.steps.length - 1 : d.step;
   const steps = c.steps.slice(0, last + 1);
@@ -185,7 +210,12 @@ export function conformanceCounterexample(c: ConformCase, cmp: CaseComparison, m
     scenario: {
       kernel: 'linux',
       bounds,
-      initial: { file: [...c.initial.file], cached: c.initial.cached, folios: [...c.initial.folios], user: c.initial.user.map((u) => [...u]) },
+      initial: {
+        file: [...c.initial.file],
+        cached: c.initial.cached,
+        folios: [...c.initial.folios],
+        user: c.initial.user.map((u) => [...u]),
+      },
       processes: [{ name: 'conform', program: steps }],
       invariants: [CONFORMANCE_INVARIANT],
     },
@@ -261,7 +291,10 @@ export async function runConform(opts: ConformOptions = {}): Promise<number> {
     log(
       `conform: model and kernel agree on ${details.numRuns} sequences (${compared} compared, ${setupMismatches} skipped: the kernel built another initial state) in ${(elapsedMs / 1000).toFixed(1)} s, seed ${seed}`,
     );
-    if (folioDiffs > 0) log(`conform: the final folio structure differed in ${folioDiffs} of them (not a disagreement without strict folios); first: ${firstFolioDiff}`);
+    if (folioDiffs > 0)
+      log(
+        `conform: the final folio structure differed in ${folioDiffs} of them (not a disagreement without strict folios); first: ${firstFolioDiff}`,
+      );
     return 0;
   }
   const raw = details.counterexample?.[0];
@@ -272,20 +305,33 @@ export async function runConform(opts: ConformOptions = {}): Promise<number> {
   const c = caseOfRaw(raw);
   const r = await compareCase(c, profile, { dir: fsDir, checkFolios });
   if (r.status !== 'compared' || !r.disagreement) {
-    log(`pipecheck conform: the shrunk sequence did not disagree again (${r.status === 'compared' ? 'it agreed' : r.message}): the kernel may be nondeterministic here. seed ${seed}, path ${details.counterexamplePath ?? '?'}`);
+    log(
+      `pipecheck conform: the shrunk sequence did not disagree again (${r.status === 'compared' ? 'it agreed' : r.message}): the kernel may be nondeterministic here. seed ${seed}, path ${details.counterexamplePath ?? '?'}`,
+    );
     return 1;
   }
   const cx = conformanceCounterexample(c, r, { seed, fsDir, runs, elapsedMs });
   const path = writeCounterexample(opts.out ?? 'counterexamples', cx);
-  log(`conform: DISAGREEMENT after ${details.numRuns} runs (${details.numShrinks} shrinks), seed ${seed}, ${(elapsedMs / 1000).toFixed(1)} s`);
+  log(
+    `conform: DISAGREEMENT after ${details.numRuns} runs (${details.numShrinks} shrinks), seed ${seed}, ${(elapsedMs / 1000).toFixed(1)} s`,
+  );
   log(`  ${r.disagreement.message}`);
-  log(`  bounds: pages ${c.bounds.pages}, cells ${c.bounds.cells}, values ${c.bounds.values}, slots ${c.bounds.slots}, folioPages ${c.bounds.folioPages}`);
-  log(`  initial: file [${c.initial.file.join(', ')}], ${c.initial.cached ? `cached, folios [${c.initial.folios.join(', ')}] (clean)` : 'cold (not cached)'}, user [${c.initial.user[0]?.join(', ') ?? ''}]`);
+  log(
+    `  bounds: pages ${c.bounds.pages}, cells ${c.bounds.cells}, values ${c.bounds.values}, slots ${c.bounds.slots}, folioPages ${c.bounds.folioPages}`,
+  );
+  log(
+    `  initial: file [${c.initial.file.join(', ')}], ${c.initial.cached ? `cached, folios [${c.initial.folios.join(', ')}] (clean)` : 'cold (not cached)'}, user [${c.initial.user[0]?.join(', ') ?? ''}]`,
+  );
   cx.trace.forEach((s, i) => {
     const cmp = r.steps[i]!;
-    log(`  ${i + 1}. ${formatStep(s)}  model: ${cmp.model.text}  kernel: ${cmp.kernel.text}${cmp.agree ? '' : '  <-- disagree'}`);
+    log(
+      `  ${i + 1}. ${formatStep(s)}  model: ${cmp.model.text}  kernel: ${cmp.kernel.text}${cmp.agree ? '' : '  <-- disagree'}`,
+    );
   });
-  if (r.disagreement.step === 'final') log(`  final: model file [${r.model.file.join(', ')}] folios [${r.model.folios?.join(', ') ?? '?'}]; kernel file [${r.kernel.file.join(', ')}] folios [${r.kernel.folios?.join(', ') ?? '?'}]`);
+  if (r.disagreement.step === 'final')
+    log(
+      `  final: model file [${r.model.file.join(', ')}] folios [${r.model.folios?.join(', ') ?? '?'}]; kernel file [${r.kernel.file.join(', ')}] folios [${r.kernel.folios?.join(', ') ?? '?'}]`,
+    );
   log(`  counterexample: ${path}`);
   log(`  replay: pipecheck replay ${path} --live --fs ${fsDir}`);
   log(`  re-run: pipecheck conform --fs ${fsDir} --runs ${runs} --seed ${seed}`);

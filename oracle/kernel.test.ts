@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../model/step.js';
-import { encodeTrace, oracleAvailable, probeFs, runOnKernel, type KernelRunResult, type KernelRunOk } from './kernel.js';
+import {
+  encodeTrace,
+  oracleAvailable,
+  probeFs,
+  runOnKernel,
+  type KernelRunResult,
+  type KernelRunOk,
+} from './kernel.js';
 
 const avail = oracleAvailable();
 const unavailableReason = avail.ok ? '' : avail.reason;
@@ -19,7 +26,8 @@ function writableDir(d: string): boolean {
 }
 
 function ok(r: KernelRunResult): KernelRunOk {
-  if (r.status !== 'ok') throw new Error(`oracle run failed: ${r.status}: ${r.message}\n${r.raw ?? ''}${r.stderr ?? ''}`);
+  if (r.status !== 'ok')
+    throw new Error(`oracle run failed: ${r.status}: ${r.message}\n${r.raw ?? ''}${r.stderr ?? ''}`);
   return r;
 }
 
@@ -114,7 +122,15 @@ for (const { name, dir, skip } of dirs) {
     it('mmap store after splice: reader sees new', async () => {
       const r = ok(
         await runOnKernel(
-          { cells: 2, file: [1, 1, 1, 1], steps: [{ op: 'splice', off: 0, len: 2 }, { op: 'mmap-store', off: 1, value: 2 }, { op: 'pipe-read', len: 2 }] },
+          {
+            cells: 2,
+            file: [1, 1, 1, 1],
+            steps: [
+              { op: 'splice', off: 0, len: 2 },
+              { op: 'mmap-store', off: 1, value: 2 },
+              { op: 'pipe-read', len: 2 },
+            ],
+          },
           { fs: dir },
         ),
       );
@@ -128,7 +144,11 @@ for (const { name, dir, skip } of dirs) {
             cells: 1,
             file: [1, 1, 1, 1],
             folios: [4],
-            steps: [{ op: 'splice', off: 1, len: 1 }, { op: 'fallocate-punch', off: 1, len: 1 }, { op: 'pipe-read', len: 1 }],
+            steps: [
+              { op: 'splice', off: 1, len: 1 },
+              { op: 'fallocate-punch', off: 1, len: 1 },
+              { op: 'pipe-read', len: 1 },
+            ],
           },
           { fs: dir },
         ),
@@ -142,7 +162,14 @@ for (const { name, dir, skip } of dirs) {
       const run = async (clean: boolean): Promise<KernelRunOk> =>
         ok(
           await runOnKernel(
-            { cells: 1, file: [1, 1, 1, 1], folios: [4], clean, trace: true, steps: [{ op: 'fallocate-punch', off: 1, len: 1 }] },
+            {
+              cells: 1,
+              file: [1, 1, 1, 1],
+              folios: [4],
+              clean,
+              trace: true,
+              steps: [{ op: 'fallocate-punch', off: 1, len: 1 }],
+            },
             { fs: dir },
           ),
         );
@@ -161,7 +188,16 @@ for (const { name, dir, skip } of dirs) {
     it('ftruncate to 0 after splice: reader sees old', async () => {
       const r = ok(
         await runOnKernel(
-          { cells: 1, file: [1, 1], folios: [2], steps: [{ op: 'splice', off: 0, len: 1 }, { op: 'truncate', size: 0 }, { op: 'pipe-read', len: 1 }] },
+          {
+            cells: 1,
+            file: [1, 1],
+            folios: [2],
+            steps: [
+              { op: 'splice', off: 0, len: 1 },
+              { op: 'truncate', size: 0 },
+              { op: 'pipe-read', len: 1 },
+            ],
+          },
           { fs: dir },
         ),
       );
@@ -172,7 +208,15 @@ for (const { name, dir, skip } of dirs) {
     it('ftruncate to one cell: spliced tail reads zeroes', async () => {
       const r = ok(
         await runOnKernel(
-          { cells: 4, file: [1, 1, 1, 1], steps: [{ op: 'splice', off: 0, len: 4 }, { op: 'truncate', size: 1 }, { op: 'pipe-read', len: 4 }] },
+          {
+            cells: 4,
+            file: [1, 1, 1, 1],
+            steps: [
+              { op: 'splice', off: 0, len: 4 },
+              { op: 'truncate', size: 1 },
+              { op: 'pipe-read', len: 4 },
+            ],
+          },
           { fs: dir },
         ),
       );
@@ -208,7 +252,11 @@ for (const { name, dir, skip } of dirs) {
               cells: 2,
               file: [1],
               user: [[1, 1]],
-              steps: [{ op: 'vmsplice', page: 0, gift }, { op: 'user-store', page: 0, cell: 1, value: 3 }, { op: 'pipe-read', len: 2 }],
+              steps: [
+                { op: 'vmsplice', page: 0, gift },
+                { op: 'user-store', page: 0, cell: 1, value: 3 },
+                { op: 'pipe-read', len: 2 },
+              ],
             },
             { fs: dir },
           ),
@@ -247,7 +295,11 @@ for (const { name, dir, skip } of dirs) {
             cells: 1,
             slots: 1,
             file: [1, 1],
-            steps: [{ op: 'pipe-read', len: 1 }, { op: 'splice', off: 0, len: 1 }, { op: 'splice', off: 1, len: 1 }],
+            steps: [
+              { op: 'pipe-read', len: 1 },
+              { op: 'splice', off: 0, len: 1 },
+              { op: 'splice', off: 1, len: 1 },
+            ],
           },
           { fs: dir },
         ),

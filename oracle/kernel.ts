@@ -132,10 +132,7 @@ const BINARY_NAME = 'pipecheck-oracle';
 /** Where the helper binary is expected (source tree or compiled dist/oracle). */
 export function oracleBinaryCandidates(): string[] {
   const env = process.env['PIPECHECK_ORACLE'];
-  const c = [
-    join(HERE, 'build', BINARY_NAME),
-    resolve(HERE, '..', '..', 'oracle', 'build', BINARY_NAME),
-  ];
+  const c = [join(HERE, 'build', BINARY_NAME), resolve(HERE, '..', '..', 'oracle', 'build', BINARY_NAME)];
   return env ? [env, ...c] : c;
 }
 
@@ -152,8 +149,11 @@ function findBinary(explicit?: string): string | undefined {
   return undefined;
 }
 
-export function oracleAvailable(opts: { binary?: string } = {}): { ok: true; binary: string } | { ok: false; reason: string } {
-  if (process.platform !== 'linux') return { ok: false, reason: `the oracle needs Linux (platform is ${process.platform})` };
+export function oracleAvailable(
+  opts: { binary?: string } = {},
+): { ok: true; binary: string } | { ok: false; reason: string } {
+  if (process.platform !== 'linux')
+    return { ok: false, reason: `the oracle needs Linux (platform is ${process.platform})` };
   const bin = findBinary(opts.binary);
   if (!bin) {
     const where = opts.binary ?? oracleBinaryCandidates().join(', ');
@@ -294,7 +294,12 @@ export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}
   const r = await runHelper(avail.binary, ['--fs', dir], stdin, opts.timeoutMs ?? 10_000);
   if (r.spawnError) return { status: 'unavailable', message: `cannot run ${avail.binary}: ${r.spawnError.message}` };
   if (r.timedOut) {
-    return { status: 'timeout', message: `oracle helper killed after ${opts.timeoutMs ?? 10_000} ms`, raw: r.stdout, stderr: r.stderr };
+    return {
+      status: 'timeout',
+      message: `oracle helper killed after ${opts.timeoutMs ?? 10_000} ms`,
+      raw: r.stdout,
+      stderr: r.stderr,
+    };
   }
   const lines = r.stdout.split('\n').filter((l) => l.length > 0);
   const errLine = lines.find((l) => l.startsWith('error '));
@@ -400,7 +405,12 @@ export async function probeFs(dir?: string, opts: Omit<RunOptions, 'fs'> = {}): 
   if (r.timedOut) return { status: 'timeout', message: 'oracle probe timed out', raw: r.stdout, stderr: r.stderr };
   if (r.code !== 0) {
     const errLine = r.stdout.split('\n').find((l) => l.startsWith('error '));
-    return { status: 'error', message: errLine ? errLine.slice(6) : `exit ${r.code ?? r.signal}`, raw: r.stdout, stderr: r.stderr };
+    return {
+      status: 'error',
+      message: errLine ? errLine.slice(6) : `exit ${r.code ?? r.signal}`,
+      raw: r.stdout,
+      stderr: r.stderr,
+    };
   }
   const probes = new Map<string, string[]>();
   for (const line of r.stdout.split('\n')) {

@@ -62,11 +62,17 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
     delete s['process'];
     return s as Step;
   });
-  const c: ConformCase = { bounds: { ...scenario.bounds, depth: Math.min(64, Math.max(1, steps.length)) }, initial: scenario.initial, steps };
+  const c: ConformCase = {
+    bounds: { ...scenario.bounds, depth: Math.min(64, Math.max(1, steps.length)) },
+    initial: scenario.initial,
+    steps,
+  };
   const kernel = opts.kernel ?? cx.kernel;
   const r = await compareCase(c, profile, { dir, kernel });
-  if (r.status === 'setup-mismatch') return { status: 'error', message: `the kernel cannot build this initial state on ${dir}: ${r.message}` };
-  if (r.status !== 'compared') return { status: r.status === 'unavailable' ? 'unavailable' : 'error', message: r.message };
+  if (r.status === 'setup-mismatch')
+    return { status: 'error', message: `the kernel cannot build this initial state on ${dir}: ${r.message}` };
+  if (r.status !== 'compared')
+    return { status: r.status === 'unavailable' ? 'unavailable' : 'error', message: r.message };
   return {
     status: 'compared',
     kernel,
@@ -90,7 +96,9 @@ export function renderLiveReplay(r: LiveReplayResult): string {
   const prof = r.profile === r.recordedProfile ? r.profile : `${r.profile} (the file recorded ${r.recordedProfile})`;
   lines.push(`live replay on ${r.dir} (${r.fsType}); model: ${r.kernel} variant, ${prof} profile`);
   for (const s of r.steps) {
-    lines.push(`${s.index + 1}. ${formatStep(s.step)}  model: ${s.model.text}  kernel: ${s.kernel.text}${s.agree ? '' : '  DISAGREE'}`);
+    lines.push(
+      `${s.index + 1}. ${formatStep(s.step)}  model: ${s.model.text}  kernel: ${s.kernel.text}${s.agree ? '' : '  DISAGREE'}`,
+    );
     if (s.model.read || s.kernel.read) {
       const show = (v: readonly number[] | undefined): string => (v ? `[${v.join(', ')}]` : '-');
       lines.push(`     model ${show(s.model.read)}  kernel ${show(s.kernel.read)}  ${s.agree ? 'agree' : 'differ'}`);

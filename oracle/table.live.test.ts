@@ -37,34 +37,130 @@ interface Row {
 }
 
 const rows: Row[] = [
-  { row: 'pwrite over the spliced bytes: new', steps: [{ op: 'splice', off: 0, len: 4 }, { op: 'write', off: 0, len: 1, value: 2 }, { op: 'pipe-read', len: 4 }], ext4: [NEW] },
-  { row: 'store through MAP_SHARED: new', steps: [{ op: 'splice', off: 0, len: 4 }, { op: 'mmap-store', off: 0, value: 2 }, { op: 'pipe-read', len: 4 }], ext4: [NEW] },
-  { row: 'punch of a sub-page range: zeroes', steps: [{ op: 'splice', off: 0, len: 4 }, { op: 'fallocate-punch', off: 1, len: 2 }, { op: 'pipe-read', len: 4 }], ext4: [[1, 0, 0, 1]] },
+  {
+    row: 'pwrite over the spliced bytes: new',
+    steps: [
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'write', off: 0, len: 1, value: 2 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    ext4: [NEW],
+  },
+  {
+    row: 'store through MAP_SHARED: new',
+    steps: [
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'mmap-store', off: 0, value: 2 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    ext4: [NEW],
+  },
+  {
+    row: 'punch of a sub-page range: zeroes',
+    steps: [
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'fallocate-punch', off: 1, len: 2 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    ext4: [[1, 0, 0, 1]],
+  },
   {
     row: 'punch of exactly one page of a 4-page file: zeroes on ext4 (large folio), old on tmpfs',
-    steps: [{ op: 'splice', off: 4, len: 4 }, { op: 'fallocate-punch', off: 4, len: 4 }, { op: 'pipe-read', len: 4 }],
+    steps: [
+      { op: 'splice', off: 4, len: 4 },
+      { op: 'fallocate-punch', off: 4, len: 4 },
+      { op: 'pipe-read', len: 4 },
+    ],
     ext4: [[0, 0, 0, 0]],
     tmpfs: [OLD],
   },
-  { row: 'ftruncate to 0: old', steps: [{ op: 'splice', off: 0, len: 4 }, { op: 'truncate', size: 0 }, { op: 'pipe-read', len: 4 }], ext4: [OLD] },
-  { row: 'ftruncate to 1 cell: tail zeroed', steps: [{ op: 'splice', off: 0, len: 4 }, { op: 'truncate', size: 1 }, { op: 'pipe-read', len: 4 }], ext4: [[1, 0, 0, 0]] },
-  { row: 'vmsplice then store to the user page: new', steps: [{ op: 'vmsplice', page: 0, gift: false }, { op: 'user-store', page: 0, cell: 0, value: 2 }, { op: 'pipe-read', len: 4 }], ext4: [NEW] },
-  { row: 'vmsplice (GIFT) then store to the user page: new', steps: [{ op: 'vmsplice', page: 0, gift: true }, { op: 'user-store', page: 0, cell: 0, value: 2 }, { op: 'pipe-read', len: 4 }], ext4: [NEW] },
+  {
+    row: 'ftruncate to 0: old',
+    steps: [
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'truncate', size: 0 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    ext4: [OLD],
+  },
+  {
+    row: 'ftruncate to 1 cell: tail zeroed',
+    steps: [
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'truncate', size: 1 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    ext4: [[1, 0, 0, 0]],
+  },
+  {
+    row: 'vmsplice then store to the user page: new',
+    steps: [
+      { op: 'vmsplice', page: 0, gift: false },
+      { op: 'user-store', page: 0, cell: 0, value: 2 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    ext4: [NEW],
+  },
+  {
+    row: 'vmsplice (GIFT) then store to the user page: new',
+    steps: [
+      { op: 'vmsplice', page: 0, gift: true },
+      { op: 'user-store', page: 0, cell: 0, value: 2 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    ext4: [NEW],
+  },
   {
     row: 'tee to a second pipe, then pwrite: both pipes new',
-    steps: [{ op: 'splice', off: 0, len: 4 }, { op: 'tee', len: 4 }, { op: 'write', off: 0, len: 1, value: 2 }, { op: 'pipe-read', len: 4, pipe: 0 }, { op: 'pipe-read', len: 4, pipe: 1 }],
+    steps: [
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'tee', len: 4 },
+      { op: 'write', off: 0, len: 1, value: 2 },
+      { op: 'pipe-read', len: 4, pipe: 0 },
+      { op: 'pipe-read', len: 4, pipe: 1 },
+    ],
     ext4: [NEW, NEW],
   },
-  { row: 'pwrite outside the spliced range, same page: old', steps: [{ op: 'splice', off: 0, len: 2 }, { op: 'write', off: 3, len: 1, value: 2 }, { op: 'pipe-read', len: 4 }], ext4: [[1, 1]] },
-  { row: 'write() into the pipe after a splice: appended, file untouched', steps: [{ op: 'splice', off: 0, len: 2 }, { op: 'pipe-write', len: 1, value: 3 }, { op: 'pipe-read', len: 4 }], ext4: [[1, 1, 3]] },
-  { row: 'fadvise(DONTNEED) then pwrite: new (not evicted)', steps: [{ op: 'splice', off: 0, len: 4 }, { op: 'evict', page: 0 }, { op: 'write', off: 0, len: 1, value: 2 }, { op: 'pipe-read', len: 4 }], ext4: [NEW] },
+  {
+    row: 'pwrite outside the spliced range, same page: old',
+    steps: [
+      { op: 'splice', off: 0, len: 2 },
+      { op: 'write', off: 3, len: 1, value: 2 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    ext4: [[1, 1]],
+  },
+  {
+    row: 'write() into the pipe after a splice: appended, file untouched',
+    steps: [
+      { op: 'splice', off: 0, len: 2 },
+      { op: 'pipe-write', len: 1, value: 3 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    ext4: [[1, 1, 3]],
+  },
+  {
+    row: 'fadvise(DONTNEED) then pwrite: new (not evicted)',
+    steps: [
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'evict', page: 0 },
+      { op: 'write', off: 0, len: 1, value: 2 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    ext4: [NEW],
+  },
 ];
 
 function rowCase(r: Row, fs: FsProfile): ConformCase {
   return {
     bounds: { pages: 4, cells: 4, values: 3, slots: 4, folioPages: 4, userPages: 1, depth: r.steps.length },
     // ext4: one 4-page folio, as one pwrite of the file makes; tmpfs: order-0 pages.
-    initial: { file: new Array<number>(16).fill(1), cached: true, folios: fs.id === 'ext4' ? [4] : [1, 1, 1, 1], user: [[1, 1, 1, 1]] },
+    initial: {
+      file: new Array<number>(16).fill(1),
+      cached: true,
+      folios: fs.id === 'ext4' ? [4] : [1, 1, 1, 1],
+      user: [[1, 1, 1, 1]],
+    },
     steps: r.steps,
   };
 }
@@ -77,7 +173,9 @@ async function check(r: Row, fs: FsProfile, dir: string): Promise<void> {
   expect(kernelReads).toEqual(fs.id === 'ext4' ? r.ext4 : (r.tmpfs ?? r.ext4));
   expect(res.disagreement).toBeUndefined();
   // Nothing done to a pipe changes the file: only the rows that write it change it.
-  if (!r.steps.some((s) => s.op === 'write' || s.op === 'mmap-store' || s.op === 'fallocate-punch' || s.op === 'truncate')) {
+  if (
+    !r.steps.some((s) => s.op === 'write' || s.op === 'mmap-store' || s.op === 'fallocate-punch' || s.op === 'truncate')
+  ) {
     expect(res.kernel.file).toEqual(c.initial.file);
   }
 }

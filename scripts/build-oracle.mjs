@@ -14,7 +14,9 @@ const outDir = join(root, 'oracle', 'build');
 const out = join(outDir, 'pipecheck-oracle');
 
 function warn(msg) {
-  console.warn(`pipecheck: live-kernel oracle not built: ${msg} (everything else works; 'replay --live' and 'conform' will report the oracle as unavailable)`);
+  console.warn(
+    `pipecheck: live-kernel oracle not built: ${msg} (everything else works; 'replay --live' and 'conform' will report the oracle as unavailable)`,
+  );
   process.exit(0);
 }
 
@@ -29,7 +31,11 @@ try {
 const r = spawnSync(cc, ['-O2', '-Wall', '-o', out, src], { stdio: ['ignore', 'inherit', 'inherit'] });
 if (r.error) warn(`cannot run C compiler '${cc}': ${r.error.message}`);
 if (r.status !== 0) {
-  try { rmSync(out, { force: true }); } catch { /* ignore */ }
+  try {
+    rmSync(out, { force: true });
+  } catch {
+    /* ignore */
+  }
   warn(`'${cc}' exited with status ${r.status ?? r.signal}`);
 }
 console.log(`pipecheck: built ${out}`);

@@ -30,10 +30,14 @@ export interface Classic {
  * exactly one invariant). `root` is what paths in `command` are relative to.
  */
 export async function findClassics(dir: string, root: string): Promise<Classic[]> {
-  const scenarios = readdirSync(join(dir, 'scenarios')).filter((f) => f.endsWith('.json')).sort();
+  const scenarios = readdirSync(join(dir, 'scenarios'))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const out: Classic[] = [];
   for (const f of scenarios) {
-    const scenarioPath = relative(root, join(dir, 'scenarios', f)).split('\\').join('/');
+    const scenarioPath = relative(root, join(dir, 'scenarios', f))
+      .split('\\')
+      .join('/');
     const { scenario } = resolveScenario(resolve(root, scenarioPath), {});
     const { invariants, sources } = await resolveInvariants(undefined, [], scenario.invariants);
     const job = exploreScenario({ scenario, invariants: sources }, invariants);
@@ -67,7 +71,9 @@ async function main(): Promise<void> {
   for (const c of await findClassics(dir, root)) {
     const path = join(dir, `${c.name}.json`);
     writeFileAtomic(path, `${JSON.stringify(c.counterexample, null, 2)}\n`);
-    process.stdout.write(`${relative(process.cwd(), path)}: ${c.counterexample.invariant} on ${c.counterexample.kernel}, ${c.counterexample.trace.length} steps\n`);
+    process.stdout.write(
+      `${relative(process.cwd(), path)}: ${c.counterexample.invariant} on ${c.counterexample.kernel}, ${c.counterexample.trace.length} steps\n`,
+    );
   }
 }
 

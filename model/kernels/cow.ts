@@ -9,7 +9,7 @@ import { copyOnWriteShared, spliceByReference, teeBuffers, vmspliceByReference }
 export const cow: KernelVariant = {
   id: 'cow',
   summary: 'splice shares folios read-only; the first change of a shared folio copies it',
-  source: "Linus Torvalds in the seed thread: the COW write() trick",
+  source: 'Linus Torvalds in the seed thread: the COW write() trick',
   spliceToPipe: (ctx, s, off, len) => spliceByReference(ctx, s, off, len, { set: 0 }),
   vmspliceToPipe: (ctx, s, page, gift) => vmspliceByReference(ctx, s, page, gift),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'reference'),

@@ -7,17 +7,7 @@
 import type { ModelContext } from '../context.js';
 import { loadPage, removeFromCache } from '../pagecache.js';
 import { freeSlots, privatePage, pushBuffer, writeToPipe, type FlagsPolicy } from '../pipe.js';
-import {
-  B_CAN_MERGE,
-  B_GIFT,
-  B_LRU,
-  F_DIRTY,
-  F_IN_CACHE,
-  F_MAPPED,
-  F_USER,
-  F_UPTODATE,
-  type State,
-} from '../state.js';
+import { B_CAN_MERGE, B_GIFT, B_LRU, F_DIRTY, F_IN_CACHE, F_MAPPED, F_USER, F_UPTODATE, type State } from '../state.js';
 
 const MAIN = 0;
 const SECOND = 1;
@@ -75,7 +65,8 @@ export function spliceStealOrCopy(ctx: ModelContext, s: State, off: number, len:
         L.addStolen(s, 1);
       } else {
         const cells = new Array<number>(L.C).fill(0);
-        for (let i = 0; i < part; i++) cells[(pos % L.C) + i] = L.folioCell(s, f, (page - first) * L.C + (pos % L.C) + i);
+        for (let i = 0; i < part; i++)
+          cells[(pos % L.C) + i] = L.folioCell(s, f, (page - first) * L.C + (pos % L.C) + i);
         pushBuffer(L, s, MAIN, privatePage(L, s, cells), 0, pos % L.C, part, { set: 0 });
         L.addCopied(s, 1);
       }

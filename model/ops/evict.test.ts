@@ -38,7 +38,14 @@ describe('evict', () => {
     expect(after.disk).toEqual([2, 2, 1, 2]);
     expect(after.file).toEqual(before.file);
     // a second evict, now that it is clean, drops it
-    const twice = runSteps([{ op: 'write', off: 0, len: 1, value: 2 }, { op: 'evict', page: 0 }, { op: 'evict', page: 0 }], { bounds, initial: small });
+    const twice = runSteps(
+      [
+        { op: 'write', off: 0, len: 1, value: 2 },
+        { op: 'evict', page: 0 },
+        { op: 'evict', page: 0 },
+      ],
+      { bounds, initial: small },
+    );
     expect(twice.final.pageCache[0]).toBeNull();
     expect(twice.final.file).toEqual([2, 2, 1, 2]);
   });
@@ -50,9 +57,22 @@ describe('evict', () => {
   });
 
   it.each<[string, Step[]]>([
-    ['mapped (even clean)', [{ op: 'mmap-store', off: 0, value: 2 }, { op: 'writeback', page: 0 }]],
+    [
+      'mapped (even clean)',
+      [
+        { op: 'mmap-store', off: 0, value: 2 },
+        { op: 'writeback', page: 0 },
+      ],
+    ],
     ['referenced by a pipe', [{ op: 'splice', off: 0, len: 1 }]],
-    ['referenced by the tee target only', [{ op: 'splice', off: 0, len: 1 }, { op: 'tee', len: 1 }, { op: 'pipe-read', len: 1 }]],
+    [
+      'referenced by the tee target only',
+      [
+        { op: 'splice', off: 0, len: 1 },
+        { op: 'tee', len: 1 },
+        { op: 'pipe-read', len: 1 },
+      ],
+    ],
   ])('refuses a %s folio: nothing changes', (_, steps) => {
     const { before, after } = evictAfter(steps, 0);
     expect(after).toEqual(before);

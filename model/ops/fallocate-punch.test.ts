@@ -25,7 +25,13 @@ describe('fallocate-punch', () => {
     expect(run.final.file).toEqual([1, 0, 1, 2]);
     expect(cachedFolio(run.final, 0)).toMatchObject({ cells: [1, 0], dirty: true });
     expect(run.final.disk).toEqual([1, 2, 1, 2]);
-    const wb = runSteps([{ op: 'fallocate-punch', off: 1, len: 1 }, { op: 'writeback', page: 0 }], { bounds, initial: full });
+    const wb = runSteps(
+      [
+        { op: 'fallocate-punch', off: 1, len: 1 },
+        { op: 'writeback', page: 0 },
+      ],
+      { bounds, initial: full },
+    );
     expect(wb.final.disk).toEqual([1, 0, 1, 2]);
   });
 
@@ -76,13 +82,22 @@ describe('fallocate-punch', () => {
     expect(run.final.pageCache).toEqual([null, null]);
     const buf = run.final.pipes[0]!.buffers[0]!;
     expect(buf).toMatchObject({ cells: [0, 0], ghost: [1, 2] });
-    expect(run.final.folios.find((f) => f.id === buf.folio)).toMatchObject({ pages: 2, cachesPage: null, pipeRefs: 1, cells: [1, 2, 0, 0] });
+    expect(run.final.folios.find((f) => f.id === buf.folio)).toMatchObject({
+      pages: 2,
+      cachesPage: null,
+      pipeRefs: 1,
+      cells: [1, 2, 0, 0],
+    });
     expect(run.final.file).toEqual([1, 2, 0, 0]);
     expect(run.final.disk).toEqual([1, 2, 0, 0]);
   });
 
   it('ext4, dirty large folio a pipe holds: zeroed in place and stays large and dirty; the pipe sees zeroes', () => {
-    const run = runSteps([{ op: 'write', off: 0, len: 1, value: 2 }, ...pipeHeld], { bounds: { ...bounds, folioPages: 2 }, initial: large, fs: EXT4 });
+    const run = runSteps([{ op: 'write', off: 0, len: 1, value: 2 }, ...pipeHeld], {
+      bounds: { ...bounds, folioPages: 2 },
+      initial: large,
+      fs: EXT4,
+    });
     const f = cachedFolio(run.final, 0)!;
     expect(f).toMatchObject({ pages: 2, cells: [2, 2, 0, 0], dirty: true, pipeRefs: 1 });
     expect(run.final.pageCache[1]).toBe(f.id);
@@ -121,7 +136,11 @@ describe('fallocate-punch', () => {
     expect(run.final.pageCache[0]).toBeNull();
     const buf = run.final.pipes[0]!.buffers[0]!;
     expect(buf.cells).toEqual([1, 2]);
-    expect(run.final.folios.find((f) => f.id === buf.folio)).toMatchObject({ cachesPage: null, pipeRefs: 1, dirty: false });
+    expect(run.final.folios.find((f) => f.id === buf.folio)).toMatchObject({
+      cachesPage: null,
+      pipeRefs: 1,
+      dirty: false,
+    });
     expect(run.final.file).toEqual([0, 0, 1, 2]);
   });
 
@@ -138,26 +157,29 @@ describe('fallocate-punch', () => {
     move: [1, 2],
     cow: [1, 2],
   };
-  it.each(KERNEL_IDS)('after a splice on %s: a whole-page punch leaves the pipe old; a sub-page punch per the variant', (kernel) => {
-    const whole = runSteps(
-      [
-        { op: 'splice', off: 0, len: 2 },
-        { op: 'fallocate-punch', off: 0, len: 2 },
-        { op: 'pipe-read', len: 2 },
-      ],
-      { kernel, bounds, initial: full },
-    );
-    expect(reads(whole)).toEqual([[1, 2]]);
-    expect(whole.final.file).toEqual([0, 0, 1, 2]);
-    const sub = runSteps(
-      [
-        { op: 'splice', off: 0, len: 2 },
-        { op: 'fallocate-punch', off: 1, len: 1 },
-        { op: 'pipe-read', len: 2 },
-      ],
-      { kernel, bounds, initial: full },
-    );
-    expect(reads(sub)).toEqual([subPage[kernel]]);
-    expect(sub.final.file).toEqual([1, 0, 1, 2]);
-  });
+  it.each(KERNEL_IDS)(
+    'after a splice on %s: a whole-page punch leaves the pipe old; a sub-page punch per the variant',
+    (kernel) => {
+      const whole = runSteps(
+        [
+          { op: 'splice', off: 0, len: 2 },
+          { op: 'fallocate-punch', off: 0, len: 2 },
+          { op: 'pipe-read', len: 2 },
+        ],
+        { kernel, bounds, initial: full },
+      );
+      expect(reads(whole)).toEqual([[1, 2]]);
+      expect(whole.final.file).toEqual([0, 0, 1, 2]);
+      const sub = runSteps(
+        [
+          { op: 'splice', off: 0, len: 2 },
+          { op: 'fallocate-punch', off: 1, len: 1 },
+          { op: 'pipe-read', len: 2 },
+        ],
+        { kernel, bounds, initial: full },
+      );
+      expect(reads(sub)).toEqual([subPage[kernel]]);
+      expect(sub.final.file).toEqual([1, 0, 1, 2]);
+    },
+  );
 });

@@ -14,9 +14,7 @@ export const fallocatePunch: Operation<'fallocate-punch'> = {
   summary: 'fallocate(PUNCH_HOLE|KEEP_SIZE)',
   domain(b) {
     const max = maxFileCells(b);
-    return range0(max).flatMap((off) =>
-      range1(max - off).map((len) => ({ op: 'fallocate-punch' as const, off, len })),
-    );
+    return range0(max).flatMap((off) => range1(max - off).map((len) => ({ op: 'fallocate-punch' as const, off, len })));
   },
   apply(ctx, before, { off, len }) {
     const { L } = ctx;

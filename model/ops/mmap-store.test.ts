@@ -32,11 +32,22 @@ describe('mmap-store', () => {
     const short = { file: [1, 1, 1], cached: true, folios: [1, 1], user: [[1, 1]] };
     expect(runSteps([{ op: 'mmap-store', off: 3, value: 2 }], { bounds, initial: short }).completed).toBe(false);
     expect(runSteps([{ op: 'mmap-store', off: 2, value: 2 }], { bounds, initial: short }).completed).toBe(true);
-    expect(runSteps([{ op: 'mmap-store', off: 0, value: 2 }], { bounds, initial: { file: [], cached: true, folios: [], user: [[1, 1]] } }).completed).toBe(false);
+    expect(
+      runSteps([{ op: 'mmap-store', off: 0, value: 2 }], {
+        bounds,
+        initial: { file: [], cached: true, folios: [], user: [[1, 1]] },
+      }).completed,
+    ).toBe(false);
   });
 
   it('writeback cleans a mapped folio but it stays mapped', () => {
-    const run = runSteps([{ op: 'mmap-store', off: 0, value: 2 }, { op: 'writeback', page: 0 }], { bounds, initial: full });
+    const run = runSteps(
+      [
+        { op: 'mmap-store', off: 0, value: 2 },
+        { op: 'writeback', page: 0 },
+      ],
+      { bounds, initial: full },
+    );
     expect(cachedFolio(run.final, 0)).toMatchObject({ mapped: true, dirty: false });
     expect(run.final.disk).toEqual([2, 1, 1, 1]);
   });
@@ -66,24 +77,33 @@ describe('mmap-store', () => {
   });
 
   it('cow: the mapping moves to the private copy; the pipe keeps the old folio unmapped', () => {
-    const run = runSteps([{ op: 'splice', off: 0, len: 2 }, { op: 'mmap-store', off: 0, value: 2 }], { kernel: 'cow', bounds, initial: full });
+    const run = runSteps(
+      [
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'mmap-store', off: 0, value: 2 },
+      ],
+      { kernel: 'cow', bounds, initial: full },
+    );
     const buf = run.final.pipes[0]!.buffers[0]!;
     const old = run.final.folios.find((f) => f.id === buf.folio)!;
     expect(old).toMatchObject({ mapped: false, cachesPage: null, pipeRefs: 1, cells: [1, 1] });
     expect(cachedFolio(run.final, 0)).toMatchObject({ mapped: true, pipeRefs: 0 });
   });
 
-  it.each<KernelId>(['howells-rfc', 'move'])('%s cannot steal a mapped folio: it copies and the folio stays cached', (kernel) => {
-    const run = runSteps(
-      [
-        { op: 'mmap-store', off: 0, value: 2 },
-        { op: 'writeback', page: 0 },
-        { op: 'splice', off: 0, len: 2, move: true },
-      ],
-      { kernel, bounds, initial: full },
-    );
-    expect(run.final.cost).toEqual({ pagesCopied: 1, pagesStolen: 0 });
-    expect(cachedFolio(run.final, 0)).toMatchObject({ mapped: true, pipeRefs: 0, cells: [2, 1] });
-    expect(run.final.pipes[0]!.buffers[0]).toMatchObject({ cells: [2, 1], ghost: [2, 1] });
-  });
+  it.each<KernelId>(['howells-rfc', 'move'])(
+    '%s cannot steal a mapped folio: it copies and the folio stays cached',
+    (kernel) => {
+      const run = runSteps(
+        [
+          { op: 'mmap-store', off: 0, value: 2 },
+          { op: 'writeback', page: 0 },
+          { op: 'splice', off: 0, len: 2, move: true },
+        ],
+        { kernel, bounds, initial: full },
+      );
+      expect(run.final.cost).toEqual({ pagesCopied: 1, pagesStolen: 0 });
+      expect(cachedFolio(run.final, 0)).toMatchObject({ mapped: true, pipeRefs: 0, cells: [2, 1] });
+      expect(run.final.pipes[0]!.buffers[0]).toMatchObject({ cells: [2, 1], ghost: [2, 1] });
+    },
+  );
 });

@@ -75,19 +75,22 @@ describe('pipe-read', () => {
     expect(run.final.pipes[0]!.buffers[0]!.cells).toEqual([1, 2]);
   });
 
-  it.each(KERNEL_IDS)('on %s the reader of a quiet pipe gets exactly the file data, and every reference is released', (kernel) => {
-    const run = runSteps(
-      [
-        { op: 'splice', off: 0, len: 4 },
-        { op: 'pipe-read', len: 3 },
-        { op: 'pipe-read', len: 1 },
-      ],
-      { kernel, bounds, initial },
-    );
-    expect(reads(run)).toEqual([[1, 2, 3], [1]]);
-    for (const r of run.results) if (r.ok && r.read) expect(r.read).toEqual(r.expected);
-    expect(run.final.folios.every((f) => f.pipeRefs === 0)).toBe(true);
-    expect(run.final.folios.every((f) => f.cachesPage !== null || f.userPage !== null)).toBe(true);
-    expect(run.final.file).toEqual([1, 2, 3, 1]);
-  });
+  it.each(KERNEL_IDS)(
+    'on %s the reader of a quiet pipe gets exactly the file data, and every reference is released',
+    (kernel) => {
+      const run = runSteps(
+        [
+          { op: 'splice', off: 0, len: 4 },
+          { op: 'pipe-read', len: 3 },
+          { op: 'pipe-read', len: 1 },
+        ],
+        { kernel, bounds, initial },
+      );
+      expect(reads(run)).toEqual([[1, 2, 3], [1]]);
+      for (const r of run.results) if (r.ok && r.read) expect(r.read).toEqual(r.expected);
+      expect(run.final.folios.every((f) => f.pipeRefs === 0)).toBe(true);
+      expect(run.final.folios.every((f) => f.cachesPage !== null || f.userPage !== null)).toBe(true);
+      expect(run.final.file).toEqual([1, 2, 3, 1]);
+    },
+  );
 });

@@ -10,8 +10,22 @@ describe('pipe-write', () => {
     const run = runSteps([{ op: 'pipe-write', len: 2, value: 2 }], { bounds, initial });
     expect(run.completed).toBe(true);
     const buf = run.final.pipes[0]!.buffers[0]!;
-    expect(buf).toMatchObject({ slot: 0, page: 0, offset: 0, len: 2, cells: [2, 2], ghost: [2, 2], flags: ['CAN_MERGE'] });
-    expect(run.final.folios.find((f) => f.id === buf.folio)).toMatchObject({ pages: 1, cachesPage: null, userPage: null, pipeRefs: 1, cells: [2, 2, 0, 0] });
+    expect(buf).toMatchObject({
+      slot: 0,
+      page: 0,
+      offset: 0,
+      len: 2,
+      cells: [2, 2],
+      ghost: [2, 2],
+      flags: ['CAN_MERGE'],
+    });
+    expect(run.final.folios.find((f) => f.id === buf.folio)).toMatchObject({
+      pages: 1,
+      cachesPage: null,
+      userPage: null,
+      pipeRefs: 1,
+      cells: [2, 2, 0, 0],
+    });
     expect(run.final.pipes[0]!.slotFlags).toEqual([['CAN_MERGE'], []]);
     expect(run.final.file).toEqual(initial.file);
   });
@@ -37,7 +51,10 @@ describe('pipe-write', () => {
       ],
       { bounds, initial },
     );
-    expect(run.final.pipes[0]!.buffers.map((b) => b.cells)).toEqual([[2, 2, 2], [3, 3]]);
+    expect(run.final.pipes[0]!.buffers.map((b) => b.cells)).toEqual([
+      [2, 2, 2],
+      [3, 3],
+    ]);
     expect(run.final.pipes[0]!.slotFlags).toEqual([['CAN_MERGE'], ['CAN_MERGE']]);
   });
 
@@ -80,29 +97,34 @@ describe('pipe-write', () => {
     expect(reads(run)).toEqual([[2], [2, 3, 3]]);
   });
 
-  it.each(KERNEL_IDS)('after a splice into a fresh pipe on %s: appended in a new slot, the file untouched', (kernel) => {
-    const run = runSteps(
-      [
-        { op: 'splice', off: 0, len: 1 },
-        { op: 'pipe-write', len: 1, value: 2 },
-      ],
-      { kernel, bounds, initial },
-    );
-    expect(run.completed).toBe(true);
-    const bufs = run.final.pipes[0]!.buffers;
-    expect(bufs.map((b) => b.cells)).toEqual([[1], [2]]);
-    expect(bufs[1]!.flags).toEqual(['CAN_MERGE']);
-    expect(run.final.file).toEqual(initial.file);
-    expect(run.final.logical).toEqual(initial.file);
-    expect(run.final.folios.filter((f) => f.cachesPage !== null).every((f) => f.cells.every((c) => c === 1))).toBe(true);
-    const read = runSteps(
-      [
-        { op: 'splice', off: 0, len: 1 },
-        { op: 'pipe-write', len: 1, value: 2 },
-        { op: 'pipe-read', len: 8 },
-      ],
-      { kernel, bounds, initial },
-    );
-    expect(reads(read)).toEqual([[1, 2]]);
-  });
+  it.each(KERNEL_IDS)(
+    'after a splice into a fresh pipe on %s: appended in a new slot, the file untouched',
+    (kernel) => {
+      const run = runSteps(
+        [
+          { op: 'splice', off: 0, len: 1 },
+          { op: 'pipe-write', len: 1, value: 2 },
+        ],
+        { kernel, bounds, initial },
+      );
+      expect(run.completed).toBe(true);
+      const bufs = run.final.pipes[0]!.buffers;
+      expect(bufs.map((b) => b.cells)).toEqual([[1], [2]]);
+      expect(bufs[1]!.flags).toEqual(['CAN_MERGE']);
+      expect(run.final.file).toEqual(initial.file);
+      expect(run.final.logical).toEqual(initial.file);
+      expect(run.final.folios.filter((f) => f.cachesPage !== null).every((f) => f.cells.every((c) => c === 1))).toBe(
+        true,
+      );
+      const read = runSteps(
+        [
+          { op: 'splice', off: 0, len: 1 },
+          { op: 'pipe-write', len: 1, value: 2 },
+          { op: 'pipe-read', len: 8 },
+        ],
+        { kernel, bounds, initial },
+      );
+      expect(reads(read)).toEqual([[1, 2]]);
+    },
+  );
 });

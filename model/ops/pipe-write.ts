@@ -12,7 +12,9 @@ export const pipeWrite: Operation<'pipe-write'> = {
   name: 'pipe-write',
   summary: 'write() into the pipe',
   domain(b) {
-    return range1(b.values).flatMap((value) => range1(b.cells).map((len) => ({ op: 'pipe-write' as const, len, value })));
+    return range1(b.values).flatMap((value) =>
+      range1(b.cells).map((len) => ({ op: 'pipe-write' as const, len, value })),
+    );
   },
   apply(ctx, before, { len, value }) {
     const { L } = ctx;

@@ -17,8 +17,24 @@ describe('splice', () => {
     const run = runSteps([{ op: 'splice', off: 1, len: 2 }], { kernel: 'linux', bounds, initial: full });
     expect(run.completed).toBe(true);
     const [b0, b1] = run.final.pipes[0]!.buffers;
-    expect(b0).toMatchObject({ folio: run.final.pageCache[0], page: 0, offset: 1, len: 1, cells: [2], ghost: [2], flags: [] });
-    expect(b1).toMatchObject({ folio: run.final.pageCache[1], page: 0, offset: 0, len: 1, cells: [1], ghost: [1], flags: [] });
+    expect(b0).toMatchObject({
+      folio: run.final.pageCache[0],
+      page: 0,
+      offset: 1,
+      len: 1,
+      cells: [2],
+      ghost: [2],
+      flags: [],
+    });
+    expect(b1).toMatchObject({
+      folio: run.final.pageCache[1],
+      page: 0,
+      offset: 0,
+      len: 1,
+      cells: [1],
+      ghost: [1],
+      flags: [],
+    });
     expect(cachedFolio(run.final, 0)!.pipeRefs).toBe(1);
     expect(cachedFolio(run.final, 1)!.pipeRefs).toBe(1);
     expect(run.final.cost).toEqual({ pagesCopied: 0, pagesStolen: 0 });
@@ -30,18 +46,31 @@ describe('splice', () => {
       bounds: { ...bounds, folioPages: 2 },
       initial: { file: [1, 2, 1, 2], cached: true, folios: [2], user: [[1, 1]] },
     });
-    expect(run.final.pipes[0]!.buffers[0]).toMatchObject({ folio: run.final.pageCache[1], page: 1, offset: 0, len: 2, cells: [1, 2] });
+    expect(run.final.pipes[0]!.buffers[0]).toMatchObject({
+      folio: run.final.pageCache[1],
+      page: 1,
+      offset: 0,
+      len: 2,
+      cells: [1, 2],
+    });
     expect(cachedFolio(run.final, 0)).toMatchObject({ pages: 2, pipeRefs: 1 });
   });
 
   it('loads an uncached page into the cache first', () => {
-    const run = runSteps([{ op: 'splice', off: 2, len: 2 }], { kernel: 'linux', bounds, initial: { ...full, cached: false } });
+    const run = runSteps([{ op: 'splice', off: 2, len: 2 }], {
+      kernel: 'linux',
+      bounds,
+      initial: { ...full, cached: false },
+    });
     expect(run.final.pageCache[0]).toBeNull();
     expect(cachedFolio(run.final, 1)).toMatchObject({ cells: [1, 2], dirty: false, pipeRefs: 1 });
   });
 
   it('clips at EOF and splices less when the pipe runs out of slots', () => {
-    const short = runSteps([{ op: 'splice', off: 2, len: 2 }], { bounds, initial: { file: [1, 2, 1], cached: true, folios: [1, 1], user: [[1, 1]] } });
+    const short = runSteps([{ op: 'splice', off: 2, len: 2 }], {
+      bounds,
+      initial: { file: [1, 2, 1], cached: true, folios: [1, 1], user: [[1, 1]] },
+    });
     expect(short.final.pipes[0]!.buffers.map((b) => b.cells)).toEqual([[1]]);
     const oneSlot = runSteps([{ op: 'splice', off: 0, len: 4 }], { bounds: { ...bounds, slots: 1 }, initial: full });
     expect(oneSlot.final.pipes[0]!.buffers.map((b) => b.cells)).toEqual([[1, 2]]);
@@ -50,7 +79,12 @@ describe('splice', () => {
   it('is not enabled at or past EOF, on an empty file, or into a full pipe', () => {
     const short = { file: [1, 2, 1], cached: true, folios: [1, 1], user: [[1, 1]] };
     expect(runSteps([{ op: 'splice', off: 3, len: 1 }], { bounds, initial: short }).completed).toBe(false);
-    expect(runSteps([{ op: 'splice', off: 0, len: 1 }], { bounds, initial: { file: [], cached: true, folios: [], user: [[1, 1]] } }).completed).toBe(false);
+    expect(
+      runSteps([{ op: 'splice', off: 0, len: 1 }], {
+        bounds,
+        initial: { file: [], cached: true, folios: [], user: [[1, 1]] },
+      }).completed,
+    ).toBe(false);
     const full2 = runSteps(
       [
         { op: 'splice', off: 0, len: 4 },
@@ -61,28 +95,34 @@ describe('splice', () => {
     expect(full2.results.map((r) => r.ok)).toEqual([true, false]);
   });
 
-  it.each<KernelId>(['copy', 'move'])('%s (no SPLICE_F_MOVE): private pages, packed from offset 0, one copy per buffer', (kernel) => {
-    const run = runSteps([{ op: 'splice', off: 1, len: 2 }], { kernel, bounds, initial: full });
-    const bufs = run.final.pipes[0]!.buffers;
-    expect(bufs).toHaveLength(1);
-    expect(bufs[0]).toMatchObject({ page: 0, offset: 0, len: 2, cells: [2, 1], ghost: [2, 1] });
-    const priv = folio(run.final, bufs[0]!.folio);
-    expect(priv).toMatchObject({ cachesPage: null, userPage: null, pipeRefs: 1, mapped: false });
-    expect(cachedFolio(run.final, 0)!.pipeRefs).toBe(0);
-    expect(cachedFolio(run.final, 1)!.pipeRefs).toBe(0);
-    expect(run.final.cost).toEqual({ pagesCopied: 1, pagesStolen: 0 });
-  });
+  it.each<KernelId>(['copy', 'move'])(
+    '%s (no SPLICE_F_MOVE): private pages, packed from offset 0, one copy per buffer',
+    (kernel) => {
+      const run = runSteps([{ op: 'splice', off: 1, len: 2 }], { kernel, bounds, initial: full });
+      const bufs = run.final.pipes[0]!.buffers;
+      expect(bufs).toHaveLength(1);
+      expect(bufs[0]).toMatchObject({ page: 0, offset: 0, len: 2, cells: [2, 1], ghost: [2, 1] });
+      const priv = folio(run.final, bufs[0]!.folio);
+      expect(priv).toMatchObject({ cachesPage: null, userPage: null, pipeRefs: 1, mapped: false });
+      expect(cachedFolio(run.final, 0)!.pipeRefs).toBe(0);
+      expect(cachedFolio(run.final, 1)!.pipeRefs).toBe(0);
+      expect(run.final.cost).toEqual({ pagesCopied: 1, pagesStolen: 0 });
+    },
+  );
 
-  it.each<KernelId>(['howells-rfc', 'move'])('%s steals a clean, unmapped, unreferenced folio: it leaves the cache, the file reads the same from disk', (kernel) => {
-    const run = runSteps([{ op: 'splice', off: 0, len: 2, move: true }], { kernel, bounds, initial: full });
-    const buf = run.final.pipes[0]!.buffers[0]!;
-    expect(buf).toMatchObject({ cells: [1, 2], ghost: [1, 2], flags: ['LRU'] });
-    expect(folio(run.final, buf.folio)).toMatchObject({ cachesPage: null, pipeRefs: 1, dirty: false });
-    expect(run.final.pageCache[0]).toBeNull();
-    expect(run.final.file).toEqual([1, 2, 1, 2]);
-    expect(run.final.disk).toEqual([1, 2, 1, 2]);
-    expect(run.final.cost).toEqual({ pagesCopied: 0, pagesStolen: 1 });
-  });
+  it.each<KernelId>(['howells-rfc', 'move'])(
+    '%s steals a clean, unmapped, unreferenced folio: it leaves the cache, the file reads the same from disk',
+    (kernel) => {
+      const run = runSteps([{ op: 'splice', off: 0, len: 2, move: true }], { kernel, bounds, initial: full });
+      const buf = run.final.pipes[0]!.buffers[0]!;
+      expect(buf).toMatchObject({ cells: [1, 2], ghost: [1, 2], flags: ['LRU'] });
+      expect(folio(run.final, buf.folio)).toMatchObject({ cachesPage: null, pipeRefs: 1, dirty: false });
+      expect(run.final.pageCache[0]).toBeNull();
+      expect(run.final.file).toEqual([1, 2, 1, 2]);
+      expect(run.final.disk).toEqual([1, 2, 1, 2]);
+      expect(run.final.cost).toEqual({ pagesCopied: 0, pagesStolen: 1 });
+    },
+  );
 
   it('howells-rfc steals a whole large folio (every page spliced counts), and the file reads from disk', () => {
     const run = runSteps([{ op: 'splice', off: 0, len: 4 }], {
@@ -167,8 +207,12 @@ describe('splice', () => {
       { op: 'pipe-read', len: 4 },
       { op: 'splice', off: 0, len: 1 },
     ] as const;
-    expect(runSteps([...both], { kernel: 'dirty-pipe', bounds, initial: full }).final.pipes[0]!.buffers[0]!.flags).toEqual(['CAN_MERGE']);
-    expect(runSteps([...both], { kernel: 'linux', bounds, initial: full }).final.pipes[0]!.buffers[0]!.flags).toEqual([]);
+    expect(
+      runSteps([...both], { kernel: 'dirty-pipe', bounds, initial: full }).final.pipes[0]!.buffers[0]!.flags,
+    ).toEqual(['CAN_MERGE']);
+    expect(runSteps([...both], { kernel: 'linux', bounds, initial: full }).final.pipes[0]!.buffers[0]!.flags).toEqual(
+      [],
+    );
   });
 
   const policy: Record<KernelId, { sharesCache: boolean; copied: number; stolen: number; cachedAfter: boolean }> = {
@@ -189,7 +233,13 @@ describe('splice', () => {
     expect(run.final.pageCache[1] !== null).toBe(p.cachedAfter);
     expect(run.final.cost).toEqual({ pagesCopied: p.copied, pagesStolen: p.stolen });
     expect(run.final.file).toEqual([1, 2, 1, 2]);
-    const read = runSteps([{ op: 'splice', off: 2, len: 2 }, { op: 'pipe-read', len: 2 }], { kernel, bounds, initial: full });
+    const read = runSteps(
+      [
+        { op: 'splice', off: 2, len: 2 },
+        { op: 'pipe-read', len: 2 },
+      ],
+      { kernel, bounds, initial: full },
+    );
     expect(reads(read)).toEqual([[1, 2]]);
     expect(read.final.pipes[0]!.buffers).toEqual([]);
   });

@@ -31,7 +31,9 @@ describe('tee', () => {
     );
     const [p0, p1] = run.final.pipes;
     expect(p0!.buffers.map((b) => b.cells)).toEqual([[1, 1], [2]]);
-    expect(p1!.buffers.map((b) => [b.folio, b.cells, b.ghost, b.flags])).toEqual(p0!.buffers.map((b) => [b.folio, b.cells, b.ghost, []]));
+    expect(p1!.buffers.map((b) => [b.folio, b.cells, b.ghost, b.flags])).toEqual(
+      p0!.buffers.map((b) => [b.folio, b.cells, b.ghost, []]),
+    );
     expect(p0!.buffers[1]!.flags).toEqual(['CAN_MERGE']);
     expect(run.final.folios.find((f) => f.cachesPage === 0)!.pipeRefs).toBe(2);
     expect(run.final.cost.pagesCopied).toBe(0);

@@ -27,15 +27,30 @@ describe('truncate', () => {
     expect(run.final.pageCache[1]).toBeNull();
     expect(run.final.disk.slice(2)).toEqual([0, 0]);
     // writeback puts the zeroed tail on disk
-    const wb = runSteps([{ op: 'truncate', size: 1 }, { op: 'writeback', page: 0 }], { bounds, initial: full });
+    const wb = runSteps(
+      [
+        { op: 'truncate', size: 1 },
+        { op: 'writeback', page: 0 },
+      ],
+      { bounds, initial: full },
+    );
     expect(wb.final.disk).toEqual([1, 0, 0, 0]);
   });
 
   it('growing adds zeroes, also after a shrink', () => {
-    const grow = runSteps([{ op: 'truncate', size: 4 }], { bounds, initial: { file: [1, 2], cached: true, folios: [1], user: [[1, 1]] } });
+    const grow = runSteps([{ op: 'truncate', size: 4 }], {
+      bounds,
+      initial: { file: [1, 2], cached: true, folios: [1], user: [[1, 1]] },
+    });
     expect(grow.final.file).toEqual([1, 2, 0, 0]);
     expect(grow.final.logical).toEqual([1, 2, 0, 0]);
-    const again = runSteps([{ op: 'truncate', size: 1 }, { op: 'truncate', size: 4 }], { bounds, initial: full });
+    const again = runSteps(
+      [
+        { op: 'truncate', size: 1 },
+        { op: 'truncate', size: 4 },
+      ],
+      { bounds, initial: full },
+    );
     expect(again.final.file).toEqual([1, 0, 0, 0]);
     expect(again.final.logical).toEqual([1, 0, 0, 0]);
   });
@@ -44,9 +59,17 @@ describe('truncate', () => {
   // an order-0 folio it creates (dirty, not uptodate); the disk keeps the old
   // cell until writeback. This test used to expect the disk zeroed directly.
   it('an uncached straddling page has its tail zeroed through a new folio (ext4)', () => {
-    const run = runSteps([{ op: 'truncate', size: 3 }, { op: 'truncate', size: 4 }], { bounds, initial: { ...full, cached: false } });
+    const run = runSteps(
+      [
+        { op: 'truncate', size: 3 },
+        { op: 'truncate', size: 4 },
+      ],
+      { bounds, initial: { ...full, cached: false } },
+    );
     expect(run.final.pageCache[0]).toBeNull();
-    expect(run.final.folios.filter((f) => f.cachesPage !== null).map((f) => [f.cachesPage, f.cells, f.dirty, f.uptodate])).toEqual([[1, [1, 0], true, false]]);
+    expect(
+      run.final.folios.filter((f) => f.cachesPage !== null).map((f) => [f.cachesPage, f.cells, f.dirty, f.uptodate]),
+    ).toEqual([[1, [1, 0], true, false]]);
     expect(run.final.file).toEqual([1, 2, 1, 0]);
   });
 
@@ -77,28 +100,31 @@ describe('truncate', () => {
     move: [1, 2, 1, 2],
     cow: [1, 2, 1, 2],
   };
-  it.each(KERNEL_IDS)('after splicing the whole file on %s: to 0 the pipe stays old; to 1 cell per the variant', (kernel) => {
-    const zero = runSteps(
-      [
-        { op: 'splice', off: 0, len: 4 },
-        { op: 'truncate', size: 0 },
-        { op: 'pipe-read', len: 4 },
-      ],
-      { kernel, bounds, initial: full },
-    );
-    expect(zero.completed).toBe(true);
-    expect(reads(zero)).toEqual([[1, 2, 1, 2]]);
-    const one = runSteps(
-      [
-        { op: 'splice', off: 0, len: 4 },
-        { op: 'truncate', size: 1 },
-        { op: 'pipe-read', len: 4 },
-      ],
-      { kernel, bounds, initial: full },
-    );
-    expect(reads(one)).toEqual([toOne[kernel]]);
-    expect(one.final.file).toEqual([1]);
-  });
+  it.each(KERNEL_IDS)(
+    'after splicing the whole file on %s: to 0 the pipe stays old; to 1 cell per the variant',
+    (kernel) => {
+      const zero = runSteps(
+        [
+          { op: 'splice', off: 0, len: 4 },
+          { op: 'truncate', size: 0 },
+          { op: 'pipe-read', len: 4 },
+        ],
+        { kernel, bounds, initial: full },
+      );
+      expect(zero.completed).toBe(true);
+      expect(reads(zero)).toEqual([[1, 2, 1, 2]]);
+      const one = runSteps(
+        [
+          { op: 'splice', off: 0, len: 4 },
+          { op: 'truncate', size: 1 },
+          { op: 'pipe-read', len: 4 },
+        ],
+        { kernel, bounds, initial: full },
+      );
+      expect(reads(one)).toEqual([toOne[kernel]]);
+      expect(one.final.file).toEqual([1]);
+    },
+  );
 
   // Regression: truncate once covered only up to the old EOF page, while the
   // kernel's truncate_pagecache -> truncate_inode_pages_range(mapping, size, -1)

@@ -4,7 +4,15 @@ import { reads, runSteps } from '../run-steps.js';
 import type { FolioView, StateView } from '../view.js';
 
 const bounds = { pages: 1, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 2 };
-const initial = { file: [1, 1], cached: true, folios: [1], user: [[1, 2], [2, 1]] };
+const initial = {
+  file: [1, 1],
+  cached: true,
+  folios: [1],
+  user: [
+    [1, 2],
+    [2, 1],
+  ],
+};
 
 function folio(v: StateView, id: number): FolioView {
   const f = v.folios.find((x) => x.id === id);
@@ -22,10 +30,20 @@ describe('vmsplice', () => {
     const run = runSteps([{ op: 'vmsplice', page: 1, gift }], { kernel: 'linux', bounds, initial });
     expect(run.completed).toBe(true);
     const buf = run.final.pipes[0]!.buffers[0]!;
-    expect(buf).toMatchObject({ page: 0, offset: 0, len: 2, cells: [2, 1], ghost: [2, 1], flags: gift ? ['GIFT'] : [] });
+    expect(buf).toMatchObject({
+      page: 0,
+      offset: 0,
+      len: 2,
+      cells: [2, 1],
+      ghost: [2, 1],
+      flags: gift ? ['GIFT'] : [],
+    });
     expect(buf.folio).toBe(userFolio(run.final, 1).id);
     expect(userFolio(run.final, 1).pipeRefs).toBe(1);
-    expect(run.final.user).toEqual([[1, 2], [2, 1]]);
+    expect(run.final.user).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
     expect(run.final.cost).toEqual({ pagesCopied: 0, pagesStolen: 0 });
   });
 
@@ -51,22 +69,31 @@ describe('vmsplice', () => {
     expect(run.final.cost).toEqual({ pagesCopied: 1, pagesStolen: 0 });
   });
 
-  it.each<KernelId>(['howells-rfc', 'move'])('%s with GIFT steals the page; the process gets a fresh zero page', (kernel) => {
-    const run = runSteps([{ op: 'vmsplice', page: 0, gift: true }], { kernel, bounds, initial });
-    const buf = run.final.pipes[0]!.buffers[0]!;
-    expect(buf).toMatchObject({ cells: [1, 2], ghost: [1, 2], flags: ['LRU'] });
-    expect(folio(run.final, buf.folio)).toMatchObject({ userPage: null, pipeRefs: 1 });
-    expect(run.final.user).toEqual([[0, 0], [2, 1]]);
-    expect(userFolio(run.final, 0).pipeRefs).toBe(0);
-    expect(run.final.cost).toEqual({ pagesCopied: 0, pagesStolen: 1 });
-  });
+  it.each<KernelId>(['howells-rfc', 'move'])(
+    '%s with GIFT steals the page; the process gets a fresh zero page',
+    (kernel) => {
+      const run = runSteps([{ op: 'vmsplice', page: 0, gift: true }], { kernel, bounds, initial });
+      const buf = run.final.pipes[0]!.buffers[0]!;
+      expect(buf).toMatchObject({ cells: [1, 2], ghost: [1, 2], flags: ['LRU'] });
+      expect(folio(run.final, buf.folio)).toMatchObject({ userPage: null, pipeRefs: 1 });
+      expect(run.final.user).toEqual([
+        [0, 0],
+        [2, 1],
+      ]);
+      expect(userFolio(run.final, 0).pipeRefs).toBe(0);
+      expect(run.final.cost).toEqual({ pagesCopied: 0, pagesStolen: 1 });
+    },
+  );
 
   it.each<KernelId>(['howells-rfc', 'move'])('%s without GIFT copies; the process keeps its page', (kernel) => {
     const run = runSteps([{ op: 'vmsplice', page: 0, gift: false }], { kernel, bounds, initial });
     const buf = run.final.pipes[0]!.buffers[0]!;
     expect(buf).toMatchObject({ cells: [1, 2], flags: [] });
     expect(buf.folio).not.toBe(userFolio(run.final, 0).id);
-    expect(run.final.user).toEqual([[1, 2], [2, 1]]);
+    expect(run.final.user).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
     expect(run.final.cost).toEqual({ pagesCopied: 1, pagesStolen: 0 });
   });
 

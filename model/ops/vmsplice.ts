@@ -9,7 +9,9 @@ export const vmsplice: Operation<'vmsplice'> = {
   name: 'vmsplice',
   summary: 'vmsplice(user page -> pipe)',
   domain(b) {
-    return [false, true].flatMap((gift) => range0(b.userPages).map((page) => ({ op: 'vmsplice' as const, page, gift })));
+    return [false, true].flatMap((gift) =>
+      range0(b.userPages).map((page) => ({ op: 'vmsplice' as const, page, gift })),
+    );
   },
   apply(ctx, before, { page, gift }) {
     const { L } = ctx;

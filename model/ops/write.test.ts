@@ -16,7 +16,14 @@ describe('write', () => {
     expect(run.final.logical).toEqual([1, 2, 2, 1]);
     expect(run.final.disk).toEqual([1, 1, 1, 1]);
     expect(run.final.size).toBe(4);
-    expect(cachedFolio(run.final, 0)).toMatchObject({ pages: 1, cells: [1, 2], dirty: true, mapped: false, pipeRefs: 0, cachesPage: 0 });
+    expect(cachedFolio(run.final, 0)).toMatchObject({
+      pages: 1,
+      cells: [1, 2],
+      dirty: true,
+      mapped: false,
+      pipeRefs: 0,
+      cachesPage: 0,
+    });
     expect(cachedFolio(run.final, 1)).toMatchObject({ pages: 1, cells: [2, 1], dirty: true, cachesPage: 1 });
   });
 

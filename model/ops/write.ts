@@ -1,4 +1,11 @@
-import { cellInFolio, createCachedFolio, makeUptodate, markPagesDirty, writeFolioPages, zeroEofBlockTail } from '../pagecache.js';
+import {
+  cellInFolio,
+  createCachedFolio,
+  makeUptodate,
+  markPagesDirty,
+  writeFolioPages,
+  zeroEofBlockTail,
+} from '../pagecache.js';
 import { maxFileCells } from '../bounds.js';
 import { range0, range1, type Operation } from './operation.js';
 import { copyState } from '../state.js';

@@ -38,7 +38,9 @@ describe('writeback', () => {
     const before = runSteps([], { bounds, initial: small });
     expect(runSteps([{ op: 'writeback', page: 1 }], { bounds, initial: small }).final).toEqual(before.final);
     const unc = { ...small, cached: false };
-    expect(runSteps([{ op: 'writeback', page: 0 }], { bounds, initial: unc }).final).toEqual(runSteps([], { bounds, initial: unc }).final);
+    expect(runSteps([{ op: 'writeback', page: 0 }], { bounds, initial: unc }).final).toEqual(
+      runSteps([], { bounds, initial: unc }).final,
+    );
   });
 
   it('is not enabled for a page beyond the bounds', () => {
@@ -58,16 +60,19 @@ describe('writeback', () => {
     expect(run.final.file).toEqual([1, 2, 1, 1]);
   });
 
-  it.each(KERNEL_IDS)('on %s writeback of a spliced, overwritten page puts the file data on disk, not the pipe\'s', (kernel) => {
-    const run = runSteps(
-      [
-        { op: 'splice', off: 0, len: 2 },
-        { op: 'write', off: 0, len: 2, value: 2 },
-        { op: 'writeback', page: 0 },
-      ],
-      { kernel, bounds: { ...bounds, folioPages: 1 }, initial: small },
-    );
-    expect(run.final.disk).toEqual([2, 2, 1, 1]);
-    expect(run.final.folios.find((f) => f.cachesPage === 0)).toMatchObject({ dirty: false, cells: [2, 2] });
-  });
+  it.each(KERNEL_IDS)(
+    "on %s writeback of a spliced, overwritten page puts the file data on disk, not the pipe's",
+    (kernel) => {
+      const run = runSteps(
+        [
+          { op: 'splice', off: 0, len: 2 },
+          { op: 'write', off: 0, len: 2, value: 2 },
+          { op: 'writeback', page: 0 },
+        ],
+        { kernel, bounds: { ...bounds, folioPages: 1 }, initial: small },
+      );
+      expect(run.final.disk).toEqual([2, 2, 1, 1]);
+      expect(run.final.folios.find((f) => f.cachesPage === 0)).toMatchObject({ dirty: false, cells: [2, 2] });
+    },
+  );
 });
