@@ -4,8 +4,10 @@
  *
  * @public
  */
-export { defineInvariant, StateReader } from './invariants/define.js';
-export type { Invariant, InvariantDefinition, InvariantStep } from './invariants/define.js';
+export { defineInvariant } from './invariants/define.js';
+export type { Invariant, InvariantDefinition, InvariantStep, StateReader } from './invariants/define.js';
+export { judgeSteps } from './invariants/judge-steps.js';
+export type { JudgeStepsOptions } from './invariants/judge-steps.js';
 export { BUILTIN_INVARIANTS, BUILTIN_WITNESSES } from './invariants/builtins.js';
 export { replay } from './counterexamples/replay.js';
 export type { ReplayOptions, ReplayResult, ReplayStep } from './counterexamples/replay.js';
@@ -18,8 +20,9 @@ export { ScenarioModel } from './model/scenario-model.js';
 export type { TraceStep } from './model/scenario-model.js';
 export { runSteps, reads } from './model/run-steps.js';
 export { KERNELS } from './model/kernels/index.js';
-export { KERNEL_IDS } from './model/context.js';
-export type { KernelId, KernelVariant } from './model/context.js';
+export { KERNEL_IDS } from './model/kernels/index.js';
+export type { KernelId } from './model/kernels/index.js';
+export type { KernelVariant } from './model/context.js';
 export type { Step, OpName } from './model/step.js';
 export type { Bounds } from './model/bounds.js';
 export type { StateView } from './model/view.js';

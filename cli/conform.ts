@@ -1,25 +1,91 @@
 /**
  * `pipecheck conform [--fs DIR] [--runs N] [--seed S]`: the differential test
- * of the model against the running kernel, when this build has the oracle
- * (oracle/conform.js, exporting `runConform(opts): Promise<exit code>`).
+ * of the model against the running kernel (oracle/conform.ts), printed, with
+ * its exit code: 0 agree, 1 disagree, 2 when it cannot run.
  */
-import { processIo, type Io } from './check.js';
-import { UsageError } from './exit.js';
+import { showCells } from '../model/cells.js';
+import { formatStep } from '../model/step.js';
+import { runConform, type ConformResult, type ConformStart } from '../oracle/conform.js';
+import { EXIT } from './exit.js';
+import { processIo, type Io } from './io.js';
 import type { CliOptions } from './options.js';
-import { optionalModule } from './replay.js';
+
+export function startLine(s: ConformStart): string {
+  return `conform: ${s.fsDir} (${s.why}), ${s.runs} runs, seed ${s.seed}`;
+}
+
+/** What a conform run found, as lines. */
+export function conformLines(r: ConformResult): string[] {
+  switch (r.status) {
+    case 'bad-input':
+    case 'unavailable':
+    case 'oracle-failed':
+    case 'not-reproduced':
+      return [`pipecheck conform: ${r.message}`];
+    case 'agree': {
+      const secs = (r.elapsedMs / 1000).toFixed(1);
+      const skipped = `${r.setupMismatches} skipped: the kernel built another initial state`;
+      const out = [
+        `conform: model and kernel agree on ${r.numRuns} sequences (${r.compared} compared, ${skipped}) ` +
+          `in ${secs} s, seed ${r.start.seed}`,
+      ];
+      if (r.folioDifferences > 0) {
+        out.push(
+          `conform: the final folio structure differed in ${r.folioDifferences} of them ` +
+            `(not a disagreement without strict folios); first: ${r.firstFolioDifference}`,
+        );
+      }
+      return out;
+    }
+    case 'disagree':
+      return disagreementLines(r);
+  }
+}
+
+function disagreementLines(r: Extract<ConformResult, { status: 'disagree' }>): string[] {
+  const { case: c, comparison: cmp, start } = r;
+  const b = c.bounds;
+  const out = [
+    `conform: DISAGREEMENT after ${r.numRuns} runs (${r.numShrinks} shrinks), seed ${start.seed}, ` +
+      `${(r.elapsedMs / 1000).toFixed(1)} s`,
+    `  ${cmp.disagreement.message}`,
+    `  bounds: pages ${b.pages}, cells ${b.cells}, values ${b.values}, slots ${b.slots}, folioPages ${b.folioPages}`,
+  ];
+  const init = c.initial;
+  const cache = init.cached ? `cached, folios ${showCells(init.folios)} (clean)` : 'cold (not cached)';
+  out.push(`  initial: file ${showCells(init.file)}, ${cache}, user [${init.user[0]?.join(', ') ?? ''}]`);
+  r.counterexample.trace.forEach((s, i) => {
+    const step = cmp.steps[i]!;
+    const verdict = step.agree ? '' : '  <-- disagree';
+    out.push(`  ${i + 1}. ${formatStep(s)}  model: ${step.model.text}  kernel: ${step.kernel.text}${verdict}`);
+  });
+  if (cmp.disagreement.step === 'final') {
+    const folios = (f: readonly number[] | null): string => (f ? showCells(f) : '[?]');
+    out.push(
+      `  final: model file ${showCells(cmp.model.file)} folios ${folios(cmp.model.folios)}; ` +
+        `kernel file ${showCells(cmp.kernel.file)} folios ${folios(cmp.kernel.folios)}`,
+    );
+  }
+  out.push(`  counterexample: ${r.path}`);
+  out.push(`  replay: pipecheck replay ${r.path} --live --fs ${start.fsDir}`);
+  out.push(`  re-run: pipecheck conform --fs ${start.fsDir} --runs ${start.runs} --seed ${start.seed}`);
+  return out;
+}
+
+export function conformExitCode(r: ConformResult): number {
+  if (r.status === 'agree') return EXIT.ok;
+  if (r.status === 'disagree' || r.status === 'not-reproduced') return EXIT.violated;
+  return EXIT.usage;
+}
 
 export async function conformCommand(_args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
-  const mod = await optionalModule('../oracle/conform.js');
-  const runConform = mod?.['runConform'];
-  if (typeof runConform !== 'function') {
-    throw new UsageError('the live-kernel oracle is not available in this build (oracle/conform.js is missing)');
-  }
-  const run = runConform as (o: Record<string, unknown>) => Promise<number>;
-  return run({
+  const r = await runConform({
     ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
     ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     ...(opts.out !== undefined ? { out: opts.out } : {}),
-    log: io.out,
+    onStart: (start) => io.out(startLine(start)),
   });
+  for (const line of conformLines(r)) io.out(line);
+  return conformExitCode(r);
 }

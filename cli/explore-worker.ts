@@ -2,7 +2,8 @@
  * The worker thread that runs one exploration (see explore-job.ts for why).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { exploreScenario, flagSignal, invariantsOf, type WorkerInput, type WorkerMessage } from './explore-job.js';
+import { exploreScenario, invariantsOf } from '../checker/explore.js';
+import { flagSignal, type WorkerInput, type WorkerMessage } from './explore-job.js';
 
 const port = parentPort;
 if (port === null) throw new Error('explore-worker.js runs as a worker thread');

@@ -4,7 +4,7 @@
  */
 import { CounterexampleError } from '../counterexamples/format.js';
 import { exportTest } from '../counterexamples/export-test.js';
-import { processIo, type Io } from './check.js';
+import { processIo, type Io } from './io.js';
 import { EXIT, UsageError } from './exit.js';
 import type { CliOptions } from './options.js';
 

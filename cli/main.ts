@@ -6,7 +6,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { EXIT, UsageError } from './exit.js';
+import { InputError } from '../checker/errors.js';
+import { EXIT } from './exit.js';
 import { CommanderError, parseCommandLine } from './program.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -25,7 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const run = await inv.command.load();
     return await run(inv.args, inv.options);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof InputError) {
       process.stderr.write(`pipecheck ${inv.command.name}: ${e.message}\n`);
       return EXIT.usage;
     }

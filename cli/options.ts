@@ -6,6 +6,8 @@
  * anything (see `parseCommandLine` in main.ts).
  */
 import { InvalidArgumentError } from 'commander';
+import { FS_PROFILE_IDS } from '../model/folio-policy.js';
+import { KERNEL_IDS } from '../model/kernels/index.js';
 
 /** Every option of every command, as the commands receive them. */
 export interface CliOptions {
@@ -88,7 +90,7 @@ const bound = (what: string, min: number): OptionConfig<number> => ({
 export const OPTIONS: OptionTable = {
   kernel: {
     argument: 'ID',
-    description: 'kernel variant: linux | dirty-pipe | howells-rfc | copy | move | cow',
+    description: `kernel variant: ${KERNEL_IDS.join(' | ')}`,
     defaultText: "the scenario's, else linux",
   },
   ops: {
@@ -121,7 +123,7 @@ export const OPTIONS: OptionTable = {
     parse: integer(1),
   },
   timeout: { argument: 'SECONDS', description: 'stop (exit 3) after this long', parse: positiveNumber },
-  kernels: { argument: 'a,b', description: 'kernel variants to compare (default: all six)', parse: list },
+  kernels: { argument: 'a,b', description: 'kernel variants to compare (default: all of them)', parse: list },
   invariants: {
     argument: 'a,b',
     description: 'invariants to compare (default: every built-in invariant)',
@@ -131,7 +133,7 @@ export const OPTIONS: OptionTable = {
   fs: { argument: 'DIR', description: 'directory on the file system to test', defaultText: 'the OS temp dir' },
   fsProfile: {
     argument: 'ID',
-    description: "the page cache's file-system behaviour: ext4 | tmpfs (see oracle/FINDINGS.md)",
+    description: `the page cache's file-system behaviour: ${FS_PROFILE_IDS.join(' | ')} (see oracle/FINDINGS.md)`,
     defaultText: 'ext4',
   },
   output: {
@@ -143,9 +145,6 @@ export const OPTIONS: OptionTable = {
   runs: { argument: 'N', description: 'random sequences to run', parse: integer(1) },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },
 };
-
-/** The bounds options, in the order the scenario format lists them. */
-export const BOUND_OPTIONS = ['pages', 'cells', 'values', 'slots', 'folioPages', 'userPages', 'depth'] as const;
 
 /** `folioPages` -> `--folio-pages` */
 export function flagOf(key: keyof CliOptions): string {

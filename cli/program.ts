@@ -4,6 +4,7 @@
  * each command's module is imported only when it runs.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { BOUND_NAMES } from '../model/bounds.js';
 import { OPTIONS, flagOf, type CliOptions } from './options.js';
 
 type Run = (args: readonly string[], opts: CliOptions) => Promise<number>;
@@ -17,7 +18,7 @@ export interface CommandSpec {
   readonly load: () => Promise<Run>;
 }
 
-const BOUNDS = ['pages', 'cells', 'values', 'slots', 'folioPages', 'userPages', 'depth'] as const;
+const BOUNDS = BOUND_NAMES;
 
 export const COMMANDS: readonly CommandSpec[] = [
   {

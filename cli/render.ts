@@ -3,12 +3,14 @@
  * splice, pwrite, read: new"): numbered steps, what each changed, what the
  * reader expected and saw, then a summary and the command that finds it again.
  */
-import { builtinById } from '../invariants/builtins.js';
+import type { CheckReport, TraceReport } from '../checker/report.js';
+import type { Verdict } from '../checker/verdict.js';
 import type { ProgressEvent } from '../explorer/result.js';
-import type { Bounds } from '../model/bounds.js';
+import { builtinById } from '../invariants/builtins.js';
+import { boundsText } from '../model/bounds.js';
+import { showCells } from '../model/cells.js';
 import type { TraceStep } from '../model/scenario-model.js';
-import { formatStep } from '../model/step.js';
-import type { CheckReport, TraceReport, Verdict } from './report.js';
+import { coversEveryOperation, formatStep } from '../model/step.js';
 
 const nf = new Intl.NumberFormat('en-US');
 export const num = (n: number): string => nf.format(n);
@@ -17,16 +19,23 @@ export function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function boundsText(b: Bounds): string {
-  return `pages=${b.pages} cells=${b.cells} values=${b.values} slots=${b.slots} folioPages=${b.folioPages} userPages=${b.userPages} depth=${b.depth}`;
+/** `1 step`, `3 steps` */
+export function stepsText(n: number): string {
+  return `${n} step${n === 1 ? '' : 's'}`;
 }
 
-const cells = (c: readonly number[]): string => `[${c.join(', ')}]`;
+/** The free environment's operations as a heading says them. */
+export function environmentText(ops: readonly string[]): string {
+  return coversEveryOperation(ops) ? 'every operation' : ops.join(', ');
+}
 
 /** A progress line, TLC style, for stderr. */
 export function progressLine(e: ProgressEvent): string {
   const mib = (e.memoryBytes / (1 << 20)).toFixed(0);
-  return `progress: depth ${e.depth + 1}, ${num(e.statesDistinct)} distinct states, ${num(e.statesPerSecond)} states/s, queue ${num(e.queue)}, ${mib} MiB, ${seconds(e.elapsedMs)}`;
+  return (
+    `progress: depth ${e.depth + 1}, ${num(e.statesDistinct)} distinct states, ${num(e.statesPerSecond)} states/s, ` +
+    `queue ${num(e.queue)}, ${mib} MiB, ${seconds(e.elapsedMs)}`
+  );
 }
 
 /** A left-aligned table; the first row is the header. */
@@ -71,11 +80,12 @@ export function traceLines(
 
 function verdictText(id: string, v: Verdict, r: CheckReport): string {
   const f = [...r.violations, ...r.witnesses].find((x) => x.invariant === id);
+  const length = f === undefined ? '? steps' : stepsText(f.length);
   switch (v) {
     case 'violated':
-      return `VIOLATED in ${f?.length ?? '?'} step${f?.length === 1 ? '' : 's'}`;
+      return `VIOLATED in ${length}`;
     case 'witnessed':
-      return `witnessed in ${f?.length ?? '?'} step${f?.length === 1 ? '' : 's'}`;
+      return `witnessed in ${length}`;
     case 'not witnessed':
       return 'NOT WITNESSED (the interesting state is unreachable within the bounds)';
     case 'unknown':
@@ -88,11 +98,11 @@ function verdictText(id: string, v: Verdict, r: CheckReport): string {
 function findingLines(f: TraceReport, plugins: readonly string[]): string[] {
   const out: string[] = [];
   const what = f.kind === 'always' ? 'VIOLATED' : 'witnessed';
-  out.push(`${f.invariant} ${what} in ${f.length} step${f.length === 1 ? '' : 's'}:`);
+  out.push(`${f.invariant} ${what} in ${stepsText(f.length)}:`);
   out.push(...traceLines(f.trace, f.changes));
   const pad = ' '.repeat(String(f.length).length + 4);
   if (f.expected && f.observed && !f.message.includes('saw'))
-    out.push(`  ${pad}the reader expected ${cells(f.expected)} and saw ${cells(f.observed)}`);
+    out.push(`  ${pad}the reader expected ${showCells(f.expected)} and saw ${showCells(f.observed)}`);
   out.push(`  ${pad}${f.message}`);
   if (f.replayError) out.push(`  warning: the trace does not replay: ${f.replayError}`);
   if (f.counterexample) {
@@ -103,31 +113,43 @@ function findingLines(f: TraceReport, plugins: readonly string[]): string[] {
   return out;
 }
 
+/** What a scenario file runs, for the heading: its processes and its environment. */
+function scenarioText(r: CheckReport): string {
+  if (r.scenario === null) return `the default scenario (${environmentText(r.environment)})`;
+  const parts = [
+    r.processes.length > 0 ? `processes ${r.processes.join(', ')}` : '',
+    r.environment.length > 0 ? `environment ${r.environment.join(', ')}` : '',
+  ];
+  return `${r.scenario} (${parts.filter(Boolean).join('; ') || 'no steps'})`;
+}
+
+/** How far the search went, and why it stopped there. */
+function coverageText(r: CheckReport): string {
+  const checked = `every trace of at most ${r.depthExplored} steps checked`;
+  if (!r.complete) {
+    const by = r.reason === 'max-states' ? '--max-states' : r.reason === 'timeout' ? '--timeout' : 'an interrupt';
+    return `incomplete: stopped by ${by}; ${checked}`;
+  }
+  if (r.reason === 'state-space-exhausted') return `${checked} (the state space is exhausted)`;
+  if (r.reason === 'all-properties-decided') return `every invariant decided, so the search stopped; ${checked}`;
+  return checked;
+}
+
 export function renderCheck(r: CheckReport): string[] {
   const out: string[] = [];
-  const scenario =
-    r.scenario === null
-      ? `the default scenario (${r.environment.length === 12 ? 'every operation' : r.environment.join(', ')})`
-      : `${r.scenario} (${[r.processes.length > 0 ? `processes ${r.processes.join(', ')}` : '', r.environment.length > 0 ? `environment ${r.environment.join(', ')}` : ''].filter(Boolean).join('; ') || 'no steps'})`;
-  out.push(`pipecheck check: kernel ${r.kernel}, ${scenario}`);
+  out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}`);
   out.push(`bounds: ${boundsText(r.bounds)}`);
   out.push('');
   for (const f of r.violations) out.push(...findingLines(f, r.plugins), '');
   for (const f of r.witnesses) out.push(...findingLines(f, r.plugins), '');
   for (const e of r.pluginErrors) out.push(e.text, '');
-  out.push(
-    ...table([['invariant', 'result'], ...Object.entries(r.invariants).map(([id, v]) => [id, verdictText(id, v, r)])]),
-  );
+  const verdicts = Object.entries(r.invariants).map(([id, v]) => [id, verdictText(id, v, r)]);
+  out.push(...table([['invariant', 'result'], ...verdicts]));
   out.push('');
-  const how = r.complete
-    ? `every trace of at most ${r.depthExplored} steps checked${r.reason === 'state-space-exhausted' ? ' (the state space is exhausted)' : ''}`
-    : `incomplete: stopped by ${r.reason === 'max-states' ? '--max-states' : r.reason === 'timeout' ? '--timeout' : 'an interrupt'}; every trace of at most ${r.depthExplored} steps checked`;
-  out.push(
-    `states: ${num(r.statesDistinct)} distinct, ${num(r.transitions)} transitions; ${how}; ${seconds(r.elapsedMs)}`,
-  );
-  out.push(
-    `cost: at most ${num(r.cost.pagesCopied)} pages copied and ${num(r.cost.pagesStolen)} stolen in any state reached`,
-  );
+  const states = `states: ${num(r.statesDistinct)} distinct, ${num(r.transitions)} transitions`;
+  out.push(`${states}; ${coverageText(r)}; ${seconds(r.elapsedMs)}`);
+  const { pagesCopied, pagesStolen } = r.cost;
+  out.push(`cost: at most ${num(pagesCopied)} pages copied and ${num(pagesStolen)} stolen in any state reached`);
   out.push(`find it again: ${r.command}`);
   return out;
 }

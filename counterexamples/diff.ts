@@ -2,9 +2,10 @@
  * What a step changed, in the problem's words: the file, the page cache's
  * folios, the pipes' buffers, user memory and what the reader saw.
  */
+import { showCells } from '../model/cells.js';
 import type { StateView } from '../model/view.js';
 
-const cells = (c: readonly number[]): string => `[${c.join(', ')}]`;
+const cells = showCells;
 
 function folioLabel(v: StateView, id: number): string {
   const f = v.folios.find((x) => x.id === id);

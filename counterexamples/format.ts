@@ -6,8 +6,11 @@
  * @public
  */
 import { z } from 'zod';
-import { KERNEL_IDS, type KernelId } from '../model/context.js';
-import { BoundsSchema, ScenarioSchema, StepSchema } from '../model/scenario.js';
+import { KERNEL_IDS, type KernelId } from '../model/kernels/index.js';
+import { fieldPath } from '../model/field-path.js';
+import { FS_PROFILE_IDS, type FsProfile } from '../model/folio-policy.js';
+import { BoundsSchema, ScenarioSchema } from '../model/scenario.js';
+import { StepSchema } from '../model/step.js';
 
 export const COUNTEREXAMPLE_FORMAT = 'pipecheck-counterexample/1';
 
@@ -22,7 +25,7 @@ export const CounterexampleSchema = z
     bounds: BoundsSchema.required(),
     scenario: ScenarioSchema,
     /** The file system profile the model used (default ext4). */
-    fs: z.enum(['ext4', 'tmpfs']).optional(),
+    fs: z.enum(FS_PROFILE_IDS as [FsProfile['id'], ...FsProfile['id'][]]).optional(),
     trace: z.array(TraceStepSchema),
     violation: z
       .object({
@@ -59,20 +62,13 @@ export class CounterexampleError extends Error {
   }
 }
 
-function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
-    '',
-  );
-}
-
 /** Validate a parsed JSON value; throws CounterexampleError naming each bad field. */
 export function parseCounterexample(input: unknown, source = 'counterexample'): Counterexample {
   const r = CounterexampleSchema.safeParse(input);
   if (!r.success) {
     throw new CounterexampleError(
       source,
-      r.error.issues.map((i) => `${pathText(i.path) || '(top level)'}: ${i.message}`),
+      r.error.issues.map((i) => `${fieldPath(i.path) || '(top level)'}: ${i.message}`),
     );
   }
   if (r.data.violation.step >= r.data.trace.length) {

@@ -6,7 +6,7 @@
  *
  * @public
  */
-import type { KernelId } from '../model/context.js';
+import type { KernelId } from '../model/kernels/index.js';
 import { DEFAULT_FS, fsProfileById } from '../model/folio-policy.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
@@ -91,17 +91,16 @@ export function toItf(cx: Counterexample, source: string, kernel: KernelId = cx.
   const states: ItfTrace['states'][number][] = [
     { '#meta': { index: 0 }, ...stateVars(model, s), step: {}, observed: {} },
   ];
-  for (const [i, step] of cx.trace.entries()) {
-    const r = model.applyStep(s, step as Step);
-    if (!r)
+  for (const { index, item: step, transition } of model.walkSteps(cx.trace)) {
+    if (!transition) {
       throw new Error(
-        `${source}: step ${i + 1} (${step.op}) is not enabled on kernel ${kernel}; the trace does not replay`,
+        `${source}: step ${index + 1} (${step.op}) is not enabled on kernel ${kernel}; the trace does not replay`,
       );
-    s = r.state;
-    const observed: ItfValue = r.observed
-      ? { pipe: r.observed.pipe, cells: [...r.observed.observed], expected: [...r.observed.expected] }
-      : {};
-    states.push({ '#meta': { index: i + 1 }, ...stateVars(model, s), step: stepRecord(step as Step), observed });
+    }
+    s = transition.next;
+    const o = transition.observed;
+    const observed: ItfValue = o ? { pipe: o.pipe, cells: [...o.observed], expected: [...o.expected] } : {};
+    states.push({ '#meta': { index: index + 1 }, ...stateVars(model, s), step: stepRecord(step), observed });
   }
   return {
     '#meta': {

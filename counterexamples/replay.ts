@@ -5,15 +5,17 @@
  *
  * @public
  */
+import { InputError } from '../checker/errors.js';
+import { replayTrace } from '../explorer/path.js';
 import { builtinById } from '../invariants/builtins.js';
 import type { Invariant } from '../invariants/define.js';
 import { toProperties } from '../invariants/property.js';
-import type { KernelId } from '../model/context.js';
+import type { KernelId } from '../model/kernels/index.js';
 import { DEFAULT_FS, fsProfileById } from '../model/folio-policy.js';
 import type { ReadObservation } from '../model/pipe.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
-import { formatStep, type Step } from '../model/step.js';
+import { formatStep } from '../model/step.js';
 import { viewState } from '../model/view.js';
 import { describeChanges } from './diff.js';
 import { readCounterexample } from './file.js';
@@ -50,22 +52,6 @@ export interface ReplayResult {
   readonly stopped?: string;
 }
 
-function sameStep(a: Step, b: Step): boolean {
-  const norm = (s: Step): string => {
-    const o: Record<string, unknown> = { ...s };
-    delete o['process'];
-    if (o['op'] === 'splice' && o['move'] === undefined) o['move'] = false;
-    if (o['op'] === 'vmsplice' && o['gift'] === undefined) o['gift'] = false;
-    if (o['op'] === 'pipe-read' && o['pipe'] === undefined) o['pipe'] = 0;
-    return JSON.stringify(
-      Object.keys(o)
-        .sort()
-        .map((k) => [k, o[k]]),
-    );
-  };
-  return norm(a) === norm(b);
-}
-
 /** Replay a counterexample (a parsed object, or the path of a file). */
 export function replay(input: Counterexample | string | unknown, opts: ReplayOptions = {}): ReplayResult {
   const cx = typeof input === 'string' ? readCounterexample(input) : parseCounterexample(input);
@@ -74,54 +60,32 @@ export function replay(input: Counterexample | string | unknown, opts: ReplayOpt
   const model = new ScenarioModel(scenario, (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS);
   const invariant = opts.invariants?.find((i) => i.id === cx.invariant) ?? builtinById(cx.invariant);
   if (!invariant) {
-    throw new Error(`invariant ${cx.invariant} is not built in: pass the plugin that defines it (--plugin FILE)`);
+    throw new InputError(`invariant ${cx.invariant} is not built in: pass the plugin that defines it (--plugin FILE)`);
   }
   const [property] = toProperties(model, [invariant]);
-  let s = model.initialStates()[0]!;
+  const trace: readonly TraceStep[] = cx.trace;
+  const { actions, mismatch } = model.actionsOf(trace);
+  const run = replayTrace(model, actions);
   const steps: ReplayStep[] = [];
   let violation: ReplayResult['violation'];
-  let stopped: string | undefined;
-  for (let i = 0; i < cx.trace.length; i++) {
-    const step = cx.trace[i]! as TraceStep;
-    let action = -1;
-    if (step.process === 'env') {
-      action = model.actions.findIndex((a) => a.kind === 'env' && sameStep(a.step, step));
-      if (action < 0) {
-        stopped = `step ${i + 1} (${formatStep(step)}) is not an operation this scenario's environment may take`;
-        break;
-      }
-    } else {
-      const p = scenario.processes.findIndex((x) => x.name === step.process);
-      const next = p >= 0 ? scenario.processes[p]!.program[model.L.pc(s, p)] : undefined;
-      if (p < 0 || !next || !sameStep(next, step)) {
-        stopped = `step ${i + 1} says ${step.process} runs ${formatStep(step)}, but ${
-          p < 0
-            ? 'the scenario has no such process'
-            : next
-              ? `its next step is ${formatStep(next)}`
-              : 'its program has ended'
-        }`;
-        break;
-      }
-      action = p;
-    }
-    const t = model.step(s, action);
-    if (!t) {
-      steps.push({ index: i, step, enabled: false, changes: [] });
-      stopped = `step ${i + 1} (${formatStep(step)}) is not enabled on kernel ${kernel}`;
-      break;
-    }
-    const message = property!.check({ before: s, action, after: t.next, observed: t.observed, depth: i });
+  for (const r of run.steps) {
+    const step = trace[r.index]!;
+    const message = property!.check({ ...r, depth: r.index });
     steps.push({
-      index: i,
+      index: r.index,
       step,
       enabled: true,
-      ...(t.observed ? { observed: t.observed } : {}),
-      changes: describeChanges(viewState(model.L, s), viewState(model.L, t.next)),
+      ...(r.observed ? { observed: r.observed } : {}),
+      changes: describeChanges(viewState(model.L, r.before), viewState(model.L, r.after)),
       ...(message ? { violation: message } : {}),
     });
-    if (message && !violation) violation = { step: i, message };
-    s = t.next;
+    if (message && !violation) violation = { step: r.index, message };
+  }
+  let stopped = mismatch?.message;
+  if (!run.ok) {
+    const step = trace[run.failedStep]!;
+    steps.push({ index: run.failedStep, step, enabled: false, changes: [] });
+    stopped = `step ${run.failedStep + 1} (${formatStep(step)}) is not enabled on kernel ${kernel}`;
   }
   return {
     kernel,

@@ -4,28 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runSteps, StateReader, type InvariantStep, type Step } from 'pipecheck';
+import { judgeSteps, type JudgeStepsOptions, type Step } from 'pipecheck';
 import noZeroRead from './no-zero-read.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
-/** Run `steps` on the model and judge each with the plugin; the messages, per step. */
-function judge(steps: Step[], opts: Parameters<typeof runSteps>[1]): (string | undefined)[] {
-  const { model } = runSteps([], opts);
-  const out: (string | undefined)[] = [];
-  let depth = 0;
-  for (const { step, before, result } of model.run(steps)) {
-    if (!result) throw new Error(`${step.op} is not enabled`);
-    const view: InvariantStep = {
-      before: new StateReader(model.L, before),
-      after: new StateReader(model.L, result.state),
-      step: { ...step, process: 'backup' },
-      observed: result.observed,
-      depth: depth++,
-    };
-    out.push(noZeroRead.check(view) ?? undefined);
-  }
-  return out;
+/** The plugin's message at each step (judgeSteps runs the steps on the model, as the checker would). */
+function judge(steps: Step[], opts: JudgeStepsOptions): (string | undefined)[] {
+  return judgeSteps(noZeroRead, steps, { ...opts, process: 'backup' });
 }
 
 // Whitlock's backup: splice a page, punch a hole over it, read the pipe.

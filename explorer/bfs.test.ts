@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from './bfs.js';
 import type { ExplorableModel, Property } from './model.js';
-import { checkLastStep, replayTrace } from './replay.js';
+import { checkLastStep, replayTrace } from './path.js';
 import type { ExploreEvent, ExploreResult } from './result.js';
 
 // ---------------------------------------------------------------------------

@@ -1,13 +1,16 @@
 /**
- * Exhaustive breadth-first exploration.
+ * Exhaustive breadth-first exploration: levels, limits and judging, as
+ * Stateright's `bfs.rs`. Per successor, in this order: judge the step with
+ * every property still undecided, show it to the visitors, fingerprint the
+ * new state, add it to the next level if it is new. Traces are rebuilt,
+ * checked and minimized by the path module (path.ts).
  *
  * @public
  */
 import { fingerprint64 } from './fingerprint.js';
 import { Frontier } from './frontier.js';
-import { minimizeTrace } from './minimize.js';
-import type { ExplorableModel, Property, StepView } from './model.js';
-import { replayTrace } from './replay.js';
+import { resolveModel, type ExplorableModel, type Property, type StepView } from './model.js';
+import { minimizeTrace, tracePath, verifyPath } from './path.js';
 import type { EndReason, ExploreOptions, ExploreResult, Finding, LimitReason, PropertyError } from './result.js';
 import { NO_PARENT, VisitedSet } from './visited.js';
 
@@ -41,13 +44,17 @@ function checkCount(name: string, value: number | undefined, allowZero: boolean)
  * (initial states in order, actions in index order), so the result is the
  * same on every run. Initial states are depth 0 and are not judged.
  *
+ * The search ends as soon as every property is decided (violated or
+ * witnessed), or at the depth bound, or when no new state is found, or at a
+ * limit. Visitors (`options.visitors`) see every step taken until then.
+ *
  * Never throws for a property that throws (that is a `propertyError`); a
  * model method that throws is a bug in the model and propagates.
  */
 export function explore<S, O>(
   model: ExplorableModel<S, O>,
   properties: readonly Property<S, O>[],
-  options: ExploreOptions = {},
+  options: ExploreOptions<S, O> = {},
 ): ExploreResult<O> {
   const maxDepth = checkCount('maxDepth', options.maxDepth, true);
   const maxStates = checkCount('maxStates', options.maxStates, false);
@@ -55,6 +62,8 @@ export function explore<S, O>(
   const progressIntervalMs = options.progressIntervalMs ?? 3000;
   const clock = options.clock ?? (() => performance.now());
   const { signal, onEvent } = options;
+  const visitors = options.visitors ?? [];
+  const m = resolveModel(model);
   const actionCount = model.actionCount;
   if (!Number.isInteger(actionCount) || actionCount < 0 || actionCount > NO_PARENT) {
     throw new RangeError(`explore: model.actionCount must be a non-negative integer, got ${actionCount}`);
@@ -68,10 +77,8 @@ export function explore<S, O>(
   const start = clock();
   const visited = new VisitedSet(actionCount);
   const fp = new Uint32Array(2);
-  const hasPrefix = model.fingerprintBytes !== undefined;
   const fingerprintOf = (encoded: Uint8Array): void => {
-    const n = hasPrefix ? model.fingerprintBytes!(encoded) : encoded.length;
-    fingerprint64(encoded, n, fp);
+    fingerprint64(encoded, m.fingerprintBytes(encoded), fp);
   };
 
   const found: Array<Found<O> | undefined> = properties.map(() => undefined);
@@ -153,7 +160,7 @@ export function explore<S, O>(
   if (signal?.aborted) stop = 'aborted';
   const inits = stop === undefined ? model.initialStates() : [];
   for (let i = 0; i < inits.length; i++) {
-    const encoded = model.encode(inits[i]!);
+    const encoded = m.encode(inits[i]!);
     fingerprintOf(encoded);
     if (visited.size >= maxStates) {
       if (visited.lookup(fp[0]!, fp[1]!) < 0) {
@@ -174,7 +181,7 @@ export function explore<S, O>(
   expansion: while (stop === undefined && depth < maxDepth && levelEnd > levelFirst) {
     const queueNext = depth + 1 < maxDepth;
     for (let id = levelFirst; id < levelEnd; id++) {
-      const state = model.decode(current.shift());
+      const state = m.decode(current.shift());
       for (let action = 0; action < actionCount; action++) {
         if ((++work & POLL_MASK) === 0) {
           poll();
@@ -183,10 +190,12 @@ export function explore<S, O>(
         const t = model.step(state, action);
         if (t === undefined) continue;
         transitions++;
-        if (active.length > 0) {
-          judgeStep({ before: state, action, after: t.next, observed: t.observed, depth }, id);
+        if (active.length > 0 || visitors.length > 0) {
+          const view = { before: state, action, after: t.next, observed: t.observed, depth };
+          if (active.length > 0) judgeStep(view, id);
+          for (let v = 0; v < visitors.length; v++) visitors[v]!.visit(view);
         }
-        const encoded = model.encode(t.next);
+        const encoded = m.encode(t.next);
         fingerprintOf(encoded);
         if (visited.size >= maxStates) {
           if (visited.lookup(fp[0]!, fp[1]!) < 0) {
@@ -231,7 +240,7 @@ export function explore<S, O>(
 
   // Findings: rebuild each trace from parent links, check it replays, minimize.
   const traceTo = (f: Found<O>): { trace: number[]; initialIndex: number } => ({
-    trace: [...visited.path(f.parent), f.action],
+    trace: tracePath(visited, f.parent, f.action),
     initialIndex: roots[visited.root(f.parent)]!,
   });
   const violations: Finding<O>[] = [];
@@ -250,7 +259,7 @@ export function explore<S, O>(
     }
     const { trace, initialIndex } = traceTo(f);
     const base = { propertyId: property.id, kind: property.kind, length: trace.length, initialIndex };
-    const replayError = verifyReplay(model, trace, initialIndex, visited, f.parent, fp);
+    const replayError = verifyPath(model, trace, initialIndex, visited, f.parent);
     if (replayError !== undefined) {
       violations.push({ ...base, trace, message: f.message, ...observedOf(f.observed), replayError });
       continue;
@@ -295,31 +304,4 @@ function isLimit(reason: EndReason): reason is LimitReason {
 
 function observedOf<O>(observed: O | undefined): { observed?: O } {
   return observed === undefined ? {} : { observed };
-}
-
-/**
- * Replay a recorded trace and check that the state before its last step is
- * the one the search recorded, by fingerprint. A mismatch means the model is
- * not deterministic (Stateright reports the same).
- */
-function verifyReplay<S, O>(
-  model: ExplorableModel<S, O>,
-  trace: number[],
-  initialIndex: number,
-  visited: VisitedSet,
-  parent: number,
-  fp: Uint32Array,
-): string | undefined {
-  const replay = replayTrace(model, trace, initialIndex);
-  if (!replay.ok) return replay.message;
-  const last = replay.steps[replay.steps.length - 1]!;
-  const encoded = model.encode(last.before);
-  fingerprint64(encoded, model.fingerprintBytes?.(encoded) ?? encoded.length, fp);
-  if (fp[0] !== visited.fingerprintHi(parent) || fp[1] !== visited.fingerprintLo(parent)) {
-    return (
-      `replaying the trace reached a different state before step ${trace.length}: ` +
-      `the model's step(), encode() or initialStates() is not deterministic`
-    );
-  }
-  return undefined;
 }

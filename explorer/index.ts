@@ -4,7 +4,7 @@
  *
  * @public
  */
-export type { ExplorableModel, Property, StepView, Transition } from './model.js';
+export type { ExplorableModel, Property, StepView, StepVisitor, Transition } from './model.js';
 export type {
   EndReason,
   ExploreEvent,
@@ -19,8 +19,6 @@ export type {
   ViolationEvent,
 } from './result.js';
 export { explore } from './bfs.js';
-export { checkLastStep, describeAction, replayTrace } from './replay.js';
-export type { LastStepVerdict, ReplayedStep, ReplayResult } from './replay.js';
-export { minimizeTrace } from './minimize.js';
-export type { MinimizedTrace, MinimizeOptions } from './minimize.js';
+export { checkLastStep, describeAction, minimizeTrace, replayTrace, walk } from './path.js';
+export type { LastStepVerdict, MinimizedTrace, MinimizeOptions, ReplayedStep, ReplayResult, Walked } from './path.js';
 export { fingerprint64, fingerprintHex, FINGERPRINT_SEED_HI, FINGERPRINT_SEED_LO } from './fingerprint.js';

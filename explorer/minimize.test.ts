@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from './bfs.js';
-import { minimizeTrace } from './minimize.js';
 import type { ExplorableModel, Property } from './model.js';
-import { checkLastStep } from './replay.js';
+import { checkLastStep, minimizeTrace } from './path.js';
 
 /**
  * Three slots; `write(slot, value)` for values 0..3. Actions are numbered

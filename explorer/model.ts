@@ -18,7 +18,8 @@ export interface Transition<S, O = unknown> {
 }
 
 /**
- * A model the explorer can search exhaustively.
+ * A model the explorer can search exhaustively: what it must provide is its
+ * initial states, its numbered actions and `step`; the rest has defaults.
  *
  * Every method must be deterministic and must not mutate its arguments: the
  * explorer replays action indices to rebuild traces, and a replay that does
@@ -38,25 +39,55 @@ export interface ExplorableModel<S, O = unknown> {
   /**
    * The canonical encoding of a state: two states the model considers equal
    * encode to the same bytes. The explorer fingerprints these bytes and
-   * stores them for the frontier; it never looks inside.
+   * stores them for the frontier; it never looks inside. Default: the state
+   * itself, for a model whose states are canonical `Uint8Array`s.
    */
-  encode(state: S): Uint8Array;
-  /** The inverse of `encode` (for states the frontier stored as bytes). */
-  decode(bytes: Uint8Array): S;
+  encode?(state: S): Uint8Array;
+  /** The inverse of `encode` (for states the frontier stored as bytes). Default: the bytes themselves. */
+  decode?(bytes: Uint8Array): S;
   /**
    * How many leading bytes of `encode(state)` identify the state. Bytes after
    * this prefix ride along (statistics such as cost counters) but two states
-   * that agree on the prefix are the same state. Defaults to the whole encoding.
+   * that agree on the prefix are the same state. Default: the whole encoding.
    */
   fingerprintBytes?(encoded: Uint8Array): number;
-  /** A one-line description of an action, for progress and errors. */
-  formatAction(action: number): string;
+  /** A one-line description of an action, for progress and errors. Default: `action #N`. */
+  formatAction?(action: number): string;
   /**
    * Simpler variants of an action (smaller offsets, lengths, values), the
    * simplest first. The explorer tries them when it minimizes a trace's
    * arguments; a model without the notion leaves this out.
    */
   simplerActions?(action: number): readonly number[];
+}
+
+/** A model with every default filled in. @internal */
+export interface ResolvedModel<S, O> {
+  readonly model: ExplorableModel<S, O>;
+  encode(state: S): Uint8Array;
+  decode(bytes: Uint8Array): S;
+  fingerprintBytes(encoded: Uint8Array): number;
+  formatAction(action: number): string;
+}
+
+/**
+ * The defaults of the contract. A model that leaves out `encode` must have
+ * `Uint8Array` states; `encode` and `decode` go together.
+ * @internal
+ */
+export function resolveModel<S, O>(model: ExplorableModel<S, O>): ResolvedModel<S, O> {
+  if ((model.encode === undefined) !== (model.decode === undefined)) {
+    throw new TypeError('explore: a model gives both encode() and decode(), or neither (its states are their bytes)');
+  }
+  return {
+    model,
+    encode:
+      model.encode !== undefined ? (state) => model.encode!(state) : (state) => checkedBytes(state as unknown),
+    decode: model.decode !== undefined ? (bytes) => model.decode!(bytes) : (bytes) => bytes as unknown as S,
+    fingerprintBytes:
+      model.fingerprintBytes !== undefined ? (encoded) => model.fingerprintBytes!(encoded) : (encoded) => encoded.length,
+    formatAction: model.formatAction !== undefined ? (action) => model.formatAction!(action) : (a) => `action #${a}`,
+  };
 }
 
 /** What a property sees of one step. */
@@ -67,6 +98,17 @@ export interface StepView<S, O = unknown> {
   readonly observed?: O | undefined;
   /** Steps taken before this one (0 for the first step). */
   readonly depth: number;
+}
+
+/**
+ * An observer of the search: sees every step the explorer takes (including
+ * steps to states already seen), after the properties judged it. For
+ * statistics over the explored states (the most pages any path copied, say);
+ * unlike a property it never decides anything, so it never keeps the search
+ * from stopping once every property is decided. Must not mutate the states.
+ */
+export interface StepVisitor<S, O = unknown> {
+  visit(step: StepView<S, O>): void;
 }
 
 /**
@@ -83,4 +125,9 @@ export interface Property<S, O = unknown> {
   readonly kind: 'always' | 'sometimes';
   /** Must be pure. A throw is reported as an error of this property, never a violation. */
   check(step: StepView<S, O>): string | undefined;
+}
+
+function checkedBytes(state: unknown): Uint8Array {
+  if (state instanceof Uint8Array) return state;
+  throw new TypeError('explore: a model without encode() must have Uint8Array states');
 }

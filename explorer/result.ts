@@ -4,6 +4,7 @@
  *
  * @public
  */
+import type { StepVisitor } from './model.js';
 
 /** A limit that stopped the search before it was exhaustive. */
 export type LimitReason = 'max-states' | 'timeout' | 'aborted';
@@ -142,7 +143,7 @@ export interface ViolationEvent {
 
 export type ExploreEvent = ProgressEvent | LevelEvent | ViolationEvent;
 
-export interface ExploreOptions {
+export interface ExploreOptions<S = unknown, O = unknown> {
   /** Steps to explore from the initial states (default: until no new state). */
   readonly maxDepth?: number;
   /** Stop (incomplete) rather than discover more than this many distinct states. */
@@ -152,6 +153,8 @@ export interface ExploreOptions {
   readonly signal?: AbortSignal;
   /** Observer; called synchronously; the engine never prints. */
   readonly onEvent?: (event: ExploreEvent) => void;
+  /** See every step the search takes (statistics); they never stop or decide anything. */
+  readonly visitors?: readonly StepVisitor<S, O>[];
   /** Default 3000. */
   readonly progressIntervalMs?: number;
   /** Minimize findings' arguments with `model.simplerActions` (default true). */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runSteps, type RunStepsOptions } from '../model/run-steps.js';
 import type { Step } from '../model/step.js';
-import type { KernelId } from '../model/context.js';
-import { StateReader, defineInvariant, type Invariant, type InvariantStep } from './define.js';
+import type { KernelId } from '../model/kernels/index.js';
+import { defineInvariant, type Invariant, type InvariantStep } from './define.js';
+import { LayoutStateReader } from './state-reader.js';
 import { BUILTIN_INVARIANTS, BUILTIN_WITNESSES, builtinById } from './builtins.js';
 import { dataStability } from './data-stability.js';
 import { pageOwnership } from './page-ownership.js';
@@ -29,8 +30,8 @@ function checkAll(
     const r = model.applyStep(s, step);
     if (!r) throw new Error(`step ${depth} not enabled`);
     const view: InvariantStep = {
-      before: new StateReader(model.L, s),
-      after: new StateReader(model.L, r.state),
+      before: new LayoutStateReader(model.L, s),
+      after: new LayoutStateReader(model.L, r.state),
       step: { ...step, process: 'env' },
       observed: r.observed,
       depth,
@@ -93,8 +94,8 @@ describe('built-in invariants on concrete steps', () => {
     const after = before.slice();
     L.setSlotGhost(after, 0, L.slotAt(after, 0, 0), 1, 2);
     const msg = pipeFifo.check({
-      before: new StateReader(L, before),
-      after: new StateReader(L, after),
+      before: new LayoutStateReader(L, before),
+      after: new LayoutStateReader(L, after),
       step: { op: 'evict', page: 0, process: 'env' },
       depth: 1,
     });
@@ -108,8 +109,8 @@ describe('built-in invariants on concrete steps', () => {
     const f = L.slotFolio(s, 0, L.slotAt(s, 0, 0));
     L.setFolioRefs(s, f, 0);
     const reader = (x: Uint8Array) => ({
-      before: new StateReader(L, run.finalState),
-      after: new StateReader(L, x),
+      before: new LayoutStateReader(L, run.finalState),
+      after: new LayoutStateReader(L, x),
       step: { op: 'evict' as const, page: 0, process: 'env' },
       depth: 1,
     });

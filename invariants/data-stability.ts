@@ -1,5 +1,5 @@
 import { defineInvariant } from './define.js';
-import { showCells } from './cells.js';
+import { showCells } from '../model/cells.js';
 
 /** A reader observes exactly the cells that entered the pipe. */
 export const dataStability = defineInvariant({

@@ -7,38 +7,19 @@
  */
 import type { ReadObservation } from '../model/pipe.js';
 import type { TraceStep } from '../model/scenario-model.js';
-import type { Layout, State } from '../model/state.js';
-import { fileContents } from '../model/pagecache.js';
-import { viewState, type StateView } from '../model/view.js';
+import type { StateView } from '../model/view.js';
 
-/** A state as an invariant sees it: raw bytes and layout for speed, a readable view on demand. */
-export class StateReader {
-  private cached: StateView | undefined;
-  constructor(
-    readonly layout: Layout,
-    private state: State,
-  ) {}
-  /** The state's bytes (valid during the `check` call that was given this reader). */
-  get bytes(): State {
-    return this.state;
-  }
-  /** @internal The explorer reuses readers from step to step. */
-  reset(state: State): void {
-    this.state = state;
-    this.cached = undefined;
-  }
-  /** The whole state, readable (allocates; fine for plugins, avoid in hot built-ins). */
-  view(): StateView {
-    return (this.cached ??= viewState(this.layout, this.bytes));
-  }
+/**
+ * A state as an invariant sees it: typed and read-only. (The checker's own
+ * invariants read the state's bytes; its byte layout is not public API.)
+ */
+export interface StateReader {
+  /** The whole state, readable: file, disk, page cache, folios, pipes, user pages, cost (allocates). */
+  view(): StateView;
   /** File size in cells. */
-  size(): number {
-    return this.layout.size(this.bytes);
-  }
+  size(): number;
   /** The file as read() returns it. */
-  file(): number[] {
-    return fileContents(this.layout, this.bytes);
-  }
+  file(): number[];
 }
 
 /** One step, as `check` sees it. */

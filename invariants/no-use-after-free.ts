@@ -1,5 +1,6 @@
 import { F_IN_CACHE, F_USER, PIPES, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
+import { rawState } from './state-reader.js';
 
 let scratch = new Uint8Array(0);
 
@@ -12,8 +13,7 @@ export const noUseAfterFree = defineInvariant({
   id: 'no-use-after-free',
   description: 'no pipe buffer references a freed folio; reference counts equal the references that exist',
   check({ after }) {
-    const L = after.layout;
-    const s = after.bytes;
+    const { layout: L, bytes: s } = rawState(after);
     return freedReference(L, s) ?? countMismatch(L, s) ?? freedCachePage(L, s);
   },
 });
@@ -43,11 +43,11 @@ function freedReference(L: Layout, s: State): string | undefined {
 /** A live folio whose reference count is not what `freedReference` counted, or that nothing holds. */
 function countMismatch(L: Layout, s: State): string | undefined {
   const counted = scratch;
-  for (let f = 0, b = L.oFolios; f < L.NF; f++, b += L.folioSize) {
-    if (s[b] === 0) continue; // a free record (no pages)
+  for (let f = 0; f < L.NF; f++) {
+    if (L.folioPages(s, f) === 0) continue; // a free record
     const refs = counted[f]!;
-    if (s[b + 3] !== refs) return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs} exist`;
-    if (refs === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER)) === 0)
+    if (L.folioRefs(s, f) !== refs) return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs} exist`;
+    if (refs === 0 && (L.folioFlags(s, f) & (F_IN_CACHE | F_USER)) === 0)
       return `folio ${f} is referenced by nothing but was not freed`;
   }
   return undefined;

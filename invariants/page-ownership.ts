@@ -1,13 +1,13 @@
 import { F_IN_CACHE, F_MAPPED, F_USER, PIPES } from '../model/state.js';
 import { defineInvariant } from './define.js';
+import { rawState } from './state-reader.js';
 
 /** Howells' design goal: a folio in a pipe belongs to pipes alone (not in a page cache, not mapped, not user memory). */
 export const pageOwnership = defineInvariant({
   id: 'page-ownership',
   description: 'a folio in a pipe belongs to the pipe alone: not in the page cache, not mapped, not user memory',
   check({ after }) {
-    const L = after.layout;
-    const s = after.bytes;
+    const { layout: L, bytes: s } = rawState(after);
     for (let pipe = 0; pipe < PIPES; pipe++) {
       for (let i = 0; i < L.count(s, pipe); i++) {
         const slot = L.slotAt(s, pipe, i);

@@ -1,6 +1,7 @@
 import type { Layout, State } from '../model/state.js';
 import { defineInvariant } from './define.js';
-import { showCells } from './cells.js';
+import { rawState } from './state-reader.js';
+import { showCells } from '../model/cells.js';
 
 /** The ghost cells queued in a pipe, oldest first. */
 function queued(L: Layout, s: State, pipe: number): number[] {
@@ -54,12 +55,11 @@ function queueContinues(L: Layout, a: State, b: State, pipe: number, skip: numbe
 
 /** Whether `pipe` queues the same cells in `a` and `b` (same ring position, lengths and ghosts): the common case. */
 function sameQueue(L: Layout, a: State, b: State, pipe: number): boolean {
-  const base = L.pipeBase(pipe);
-  if (a[base] !== b[base] || a[base + 1] !== b[base + 1]) return false;
+  if (L.tail(a, pipe) !== L.tail(b, pipe) || L.count(a, pipe) !== L.count(b, pipe)) return false;
   for (let slot = 0; slot < L.S; slot++) {
-    const o = L.slotBase(pipe, slot);
-    if (a[o + 3] !== b[o + 3]) return false;
-    for (let i = o + 5; i < o + 5 + L.C; i++) if (a[i] !== b[i]) return false;
+    if (L.slotLen(a, pipe, slot) !== L.slotLen(b, pipe, slot)) return false;
+    const ghost = L.slotGhostBase(pipe, slot);
+    for (let i = ghost; i < ghost + L.C; i++) if (a[i] !== b[i]) return false;
   }
   return true;
 }
@@ -72,11 +72,12 @@ export const pipeFifo = defineInvariant({
   id: 'pipe-fifo',
   description: 'pipe cells come out in the order they went in, none lost, none duplicated',
   check({ before, after, observed }) {
-    const L = after.layout;
+    const { layout: L, bytes: a } = rawState(after);
+    const b = rawState(before).bytes;
     for (let pipe = 0; pipe < 2; pipe++) {
       if (observed && observed.pipe === pipe) {
-        const was = queued(L, before.bytes, pipe);
-        const now = queued(L, after.bytes, pipe);
+        const was = queued(L, b, pipe);
+        const now = queued(L, a, pipe);
         const n = observed.expected.length;
         if (!startsWith(was, observed.expected)) {
           return `pipe ${pipe}: the read returned ${showCells(observed.expected)} but the oldest cells were ${showCells(was.slice(0, n))}`;
@@ -85,10 +86,10 @@ export const pipeFifo = defineInvariant({
           return `pipe ${pipe}: after reading ${n} cells the pipe holds ${showCells(now)}, not ${showCells(was.slice(n))}`;
         }
       } else if (
-        !sameQueue(L, before.bytes, after.bytes, pipe) &&
-        !queueContinues(L, before.bytes, after.bytes, pipe, 0, false)
+        !sameQueue(L, b, a, pipe) &&
+        !queueContinues(L, b, a, pipe, 0, false)
       ) {
-        return `pipe ${pipe}: held ${showCells(queued(L, before.bytes, pipe))} and now holds ${showCells(queued(L, after.bytes, pipe))} without a read`;
+        return `pipe ${pipe}: held ${showCells(queued(L, b, pipe))} and now holds ${showCells(queued(L, a, pipe))} without a read`;
       }
     }
     return undefined;

@@ -6,19 +6,20 @@ import type { Property, StepView } from '../explorer/model.js';
 import type { ReadObservation } from '../model/pipe.js';
 import type { ScenarioModel, TraceStep } from '../model/scenario-model.js';
 import type { State } from '../model/state.js';
-import { StateReader, type Invariant, type InvariantStep } from './define.js';
+import type { Invariant, InvariantStep } from './define.js';
+import { LayoutStateReader } from './state-reader.js';
 
 /** One step as `check` sees it; reused from step to step (the search allocates nothing per step for it). */
 class ReusedStep implements InvariantStep {
-  readonly before: StateReader;
-  readonly after: StateReader;
+  readonly before: LayoutStateReader;
+  readonly after: LayoutStateReader;
   observed: ReadObservation | undefined;
   depth = 0;
   private view: StepView<State, ReadObservation> | undefined;
   private stepCache: TraceStep | undefined;
   constructor(private readonly model: ScenarioModel) {
-    this.before = new StateReader(model.L, model.L.blank());
-    this.after = new StateReader(model.L, model.L.blank());
+    this.before = new LayoutStateReader(model.L, model.L.blank());
+    this.after = new LayoutStateReader(model.L, model.L.blank());
   }
   load(view: StepView<State, ReadObservation>): this {
     if (view !== this.view) {

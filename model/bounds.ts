@@ -32,6 +32,14 @@ export const BOUND_LIMITS = {
   depth: { min: 0, max: 64 },
 } as const satisfies Record<keyof Bounds, { min: number; max: number }>;
 
+/** The bounds, in the order scenario files and the command line list them. */
+export const BOUND_NAMES = Object.keys(BOUND_LIMITS) as readonly (keyof Bounds)[];
+
+/** `pages=2 cells=2 values=2 slots=2 folioPages=1 userPages=1 depth=4` */
+export function boundsText(b: Bounds): string {
+  return BOUND_NAMES.map((k) => `${k}=${b[k]}`).join(' ');
+}
+
 export const DEFAULT_BOUNDS: Bounds = {
   pages: 2,
   cells: 2,

@@ -4,7 +4,7 @@
  * array order), so two states that differ only in how folios are numbered
  * are the same bytes. Records of freed folios are all zero.
  */
-import { PIPES, type Layout, type State } from './state.js';
+import { PIPES, SLOT_FIELD, type Layout, type State } from './state.js';
 
 /** Scratch space for the layout last canonicalized (a search uses one layout throughout). */
 let scratchLayout: Layout | undefined;
@@ -39,7 +39,8 @@ export function canonicalize(L: Layout, s: State): State {
   scratchFor(L);
   const m = map;
   const { oPageFolio, oUserFolio, oFolios, P, U, S, slotSize, pipeSize, folioSize, NF } = L;
-  const oSlots = L.slotBase(0, 0);
+  // The folio-reference byte of slot 0 of pipe 0; the next slot's is `slotSize` bytes on.
+  const oSlots = L.slotBase(0, 0) + SLOT_FIELD.folio;
   // m[old] = new + 1 (0: not yet seen)
   for (let old = 0; old < NF; old++) m[old] = 0;
   let next = 0;

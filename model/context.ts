@@ -7,17 +7,14 @@
 import type { Layout, State } from './state.js';
 import type { FsProfile } from './folio-policy.js';
 
-export type KernelId = 'linux' | 'dirty-pipe' | 'howells-rfc' | 'copy' | 'move' | 'cow';
-
-export const KERNEL_IDS: readonly KernelId[] = ['linux', 'dirty-pipe', 'howells-rfc', 'copy', 'move', 'cow'];
-
 /**
  * A kernel variant changes only the policy it is about: what splice, vmsplice
  * and tee put in a pipe, and what an in-place change does to a shared folio.
  * The operations themselves are shared.
  */
-export interface KernelVariant {
-  readonly id: KernelId;
+export interface KernelVariant<Id extends string = string> {
+  /** Lower-case words joined by dashes, as `--kernel` takes it. */
+  readonly id: Id;
   /** One line: what the variant does. */
   readonly summary: string;
   /** Where it comes from (the seed thread, a CVE, mainline). */
@@ -40,6 +37,11 @@ export interface KernelVariant {
    * taken its place in the page cache or user memory.
    */
   beforeInPlaceChange(ctx: ModelContext, s: State, folio: number): number;
+}
+
+/** A kernel variant, with its id as a literal type (the table of kernels/index.ts derives `KernelId` from it). */
+export function defineKernel<const Id extends string>(variant: KernelVariant<Id>): KernelVariant<Id> {
+  return variant;
 }
 
 export interface ModelContext {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { KERNEL_IDS, type KernelId } from './context.js';
+import { KERNEL_IDS, type KernelId } from './kernels/index.js';
 import { runSteps } from './run-steps.js';
 import type { Step } from './step.js';
 import { viewState } from './view.js';
-import { StateReader, type InvariantStep } from '../invariants/define.js';
+import { type InvariantStep } from '../invariants/define.js';
+import { LayoutStateReader } from '../invariants/state-reader.js';
 import { fileIntegrity } from '../invariants/file-integrity.js';
 
 // CVE-2022-0847 in cells: a page has 4 cells, the pipe 2 slots. Value 1 is the
@@ -31,8 +32,8 @@ function exploit(kernel: KernelId) {
   const r = pre.model.applyStep(pre.finalState, attack);
   expect(r).toBeDefined();
   const step: InvariantStep = {
-    before: new StateReader(L, pre.finalState),
-    after: new StateReader(L, r!.state),
+    before: new LayoutStateReader(L, pre.finalState),
+    after: new LayoutStateReader(L, r!.state),
     step: { ...attack, process: 'env' },
     observed: r!.observed,
     depth: setup.length,

@@ -91,6 +91,9 @@ export const TMPFS: FsProfile = {
 
 export const FS_PROFILES: readonly FsProfile[] = [EXT4, TMPFS];
 
+/** The profiles' ids, as `--fs-profile` and counterexample files spell them. */
+export const FS_PROFILE_IDS = FS_PROFILES.map((p) => p.id) as readonly FsProfile['id'][];
+
 export const DEFAULT_FS: FsProfile = EXT4;
 
 export function fsProfileById(id: string): FsProfile | undefined {

@@ -225,7 +225,7 @@ export function splitFolioAt(L: Layout, s: State, f: number, at: number): number
     for (let i = half * L.C; i < 2 * half * L.C; i++) L.setFolioCell(s, cur, i, 0);
     L.setFolioDirtyPages(s, upper, dirtyPages >> half);
     L.setFolioDirtyPages(s, cur, dirtyPages & ((1 << half) - 1));
-    s[L.folioBase(cur)] = half;
+    L.setFolioPages(s, cur, half);
     for (let p = first + half; p < first + 2 * half; p++) L.setPageFolio(s, p, upper);
     if (at >= first + half) cur = upper;
   }

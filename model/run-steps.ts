@@ -6,7 +6,7 @@
  * @public
  */
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
-import type { KernelId } from './context.js';
+import type { KernelId } from './kernels/index.js';
 import type { FsProfile } from './folio-policy.js';
 import type { InitialContents } from './initial.js';
 import { parseScenario } from './scenario.js';
@@ -24,7 +24,9 @@ export interface StepsRun {
   /** Stops at the first step that is not enabled. */
   readonly completed: boolean;
   readonly final: StateView;
+  /** @internal The final state's bytes (the byte layout is not public API). */
   readonly finalState: State;
+  /** @internal */
   readonly model: ScenarioModel;
 }
 
@@ -37,6 +39,26 @@ export interface RunStepsOptions {
 }
 
 export function runSteps(steps: readonly Step[], opts: RunStepsOptions = {}): StepsRun {
+  const model = modelFor(opts);
+  const results: StepsRun['results'][number][] = [];
+  let s = model.initialStates()[0]!;
+  let completed = true;
+  for (const { before, transition } of model.walkSteps(steps)) {
+    if (!transition) {
+      results.push({ ok: false });
+      completed = false;
+      s = before;
+      break;
+    }
+    const o = transition.observed;
+    results.push(o ? { ok: true, read: o.observed, expected: o.expected } : { ok: true });
+    s = transition.next;
+  }
+  return { results, completed, final: viewState(model.L, s), finalState: s, model };
+}
+
+/** The model `runSteps` runs on: the default bounds overridden by `opts`, no processes, no environment. */
+export function modelFor(opts: RunStepsOptions = {}): ScenarioModel {
   const scenario = parseScenario(
     {
       kernel: opts.kernel ?? 'linux',
@@ -46,21 +68,7 @@ export function runSteps(steps: readonly Step[], opts: RunStepsOptions = {}): St
     },
     'runSteps',
   );
-  const model = new ScenarioModel(scenario, opts.fs);
-  const results: StepsRun['results'][number][] = [];
-  let s = model.initialStates()[0]!;
-  let completed = true;
-  for (const step of steps) {
-    const r = model.applyStep(s, step);
-    if (!r) {
-      results.push({ ok: false });
-      completed = false;
-      break;
-    }
-    results.push(r.observed ? { ok: true, read: r.observed.observed, expected: r.observed.expected } : { ok: true });
-    s = r.state;
-  }
-  return { results, completed, final: viewState(model.L, s), finalState: s, model };
+  return new ScenarioModel(scenario, opts.fs);
 }
 
 /** The cells every read got, in order. */

@@ -7,29 +7,57 @@
  * @public
  */
 import type { ExplorableModel, Transition } from '../explorer/model.js';
+import { walk, type Walked } from '../explorer/path.js';
 import { canonicalize } from './canonical.js';
 import type { ModelContext } from './context.js';
 import { DEFAULT_FS, type FsProfile } from './folio-policy.js';
 import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
-import { OPERATIONS, type OpResult } from './ops/index.js';
+import { OPERATIONS, type AnyOperation, type OpResult } from './ops/index.js';
 import type { ReadObservation } from './pipe.js';
 import type { Scenario } from './scenario.js';
 import { Layout, type State } from './state.js';
-import { formatStep, type Step } from './step.js';
+import { completeStep, formatStep, sameStep, type CompleteStep, type Step } from './step.js';
 
 /** An action: a process taking its next step, or the environment taking a given step. */
 export type Action =
-  { readonly kind: 'process'; readonly process: number } | { readonly kind: 'env'; readonly step: Step };
+  | { readonly kind: 'process'; readonly process: number }
+  | { readonly kind: 'env'; readonly step: CompleteStep };
 
 /** A step as it appears in a trace: the step, and who took it. */
 export type TraceStep = Step & { readonly process: string };
 
+/** The process name of the free environment's steps in traces. */
+export const ENV_PROCESS = 'env';
+
+/** A step ready to apply: its operation and its arguments with every default filled in. */
+interface Compiled {
+  readonly op: AnyOperation;
+  readonly step: CompleteStep;
+}
+
+function compile(step: Step): Compiled {
+  return { op: OPERATIONS[step.op], step: completeStep(step) };
+}
+
+/** Where a trace of steps stops being one of the scenario's: the step and why. */
+export interface TraceMismatch {
+  /** 0-based position of the step. */
+  readonly step: number;
+  readonly message: string;
+}
+
 export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
+  /** @internal The byte layout (not public API). */
   readonly L: Layout;
+  /** @internal */
   readonly ctx: ModelContext;
   readonly actions: readonly Action[];
   readonly actionCount: number;
+  /** Per action: the environment step, compiled (undefined for process actions). */
+  private readonly envSteps: readonly (Compiled | undefined)[];
+  /** Per process: its program, compiled. */
+  private readonly programs: readonly (readonly Compiled[])[];
   private simpler: (readonly number[])[] | undefined;
 
   constructor(
@@ -42,10 +70,12 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     this.ctx = { L: this.L, kernel, fs };
     const actions: Action[] = scenario.processes.map((_, process) => ({ kind: 'process' as const, process }));
     for (const op of scenario.environment) {
-      for (const step of OPERATIONS[op].domain(scenario.bounds)) actions.push({ kind: 'env', step });
+      for (const step of OPERATIONS[op].domain(scenario.bounds) as CompleteStep[]) actions.push({ kind: 'env', step });
     }
     this.actions = actions;
     this.actionCount = actions.length;
+    this.envSteps = actions.map((a) => (a.kind === 'env' ? { op: OPERATIONS[a.step.op], step: a.step } : undefined));
+    this.programs = scenario.processes.map((p) => p.program.map(compile));
   }
 
   initialStates(): readonly State[] {
@@ -56,7 +86,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   stepOf(s: State, action: number): TraceStep | undefined {
     const a = this.actions[action];
     if (!a) return undefined;
-    if (a.kind === 'env') return { ...a.step, process: 'env' };
+    if (a.kind === 'env') return { ...a.step, process: ENV_PROCESS };
     const p = this.scenario.processes[a.process]!;
     const st = p.program[this.L.pc(s, a.process)];
     return st ? { ...st, process: p.name } : undefined;
@@ -64,39 +94,34 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
 
   /** Apply one step (any step, not only the enumerated ones) without touching program counters. */
   applyStep(s: State, step: Step): OpResult | undefined {
-    const op = OPERATIONS[step.op] as { apply(ctx: ModelContext, s: State, st: Step): OpResult | undefined };
+    return this.applyCompiled(s, compile(step));
+  }
+
+  private applyCompiled(s: State, c: Compiled): OpResult | undefined {
     // Numbering can fall out of order only where a folio reference moved
     // (the layout's setters note it): most steps only change cells.
     this.L.numberingTouched = false;
-    const r = op.apply(this.ctx, s, step);
+    const r = c.op.apply(this.ctx, s, c.step);
     if (!r) return undefined;
     if (this.L.numberingTouched) canonicalize(this.L, r.state);
     return r;
   }
 
   step(s: State, action: number): Transition<State, ReadObservation> | undefined {
-    const a = this.actions[action];
-    if (!a) return undefined;
-    if (a.kind === 'env') {
-      const r = this.applyStep(s, a.step);
+    const env = this.envSteps[action];
+    if (env !== undefined) {
+      const r = this.applyCompiled(s, env);
       return r ? toTransition(r) : undefined;
     }
-    const program = this.scenario.processes[a.process]!.program;
+    const a = this.actions[action];
+    if (!a || a.kind !== 'process') return undefined;
     const pc = this.L.pc(s, a.process);
-    const st = program[pc];
+    const st = this.programs[a.process]![pc];
     if (!st) return undefined;
-    const r = this.applyStep(s, st);
+    const r = this.applyCompiled(s, st);
     if (!r) return undefined;
     this.L.setPc(r.state, a.process, pc + 1);
     return toTransition(r);
-  }
-
-  encode(s: State): Uint8Array {
-    return s;
-  }
-
-  decode(bytes: Uint8Array): State {
-    return bytes;
   }
 
   fingerprintBytes(): number {
@@ -131,15 +156,49 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     return out.sort((x, y) => x.weight - y.weight || x.i - y.i).map((x) => x.i);
   }
 
-  /** Replay a list of steps from the initial state (the package's replay() builds on this). */
-  *run(steps: readonly Step[]): Generator<{ step: Step; before: State; result: OpResult | undefined }> {
-    let s = this.initialStates()[0]!;
-    for (const step of steps) {
-      const result = this.applyStep(s, step);
-      yield { step, before: s, result };
-      if (!result) return;
-      s = result.state;
+  /**
+   * The action indices that take a trace's steps, in order: an `env` step is
+   * the environment action with the same step, a process's step must be the
+   * next one of its program. Stops at the first step that is neither, saying
+   * why. Replaying the actions (explorer/path.ts) then runs the trace.
+   */
+  actionsOf(trace: readonly TraceStep[]): { readonly actions: number[]; readonly mismatch?: TraceMismatch } {
+    const actions: number[] = [];
+    const pcs = this.scenario.processes.map(() => 0);
+    for (let i = 0; i < trace.length; i++) {
+      const step = trace[i]!;
+      if (step.process === ENV_PROCESS) {
+        const action = this.actions.findIndex((a) => a.kind === 'env' && sameStep(a.step, step));
+        if (action < 0) {
+          const message = `step ${i + 1} (${formatStep(step)}) is not an operation this scenario's environment may take`;
+          return { actions, mismatch: { step: i, message } };
+        }
+        actions.push(action);
+        continue;
+      }
+      const p = this.scenario.processes.findIndex((x) => x.name === step.process);
+      const next = p >= 0 ? this.scenario.processes[p]!.program[pcs[p]!] : undefined;
+      if (p < 0 || !next || !sameStep(next, step)) {
+        const why =
+          p < 0 ? 'the scenario has no such process' : next ? `its next step is ${formatStep(next)}` : 'its program has ended';
+        return { actions, mismatch: { step: i, message: `step ${i + 1} says ${step.process} runs ${formatStep(step)}, but ${why}` } };
+      }
+      pcs[p]!++;
+      actions.push(p);
     }
+    return { actions };
+  }
+
+  /**
+   * Apply `steps` one after the other from the initial state (the replay
+   * routine of explorer/path.ts, by step). A step that is not enabled leaves
+   * the state as it was; the caller decides whether to go on.
+   */
+  walkSteps(steps: readonly Step[]): Generator<Walked<State, ReadObservation, Step>, State> {
+    return walk(this.initialStates()[0]!, steps, (s, step) => {
+      const r = this.applyStep(s, step);
+      return r ? toTransition(r) : undefined;
+    });
   }
 }
 
@@ -147,9 +206,8 @@ function toTransition(r: OpResult): Transition<State, ReadObservation> {
   return r.observed ? { next: r.state, observed: r.observed } : { next: r.state };
 }
 
-function numericArgs(st: Step): number[] {
-  return Object.entries(st)
-    .filter(([k]) => k !== 'op')
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : (v as number)));
+/** A complete step's arguments as numbers (a flag is 0 or 1), in the operation's order. */
+function numericArgs(st: CompleteStep): number[] {
+  const values = st as unknown as Readonly<Record<string, number | boolean>>;
+  return OPERATIONS[st.op].argNames.map((k) => Number(values[k]));
 }

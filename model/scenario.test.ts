@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioError, scenarioToJson } from './scenario.js';
 import { OP_NAMES } from './step.js';
-import { KERNEL_IDS } from './context.js';
+import { KERNEL_IDS } from './kernels/index.js';
 
 // The example of interface.md, verbatim.
 const example = {

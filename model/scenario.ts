@@ -7,9 +7,11 @@
  */
 import { z } from 'zod';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, isPowerOfTwo, type Bounds } from './bounds.js';
-import { KERNEL_IDS, type KernelId } from './context.js';
+import { KERNEL_IDS, type KernelId } from './kernels/index.js';
 import { defaultFolioSizes, type InitialContents } from './initial.js';
-import { OP_NAMES, type OpName, type Step } from './step.js';
+import { fieldPath } from './field-path.js';
+import { OPERATIONS, operationNamed } from './ops/index.js';
+import { OP_NAMES, StepSchema, type OpName, type Step } from './step.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const nat = z.number().int().min(0);
@@ -30,23 +32,6 @@ export const BoundsSchema = z
   })
   .partial()
   .strict();
-
-export const StepSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('write'), off: nat, len: int(1, 64), value: nat }).strict(),
-  z.object({ op: z.literal('mmap-store'), off: nat, value: nat }).strict(),
-  z.object({ op: z.literal('fallocate-punch'), off: nat, len: int(1, 64) }).strict(),
-  z.object({ op: z.literal('truncate'), size: nat }).strict(),
-  z.object({ op: z.literal('splice'), off: nat, len: int(1, 64), move: z.boolean().optional() }).strict(),
-  z.object({ op: z.literal('vmsplice'), page: nat, gift: z.boolean().optional() }).strict(),
-  z.object({ op: z.literal('user-store'), page: nat, cell: nat, value: nat }).strict(),
-  z.object({ op: z.literal('pipe-write'), len: int(1, 64), value: nat }).strict(),
-  z
-    .object({ op: z.literal('pipe-read'), len: int(1, 64), pipe: z.union([z.literal(0), z.literal(1)]).optional() })
-    .strict(),
-  z.object({ op: z.literal('tee'), len: int(1, 64) }).strict(),
-  z.object({ op: z.literal('writeback'), page: nat }).strict(),
-  z.object({ op: z.literal('evict'), page: nat }).strict(),
-]);
 
 const OpNameSchema = z.enum(OP_NAMES as [OpName, ...OpName[]]);
 
@@ -103,13 +88,6 @@ export class ScenarioError extends Error {
   }
 }
 
-function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
-    '',
-  );
-}
-
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = input;
   for (const k of path) {
@@ -129,7 +107,7 @@ function allowedKeys(path: readonly PropertyKey[], input: unknown): readonly str
   if (path.length === 2 && head === 'processes') return ['name', 'program'];
   if (path.length === 4 && head === 'processes' && prog === 'program') {
     const op = (valueAt(input, path) as { op?: unknown } | undefined)?.op;
-    const schema = StepSchema.options.find((o) => o.shape.op.value === op);
+    const schema = typeof op === 'string' ? operationNamed(op)?.schema : undefined;
     return schema ? Object.keys(schema.shape) : undefined;
   }
   return undefined;
@@ -185,53 +163,9 @@ function semanticProblems(sc: Scenario): string[] {
   return out;
 }
 
-/** What is wrong with a step's arguments under `bounds` ("off: 9 is out of range 0..3"). */
+/** What is wrong with a step's arguments under `bounds` ("off: 9 is out of range 0..3 (a cell of the file)"). */
 export function stepProblems(st: Step, b: Bounds): string[] {
-  const max = b.pages * b.cells;
-  const out: string[] = [];
-  const check = (field: string, v: number | undefined, lo: number, hi: number, what: string): void => {
-    if (v !== undefined && (v < lo || v > hi)) out.push(`${field}: ${v} is out of range ${lo}..${hi} (${what})`);
-  };
-  switch (st.op) {
-    case 'write':
-      check('off', st.off, 0, max - 1, 'a cell of the file');
-      if (st.off < max) check('len', st.len, 1, max - st.off, 'cells up to the largest file');
-      check('value', st.value, 0, b.values, 'bounds.values');
-      break;
-    case 'mmap-store':
-      check('off', st.off, 0, max - 1, 'a cell of the file');
-      check('value', st.value, 0, b.values, 'bounds.values');
-      break;
-    case 'fallocate-punch':
-    case 'splice':
-      check('off', st.off, 0, max - 1, 'a cell of the file');
-      if (st.off < max) check('len', st.len, 1, max - st.off, 'cells up to the largest file');
-      break;
-    case 'truncate':
-      check('size', st.size, 0, max, 'pages * cells');
-      break;
-    case 'vmsplice':
-      check('page', st.page, 0, b.userPages - 1, 'a user page');
-      break;
-    case 'user-store':
-      check('page', st.page, 0, b.userPages - 1, 'a user page');
-      check('cell', st.cell, 0, b.cells - 1, 'a cell of a page');
-      check('value', st.value, 0, b.values, 'bounds.values');
-      break;
-    case 'pipe-write':
-      check('len', st.len, 1, b.cells, 'at most one page');
-      check('value', st.value, 0, b.values, 'bounds.values');
-      break;
-    case 'pipe-read':
-    case 'tee':
-      check('len', st.len, 1, b.slots * b.cells, 'what a pipe can hold');
-      break;
-    case 'writeback':
-    case 'evict':
-      check('page', st.page, 0, b.pages - 1, 'a file page');
-      break;
-  }
-  return out;
+  return OPERATIONS[st.op].problems(st as never, b);
 }
 
 /**
@@ -242,7 +176,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   const r = ScenarioSchema.safeParse(input);
   if (!r.success) {
     const problems = r.error.issues.map((issue) => {
-      const path = pathText(issue.path);
+      const path = fieldPath(issue.path);
       if (issue.code === 'unrecognized_keys') {
         const allowed = allowedKeys(issue.path, input);
         return `${path || '(top level)'}: ${issue.message}${allowed ? `; allowed: ${allowed.join(', ')}` : ''}`;
@@ -266,7 +200,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
       user:
         raw.initial?.user ?? Array.from({ length: bounds.userPages }, () => new Array<number>(bounds.cells).fill(1)),
     },
-    processes: (raw.processes ?? []).map((p) => ({ name: p.name, program: p.program as Step[] })),
+    processes: (raw.processes ?? []).map((p) => ({ name: p.name, program: p.program })),
     environment: raw.environment?.ops ?? (raw.processes && raw.processes.length > 0 ? [] : [...OP_NAMES]),
     invariants: raw.invariants ?? [],
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reads, runSteps } from './run-steps.js';
 import type { Step } from './step.js';
-import type { KernelId } from './context.js';
+import type { KernelId } from './kernels/index.js';
 
 // Matthew Wilcox's reproducer from the seed thread, in cells (a page has 2):
 // ftruncate(fd, PAGE_SIZE); pwrite("old", 0); splice(fd, pipe, PAGE_SIZE);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../explorer/bfs.js';
 import { BUILTIN_INVARIANTS } from '../invariants/builtins.js';
 import { toProperties } from '../invariants/property.js';
-import type { KernelId } from './context.js';
+import type { KernelId } from './kernels/index.js';
 import { defaultScenario, parseScenario } from './scenario.js';
 import { ScenarioModel } from './scenario-model.js';
 

@@ -71,13 +71,38 @@ export function copyState(s: State): State {
   return copy;
 }
 
+/** Bytes of a pipe, from `pipeBase(pipe)`: the ring's tail slot, the buffers queued, then the slots. */
+export const PIPE_FIELD = { tail: 0, count: 1, slots: 2 } as const;
+
+/**
+ * Bytes of a ring slot, from `slotBase(pipe, slot)`: the folio it references
+ * plus one (0: none), the page within the folio, offset and length in cells
+ * within that page, the buffer flags, then the ghost cells (what the buffer
+ * held when it entered the pipe).
+ */
+export const SLOT_FIELD = { folio: 0, page: 1, offset: 2, len: 3, flags: 4, ghost: 5 } as const;
+
+/**
+ * Bytes of a folio record, from `folioBase(f)`: its pages (0: a free record),
+ * flags, index (first file page or user page), pipe references, dirty-page
+ * mask, then its cells (`F * C` of them).
+ */
+export const FOLIO_FIELD = { pages: 0, flags: 1, index: 2, refs: 3, dirtyPages: 4, cells: 5 } as const;
+
 export class Layout {
+  /** Pages the file may span (bounds.pages). */
   readonly P: number;
+  /** Cells per page (bounds.cells). */
   readonly C: number;
+  /** Slots in each pipe's ring (bounds.slots). */
   readonly S: number;
+  /** Pages of the largest folio (bounds.folioPages). */
   readonly F: number;
+  /** User pages (bounds.userPages). */
   readonly U: number;
+  /** Folio records in the table: P + U + 2 * S, as many as can be live at once. */
   readonly NF: number;
+  /** Scenario processes (one program counter each). */
   readonly processes: number;
 
   readonly oSize = 0;
@@ -123,10 +148,10 @@ export class Layout {
     this.oLogical = this.oDisk + this.P * this.C;
     this.oUserFolio = this.oLogical + this.P * this.C;
     this.oPipes = this.oUserFolio + this.U;
-    this.slotSize = 5 + this.C;
-    this.pipeSize = 2 + this.S * this.slotSize;
+    this.slotSize = SLOT_FIELD.ghost + this.C;
+    this.pipeSize = PIPE_FIELD.slots + this.S * this.slotSize;
     this.oFolios = this.oPipes + PIPES * this.pipeSize;
-    this.folioSize = 5 + this.F * this.C;
+    this.folioSize = FOLIO_FIELD.cells + this.F * this.C;
     this.identityBytes = this.oFolios + this.NF * this.folioSize;
     this.oCopied = this.identityBytes;
     this.oStolen = this.oCopied + 2;
@@ -171,6 +196,10 @@ export class Layout {
   setLogical(s: State, cell: number, v: number): void {
     s[this.oLogical + cell] = v;
   }
+  /** Set ghost cells [from, to) of the file to `v`. */
+  fillLogical(s: State, from: number, to: number, v: number): void {
+    s.fill(v, this.oLogical + from, this.oLogical + to);
+  }
   /** Pages that hold at least one cell of a file of `size` cells. */
   pagesInFile(size: number): number {
     return Math.ceil(size / this.C);
@@ -192,20 +221,20 @@ export class Layout {
     return this.oPipes + pipe * this.pipeSize;
   }
   tail(s: State, pipe: number): number {
-    return s[this.pipeBase(pipe)]!;
+    return s[this.pipeBase(pipe) + PIPE_FIELD.tail]!;
   }
   count(s: State, pipe: number): number {
-    return s[this.pipeBase(pipe) + 1]!;
+    return s[this.pipeBase(pipe) + PIPE_FIELD.count]!;
   }
   setTail(s: State, pipe: number, tail: number): void {
-    s[this.pipeBase(pipe)] = tail;
+    s[this.pipeBase(pipe) + PIPE_FIELD.tail] = tail;
   }
   setCount(s: State, pipe: number, count: number): void {
-    s[this.pipeBase(pipe) + 1] = count;
+    s[this.pipeBase(pipe) + PIPE_FIELD.count] = count;
   }
   /** Byte offset of ring slot `slot` (0..S-1, an array index, not a queue position). */
   slotBase(pipe: number, slot: number): number {
-    return this.pipeBase(pipe) + 2 + slot * this.slotSize;
+    return this.pipeBase(pipe) + PIPE_FIELD.slots + slot * this.slotSize;
   }
   /** The ring slot holding queue position `i` (0 = the oldest buffer). */
   slotAt(s: State, pipe: number, i: number): number {
@@ -216,52 +245,56 @@ export class Layout {
     return (this.tail(s, pipe) + this.count(s, pipe)) % this.S;
   }
   slotFolio(s: State, pipe: number, slot: number): number {
-    return s[this.slotBase(pipe, slot)]! - 1;
+    return s[this.slotBase(pipe, slot) + SLOT_FIELD.folio]! - 1;
   }
   slotPage(s: State, pipe: number, slot: number): number {
-    return s[this.slotBase(pipe, slot) + 1]!;
+    return s[this.slotBase(pipe, slot) + SLOT_FIELD.page]!;
   }
   slotOffset(s: State, pipe: number, slot: number): number {
-    return s[this.slotBase(pipe, slot) + 2]!;
+    return s[this.slotBase(pipe, slot) + SLOT_FIELD.offset]!;
   }
   slotLen(s: State, pipe: number, slot: number): number {
-    return s[this.slotBase(pipe, slot) + 3]!;
+    return s[this.slotBase(pipe, slot) + SLOT_FIELD.len]!;
   }
   slotFlags(s: State, pipe: number, slot: number): number {
-    return s[this.slotBase(pipe, slot) + 4]!;
+    return s[this.slotBase(pipe, slot) + SLOT_FIELD.flags]!;
   }
   setSlotFlags(s: State, pipe: number, slot: number, flags: number): void {
-    s[this.slotBase(pipe, slot) + 4] = flags;
+    s[this.slotBase(pipe, slot) + SLOT_FIELD.flags] = flags;
+  }
+  /** Byte offset of a slot's first ghost cell (its C ghost cells are contiguous). */
+  slotGhostBase(pipe: number, slot: number): number {
+    return this.slotBase(pipe, slot) + SLOT_FIELD.ghost;
   }
   slotGhost(s: State, pipe: number, slot: number, i: number): number {
-    return s[this.slotBase(pipe, slot) + 5 + i]!;
+    return s[this.slotGhostBase(pipe, slot) + i]!;
   }
   setSlotGhost(s: State, pipe: number, slot: number, i: number, v: number): void {
-    s[this.slotBase(pipe, slot) + 5 + i] = v;
+    s[this.slotGhostBase(pipe, slot) + i] = v;
   }
   /** Fill a slot (flags are left as they are: callers decide). */
   setSlot(s: State, pipe: number, slot: number, folio: number, page: number, offset: number, len: number): void {
     this.numberingTouched = true;
     const b = this.slotBase(pipe, slot);
-    s[b] = folio + 1;
-    s[b + 1] = page;
-    s[b + 2] = offset;
-    s[b + 3] = len;
+    s[b + SLOT_FIELD.folio] = folio + 1;
+    s[b + SLOT_FIELD.page] = page;
+    s[b + SLOT_FIELD.offset] = offset;
+    s[b + SLOT_FIELD.len] = len;
   }
   setSlotOffsetLen(s: State, pipe: number, slot: number, offset: number, len: number): void {
     const b = this.slotBase(pipe, slot);
-    s[b + 2] = offset;
-    s[b + 3] = len;
+    s[b + SLOT_FIELD.offset] = offset;
+    s[b + SLOT_FIELD.len] = len;
   }
   /** Empty a slot: reference and ghost go, flags stay (the kernel does not clear them). */
   clearSlot(s: State, pipe: number, slot: number): void {
     this.numberingTouched = true;
     const b = this.slotBase(pipe, slot);
-    s[b] = 0;
-    s[b + 1] = 0;
-    s[b + 2] = 0;
-    s[b + 3] = 0;
-    s.fill(0, b + 5, b + 5 + this.C);
+    s[b + SLOT_FIELD.folio] = 0;
+    s[b + SLOT_FIELD.page] = 0;
+    s[b + SLOT_FIELD.offset] = 0;
+    s[b + SLOT_FIELD.len] = 0;
+    s.fill(0, b + SLOT_FIELD.ghost, b + SLOT_FIELD.ghost + this.C);
   }
   /** Cells held in a pipe. */
   pipeCells(s: State, pipe: number): number {
@@ -278,26 +311,30 @@ export class Layout {
   }
   /** Pages of folio `f`; 0 when the record is free. */
   folioPages(s: State, f: number): number {
-    return s[this.folioBase(f)]!;
+    return s[this.folioBase(f) + FOLIO_FIELD.pages]!;
+  }
+  /** Shrink a folio record to its first `pages` pages (a split; the caller moves the rest). */
+  setFolioPages(s: State, f: number, pages: number): void {
+    s[this.folioBase(f) + FOLIO_FIELD.pages] = pages;
   }
   folioFlags(s: State, f: number): number {
-    return s[this.folioBase(f) + 1]!;
+    return s[this.folioBase(f) + FOLIO_FIELD.flags]!;
   }
   setFolioFlags(s: State, f: number, flags: number): void {
-    s[this.folioBase(f) + 1] = flags;
+    s[this.folioBase(f) + FOLIO_FIELD.flags] = flags;
   }
   /** First file page (when in the page cache) or user page (when a user page). */
   folioIndex(s: State, f: number): number {
-    return s[this.folioBase(f) + 2]!;
+    return s[this.folioBase(f) + FOLIO_FIELD.index]!;
   }
   setFolioIndex(s: State, f: number, index: number): void {
-    s[this.folioBase(f) + 2] = index;
+    s[this.folioBase(f) + FOLIO_FIELD.index] = index;
   }
   folioRefs(s: State, f: number): number {
-    return s[this.folioBase(f) + 3]!;
+    return s[this.folioBase(f) + FOLIO_FIELD.refs]!;
   }
   setFolioRefs(s: State, f: number, refs: number): void {
-    s[this.folioBase(f) + 3] = refs;
+    s[this.folioBase(f) + FOLIO_FIELD.refs] = refs;
   }
   /**
    * Which of the folio's pages are dirty (bit i: page i of the folio); the
@@ -306,33 +343,39 @@ export class Layout {
    * a clean folio (measured by `pipecheck conform`).
    */
   folioDirtyPages(s: State, f: number): number {
-    return s[this.folioBase(f) + 4]!;
+    return s[this.folioBase(f) + FOLIO_FIELD.dirtyPages]!;
   }
   setFolioDirtyPages(s: State, f: number, mask: number): void {
     const b = this.folioBase(f);
-    s[b + 4] = mask;
-    s[b + 1] = mask === 0 ? s[b + 1]! & ~F_DIRTY : s[b + 1]! | F_DIRTY;
+    const flags = s[b + FOLIO_FIELD.flags]!;
+    s[b + FOLIO_FIELD.dirtyPages] = mask;
+    s[b + FOLIO_FIELD.flags] = mask === 0 ? flags & ~F_DIRTY : flags | F_DIRTY;
   }
   /** Cell `i` of the folio, counted from its first page. */
   folioCell(s: State, f: number, i: number): number {
-    return s[this.folioBase(f) + 5 + i]!;
+    return s[this.folioBase(f) + FOLIO_FIELD.cells + i]!;
   }
   setFolioCell(s: State, f: number, i: number, v: number): void {
-    s[this.folioBase(f) + 5 + i] = v;
+    s[this.folioBase(f) + FOLIO_FIELD.cells + i] = v;
+  }
+  /** Set `n` cells of the folio from cell `i` on to `v` (its cells are contiguous). */
+  fillFolioCells(s: State, f: number, i: number, n: number, v: number): void {
+    const from = this.folioBase(f) + FOLIO_FIELD.cells + i;
+    s.fill(v, from, from + n);
   }
 
   /** A free folio record, set up; throws if the table is full (a model bug). */
   allocFolio(s: State, pages: number, flags: number, index: number): number {
     for (let f = 0; f < this.NF; f++) {
       const b = this.folioBase(f);
-      if (s[b] === 0) {
+      if (s[b + FOLIO_FIELD.pages] === 0) {
         this.numberingTouched = true;
-        s[b] = pages;
-        s[b + 1] = flags;
-        s[b + 2] = index;
-        s[b + 3] = 0;
-        s.fill(0, b + 4, b + this.folioSize);
-        if (flags & F_DIRTY) s[b + 4] = (1 << pages) - 1;
+        s[b + FOLIO_FIELD.pages] = pages;
+        s[b + FOLIO_FIELD.flags] = flags;
+        s[b + FOLIO_FIELD.index] = index;
+        s[b + FOLIO_FIELD.refs] = 0;
+        s.fill(0, b + FOLIO_FIELD.dirtyPages, b + this.folioSize);
+        if (flags & F_DIRTY) s[b + FOLIO_FIELD.dirtyPages] = (1 << pages) - 1;
         return f;
       }
     }
@@ -342,17 +385,17 @@ export class Layout {
   /** Free the folio if nothing refers to it any more (page cache, user memory, pipes). */
   releaseIfUnused(s: State, f: number): void {
     const b = this.folioBase(f);
-    if (s[b + 3] === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER)) === 0) {
+    if (s[b + FOLIO_FIELD.refs] === 0 && (s[b + FOLIO_FIELD.flags]! & (F_IN_CACHE | F_USER)) === 0) {
       this.numberingTouched = true;
       s.fill(0, b, b + this.folioSize);
     }
   }
 
   addRef(s: State, f: number): void {
-    s[this.folioBase(f) + 3]! += 1;
+    s[this.folioBase(f) + FOLIO_FIELD.refs]! += 1;
   }
   dropRef(s: State, f: number): void {
-    s[this.folioBase(f) + 3]! -= 1;
+    s[this.folioBase(f) + FOLIO_FIELD.refs]! -= 1;
     this.releaseIfUnused(s, f);
   }
 

@@ -1,49 +1,49 @@
 /**
  * Steps: one operation with its arguments, exactly as scenario programs and
- * counterexample traces spell them (see the interface document). Offsets and
- * lengths are in cells, counted from the start of the file.
+ * counterexample traces spell them (the operation table is in
+ * docs/scenarios.md). Offsets and lengths are in cells, counted from the start
+ * of the file. The type is inferred from the operations' schemas
+ * (model/ops/), never written by hand.
  *
  * @public
  */
-export type Step =
-  | { readonly op: 'write'; readonly off: number; readonly len: number; readonly value: number }
-  | { readonly op: 'mmap-store'; readonly off: number; readonly value: number }
-  | { readonly op: 'fallocate-punch'; readonly off: number; readonly len: number }
-  | { readonly op: 'truncate'; readonly size: number }
-  | { readonly op: 'splice'; readonly off: number; readonly len: number; readonly move?: boolean }
-  | { readonly op: 'vmsplice'; readonly page: number; readonly gift?: boolean }
-  | { readonly op: 'user-store'; readonly page: number; readonly cell: number; readonly value: number }
-  | { readonly op: 'pipe-write'; readonly len: number; readonly value: number }
-  | { readonly op: 'pipe-read'; readonly len: number; readonly pipe?: 0 | 1 }
-  | { readonly op: 'tee'; readonly len: number }
-  | { readonly op: 'writeback'; readonly page: number }
-  | { readonly op: 'evict'; readonly page: number };
+import { z } from 'zod';
+import { OPERATION_LIST, OPERATIONS, STEP_SCHEMAS, type OpName } from './ops/index.js';
 
-export type OpName = Step['op'];
+/** A step of any operation: its zod schema (a discriminated union on `op`). */
+export const StepSchema = z.discriminatedUnion('op', STEP_SCHEMAS);
+
+export type Step = Readonly<z.output<typeof StepSchema>>;
+
+export type { OpName };
 
 /** Every operation, in the fixed order in which actions are enumerated. */
-export const OP_NAMES: readonly OpName[] = [
-  'write',
-  'mmap-store',
-  'fallocate-punch',
-  'truncate',
-  'splice',
-  'vmsplice',
-  'user-store',
-  'pipe-write',
-  'pipe-read',
-  'tee',
-  'writeback',
-  'evict',
-];
+export const OP_NAMES: readonly OpName[] = OPERATION_LIST.map((op) => op.name);
 
 export type StepOf<N extends OpName> = Extract<Step, { op: N }>;
 
-/** A step as the seed's reproducer would say it: `pwrite(off=0, len=2, value=2)`. */
+/** Whether `ops` names every operation (the default scenario's environment). */
+export function coversEveryOperation(ops: readonly string[]): boolean {
+  return OP_NAMES.every((op) => ops.includes(op));
+}
+
+/** A step with every default filled in (`splice` without `move` moves nothing). */
+export type CompleteStep = ReturnType<(typeof OPERATION_LIST)[number]['complete']>;
+
+/** `step` with every default filled in. */
+export function completeStep(step: Step): CompleteStep {
+  return (OPERATIONS[step.op] as { complete(s: Step): CompleteStep }).complete(step);
+}
+
+/** A step as the seed's reproducer would say it: `write(off=0, len=2, value=2)` (the arguments it gives). */
 export function formatStep(step: Step): string {
-  const args = Object.entries(step)
-    .filter(([k, v]) => k !== 'op' && k !== 'process' && v !== undefined)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(', ');
-  return `${step.op}(${args})`;
+  return OPERATIONS[step.op].show(step);
+}
+
+/** Two steps that do the same thing: equal once defaults are filled in. */
+export function sameStep(a: Step, b: Step): boolean {
+  if (a.op !== b.op) return false;
+  const ca = completeStep(a) as Readonly<Record<string, unknown>>;
+  const cb = completeStep(b) as Readonly<Record<string, unknown>>;
+  return OPERATIONS[a.op].argNames.every((k) => ca[k] === cb[k]);
 }

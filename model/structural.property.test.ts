@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { KERNEL_IDS, type KernelId } from './context.js';
+import { KERNEL_IDS, type KernelId } from './kernels/index.js';
 import type { Bounds } from './bounds.js';
 import type { InitialContents } from './initial.js';
 import { OPERATIONS } from './ops/index.js';
@@ -9,7 +9,8 @@ import { parseScenario } from './scenario.js';
 import { ScenarioModel } from './scenario-model.js';
 import { canonicalize } from './canonical.js';
 import { F_DIRTY, F_IN_CACHE, F_USER, PIPES, type Layout, type State } from './state.js';
-import { StateReader, type Invariant, type InvariantStep } from '../invariants/define.js';
+import { type Invariant, type InvariantStep } from '../invariants/define.js';
+import { LayoutStateReader } from '../invariants/state-reader.js';
 import { noUseAfterFree } from '../invariants/no-use-after-free.js';
 import { pipeFifo } from '../invariants/pipe-fifo.js';
 import { fileIntegrity } from '../invariants/file-integrity.js';
@@ -202,8 +203,8 @@ function invariantStep(
   depth: number,
 ): InvariantStep {
   return {
-    before: new StateReader(L, before),
-    after: new StateReader(L, after),
+    before: new LayoutStateReader(L, before),
+    after: new LayoutStateReader(L, after),
     step: { ...step, process: 'env' },
     observed,
     depth,

@@ -20,14 +20,16 @@
  * @public
  */
 import type { Bounds } from '../model/bounds.js';
-import type { KernelId } from '../model/context.js';
+import type { KernelId } from '../model/kernels/index.js';
 import { EXT4, PAGE_BYTES, TMPFS, type FsProfile } from '../model/folio-policy.js';
 import type { InitialContents } from '../model/initial.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
 import { F_UPTODATE, type Layout, type State } from '../model/state.js';
 import { fileContents } from '../model/pagecache.js';
-import { formatStep, type Step } from '../model/step.js';
+import { showCells } from '../model/cells.js';
+import { OPERATIONS, type AnyOperation } from '../model/ops/index.js';
+import { completeStep, formatStep, type Step } from '../model/step.js';
 import {
   probeFs,
   runOnKernel,
@@ -179,45 +181,21 @@ export function runModelSide(
 ): { steps: SideStep[]; final: SideFinal } {
   const model = new ScenarioModel(modelScenario(c, kernel), fs);
   const { L } = model;
-  let s = model.initialStates()[0]!;
   const steps: SideStep[] = [];
-  for (const step of c.steps) {
-    const before = s;
-    const r = model.applyStep(s, step);
-    if (!r) {
+  let s = model.initialStates()[0]!;
+  for (const { item: step, before, transition } of model.walkSteps(c.steps)) {
+    if (!transition) {
       steps.push({ enabled: false, cells: 0, text: 'not enabled' });
       continue;
     }
-    s = r.state;
-    let cells = 0;
-    switch (step.op) {
-      case 'write':
-      case 'pipe-write':
-        cells = step.len;
-        break;
-      case 'mmap-store':
-      case 'user-store':
-        cells = 1;
-        break;
-      case 'vmsplice':
-        cells = L.C;
-        break;
-      case 'splice':
-        cells = L.pipeCells(s, 0) - L.pipeCells(before, 0);
-        break;
-      case 'tee':
-        cells = L.pipeCells(s, 1) - L.pipeCells(before, 1);
-        break;
-      case 'pipe-read':
-        cells = r.observed?.observed.length ?? 0;
-        break;
-      default:
-        cells = 0;
-    }
-    const read = r.observed?.observed;
+    s = transition.next;
+    const { observed } = transition;
+    const op = OPERATIONS[step.op] as AnyOperation;
+    const cells = op.cellsMoved({ L, before, after: s, step: completeStep(step), observed });
+    const read = observed?.observed;
     steps.push(
       read
-        ? { enabled: true, cells, read, text: `read [${read.join(', ')}]` }
+        ? { enabled: true, cells, read, text: `read ${showCells(read)}` }
         : { enabled: true, cells, text: cells > 0 ? `ok ${cells} cells` : 'ok' },
     );
   }
@@ -237,19 +215,18 @@ export function kernelSideStep(step: Step, r: KernelStepResult, cells: number): 
   const cellBytes = PAGE_BYTES / cells;
   switch (r.kind) {
     case 'read':
-      return { enabled: true, cells: r.cells.length, read: r.cells, text: `read [${r.cells.join(', ')}]` };
+      return { enabled: true, cells: r.cells.length, read: r.cells, text: `read ${showCells(r.cells)}` };
     case 'err':
       return { enabled: false, cells: 0, text: r.errno };
     case 'skip':
       return { enabled: false, cells: 0, text: `skip ${r.reason}` };
     case 'ok': {
-      const n = r.bytes / cellBytes;
-      // splice at or past EOF and tee of nothing return 0: nothing happened, as with EAGAIN.
-      if ((step.op === 'splice' || step.op === 'tee') && r.bytes === 0)
+      if (r.bytes === 0 && OPERATIONS[step.op].zeroReturnIsRefusal) {
         return { enabled: false, cells: 0, text: 'ok 0 (nothing moved)' };
-      const moves =
-        step.op !== 'fallocate-punch' && step.op !== 'truncate' && step.op !== 'writeback' && step.op !== 'evict';
-      return { enabled: true, cells: moves ? n : 0, text: moves && n > 0 ? `ok ${n} cells` : 'ok' };
+      }
+      // Steps that move no cells (punch, truncate, writeback, evict) return 0.
+      const n = r.bytes / cellBytes;
+      return { enabled: true, cells: n, text: n > 0 ? `ok ${n} cells` : 'ok' };
     }
   }
 }
@@ -259,7 +236,7 @@ function same(a: readonly number[] | null | undefined, b: readonly number[] | nu
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-const show = (v: readonly number[] | null | undefined): string => (v ? `[${v.join(', ')}]` : 'unknown');
+const show = (v: readonly number[] | null | undefined): string => (v ? showCells(v) : 'unknown');
 
 function compareStep(index: number, step: Step, m: SideStep, k: SideStep): StepComparison {
   let message: string | undefined;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readCounterexample } from '../counterexamples/file.js';
 import { runConform } from './conform.js';
 import { oracleAvailable } from './kernel.js';
-import { liveReplay, renderLiveReplay } from './live-replay.js';
+import { liveReplay } from './live-replay.js';
 
 const avail = oracleAvailable();
 const reason = avail.ok ? '' : ` (skipped: ${avail.reason})`;
@@ -20,10 +20,10 @@ const shmOk = ((): boolean => {
 })();
 
 describe('runConform without an oracle', () => {
-  it('says why and exits 2 on bad usage', async () => {
-    const lines: string[] = [];
-    expect(await runConform({ runs: 0, log: (l) => lines.push(l) })).toBe(2);
-    expect(lines.join('\n')).toMatch(/--runs/);
+  it('says why on bad usage (bad-input: the command line exits 2)', async () => {
+    const r = await runConform({ runs: 0 });
+    expect(r.status).toBe('bad-input');
+    expect(r.status === 'bad-input' && r.message).toMatch(/--runs/);
   });
 });
 
@@ -32,21 +32,19 @@ describe.skipIf(!avail.ok)(`pipecheck conform: model and live kernel agree${reas
   // printed lines name the counterexample and the command to re-run.
   it('300 sequences on the OS temp dir, seed 42', async () => {
     const out = mkdtempSync(join(tmpdir(), 'pipecheck-conform-test-'));
-    const lines: string[] = [];
     try {
-      const code = await runConform({ runs: 300, seed: 42, out, log: (l) => lines.push(l) });
-      expect(code, lines.join('\n')).toBe(0);
-      expect(lines[0]).toMatch(/seed 42/);
+      const r = await runConform({ runs: 300, seed: 42, out });
+      expect(r.status, JSON.stringify(r, null, 1)).toBe('agree');
+      expect(r.status === 'agree' && r.start.seed).toBe(42);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   });
   it.skipIf(!shmOk)(`300 sequences on /dev/shm, seed 42${shmOk ? '' : ' (skipped: /dev/shm is absent)'}`, async () => {
     const out = mkdtempSync(join(tmpdir(), 'pipecheck-conform-test-'));
-    const lines: string[] = [];
     try {
-      const code = await runConform({ fs: '/dev/shm', runs: 300, seed: 42, out, log: (l) => lines.push(l) });
-      expect(code, lines.join('\n')).toBe(0);
+      const r = await runConform({ fs: '/dev/shm', runs: 300, seed: 42, out });
+      expect(r.status, JSON.stringify(r, null, 1)).toBe('agree');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -70,7 +68,7 @@ describe.skipIf(!avail.ok || classic.length === 0)(
       // The kernel builds large folios only on an FS that has them: the temp dir here.
       const r = await liveReplay(cx, { kernel: 'linux' });
       if (r.status !== 'compared') throw new Error(`${r.status}: ${r.message}`);
-      expect(r.agree, renderLiveReplay(r)).toBe(true);
+      expect(r.agree, JSON.stringify(r.disagreement ?? r.steps, null, 1)).toBe(true);
       if (cx.kernel === 'dirty-pipe') {
         // Dirty Pipe does not reproduce on this kernel: the file is untouched by the pipe-write.
         expect(r.live.file).toEqual(cx.scenario.initial?.file ?? r.live.file);

@@ -1,33 +1,34 @@
 /**
  * `pipecheck conform`: differential testing of the model against the live
  * kernel. fast-check generates small bounds, an initial file (size, cells,
- * cold or cached, folio layout) and a sequence of steps of all twelve
- * operations; each sequence runs on the model (linux variant, the FS profile
- * the probed directory calls for) and on the kernel through the oracle
- * helper, and every step's outcome, every read, the final file, the pipes
- * and the folio structure must agree (oracle/compare.ts). On a disagreement
- * fast-check shrinks the sequence; the shrunk trace is saved as a
- * `kernel-conformance` counterexample and printed with the seed and the
- * command that finds it again.
- *
- * Exit codes: 0 model and kernel agree on every run; 1 a disagreement; 2 bad
- * usage, or no live kernel to compare with (not Linux, helper not built,
- * the directory cannot be probed, an FS with no model profile). Without an
- * oracle the command cannot say anything about agreement, so it does not
- * exit 0: it says why and exits 2.
+ * cold or cached, folio layout) and a sequence of steps of every operation
+ * (each drawn as often as its descriptor's `conformWeight` says); each
+ * sequence runs on the model (linux variant, the FS profile the probed
+ * directory calls for) and on the kernel through the oracle helper, and
+ * every step's outcome, every read, the final file, the pipes and the folio
+ * structure must agree (oracle/compare.ts). On a disagreement fast-check
+ * shrinks the sequence; the shrunk trace is saved as a `kernel-conformance`
+ * counterexample. The result is typed (`ConformResult`); the command line
+ * prints it with the seed and the command that finds it again, and maps it
+ * to an exit code: 0 agree, 1 disagree, 2 when it cannot run (not Linux,
+ * helper not built, the directory cannot be probed, an FS with no model
+ * profile): without an oracle nothing can be said about agreement.
  *
  * @public
  */
+import { tmpdir } from 'node:os';
 import fc from 'fast-check';
-import { type Bounds } from '../model/bounds.js';
-import { defaultFolioSizes, type InitialContents } from '../model/initial.js';
-import type { FsProfile } from '../model/folio-policy.js';
-import { OPERATIONS } from '../model/ops/index.js';
-import { formatStep, OP_NAMES, type OpName, type Step } from '../model/step.js';
-import { COUNTEREXAMPLE_FORMAT, type Counterexample } from '../counterexamples/format.js';
+import { counterexampleOf } from '../counterexamples/build.js';
 import { writeCounterexample } from '../counterexamples/file.js';
-import { oracleAvailable } from './kernel.js';
+import type { Counterexample } from '../counterexamples/format.js';
+import type { Bounds } from '../model/bounds.js';
+import type { FsProfile } from '../model/folio-policy.js';
+import { defaultFolioSizes, type InitialContents } from '../model/initial.js';
+import { OPERATION_LIST, OPERATIONS } from '../model/ops/index.js';
+import { parseScenario } from '../model/scenario.js';
+import type { OpName, Step } from '../model/step.js';
 import { compareCase, profileForDir, type CaseComparison, type ConformCase } from './compare.js';
+import { oracleAvailable } from './kernel.js';
 
 export const CONFORMANCE_INVARIANT = 'kernel-conformance';
 
@@ -40,8 +41,8 @@ export interface ConformOptions {
   readonly seed?: number;
   /** Where the counterexample goes (default ./counterexamples). */
   readonly out?: string;
-  /** Where lines go (default console.log). */
-  readonly log?: (line: string) => void;
+  /** Told what the run is about to do, before the runs start. */
+  readonly onStart?: (start: ConformStart) => void;
   /** Longest generated sequence, before the final drain of both pipes (default 10). */
   readonly maxSteps?: number;
   /** A different final folio structure is a disagreement too (default false: counted and reported). */
@@ -70,25 +71,10 @@ interface RawCase {
   readonly picks: readonly Pick[];
 }
 
-const OP_WEIGHTS: Readonly<Record<OpName, number>> = {
-  write: 3,
-  'mmap-store': 2,
-  'fallocate-punch': 3,
-  truncate: 2,
-  splice: 4,
-  vmsplice: 1,
-  'user-store': 1,
-  'pipe-write': 2,
-  'pipe-read': 3,
-  tee: 2,
-  writeback: 2,
-  evict: 2,
-};
-
 function pickArb(): fc.Arbitrary<Pick> {
-  const ops = OP_NAMES.map((op) => ({
+  const ops = OPERATION_LIST.map(({ name: op, conformWeight: weight }) => ({
     arbitrary: fc.nat(1 << 16).map((n): Pick => ({ kind: 'op', op, n })),
-    weight: OP_WEIGHTS[op],
+    weight,
   }));
   const range = { page: fc.nat(3), count: fc.integer({ min: 1, max: 4 }), value: fc.integer({ min: 1, max: 3 }) };
   return fc.oneof(
@@ -141,7 +127,7 @@ function mixedLayout(filePages: number, folioPages: number, want: readonly numbe
 function stepOfPick(pick: Pick, b: Bounds): Step[] {
   const value = (v: number): number => Math.min(v, b.values);
   if (pick.kind === 'op') {
-    const dom = OPERATIONS[pick.op].domain(b) as Step[];
+    const dom: readonly Step[] = OPERATIONS[pick.op].domain(b);
     const s = dom[pick.n % dom.length];
     return s ? [s] : [];
   }
@@ -201,70 +187,97 @@ export function conformanceCounterexample(
   const last = d.step === 'final' ? c.steps.length - 1 : d.step;
   const steps = c.steps.slice(0, last + 1);
   const bounds = { ...c.bounds, depth: Math.max(1, Math.min(64, steps.length)) };
-  return {
-    format: COUNTEREXAMPLE_FORMAT,
-    kernel: 'linux',
-    invariant: CONFORMANCE_INVARIANT,
-    bounds,
-    fs: cmp.profile,
-    scenario: {
+  const scenario = parseScenario(
+    {
       kernel: 'linux',
       bounds,
-      initial: {
-        file: [...c.initial.file],
-        cached: c.initial.cached,
-        folios: [...c.initial.folios],
-        user: c.initial.user.map((u) => [...u]),
-      },
-      processes: [{ name: 'conform', program: steps }],
+      initial: { ...c.initial },
+      processes: [{ name: CONFORM_PROCESS, program: steps }],
       invariants: [CONFORMANCE_INVARIANT],
     },
-    trace: steps.map((s) => ({ ...s, process: 'conform' })),
-    violation: {
-      step: Math.max(0, last),
-      message: `model and live kernel disagree (${cmp.profile} profile, ${cmp.raw.fsType}): ${d.message}`,
-      ...(d.expected ? { expected: [...d.expected] } : {}),
-      ...(d.observed ? { observed: [...d.observed] } : {}),
-    },
+    'conformance case',
+  );
+  return counterexampleOf({
+    scenario,
+    invariant: CONFORMANCE_INVARIANT,
+    fs: cmp.profile,
+    trace: steps.map((s) => ({ ...s, process: CONFORM_PROCESS })),
+    message: `model and live kernel disagree (${cmp.profile} profile, ${cmp.raw.fsType}): ${d.message}`,
+    expected: d.expected,
+    observed: d.observed,
     stats: { elapsedMs: meta.elapsedMs, transitions: steps.length },
     command: `pipecheck conform --fs ${meta.fsDir} --runs ${meta.runs} --seed ${meta.seed}`,
-  };
+  });
 }
+
+/** What conform is about to do (printed before the runs start). */
+export interface ConformStart {
+  readonly fsDir: string;
+  /** Which profile the probe chose, and why. */
+  readonly why: string;
+  readonly runs: number;
+  readonly seed: number;
+}
+
+/** How a conform run ended. */
+export type ConformResult =
+  /** It could not run: bad options, no oracle, an FS no profile describes, the oracle failing. */
+  | { readonly status: 'bad-input' | 'unavailable' | 'oracle-failed'; readonly message: string }
+  | {
+      readonly status: 'agree';
+      readonly start: ConformStart;
+      readonly numRuns: number;
+      readonly compared: number;
+      /** Runs skipped because the kernel built another initial state. */
+      readonly setupMismatches: number;
+      readonly elapsedMs: number;
+      /** Runs whose final folio structure differed (not a disagreement without `strictFolios`). */
+      readonly folioDifferences: number;
+      readonly firstFolioDifference?: string;
+    }
+  | {
+      readonly status: 'disagree';
+      readonly start: ConformStart;
+      readonly numRuns: number;
+      readonly numShrinks: number;
+      readonly elapsedMs: number;
+      readonly case: ConformCase;
+      readonly comparison: CaseComparison & { readonly disagreement: NonNullable<CaseComparison['disagreement']> };
+      readonly counterexample: Counterexample;
+      /** Where the counterexample was written. */
+      readonly path: string;
+    }
+  /** fast-check found a disagreement, but its shrunk sequence agreed when run again. */
+  | { readonly status: 'not-reproduced'; readonly start: ConformStart; readonly message: string };
 
 class OracleFailure extends Error {}
 
-/** Run the differential test; returns the exit code (see the module comment). */
-export async function runConform(opts: ConformOptions = {}): Promise<number> {
-  const log = opts.log ?? ((line: string) => console.log(line));
+/** The process name of a conformance counterexample's steps. */
+const CONFORM_PROCESS = 'conform';
+
+/** Run the differential test (see the module comment for what is compared). */
+export async function runConform(opts: ConformOptions = {}): Promise<ConformResult> {
   const runs = opts.runs ?? 200;
   if (!Number.isInteger(runs) || runs < 1) {
-    log(`pipecheck conform: --runs must be a positive integer, got ${String(opts.runs)}`);
-    return 2;
+    return { status: 'bad-input', message: `--runs must be a positive integer, got ${String(opts.runs)}` };
   }
   if (opts.seed !== undefined && !Number.isInteger(opts.seed)) {
-    log(`pipecheck conform: --seed must be an integer, got ${String(opts.seed)}`);
-    return 2;
+    return { status: 'bad-input', message: `--seed must be an integer, got ${String(opts.seed)}` };
   }
   const avail = oracleAvailable();
-  if (!avail.ok) {
-    log(`pipecheck conform: no live kernel to compare with: ${avail.reason}`);
-    return 2;
-  }
-  const { tmpdir } = await import('node:os');
+  if (!avail.ok) return { status: 'unavailable', message: `no live kernel to compare with: ${avail.reason}` };
   const fsDir = opts.fs ?? tmpdir();
   const prof = await profileForDir(fsDir);
-  if (!prof.ok) {
-    log(`pipecheck conform: ${prof.reason}`);
-    return 2;
-  }
+  if (!prof.ok) return { status: 'unavailable', message: prof.reason };
   const profile = prof.profile;
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
-  log(`conform: ${fsDir} (${prof.why}), ${runs} runs, seed ${seed}`);
+  const start: ConformStart = { fsDir, why: prof.why, runs, seed };
+  opts.onStart?.(start);
   const t0 = Date.now();
   let setupMismatches = 0;
   let compared = 0;
-  let folioDiffs = 0;
-  let firstFolioDiff: string | undefined;
+  let folioDifferences = 0;
+  let firstFolioDifference: string | undefined;
   const checkFolios = opts.strictFolios ?? false;
   const property = fc.asyncProperty(rawCaseArb(profile, opts.maxSteps ?? 10), async (raw) => {
     const c = caseOfRaw(raw);
@@ -276,64 +289,45 @@ export async function runConform(opts: ConformOptions = {}): Promise<number> {
     if (r.status !== 'compared') throw new OracleFailure(`oracle ${r.status}: ${r.message}`);
     compared++;
     if (r.folioDifference && !r.disagreement) {
-      folioDiffs++;
-      firstFolioDiff ??= r.folioDifference;
+      folioDifferences++;
+      firstFolioDifference ??= r.folioDifference;
     }
     return r.disagreement === undefined;
   });
   const details = await fc.check(property, { seed, numRuns: runs, endOnFailure: false });
   const elapsedMs = Date.now() - t0;
   if (details.errorInstance instanceof OracleFailure) {
-    log(`pipecheck conform: the oracle failed: ${details.errorInstance.message}`);
-    return 2;
+    return { status: 'oracle-failed', message: `the oracle failed: ${details.errorInstance.message}` };
   }
   if (!details.failed) {
-    log(
-      `conform: model and kernel agree on ${details.numRuns} sequences (${compared} compared, ${setupMismatches} skipped: the kernel built another initial state) in ${(elapsedMs / 1000).toFixed(1)} s, seed ${seed}`,
-    );
-    if (folioDiffs > 0)
-      log(
-        `conform: the final folio structure differed in ${folioDiffs} of them (not a disagreement without strict folios); first: ${firstFolioDiff}`,
-      );
-    return 0;
+    return {
+      status: 'agree',
+      start,
+      numRuns: details.numRuns,
+      compared,
+      setupMismatches,
+      elapsedMs,
+      folioDifferences,
+      ...(firstFolioDifference !== undefined ? { firstFolioDifference } : {}),
+    };
   }
   const raw = details.counterexample?.[0];
   if (!raw) {
-    log(`pipecheck conform: fast-check failed without a counterexample: ${String(details.errorInstance)}`);
-    return 2;
+    const message = `fast-check failed without a counterexample: ${String(details.errorInstance)}`;
+    return { status: 'oracle-failed', message };
   }
   const c = caseOfRaw(raw);
   const r = await compareCase(c, profile, { dir: fsDir, checkFolios });
   if (r.status !== 'compared' || !r.disagreement) {
-    log(
-      `pipecheck conform: the shrunk sequence did not disagree again (${r.status === 'compared' ? 'it agreed' : r.message}): the kernel may be nondeterministic here. seed ${seed}, path ${details.counterexamplePath ?? '?'}`,
-    );
-    return 1;
+    const why = r.status === 'compared' ? 'it agreed' : r.message;
+    const message =
+      `the shrunk sequence did not disagree again (${why}): the kernel may be nondeterministic here. ` +
+      `seed ${seed}, path ${details.counterexamplePath ?? '?'}`;
+    return { status: 'not-reproduced', start, message };
   }
-  const cx = conformanceCounterexample(c, r, { seed, fsDir, runs, elapsedMs });
-  const path = writeCounterexample(opts.out ?? 'counterexamples', cx);
-  log(
-    `conform: DISAGREEMENT after ${details.numRuns} runs (${details.numShrinks} shrinks), seed ${seed}, ${(elapsedMs / 1000).toFixed(1)} s`,
-  );
-  log(`  ${r.disagreement.message}`);
-  log(
-    `  bounds: pages ${c.bounds.pages}, cells ${c.bounds.cells}, values ${c.bounds.values}, slots ${c.bounds.slots}, folioPages ${c.bounds.folioPages}`,
-  );
-  log(
-    `  initial: file [${c.initial.file.join(', ')}], ${c.initial.cached ? `cached, folios [${c.initial.folios.join(', ')}] (clean)` : 'cold (not cached)'}, user [${c.initial.user[0]?.join(', ') ?? ''}]`,
-  );
-  cx.trace.forEach((s, i) => {
-    const cmp = r.steps[i]!;
-    log(
-      `  ${i + 1}. ${formatStep(s)}  model: ${cmp.model.text}  kernel: ${cmp.kernel.text}${cmp.agree ? '' : '  <-- disagree'}`,
-    );
-  });
-  if (r.disagreement.step === 'final')
-    log(
-      `  final: model file [${r.model.file.join(', ')}] folios [${r.model.folios?.join(', ') ?? '?'}]; kernel file [${r.kernel.file.join(', ')}] folios [${r.kernel.folios?.join(', ') ?? '?'}]`,
-    );
-  log(`  counterexample: ${path}`);
-  log(`  replay: pipecheck replay ${path} --live --fs ${fsDir}`);
-  log(`  re-run: pipecheck conform --fs ${fsDir} --runs ${runs} --seed ${seed}`);
-  return 1;
+  const counterexample = conformanceCounterexample(c, r, { seed, fsDir, runs, elapsedMs });
+  const path = writeCounterexample(opts.out ?? 'counterexamples', counterexample);
+  const comparison = { ...r, disagreement: r.disagreement };
+  const { numRuns, numShrinks } = details;
+  return { status: 'disagree', start, numRuns, numShrinks, elapsedMs, case: c, comparison, counterexample, path };
 }

@@ -10,6 +10,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OPERATIONS } from '../model/ops/index.js';
 import type { Step } from '../model/step.js';
 
 /** Everything the helper needs to rebuild an initial state and run steps. */
@@ -171,35 +172,9 @@ function checkInt(name: string, v: unknown, min: number, max: number): number {
   return v;
 }
 
+/** A step as the helper reads it: `step OP ARGS...`, the arguments as the operation's descriptor encodes them. */
 function stepLine(s: Step): string {
-  const n = (name: string, v: unknown): number => checkInt(`${s.op}.${name}`, v, 0, 1 << 24);
-  const b = (v: boolean | undefined): number => (v ? 1 : 0);
-  switch (s.op) {
-    case 'write':
-      return `step write ${n('off', s.off)} ${n('len', s.len)} ${checkInt('write.value', s.value, 0, 255)}`;
-    case 'mmap-store':
-      return `step mmap-store ${n('off', s.off)} ${checkInt('mmap-store.value', s.value, 0, 255)}`;
-    case 'fallocate-punch':
-      return `step fallocate-punch ${n('off', s.off)} ${n('len', s.len)}`;
-    case 'truncate':
-      return `step truncate ${n('size', s.size)}`;
-    case 'splice':
-      return `step splice ${n('off', s.off)} ${n('len', s.len)} ${b(s.move)}`;
-    case 'vmsplice':
-      return `step vmsplice ${n('page', s.page)} ${b(s.gift)}`;
-    case 'user-store':
-      return `step user-store ${n('page', s.page)} ${n('cell', s.cell)} ${checkInt('user-store.value', s.value, 0, 255)}`;
-    case 'pipe-write':
-      return `step pipe-write ${n('len', s.len)} ${checkInt('pipe-write.value', s.value, 0, 255)}`;
-    case 'pipe-read':
-      return `step pipe-read ${n('len', s.len)} ${s.pipe === 1 ? 1 : 0}`;
-    case 'tee':
-      return `step tee ${n('len', s.len)}`;
-    case 'writeback':
-      return `step writeback ${n('page', s.page)}`;
-    case 'evict':
-      return `step evict ${n('page', s.page)}`;
-  }
+  return `step ${s.op} ${OPERATIONS[s.op].oracleArgs(s).join(' ')}`;
 }
 
 /** The helper's stdin for this input (exported for debugging and tests). */

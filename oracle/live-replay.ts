@@ -8,10 +8,10 @@
  * @public
  */
 import type { Counterexample } from '../counterexamples/format.js';
-import type { KernelId } from '../model/context.js';
+import type { KernelId } from '../model/kernels/index.js';
 import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
 import { parseScenario } from '../model/scenario.js';
-import { formatStep, type Step } from '../model/step.js';
+import type { Step } from '../model/step.js';
 import { compareCase, profileForDir, type ConformCase, type SideFinal, type StepComparison } from './compare.js';
 import { oracleAvailable } from './kernel.js';
 
@@ -57,11 +57,7 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
   } catch (e) {
     return { status: 'error', message: (e as Error).message };
   }
-  const steps: Step[] = cx.trace.map((t) => {
-    const s: Record<string, unknown> = { ...t };
-    delete s['process'];
-    return s as Step;
-  });
+  const steps: Step[] = cx.trace.map(({ process: _process, ...step }) => step);
   const c: ConformCase = {
     bounds: { ...scenario.bounds, depth: Math.min(64, Math.max(1, steps.length)) },
     initial: scenario.initial,
@@ -87,25 +83,4 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
     ...(r.disagreement ? { disagreement: { step: r.disagreement.step, message: r.disagreement.message } } : {}),
     ...(r.folioDifference ? { folioDifference: r.folioDifference } : {}),
   };
-}
-
-/** Human output: numbered steps with both sides' outcomes, reads side by side, the verdict. */
-export function renderLiveReplay(r: LiveReplayResult): string {
-  if (r.status !== 'compared') return `live replay ${r.status}: ${r.message}`;
-  const lines: string[] = [];
-  const prof = r.profile === r.recordedProfile ? r.profile : `${r.profile} (the file recorded ${r.recordedProfile})`;
-  lines.push(`live replay on ${r.dir} (${r.fsType}); model: ${r.kernel} variant, ${prof} profile`);
-  for (const s of r.steps) {
-    lines.push(
-      `${s.index + 1}. ${formatStep(s.step)}  model: ${s.model.text}  kernel: ${s.kernel.text}${s.agree ? '' : '  DISAGREE'}`,
-    );
-    if (s.model.read || s.kernel.read) {
-      const show = (v: readonly number[] | undefined): string => (v ? `[${v.join(', ')}]` : '-');
-      lines.push(`     model ${show(s.model.read)}  kernel ${show(s.kernel.read)}  ${s.agree ? 'agree' : 'differ'}`);
-    }
-  }
-  lines.push(`final file: model [${r.model.file.join(', ')}]  kernel [${r.live.file.join(', ')}]`);
-  if (r.folioDifference) lines.push(`note: ${r.folioDifference}`);
-  lines.push(r.agree ? 'model and kernel agree' : `model and kernel DISAGREE: ${r.disagreement?.message ?? ''}`);
-  return lines.join('\n');
 }

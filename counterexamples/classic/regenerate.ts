@@ -12,9 +12,9 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { exploreScenario } from '../../cli/explore-job.js';
-import { resolveInvariants, resolveScenario } from '../../cli/inputs.js';
-import { buildReport } from '../../cli/report.js';
+import { exploreScenario } from '../../checker/explore.js';
+import { resolveInvariants, resolveScenario } from '../../checker/inputs.js';
+import { buildReport } from '../../checker/report.js';
 import { writeFileAtomic } from '../file.js';
 import type { Counterexample } from '../format.js';
 
@@ -38,7 +38,7 @@ export async function findClassics(dir: string, root: string): Promise<Classic[]
     const scenarioPath = relative(root, join(dir, 'scenarios', f))
       .split('\\')
       .join('/');
-    const { scenario } = resolveScenario(resolve(root, scenarioPath), {});
+    const { scenario } = resolveScenario(resolve(root, scenarioPath));
     const { invariants, sources } = await resolveInvariants(undefined, [], scenario.invariants);
     const job = exploreScenario({ scenario, invariants: sources }, invariants);
     const found: Counterexample[] = [];

@@ -1,8 +1,8 @@
-import type { KernelVariant } from '../context.js';
+import { defineKernel } from '../context.js';
 import { changeInPlace, spliceByCopy, teeBuffers, vmspliceByWrite } from './policies.js';
 
 /** Torvalds: turn splice and vmsplice into wrappers around read and write; always copy. */
-export const copy: KernelVariant = {
+export const copy = defineKernel({
   id: 'copy',
   summary: 'splice, vmsplice and tee always copy (wrappers around read/write)',
   source: 'Linus Torvalds in the seed thread: "turning it into wrappers around read/write"',
@@ -10,4 +10,4 @@ export const copy: KernelVariant = {
   vmspliceToPipe: (ctx, s, page) => vmspliceByWrite(ctx, s, page),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
   beforeInPlaceChange: changeInPlace,
-};
+});

@@ -1,4 +1,4 @@
-import type { KernelVariant } from '../context.js';
+import { defineKernel } from '../context.js';
 import { copyOnWriteShared, spliceByReference, teeBuffers, vmspliceByReference } from './policies.js';
 
 /**
@@ -6,7 +6,7 @@ import { copyOnWriteShared, spliceByReference, teeBuffers, vmspliceByReference }
  * read-only; the first in-place change of a shared folio gives the page cache
  * (or the process) a private copy first.
  */
-export const cow: KernelVariant = {
+export const cow = defineKernel({
   id: 'cow',
   summary: 'splice shares folios read-only; the first change of a shared folio copies it',
   source: 'Linus Torvalds in the seed thread: the COW write() trick',
@@ -14,4 +14,4 @@ export const cow: KernelVariant = {
   vmspliceToPipe: (ctx, s, page, gift) => vmspliceByReference(ctx, s, page, gift),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'reference'),
   beforeInPlaceChange: copyOnWriteShared,
-};
+});

@@ -1,4 +1,4 @@
-import type { KernelVariant } from '../context.js';
+import { defineKernel } from '../context.js';
 import { changeInPlace, spliceStealOrCopy, teeBuffers, vmspliceStealOrCopy } from './policies.js';
 
 /**
@@ -6,7 +6,7 @@ import { changeInPlace, spliceStealOrCopy, teeBuffers, vmspliceStealOrCopy } fro
  * else copy; vmsplice steals only a gifted, whole, unshared page. tee has to
  * copy too, so that every page in a pipe belongs to that pipe alone.
  */
-export const howellsRfc: KernelVariant = {
+export const howellsRfc = defineKernel({
   id: 'howells-rfc',
   summary: 'splice steals an unused folio or copies; vmsplice steals a gifted page or copies',
   source: "David Howells' RFC, splice: Fix corruption in data spliced to pipe (2023)",
@@ -14,4 +14,4 @@ export const howellsRfc: KernelVariant = {
   vmspliceToPipe: (ctx, s, page, gift) => vmspliceStealOrCopy(ctx, s, page, gift),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
   beforeInPlaceChange: changeInPlace,
-};
+});

@@ -1,19 +1,27 @@
-import type { KernelId, KernelVariant } from '../context.js';
-import { linux } from './linux.js';
+/**
+ * The kernel variants of the seed thread: one module each, listed once here.
+ * Their ids (`KernelId`, `KERNEL_IDS`) come from this table; adding a
+ * variant is its module, its line here and its pinned counts in
+ * model/state-space.test.ts (the compiler asks for them).
+ */
+import type { KernelVariant } from '../context.js';
+import { copy } from './copy.js';
+import { cow } from './cow.js';
 import { dirtyPipe } from './dirty-pipe.js';
 import { howellsRfc } from './howells-rfc.js';
-import { copy } from './copy.js';
+import { linux } from './linux.js';
 import { move } from './move.js';
-import { cow } from './cow.js';
 
-/** The six kernel variants of the seed thread, by id. */
-export const KERNELS: { readonly [K in KernelId]: KernelVariant } = {
-  linux,
-  'dirty-pipe': dirtyPipe,
-  'howells-rfc': howellsRfc,
-  copy,
-  move,
-  cow,
+/** Every kernel variant, in report order (linux first: the default). */
+export const KERNEL_LIST = [linux, dirtyPipe, howellsRfc, copy, move, cow] as const;
+
+export type KernelId = (typeof KERNEL_LIST)[number]['id'];
+
+export const KERNEL_IDS: readonly KernelId[] = KERNEL_LIST.map((k) => k.id);
+
+/** The kernel variants by id. */
+export const KERNELS = Object.fromEntries(KERNEL_LIST.map((k) => [k.id, k])) as {
+  readonly [K in KernelId]: KernelVariant<K>;
 };
 
 export function kernelById(id: string): KernelVariant | undefined {

@@ -1,8 +1,8 @@
-import type { KernelVariant } from '../context.js';
+import { defineKernel } from '../context.js';
 import { changeInPlace, spliceByReference, teeBuffers, vmspliceByReference } from './policies.js';
 
 /** Mainline since 2005: splice and vmsplice reference the folio (zero copy); measured on 6.18. */
-export const linux: KernelVariant = {
+export const linux = defineKernel({
   id: 'linux',
   summary: 'splice and vmsplice put references to page-cache and user folios in the pipe (zero copy)',
   source: 'mainline since 2005; measured on Linux 6.18',
@@ -10,4 +10,4 @@ export const linux: KernelVariant = {
   vmspliceToPipe: (ctx, s, page, gift) => vmspliceByReference(ctx, s, page, gift),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'reference'),
   beforeInPlaceChange: changeInPlace,
-};
+});

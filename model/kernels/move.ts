@@ -1,4 +1,4 @@
-import type { KernelVariant } from '../context.js';
+import { defineKernel } from '../context.js';
 import { changeInPlace, spliceByCopy, spliceStealOrCopy, teeBuffers, vmspliceStealOrCopy } from './policies.js';
 
 /**
@@ -6,7 +6,7 @@ import { changeInPlace, spliceByCopy, spliceStealOrCopy, teeBuffers, vmspliceSte
  * SPLICE_F_MOVE; then move (steal the folio where nobody else uses it).
  * vmsplice has no MOVE: a gift is its way of handing the page over.
  */
-export const move: KernelVariant = {
+export const move = defineKernel({
   id: 'move',
   summary: 'splice copies unless SPLICE_F_MOVE, then steals an unused folio',
   source: 'Matt Whitlock in the seed thread: "If you want zero copies, then call splice() with SPLICE_F_MOVE"',
@@ -15,4 +15,4 @@ export const move: KernelVariant = {
   vmspliceToPipe: (ctx, s, page, gift) => vmspliceStealOrCopy(ctx, s, page, gift),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
   beforeInPlaceChange: changeInPlace,
-};
+});

@@ -1,6 +1,7 @@
 import { removeFromCache, writeBack } from '../pagecache.js';
 import { copyState, F_DIRTY, F_MAPPED } from '../state.js';
-import { range0, type Operation } from './operation.js';
+import { filePage } from './args.js';
+import { defineOperation } from './operation.js';
 
 /**
  * posix_fadvise(DONTNEED) of `page` (measured on 6.18): drops the folio
@@ -9,12 +10,11 @@ import { range0, type Operation } from './operation.js';
  * Linux refuses otherwise, silently: the call succeeds and nothing changes.
  * tmpfs never drops anything.
  */
-export const evict: Operation<'evict'> = {
+export const evict = defineOperation({
   name: 'evict',
   summary: 'posix_fadvise(DONTNEED)',
-  domain(b) {
-    return range0(b.pages).map((page) => ({ op: 'evict' as const, page }));
-  },
+  args: { page: filePage },
+  conformWeight: 2,
   apply(ctx, before, { page }) {
     const { L } = ctx;
     if (page < 0 || page >= L.P) return undefined;
@@ -31,4 +31,4 @@ export const evict: Operation<'evict'> = {
     }
     return { state: s };
   },
-};
+});

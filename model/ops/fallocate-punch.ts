@@ -1,7 +1,7 @@
 import { zeroFileRange } from '../pagecache.js';
-import { maxFileCells } from '../bounds.js';
-import { range0, range1, type Operation } from './operation.js';
 import { copyState } from '../state.js';
+import { fileLength, fileOffset } from './args.js';
+import { defineOperation } from './operation.js';
 
 /**
  * fallocate(PUNCH_HOLE | KEEP_SIZE, off, len): folios wholly inside the range
@@ -9,13 +9,11 @@ import { copyState } from '../state.js';
  * old data); a folio only partly inside has the covered cells zeroed in
  * place. The size does not change; the part past EOF is a no-op.
  */
-export const fallocatePunch: Operation<'fallocate-punch'> = {
+export const fallocatePunch = defineOperation({
   name: 'fallocate-punch',
   summary: 'fallocate(PUNCH_HOLE|KEEP_SIZE)',
-  domain(b) {
-    const max = maxFileCells(b);
-    return range0(max).flatMap((off) => range1(max - off).map((len) => ({ op: 'fallocate-punch' as const, off, len })));
-  },
+  args: { off: fileOffset, len: fileLength },
+  conformWeight: 3,
   apply(ctx, before, { off, len }) {
     const { L } = ctx;
     if (len < 1 || off < 0 || off + len > L.P * L.C) return undefined;
@@ -31,4 +29,4 @@ export const fallocatePunch: Operation<'fallocate-punch'> = {
     for (let c = off; c < Math.min(off + len, size); c++) L.setLogical(s, c, 0);
     return { state: s };
   },
-};
+});

@@ -1,32 +1,58 @@
-import type { OpName } from '../step.js';
-import type { Operation } from './operation.js';
-import { write } from './write.js';
-import { mmapStore } from './mmap-store.js';
-import { fallocatePunch } from './fallocate-punch.js';
-import { truncate } from './truncate.js';
-import { splice } from './splice.js';
-import { vmsplice } from './vmsplice.js';
-import { userStore } from './user-store.js';
-import { pipeWrite } from './pipe-write.js';
-import { pipeRead } from './pipe-read.js';
-import { tee } from './tee.js';
-import { writeback } from './writeback.js';
+/**
+ * The operation table, built from the descriptors: one module per operation,
+ * listed once here, in the fixed order in which actions are enumerated (so
+ * that action indices replay). Adding an operation is its module, its line
+ * here, its case in the oracle helper (oracle/helper.c) and its test.
+ */
 import { evict } from './evict.js';
+import { fallocatePunch } from './fallocate-punch.js';
+import { mmapStore } from './mmap-store.js';
+import type { AnyOperation } from './operation.js';
+import { pipeRead } from './pipe-read.js';
+import { pipeWrite } from './pipe-write.js';
+import { splice } from './splice.js';
+import { tee } from './tee.js';
+import { truncate } from './truncate.js';
+import { userStore } from './user-store.js';
+import { vmsplice } from './vmsplice.js';
+import { write } from './write.js';
+import { writeback } from './writeback.js';
 
-/** Every operation by name, in the fixed enumeration order. */
-export const OPERATIONS: { readonly [N in OpName]: Operation<N> } = {
+/** Every operation, in the fixed enumeration order. */
+export const OPERATION_LIST = [
   write,
-  'mmap-store': mmapStore,
-  'fallocate-punch': fallocatePunch,
+  mmapStore,
+  fallocatePunch,
   truncate,
   splice,
   vmsplice,
-  'user-store': userStore,
-  'pipe-write': pipeWrite,
-  'pipe-read': pipeRead,
+  userStore,
+  pipeWrite,
+  pipeRead,
   tee,
   writeback,
   evict,
+] as const;
+
+type Operations = (typeof OPERATION_LIST)[number];
+
+export type OpName = Operations['name'];
+
+type SchemasOf<T extends readonly unknown[]> = { readonly [K in keyof T]: T[K] extends { readonly schema: infer S } ? S : never };
+
+/** The step schemas, one per operation, in table order (TypeScript cannot type a tuple's `map`). */
+export type StepSchemas = SchemasOf<typeof OPERATION_LIST>;
+
+export const STEP_SCHEMAS = OPERATION_LIST.map((op) => op.schema) as unknown as StepSchemas;
+
+/** Every operation by name. */
+export const OPERATIONS = Object.fromEntries(OPERATION_LIST.map((op) => [op.name, op])) as {
+  readonly [N in OpName]: Extract<Operations, { name: N }>;
 };
 
-export type { Operation, OpResult } from './operation.js';
+/** The operation named `name`, whatever the name's type (undefined when there is none). */
+export function operationNamed(name: string): AnyOperation | undefined {
+  return Object.prototype.hasOwnProperty.call(OPERATIONS, name) ? OPERATIONS[name as OpName] : undefined;
+}
+
+export type { AnyOperation, Operation, OpResult } from './operation.js';

@@ -1,21 +1,20 @@
 import { cellInFolio, faultPage, markDirty } from '../pagecache.js';
-import { maxFileCells } from '../bounds.js';
 import { copyState, F_MAPPED } from '../state.js';
-import { range0, range1, type Operation } from './operation.js';
+import { dataValue, fileOffset } from './args.js';
+import { defineOperation } from './operation.js';
 
 /**
  * A store of `value` through a MAP_SHARED mapping at `off`: faults the page
  * in, changes the folio in place, leaves it mapped and dirty. Beyond EOF the
  * store raises SIGBUS: not a step.
  */
-export const mmapStore: Operation<'mmap-store'> = {
+export const mmapStore = defineOperation({
   name: 'mmap-store',
   summary: 'store through a MAP_SHARED mapping',
-  domain(b) {
-    return range1(b.values).flatMap((value) =>
-      range0(maxFileCells(b)).map((off) => ({ op: 'mmap-store' as const, off, value })),
-    );
-  },
+  args: { off: fileOffset, value: dataValue },
+  enumerate: ['value', 'off'],
+  conformWeight: 2,
+  cellsMoved: () => 1,
   apply(ctx, before, { off, value }) {
     const { L } = ctx;
     if (off < 0 || off >= L.size(before)) return undefined;
@@ -28,4 +27,4 @@ export const mmapStore: Operation<'mmap-store'> = {
     L.setLogical(s, off, value);
     return { state: s };
   },
-};
+});

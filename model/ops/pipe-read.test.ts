@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KERNEL_IDS } from '../context.js';
+import { KERNEL_IDS } from '../kernels/index.js';
 import { reads, runSteps } from '../run-steps.js';
 
 const bounds = { pages: 2, cells: 2, values: 3, slots: 2, folioPages: 1, userPages: 1 };

@@ -1,6 +1,7 @@
 import { writeToPipe } from '../pipe.js';
-import { range1, type Operation } from './operation.js';
 import { copyState } from '../state.js';
+import { dataValue, pipeWriteLength } from './args.js';
+import { defineOperation } from './operation.js';
 
 /**
  * write(pipe, len cells of value) on an O_NONBLOCK pipe, at most one page:
@@ -8,18 +9,17 @@ import { copyState } from '../state.js';
  * fills a new slot with a fresh private page and sets CAN_MERGE. A full pipe
  * returns EAGAIN: not a step.
  */
-export const pipeWrite: Operation<'pipe-write'> = {
+export const pipeWrite = defineOperation({
   name: 'pipe-write',
   summary: 'write() into the pipe',
-  domain(b) {
-    return range1(b.values).flatMap((value) =>
-      range1(b.cells).map((len) => ({ op: 'pipe-write' as const, len, value })),
-    );
-  },
+  args: { len: pipeWriteLength, value: dataValue },
+  enumerate: ['value', 'len'],
+  conformWeight: 2,
+  cellsMoved: ({ step }) => step.len,
   apply(ctx, before, { len, value }) {
     const { L } = ctx;
     if (len < 1 || len > L.C) return undefined;
     const s = copyState(before);
     return writeToPipe(L, s, 0, new Array<number>(len).fill(value)) ? { state: s } : undefined;
   },
-};
+});

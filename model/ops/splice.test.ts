@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KERNEL_IDS, type KernelId } from '../context.js';
+import { KERNEL_IDS, type KernelId } from '../kernels/index.js';
 import { reads, runSteps } from '../run-steps.js';
 import { cachedFolio, type FolioView, type StateView } from '../view.js';
 

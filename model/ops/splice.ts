@@ -1,6 +1,6 @@
-import { maxFileCells } from '../bounds.js';
-import { range0, range1, type Operation } from './operation.js';
 import { copyState } from '../state.js';
+import { fileLength, fileOffset, flag } from './args.js';
+import { defineOperation } from './operation.js';
 
 /**
  * splice(file, &off, pipe, len, move ? SPLICE_F_MOVE : 0) with an explicit
@@ -8,15 +8,15 @@ import { copyState } from '../state.js';
  * policy. Like the kernel it splices less at EOF or when the pipe runs out of
  * slots; at EOF, or with a full pipe, it is not a step.
  */
-export const splice: Operation<'splice'> = {
+export const splice = defineOperation({
   name: 'splice',
   summary: 'splice(file -> pipe)',
-  domain(b) {
-    const max = maxFileCells(b);
-    return [false, true].flatMap((move) =>
-      range0(max).flatMap((off) => range1(max - off).map((len) => ({ op: 'splice' as const, off, len, move }))),
-    );
-  },
+  args: { off: fileOffset, len: fileLength, move: flag },
+  enumerate: ['move', 'off', 'len'],
+  conformWeight: 4,
+  // splice at or past EOF returns 0: nothing happened, as with EAGAIN.
+  zeroReturnIsRefusal: true,
+  cellsMoved: ({ L, before, after }) => L.pipeCells(after, 0) - L.pipeCells(before, 0),
   apply(ctx, before, { off, len, move }) {
     const { L } = ctx;
     const size = L.size(before);
@@ -24,7 +24,7 @@ export const splice: Operation<'splice'> = {
     // A full pipe takes nothing under any policy (KernelVariant.spliceToPipe returns 0): skip the copy.
     if (L.count(before, 0) >= L.S) return undefined;
     const s = copyState(before);
-    const n = ctx.kernel.spliceToPipe(ctx, s, off, Math.min(len, size - off), move ?? false);
+    const n = ctx.kernel.spliceToPipe(ctx, s, off, Math.min(len, size - off), move);
     return n > 0 ? { state: s } : undefined;
   },
-};
+});

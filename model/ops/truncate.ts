@@ -1,19 +1,18 @@
 import { splitAtGrownEof, zeroEofBlockTail, zeroFileRange } from '../pagecache.js';
-import { maxFileCells } from '../bounds.js';
-import { range0, type Operation } from './operation.js';
 import { copyState } from '../state.js';
+import { fileSize } from './args.js';
+import { defineOperation } from './operation.js';
 
 /**
  * ftruncate(size): shrinking, folios wholly beyond the new EOF leave the page
  * cache and the folio that straddles EOF has its tail zeroed in place;
  * growing adds zeroes.
  */
-export const truncate: Operation<'truncate'> = {
+export const truncate = defineOperation({
   name: 'truncate',
   summary: 'ftruncate()',
-  domain(b) {
-    return [...range0(maxFileCells(b) + 1)].map((size) => ({ op: 'truncate' as const, size }));
-  },
+  args: { size: fileSize },
+  conformWeight: 2,
   apply(ctx, before, { size }) {
     const { L } = ctx;
     if (size < 0 || size > L.P * L.C) return undefined;
@@ -34,4 +33,4 @@ export const truncate: Operation<'truncate'> = {
     L.setSize(s, size);
     return { state: s };
   },
-};
+});

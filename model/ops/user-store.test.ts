@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KERNEL_IDS, type KernelId } from '../context.js';
+import { KERNEL_IDS, type KernelId } from '../kernels/index.js';
 import { runSteps } from '../run-steps.js';
 
 const bounds = { pages: 1, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };

@@ -1,17 +1,15 @@
-import { range0, range1, type Operation } from './operation.js';
 import { copyState } from '../state.js';
+import { dataValue, pageCell, userPage } from './args.js';
+import { defineOperation } from './operation.js';
 
 /** A store of `value` to cell `cell` of the process's user page `page`. */
-export const userStore: Operation<'user-store'> = {
+export const userStore = defineOperation({
   name: 'user-store',
   summary: 'store to user memory',
-  domain(b) {
-    return range1(b.values).flatMap((value) =>
-      range0(b.userPages).flatMap((page) =>
-        range0(b.cells).map((cell) => ({ op: 'user-store' as const, page, cell, value })),
-      ),
-    );
-  },
+  args: { page: userPage, cell: pageCell, value: dataValue },
+  enumerate: ['value', 'page', 'cell'],
+  conformWeight: 1,
+  cellsMoved: () => 1,
   apply(ctx, before, { page, cell, value }) {
     const { L } = ctx;
     if (page < 0 || page >= L.U || cell < 0 || cell >= L.C) return undefined;
@@ -20,4 +18,4 @@ export const userStore: Operation<'user-store'> = {
     L.setFolioCell(s, f, cell, value);
     return { state: s };
   },
-};
+});

@@ -1,22 +1,22 @@
-import { range0, type Operation } from './operation.js';
 import { copyState } from '../state.js';
+import { flag, userPage } from './args.js';
+import { defineOperation } from './operation.js';
 
 /**
  * vmsplice(pipe, {user page, 4096}, gift ? SPLICE_F_GIFT : 0) of one whole,
  * page-aligned user page: what enters the pipe is the kernel variant's policy.
  */
-export const vmsplice: Operation<'vmsplice'> = {
+export const vmsplice = defineOperation({
   name: 'vmsplice',
   summary: 'vmsplice(user page -> pipe)',
-  domain(b) {
-    return [false, true].flatMap((gift) =>
-      range0(b.userPages).map((page) => ({ op: 'vmsplice' as const, page, gift })),
-    );
-  },
+  args: { page: userPage, gift: flag },
+  enumerate: ['gift', 'page'],
+  conformWeight: 1,
+  cellsMoved: ({ L }) => L.C,
   apply(ctx, before, { page, gift }) {
     const { L } = ctx;
     if (page < 0 || page >= L.U) return undefined;
     const s = copyState(before);
-    return ctx.kernel.vmspliceToPipe(ctx, s, page, gift ?? false) ? { state: s } : undefined;
+    return ctx.kernel.vmspliceToPipe(ctx, s, page, gift) ? { state: s } : undefined;
   },
-};
+});

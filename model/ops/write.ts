@@ -6,24 +6,22 @@ import {
   writeFolioPages,
   zeroEofBlockTail,
 } from '../pagecache.js';
-import { maxFileCells } from '../bounds.js';
-import { range0, range1, type Operation } from './operation.js';
 import { copyState } from '../state.js';
+import { dataValue, fileLength, fileOffset } from './args.js';
+import { defineOperation } from './operation.js';
 
 /**
  * pwrite(off, len, value): copy into the cached folios, creating (and filling
  * from disk) the folios of uncached pages first; marks them dirty; may extend
  * the file.
  */
-export const write: Operation<'write'> = {
+export const write = defineOperation({
   name: 'write',
   summary: 'pwrite() into the page cache',
-  domain(b) {
-    const max = maxFileCells(b);
-    return range1(b.values).flatMap((value) =>
-      range0(max).flatMap((off) => range1(max - off).map((len) => ({ op: 'write' as const, off, len, value }))),
-    );
-  },
+  args: { off: fileOffset, len: fileLength, value: dataValue },
+  enumerate: ['value', 'off', 'len'],
+  conformWeight: 3,
+  cellsMoved: ({ step }) => step.len,
   apply(ctx, before, { off, len, value }) {
     const { L } = ctx;
     if (len < 1 || off < 0 || off + len > L.P * L.C) return undefined;
@@ -41,9 +39,8 @@ export const write: Operation<'write'> = {
       const stop = Math.min(end, folioEnd);
       const firstPage = Math.floor(pos / L.C);
       // Cells of a folio are contiguous, and so are the ghost's (this is the search's hottest step).
-      const cell0 = L.folioBase(f) + 5 + cellInFolio(L, s, f, pos);
-      s.fill(value, cell0, cell0 + (stop - pos));
-      s.fill(value, L.oLogical + pos, L.oLogical + stop);
+      L.fillFolioCells(s, f, cellInFolio(L, s, f, pos), stop - pos, value);
+      L.fillLogical(s, pos, stop, value);
       pos = stop;
       // block_write_end dirties the blocks written, not the whole folio.
       markPagesDirty(L, s, f, firstPage, Math.floor((stop - 1) / L.C));
@@ -53,4 +50,4 @@ export const write: Operation<'write'> = {
     if (end > L.size(s)) L.setSize(s, end);
     return { state: s };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KERNEL_IDS } from '../context.js';
+import { KERNEL_IDS } from '../kernels/index.js';
 import { runSteps } from '../run-steps.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 2, userPages: 1 };

@@ -1,17 +1,17 @@
 import { writeBack } from '../pagecache.js';
 import { copyState, F_DIRTY } from '../state.js';
-import { range0, type Operation } from './operation.js';
+import { filePage } from './args.js';
+import { defineOperation } from './operation.js';
 
 /**
  * Writeback of the folio caching `page` (sync_file_range / fdatasync): its
  * cells go to disk and it is clean. A clean or uncached page: nothing to do.
  */
-export const writeback: Operation<'writeback'> = {
+export const writeback = defineOperation({
   name: 'writeback',
   summary: 'write a dirty folio back to disk',
-  domain(b) {
-    return range0(b.pages).map((page) => ({ op: 'writeback' as const, page }));
-  },
+  args: { page: filePage },
+  conformWeight: 2,
   apply(ctx, before, { page }) {
     const { L } = ctx;
     if (page < 0 || page >= L.P) return undefined;
@@ -20,4 +20,4 @@ export const writeback: Operation<'writeback'> = {
     if (f >= 0 && L.folioFlags(s, f) & F_DIRTY) writeBack(L, s, f);
     return { state: s };
   },
-};
+});

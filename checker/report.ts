@@ -4,23 +4,20 @@
  * step changed, what the reader expected and saw), with the counterexample
  * files. `--json` prints it; the human output formats it.
  */
-import { DEFAULT_FS, type FsProfile } from '../model/folio-policy.js';
-import type { Finding } from '../explorer/result.js';
-import { replayTrace } from '../explorer/replay.js';
+import { counterexampleOf } from '../counterexamples/build.js';
 import { describeChanges } from '../counterexamples/diff.js';
-import { COUNTEREXAMPLE_FORMAT, type Counterexample, type CounterexampleTraceStep } from '../counterexamples/format.js';
+import type { Counterexample } from '../counterexamples/format.js';
+import { replayTrace } from '../explorer/path.js';
 import type { Invariant } from '../invariants/define.js';
 import type { Bounds } from '../model/bounds.js';
-import type { KernelId } from '../model/context.js';
-import type { ReadObservation } from '../model/pipe.js';
-import { scenarioToJson, type Scenario } from '../model/scenario.js';
+import { DEFAULT_FS, type FsProfile } from '../model/folio-policy.js';
+import type { KernelId } from '../model/kernels/index.js';
+import type { Scenario } from '../model/scenario.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';
 import { viewState } from '../model/view.js';
-import type { Cost, JobResult } from './explore-job.js';
-import { EXIT, type ExitCode } from './exit.js';
-
-export type Verdict = 'holds' | 'violated' | 'unknown' | 'witnessed' | 'not witnessed';
+import type { Cost, JobResult } from './explore.js';
+import { verdictOf, type Verdict } from './verdict.js';
 
 export interface TraceReport {
   readonly invariant: string;
@@ -73,19 +70,6 @@ export interface CheckReport {
   readonly command: string;
   /** Plugin files given (replaying their counterexamples needs them). */
   readonly plugins: readonly string[];
-  readonly exitCode: ExitCode;
-}
-
-/**
- * Exit code of a check: 1 a violation; else 3 a limit stopped the search;
- * else 2 when a plugin threw (its verdict is unknown, so the run cannot say
- * 0); else 0.
- */
-export function exitCodeOf(result: JobResult['result']): ExitCode {
-  if (result.status === 'violated') return EXIT.violated;
-  if (result.status === 'incomplete') return EXIT.incomplete;
-  if (result.propertyErrors.length > 0) return EXIT.usage;
-  return EXIT.ok;
 }
 
 export interface ReportInput {
@@ -125,15 +109,8 @@ export function buildReport(input: ReportInput): CheckReport {
   const stats = result.statistics;
   const violations: TraceReport[] = [];
   const witnesses: TraceReport[] = [];
-  const byId = new Map<string, Finding<ReadObservation>>(result.violations.map((v) => [v.propertyId, v]));
-  const errors = new Map(result.propertyErrors.map((e) => [e.propertyId, e]));
   const invariants: Record<string, Verdict> = {};
-  for (const inv of input.invariants) {
-    const f = byId.get(inv.id);
-    if (f) invariants[inv.id] = f.kind === 'always' ? 'violated' : 'witnessed';
-    else if (errors.has(inv.id) || !result.complete) invariants[inv.id] = 'unknown';
-    else invariants[inv.id] = inv.kind === 'always' ? 'holds' : 'not witnessed';
-  }
+  for (const inv of input.invariants) invariants[inv.id] = verdictOf(inv, result).verdict;
   for (const f of result.violations) {
     const { steps, changes, error } = traceSteps(model, f.trace, f.initialIndex);
     const obs = f.observed;
@@ -153,27 +130,18 @@ export function buildReport(input: ReportInput): CheckReport {
     }
     let counterexample: string | undefined;
     if (input.write && base.replayError === undefined) {
-      const cx: Counterexample = {
-        format: COUNTEREXAMPLE_FORMAT,
-        kernel: scenario.kernel,
+      const cx = counterexampleOf({
+        scenario,
         invariant: f.propertyId,
-        bounds: { ...scenario.bounds },
-        scenario: scenarioToJson(scenario),
         fs: model.fs.id,
-        trace: steps as CounterexampleTraceStep[],
-        violation: {
-          step: steps.length - 1,
-          message: f.message,
-          ...(obs ? { expected: [...obs.expected], observed: [...obs.observed] } : {}),
-        },
+        trace: steps,
+        message: f.message,
+        expected: obs?.expected,
+        observed: obs?.observed,
         // No elapsed time: the same run writes the same file, byte for byte.
-        stats: {
-          statesDistinct: stats.statesDistinct,
-          transitions: stats.transitions,
-          depthExplored: stats.depthExplored,
-        },
+        stats: { statesDistinct: stats.statesDistinct, transitions: stats.transitions, depthExplored: stats.depthExplored },
         command: `${input.command} --invariant ${f.propertyId}`,
-      };
+      });
       counterexample = input.write(cx);
     }
     violations.push(counterexample === undefined ? base : { ...base, counterexample });
@@ -211,6 +179,5 @@ export function buildReport(input: ReportInput): CheckReport {
     cost,
     command: [input.command, ...(input.invariantIds ?? []).map((id) => `--invariant ${id}`)].join(' '),
     plugins: input.plugins,
-    exitCode: exitCodeOf(result),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExplorableModel, Property } from './model.js';
-import { checkLastStep, replayTrace } from './replay.js';
+import { checkLastStep, replayTrace } from './path.js';
 
 /** A tiny file: `splice off len` needs off + len <= 3; `write v` sets a byte. */
 const model: ExplorableModel<readonly number[], string> = {

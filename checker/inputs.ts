@@ -1,0 +1,188 @@
+/**
+ * What a check run is asked to check: the scenario (a file or the default
+ * one, with overrides of its kernel, environment and bounds) and the
+ * invariants (built-ins and plugins). Every problem is an InputError naming
+ * the file and the field; nothing runs or is written before these succeed.
+ *
+ * @public
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { builtinById, builtinIds, BUILTIN_INVARIANTS } from '../invariants/builtins.js';
+import type { Invariant } from '../invariants/define.js';
+import { loadPlugin, PluginError } from '../invariants/plugin-loader.js';
+import { BOUND_NAMES, DEFAULT_BOUNDS, type Bounds } from '../model/bounds.js';
+import { DEFAULT_FS, FS_PROFILE_IDS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
+import { KERNEL_IDS } from '../model/kernels/index.js';
+import { DEFAULT_CHECK_DEPTH, parseScenario, ScenarioError, type Scenario } from '../model/scenario.js';
+import { OP_NAMES } from '../model/step.js';
+import { InputError } from './errors.js';
+
+/** A scenario and where it came from. */
+export interface ScenarioInput {
+  readonly scenario: Scenario;
+  /** The file, or null for the default scenario. */
+  readonly file: string | null;
+}
+
+/** What replaces the scenario's own kernel, environment and bounds. */
+export interface ScenarioOverrides {
+  readonly kernel?: string | undefined;
+  readonly ops?: readonly string[] | undefined;
+  readonly bounds?: Partial<Bounds> | undefined;
+}
+
+/** How messages name an override (`kernel`, `bounds.pages`); the command line names its flags. */
+export type OverrideName = (field: 'kernel' | 'ops' | keyof Bounds) => string;
+
+const fieldName: OverrideName = (field) => (field === 'kernel' || field === 'ops' ? field : `bounds.${field}`);
+
+export function checkKernel(id: string, where: string): void {
+  if (!(KERNEL_IDS as readonly string[]).includes(id)) {
+    throw new InputError(`${where}: unknown kernel "${id}"; known: ${KERNEL_IDS.join(', ')}`);
+  }
+}
+
+function checkOps(ops: readonly string[], where: string): void {
+  for (const op of ops) {
+    if (!(OP_NAMES as readonly string[]).includes(op)) {
+      throw new InputError(`${where}: unknown operation "${op}"; known: ${OP_NAMES.join(', ')}`);
+    }
+  }
+}
+
+/** Read and parse a JSON file; an InputError names the file. */
+export function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`${file}: cannot read the ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new InputError(`${file}: the ${what} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The scenario to explore: `file` (or the default scenario: every operation,
+ * default bounds, depth DEFAULT_CHECK_DEPTH), with the overrides applied
+ * before validation, so the result is checked whole.
+ */
+export function resolveScenario(
+  file: string | undefined,
+  overrides: ScenarioOverrides = {},
+  nameOf: OverrideName = fieldName,
+): ScenarioInput {
+  if (overrides.kernel !== undefined) checkKernel(overrides.kernel, nameOf('kernel'));
+  if (overrides.ops !== undefined) checkOps(overrides.ops, nameOf('ops'));
+  let raw: Record<string, unknown>;
+  if (file === undefined) {
+    raw = { kernel: 'linux', bounds: { ...DEFAULT_BOUNDS, depth: DEFAULT_CHECK_DEPTH } };
+  } else {
+    const json = readJson(file, 'scenario');
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new InputError(`${file}: invalid scenario:\n  - (top level): expected an object`);
+    }
+    raw = { ...(json as Record<string, unknown>) };
+  }
+  const bounds: Record<string, unknown> =
+    raw['bounds'] !== null && typeof raw['bounds'] === 'object'
+      ? { ...(raw['bounds'] as Record<string, unknown>) }
+      : {};
+  const overridden: string[] = [];
+  for (const k of BOUND_NAMES) {
+    const v = overrides.bounds?.[k];
+    if (v !== undefined) {
+      bounds[k] = v;
+      overridden.push(nameOf(k));
+    }
+  }
+  if (raw['bounds'] !== undefined || overridden.length > 0) raw['bounds'] = bounds;
+  if (overrides.kernel !== undefined) raw['kernel'] = overrides.kernel;
+  if (overrides.ops !== undefined) raw['environment'] = { ops: overrides.ops };
+  const source =
+    file === undefined
+      ? 'the default scenario'
+      : overridden.length > 0
+        ? `${file} (with ${overridden.join(', ')})`
+        : file;
+  try {
+    return { scenario: parseScenario(raw, source), file: file ?? null };
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/** Where `import ... from 'pipecheck'` inside a plugin points: this package's entry (dist/index.js). */
+export const PACKAGE_ENTRY = new URL('../index.js', import.meta.url);
+
+/** Load plugins in order; each id must be new. A PluginError becomes an InputError `file:line: problem`. */
+export async function loadPlugins(files: readonly string[]): Promise<Invariant[]> {
+  const taken = new Set(builtinIds());
+  const out: Invariant[] = [];
+  for (const file of files) {
+    try {
+      const inv = await loadPlugin(file, taken, PACKAGE_ENTRY);
+      taken.add(inv.id);
+      out.push(inv);
+    } catch (e) {
+      if (e instanceof PluginError) throw new InputError(`${e.where}: ${e.problem}`);
+      throw e;
+    }
+  }
+  return out;
+}
+
+/** An invariant and how a worker finds it again: by built-in id, or by plugin file. */
+export type InvariantSource = { readonly builtin: string } | { readonly plugin: string };
+
+export interface ResolvedInvariants {
+  readonly invariants: readonly Invariant[];
+  readonly sources: readonly InvariantSource[];
+}
+
+/**
+ * The invariants to check: `ids` (built-ins, witnesses or plugin ids), else
+ * the scenario's `invariants`, else every default built-in. Plugins in
+ * `pluginFiles` are always checked, after the built-ins. `idsName` is how
+ * messages name `ids` (the command line: `--invariant`).
+ */
+export async function resolveInvariants(
+  ids: readonly string[] | undefined,
+  pluginFiles: readonly string[] | undefined,
+  scenarioIds: readonly string[] = [],
+  idsName = 'invariants',
+): Promise<ResolvedInvariants> {
+  const files = (pluginFiles ?? []).map((f) => resolve(f));
+  const plugins = await loadPlugins(pluginFiles ?? []);
+  const pluginIds = new Set(plugins.map((p) => p.id));
+  const given = ids !== undefined && ids.length > 0;
+  const asked = given ? ids : scenarioIds;
+  const builtins: Invariant[] = [];
+  if (asked.length === 0) builtins.push(...BUILTIN_INVARIANTS);
+  for (const id of asked) {
+    if (pluginIds.has(id)) continue;
+    const inv = builtinById(id);
+    if (!inv) {
+      const known = [...builtinIds(), ...pluginIds].join(', ');
+      throw new InputError(`${given ? idsName : 'scenario invariants'}: unknown invariant "${id}"; known: ${known}`);
+    }
+    if (!builtins.includes(inv)) builtins.push(inv);
+  }
+  return {
+    invariants: [...builtins, ...plugins],
+    sources: [...builtins.map((i) => ({ builtin: i.id })), ...files.map((f) => ({ plugin: f }))],
+  };
+}
+
+/** The file-system profile named `id` (default ext4); `where` is how messages name it. */
+export function resolveFsProfile(id: string | undefined, where = 'fsProfile'): FsProfile {
+  if (id === undefined) return DEFAULT_FS;
+  const p = fsProfileById(id);
+  if (!p) throw new InputError(`${where}: unknown file-system profile "${id}"; known: ${FS_PROFILE_IDS.join(', ')}`);
+  return p;
+}

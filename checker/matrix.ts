@@ -1,0 +1,38 @@
+/**
+ * `matrix`: one exploration per kernel variant, every invariant's verdict
+ * and the pages each variant copied and stole, side by side.
+ *
+ * @public
+ */
+import type { Invariant } from '../invariants/define.js';
+import type { KernelId } from '../model/kernels/index.js';
+import type { JobResult } from './explore.js';
+import { verdictOf, type InvariantVerdict } from './verdict.js';
+
+export interface MatrixRow {
+  readonly kernel: KernelId;
+  readonly invariants: Record<string, InvariantVerdict>;
+  readonly pagesCopied: number;
+  readonly pagesStolen: number;
+  readonly statesDistinct: number;
+  readonly depthExplored: number;
+  readonly complete: boolean;
+  readonly elapsedMs: number;
+}
+
+/** The row of one kernel's exploration. */
+export function matrixRow(kernel: KernelId, invariants: readonly Invariant[], job: JobResult): MatrixRow {
+  const { result, cost } = job;
+  const cells: Record<string, InvariantVerdict> = {};
+  for (const inv of invariants) cells[inv.id] = verdictOf(inv, result);
+  const s = result.statistics;
+  return {
+    kernel,
+    invariants: cells,
+    ...cost,
+    statesDistinct: s.statesDistinct,
+    depthExplored: s.depthExplored,
+    complete: result.complete,
+    elapsedMs: s.elapsedMs,
+  };
+}
