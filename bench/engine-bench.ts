@@ -63,14 +63,16 @@ function run(name: string, model: ExplorableModel<number>, withProperty: boolean
   const seconds = (performance.now() - t0) / 1000;
   const { statesDistinct, transitions, memoryBytes, depthExplored } = r.statistics;
   const heap = process.memoryUsage();
+  const n = (x: number): string => Math.round(x).toLocaleString('en');
+  const mib = (bytes: number, digits = 0): string => `${(bytes / 2 ** 20).toFixed(digits)} MiB`;
   console.log(
     [
       `${name}${withProperty ? ' + 1 property' : ''}: ${r.status} (${r.reason}), depth ${depthExplored}`,
-      `  states ${statesDistinct.toLocaleString('en')}, transitions ${transitions.toLocaleString('en')}, ${seconds.toFixed(2)} s`,
-      `  ${Math.round(transitions / seconds).toLocaleString('en')} transitions/s, ${Math.round(statesDistinct / seconds).toLocaleString('en')} distinct states/s`,
-      `  peak typed-array bytes ${(memoryBytes / 2 ** 20).toFixed(1)} MiB = ${(memoryBytes / statesDistinct).toFixed(1)} B/state at the end; ` +
-        `worst sampled past 1M states ${worstBytesPerState.toFixed(1)} B/state`,
-      `  process: rss ${(heap.rss / 2 ** 20).toFixed(0)} MiB, heapUsed ${(heap.heapUsed / 2 ** 20).toFixed(0)} MiB, arrayBuffers ${(heap.arrayBuffers / 2 ** 20).toFixed(0)} MiB`,
+      `  states ${n(statesDistinct)}, transitions ${n(transitions)}, ${seconds.toFixed(2)} s`,
+      `  ${n(transitions / seconds)} transitions/s, ${n(statesDistinct / seconds)} distinct states/s`,
+      `  peak typed-array bytes ${mib(memoryBytes, 1)} = ${(memoryBytes / statesDistinct).toFixed(1)} B/state ` +
+        `at the end; worst sampled past 1M states ${worstBytesPerState.toFixed(1)} B/state`,
+      `  process: rss ${mib(heap.rss)}, heapUsed ${mib(heap.heapUsed)}, arrayBuffers ${mib(heap.arrayBuffers)}`,
     ].join('\n'),
   );
 }

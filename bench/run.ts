@@ -102,9 +102,10 @@ function main(): void {
       rows.push(row);
       if (!json) {
         if (depth === c.depths.filter((d) => d <= maxDepth)[0]) process.stdout.write(`${row.case}\n`);
+        const n = (x: number): string => x.toLocaleString('en');
         process.stdout.write(
-          `  depth ${depth}: ${row.statesDistinct.toLocaleString('en')} states, ${row.transitions.toLocaleString('en')} transitions, ` +
-            `${row.transitionsPerSecond.toLocaleString('en')} transitions/s, ${row.statesPerSecond.toLocaleString('en')} states/s, ` +
+          `  depth ${depth}: ${n(row.statesDistinct)} states, ${n(row.transitions)} transitions, ` +
+            `${n(row.transitionsPerSecond)} transitions/s, ${n(row.statesPerSecond)} states/s, ` +
             `${row.bytesPerState} bytes/state, ${(row.wallMs / 1000).toFixed(2)} s (median of ${reps})\n`,
         );
       }

@@ -139,7 +139,11 @@ export function buildReport(input: ReportInput): CheckReport {
         expected: obs?.expected,
         observed: obs?.observed,
         // No elapsed time: the same run writes the same file, byte for byte.
-        stats: { statesDistinct: stats.statesDistinct, transitions: stats.transitions, depthExplored: stats.depthExplored },
+        stats: {
+          statesDistinct: stats.statesDistinct,
+          transitions: stats.transitions,
+          depthExplored: stats.depthExplored,
+        },
         command: `${input.command} --invariant ${f.propertyId}`,
       });
       counterexample = input.write(cx);

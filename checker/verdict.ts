@@ -20,6 +20,7 @@ export interface InvariantVerdict {
 export function verdictOf(invariant: Pick<Invariant, 'id' | 'kind'>, result: ExploreResult<unknown>): InvariantVerdict {
   const found = result.violations.find((v) => v.propertyId === invariant.id);
   if (found) return { verdict: found.kind === 'always' ? 'violated' : 'witnessed', length: found.length };
-  if (!result.complete || result.propertyErrors.some((e) => e.propertyId === invariant.id)) return { verdict: 'unknown' };
+  if (!result.complete || result.propertyErrors.some((e) => e.propertyId === invariant.id))
+    return { verdict: 'unknown' };
   return { verdict: invariant.kind === 'always' ? 'holds' : 'not witnessed' };
 }

@@ -218,7 +218,15 @@ describe('plugins', () => {
   it('an id that clashes with a built-in exits 2', () => {
     const p = file(
       'clash.ts',
-      "import { defineInvariant } from 'pipecheck';\nexport default defineInvariant({\n  id: 'data-stability',\n  description: 'mine',\n  check() { return undefined; },\n});\n",
+      [
+        "import { defineInvariant } from 'pipecheck';",
+        'export default defineInvariant({',
+        "  id: 'data-stability',",
+        "  description: 'mine',",
+        '  check() { return undefined; },',
+        '});',
+        '',
+      ].join('\n'),
     );
     const r = pipecheck('check', ...TIGHT, '--plugin', p);
     expect(r.status).toBe(2);
@@ -228,7 +236,15 @@ describe('plugins', () => {
   it('a plugin that throws is reported as a plugin error, never a violation (exit 2 when nothing else decides)', () => {
     const p = file(
       'thrower.ts',
-      "import { defineInvariant } from 'pipecheck';\nexport default defineInvariant({\n  id: 'thrower',\n  description: 'throws on a read',\n  check({ step }) { if (step.op === 'pipe-read') throw new Error('boom'); return undefined; },\n});\n",
+      [
+        "import { defineInvariant } from 'pipecheck';",
+        'export default defineInvariant({',
+        "  id: 'thrower',",
+        "  description: 'throws on a read',",
+        "  check({ step }) { if (step.op === 'pipe-read') throw new Error('boom'); return undefined; },",
+        '});',
+        '',
+      ].join('\n'),
     );
     const out = freshDir();
     const alone = pipecheck('check', ...TIGHT, '--plugin', p, '--invariant', 'thrower', '--out', out);
@@ -303,7 +319,10 @@ describe('replay, export-test, matrix, list', () => {
     expect(r.status).toBe(1);
     const lines = r.stdout.split('\n');
     expect(lines.find((l) => l.startsWith('kernel'))).toMatch(
-      /^kernel +data-stability +file-integrity +pipe-fifo +page-ownership +no-use-after-free +pages copied +pages stolen/,
+      new RegExp(
+        '^kernel +data-stability +file-integrity +pipe-fifo +page-ownership +no-use-after-free ' +
+          '+pages copied +pages stolen',
+      ),
     );
     for (const k of ['linux', 'dirty-pipe', 'howells-rfc', 'copy', 'move', 'cow']) {
       expect(lines.some((l) => l.startsWith(`${k} `))).toBe(true);

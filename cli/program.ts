@@ -102,7 +102,8 @@ export interface ProgramIo {
 export function buildProgram(onInvoke: (inv: Invocation) => void, io?: ProgramIo): Command {
   const program = new Command('pipecheck')
     .description(
-      'A model checker for Linux pipe data stability: can a pipe reader ever see data that changed after it was spliced?',
+      'A model checker for Linux pipe data stability: ' +
+        'can a pipe reader ever see data that changed after it was spliced?',
     )
     .version('0.1.0')
     .exitOverride()

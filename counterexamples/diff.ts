@@ -35,7 +35,11 @@ export function describeChanges(before: StateView, after: StateView): string[] {
         ]
           .filter(Boolean)
           .join(' ');
-        return `${p}:${fv.pages > 1 ? `[${fv.cachesPage}-${fv.cachesPage! + fv.pages - 1}]` : ''}${cells(fv.cells.slice((p - fv.cachesPage!) * (fv.cells.length / fv.pages), (p - fv.cachesPage! + 1) * (fv.cells.length / fv.pages)))}${flags ? ` (${flags})` : ''}`;
+        const first = fv.cachesPage!;
+        const span = fv.pages > 1 ? `[${first}-${first + fv.pages - 1}]` : '';
+        const perPage = fv.cells.length / fv.pages;
+        const page = cells(fv.cells.slice((p - first) * perPage, (p - first + 1) * perPage));
+        return `${p}:${span}${page}${flags ? ` (${flags})` : ''}`;
       })
       .join('  ');
   const cb = cacheLine(before);

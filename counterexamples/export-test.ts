@@ -74,7 +74,10 @@ export function testSource(cx: Counterexample, jsonFromTest: string, packageName
   return sf.getFullText();
 }
 
-/** Write the test for the counterexample at `cxPath`; returns the test's path. Throws CounterexampleError for a bad file. */
+/**
+ * Write the test for the counterexample at `cxPath`; returns the test's path.
+ * Throws CounterexampleError for a bad file.
+ */
 export function exportTest(cxPath: string, opts: ExportTestOptions = {}): string {
   const cx = readCounterexample(cxPath);
   const out = opts.out ?? defaultTestPath(cxPath);

@@ -18,7 +18,8 @@ export default defineInvariant({
     for (let i = 0; i < observed.observed.length; i++) {
       const spliced = observed.expected[i] ?? 0;
       if (observed.observed[i] === 0 && spliced !== 0) {
-        return `${step.process}'s read of pipe ${observed.pipe} got a zero at cell ${i} where ${spliced} entered the pipe`;
+        const where = `pipe ${observed.pipe} got a zero at cell ${i}`;
+        return `${step.process}'s read of ${where} where ${spliced} entered the pipe`;
       }
     }
     return undefined;

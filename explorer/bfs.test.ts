@@ -103,12 +103,11 @@ function twoPhase(rms: number): ExplorableModel<TwoPhase> {
       tmPrepared: Array.from(b.subarray(3 + rms, 3 + 2 * rms), (x) => x === 1),
       msgPrepared: Array.from(b.subarray(3 + 2 * rms, 3 + 3 * rms), (x) => x === 1),
     }),
-    formatAction: (a) =>
-      a === 0
-        ? 'tm commit'
-        : a === 1
-          ? 'tm abort'
-          : `${['tm rcv prepared', 'rm prepare', 'rm choose abort', 'rm rcv commit', 'rm rcv abort'][(a - 2) % 5]} ${Math.floor((a - 2) / 5)}`,
+    formatAction: (a) => {
+      if (a < 2) return a === 0 ? 'tm commit' : 'tm abort';
+      const rm = ['tm rcv prepared', 'rm prepare', 'rm choose abort', 'rm rcv commit', 'rm rcv abort'];
+      return `${rm[(a - 2) % 5]} ${Math.floor((a - 2) / 5)}`;
+    },
   };
 }
 
@@ -314,7 +313,7 @@ describe('explore', () => {
       id: 'odd-throw',
       kind: 'sometimes',
       check: () => {
-        throw 'a string'; // eslint-disable-line @typescript-eslint/only-throw-error
+        throw 'a string';
       },
     };
     const s = explore(jumps, [nonError]);
@@ -501,5 +500,44 @@ describe('events', () => {
       queue: expect.any(Number),
       memoryBytes: expect.any(Number),
     });
+  });
+});
+
+describe('visitors', () => {
+  it('see every step taken, transitions to known states included, and never keep the search going', () => {
+    const seen: string[] = [];
+    const r = explore(counters(2), [], { visitors: [{ visit: ({ before, after }) => seen.push(`${before}>${after}`) }] });
+    expect(r.reason).toBe('state-space-exhausted');
+    expect(seen).toHaveLength(r.statistics.transitions);
+    expect(seen.filter((s) => s === '1,0>1,1')).toHaveLength(1);
+    expect(seen.filter((s) => s === '0,1>1,1')).toHaveLength(1);
+
+    let visits = 0;
+    const decided = explore(counters(9), [sumBelow(2)], { visitors: [{ visit: () => visits++ }] });
+    expect(decided.reason).toBe('all-properties-decided');
+    expect(visits).toBe(decided.statistics.transitions);
+    expect(decided.statistics.statesDistinct).toBeLessThan(100);
+  });
+});
+
+describe('the model contract', () => {
+  const bytes: ExplorableModel<Uint8Array> = {
+    actionCount: 1,
+    initialStates: () => [Uint8Array.of(0)],
+    step: (s) => (s[0]! < 5 ? { next: Uint8Array.of(s[0]! + 1) } : undefined),
+  };
+
+  it('needs only initial states, actions and step when states are their own bytes', () => {
+    const r = explore(bytes, [{ id: 'five', kind: 'sometimes', check: ({ after }) => (after[0] === 5 ? '5' : undefined) }]);
+    expect(r.statistics.statesDistinct).toBe(6);
+    expect(r.violations.map((v) => v.length)).toEqual([5]);
+    const replay = replayTrace(bytes, r.violations[0]!.trace);
+    expect(replay.ok && replay.steps.map((s) => s.description)).toEqual(Array(5).fill('action #0'));
+  });
+
+  it('refuses states that are not bytes without encode(), and encode() without decode()', () => {
+    const numbers: ExplorableModel<number> = { actionCount: 0, initialStates: () => [0], step: () => undefined };
+    expect(() => explore(numbers, [])).toThrow(/without encode\(\) must have Uint8Array states/);
+    expect(() => explore({ ...bytes, encode: (s) => s }, [])).toThrow(/both encode\(\) and decode\(\), or neither/);
   });
 });

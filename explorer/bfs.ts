@@ -159,6 +159,9 @@ export function explore<S, O>(
   // Depth 0: the initial states, deduplicated by fingerprint.
   if (signal?.aborted) stop = 'aborted';
   const inits = stop === undefined ? model.initialStates() : [];
+  if (model.encode === undefined && !inits.every((s) => s instanceof Uint8Array)) {
+    throw new TypeError('explore: a model without encode() must have Uint8Array states');
+  }
   for (let i = 0; i < inits.length; i++) {
     const encoded = m.encode(inits[i]!);
     fingerprintOf(encoded);

@@ -81,11 +81,13 @@ export function resolveModel<S, O>(model: ExplorableModel<S, O>): ResolvedModel<
   }
   return {
     model,
-    encode:
-      model.encode !== undefined ? (state) => model.encode!(state) : (state) => checkedBytes(state as unknown),
+    // Without encode() the states are their bytes (explore checks the initial states once).
+    encode: model.encode !== undefined ? (state) => model.encode!(state) : (state) => state as unknown as Uint8Array,
     decode: model.decode !== undefined ? (bytes) => model.decode!(bytes) : (bytes) => bytes as unknown as S,
     fingerprintBytes:
-      model.fingerprintBytes !== undefined ? (encoded) => model.fingerprintBytes!(encoded) : (encoded) => encoded.length,
+      model.fingerprintBytes !== undefined
+        ? (encoded) => model.fingerprintBytes!(encoded)
+        : (encoded) => encoded.length,
     formatAction: model.formatAction !== undefined ? (action) => model.formatAction!(action) : (a) => `action #${a}`,
   };
 }
@@ -125,9 +127,4 @@ export interface Property<S, O = unknown> {
   readonly kind: 'always' | 'sometimes';
   /** Must be pure. A throw is reported as an error of this property, never a violation. */
   check(step: StepView<S, O>): string | undefined;
-}
-
-function checkedBytes(state: unknown): Uint8Array {
-  if (state instanceof Uint8Array) return state;
-  throw new TypeError('explore: a model without encode() must have Uint8Array states');
 }

@@ -43,7 +43,8 @@ describe('replayTrace', () => {
       ok: false,
       failedStep: 2,
       message:
-        "step 3 of 3 (splice off=0 len=2) is not enabled: the model's actions or step() changed since the trace was recorded",
+        'step 3 of 3 (splice off=0 len=2) is not enabled: ' +
+        "the model's actions or step() changed since the trace was recorded",
     });
     expect(r.steps).toHaveLength(2);
   });

@@ -249,7 +249,11 @@ export function minimizeTrace<S, O>(
   const take = (s: S, action: number): Transition<S, O> | undefined => model.step(s, action);
 
   /** Replay `t` from `state` (the state before step `from`); the verdict on its last step, if it fires. */
-  const runFrom = (state: S, t: readonly number[], from: number): (LastStepVerdict<O> & { fires: true }) | undefined => {
+  const runFrom = (
+    state: S,
+    t: readonly number[],
+    from: number,
+  ): (LastStepVerdict<O> & { fires: true }) | undefined => {
     try {
       for (const w of walk(state, t.slice(from), take)) {
         if (w.transition === undefined) return undefined;

@@ -56,22 +56,26 @@ describe('built-in invariants on concrete steps', () => {
     expect(checkAll(dataStability, overwrite, 'copy')).toEqual([undefined, undefined, undefined]);
   });
 
-  it('page-ownership reports a page-cache folio in the pipe (linux), a user page (vmsplice), and holds on howells-rfc', () => {
-    expect(checkAll(pageOwnership, [{ op: 'splice', off: 0, len: 1 }], 'linux')[0]).toMatch(
-      /also in the page cache \(file page 0\)/,
-    );
-    expect(checkAll(pageOwnership, [{ op: 'vmsplice', page: 0 }], 'linux')[0]).toMatch(/user page 0/);
-    expect(
-      checkAll(
-        pageOwnership,
-        [
-          { op: 'splice', off: 0, len: 2 },
-          { op: 'vmsplice', page: 0, gift: true },
-        ],
-        'howells-rfc',
-      ),
-    ).toEqual([undefined, undefined]);
-  });
+  it(
+    'page-ownership reports a page-cache folio in the pipe (linux), a user page (vmsplice), and holds ' +
+      'on howells-rfc',
+    () => {
+      expect(checkAll(pageOwnership, [{ op: 'splice', off: 0, len: 1 }], 'linux')[0]).toMatch(
+        /also in the page cache \(file page 0\)/,
+      );
+      expect(checkAll(pageOwnership, [{ op: 'vmsplice', page: 0 }], 'linux')[0]).toMatch(/user page 0/);
+      expect(
+        checkAll(
+          pageOwnership,
+          [
+            { op: 'splice', off: 0, len: 2 },
+            { op: 'vmsplice', page: 0, gift: true },
+          ],
+          'howells-rfc',
+        ),
+      ).toEqual([undefined, undefined]);
+    },
+  );
 
   it('pipe-fifo and no-use-after-free hold on an ordinary run', () => {
     const steps: Step[] = [

@@ -10,7 +10,8 @@ export const dataStability = defineInvariant({
     const { observed: got, expected } = observed;
     for (let i = 0; i < got.length; i++) {
       if (got[i] !== expected[i]) {
-        return `the reader of pipe ${observed.pipe} expected ${showCells(expected)} (what entered the pipe) but saw ${showCells(got)}`;
+        const what = `expected ${showCells(expected)} (what entered the pipe) but saw ${showCells(got)}`;
+        return `the reader of pipe ${observed.pipe} ${what}`;
       }
     }
     return undefined;

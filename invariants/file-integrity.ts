@@ -20,7 +20,8 @@ export const fileIntegrity = defineInvariant({
       for (let off = page * L.C; off < end; off++) {
         const got = f < 0 ? L.disk(s, off) : L.folioCell(s, f, (page - L.folioIndex(s, f)) * L.C + (off - page * L.C));
         if (got !== L.logical(s, off)) {
-          return `file cell ${off} reads ${fileCell(L, s, off)}, but the file's operations say it holds ${L.logical(s, off)}`;
+          const holds = L.logical(s, off);
+          return `file cell ${off} reads ${fileCell(L, s, off)}, but the file's operations say it holds ${holds}`;
         }
       }
     }

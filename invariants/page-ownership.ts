@@ -2,7 +2,7 @@ import { F_IN_CACHE, F_MAPPED, F_USER, PIPES } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { rawState } from './state-reader.js';
 
-/** Howells' design goal: a folio in a pipe belongs to pipes alone (not in a page cache, not mapped, not user memory). */
+/** Howells' design goal: a folio in a pipe belongs to pipes alone (not in a page cache, mapped or user memory). */
 export const pageOwnership = defineInvariant({
   id: 'page-ownership',
   description: 'a folio in a pipe belongs to the pipe alone: not in the page cache, not mapped, not user memory',

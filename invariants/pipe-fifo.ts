@@ -17,7 +17,10 @@ function startsWith(a: readonly number[], prefix: readonly number[]): boolean {
   return prefix.length <= a.length && prefix.every((v, i) => a[i] === v);
 }
 
-/** Whether the ghost queue of `pipe` in `b`, from cell `skip` on, starts with the whole queue of `pipe` in `a` (or, with `whole`, equals it). */
+/**
+ * Whether the ghost queue of `pipe` in `b`, from cell `skip` on, starts with
+ * the whole queue of `pipe` in `a` (or, with `whole`, equals it).
+ */
 function queueContinues(L: Layout, a: State, b: State, pipe: number, skip: number, whole: boolean): boolean {
   // Walk both queues cell by cell without building them.
   let ia = 0;
@@ -80,16 +83,16 @@ export const pipeFifo = defineInvariant({
         const now = queued(L, a, pipe);
         const n = observed.expected.length;
         if (!startsWith(was, observed.expected)) {
-          return `pipe ${pipe}: the read returned ${showCells(observed.expected)} but the oldest cells were ${showCells(was.slice(0, n))}`;
+          const oldest = showCells(was.slice(0, n));
+          return `pipe ${pipe}: the read returned ${showCells(observed.expected)} but the oldest cells were ${oldest}`;
         }
         if (now.length !== was.length - n || !startsWith(was.slice(n), now)) {
-          return `pipe ${pipe}: after reading ${n} cells the pipe holds ${showCells(now)}, not ${showCells(was.slice(n))}`;
+          const rest = showCells(was.slice(n));
+          return `pipe ${pipe}: after reading ${n} cells the pipe holds ${showCells(now)}, not ${rest}`;
         }
-      } else if (
-        !sameQueue(L, b, a, pipe) &&
-        !queueContinues(L, b, a, pipe, 0, false)
-      ) {
-        return `pipe ${pipe}: held ${showCells(queued(L, b, pipe))} and now holds ${showCells(queued(L, a, pipe))} without a read`;
+      } else if (!sameQueue(L, b, a, pipe) && !queueContinues(L, b, a, pipe, 0, false)) {
+        const [held, holds] = [showCells(queued(L, b, pipe)), showCells(queued(L, a, pipe))];
+        return `pipe ${pipe}: held ${held} and now holds ${holds} without a read`;
       }
     }
     return undefined;

@@ -182,12 +182,15 @@ describe('the measured table (Linux 6.18, ext4) replays on the linux variant', (
   ];
   const fourPages = (folios: number[]) => ({ file: [1, 1, 1, 1, 1, 1, 1, 1], cached: true, folios, user: [] });
 
-  it('`fallocate` punch of exactly one page of a 4-page file: zeroes when the page is part of a large folio (ext4)', () => {
-    const run = runSteps(punchOne, { kernel: 'linux', bounds: punchBounds, initial: fourPages([4]) });
-    expect(run.completed).toBe(true);
-    expect(reads(run)).toEqual([[0, 0]]);
-    expect(run.final.file).toEqual([1, 1, 0, 0, 1, 1, 1, 1]);
-  });
+  it(
+    '`fallocate` punch of exactly one page of a 4-page file: zeroes when the page is part of a large ' + 'folio (ext4)',
+    () => {
+      const run = runSteps(punchOne, { kernel: 'linux', bounds: punchBounds, initial: fourPages([4]) });
+      expect(run.completed).toBe(true);
+      expect(reads(run)).toEqual([[0, 0]]);
+      expect(run.final.file).toEqual([1, 1, 0, 0, 1, 1, 1, 1]);
+    },
+  );
 
   it('`fallocate` punch of exactly one page of a 4-page file: old when the page is its own folio (tmpfs)', () => {
     const run = runSteps(punchOne, { kernel: 'linux', bounds: punchBounds, initial: fourPages([1, 1, 1, 1]) });
@@ -196,21 +199,24 @@ describe('the measured table (Linux 6.18, ext4) replays on the linux variant', (
     expect(run.final.file).toEqual([1, 1, 0, 0, 1, 1, 1, 1]);
   });
 
-  it('the ext4 case from scratch: a 4-page pwrite makes one large folio (by-length), so the punch zeroes in place', () => {
-    const run = runSteps([{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne], {
-      kernel: 'linux',
-      bounds: punchBounds,
-      initial: { file: [], cached: true, folios: [], user: [] },
-    });
-    expect(run.completed).toBe(true);
-    expect(reads(run)).toEqual([[0, 0]]);
-    // and with an order-0 write policy (tmpfs without huge pages) the pipe keeps the old page
-    const tmpfs = runSteps([{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne], {
-      kernel: 'linux',
-      bounds: punchBounds,
-      initial: { file: [], cached: true, folios: [], user: [] },
-      fs: TMPFS,
-    });
-    expect(reads(tmpfs)).toEqual([[1, 1]]);
-  });
+  it(
+    'the ext4 case from scratch: a 4-page pwrite makes one large folio (by-length), so the punch ' + 'zeroes in place',
+    () => {
+      const run = runSteps([{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne], {
+        kernel: 'linux',
+        bounds: punchBounds,
+        initial: { file: [], cached: true, folios: [], user: [] },
+      });
+      expect(run.completed).toBe(true);
+      expect(reads(run)).toEqual([[0, 0]]);
+      // and with an order-0 write policy (tmpfs without huge pages) the pipe keeps the old page
+      const tmpfs = runSteps([{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne], {
+        kernel: 'linux',
+        bounds: punchBounds,
+        initial: { file: [], cached: true, folios: [], user: [] },
+        fs: TMPFS,
+      });
+      expect(reads(tmpfs)).toEqual([[1, 1]]);
+    },
+  );
 });

@@ -21,8 +21,7 @@ import { completeStep, formatStep, sameStep, type CompleteStep, type Step } from
 
 /** An action: a process taking its next step, or the environment taking a given step. */
 export type Action =
-  | { readonly kind: 'process'; readonly process: number }
-  | { readonly kind: 'env'; readonly step: CompleteStep };
+  { readonly kind: 'process'; readonly process: number } | { readonly kind: 'env'; readonly step: CompleteStep };
 
 /** A step as it appears in a trace: the step, and who took it. */
 export type TraceStep = Step & { readonly process: string };
@@ -170,7 +169,8 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
       if (step.process === ENV_PROCESS) {
         const action = this.actions.findIndex((a) => a.kind === 'env' && sameStep(a.step, step));
         if (action < 0) {
-          const message = `step ${i + 1} (${formatStep(step)}) is not an operation this scenario's environment may take`;
+          const what = "is not an operation this scenario's environment may take";
+          const message = `step ${i + 1} (${formatStep(step)}) ${what}`;
           return { actions, mismatch: { step: i, message } };
         }
         actions.push(action);
@@ -180,8 +180,15 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
       const next = p >= 0 ? this.scenario.processes[p]!.program[pcs[p]!] : undefined;
       if (p < 0 || !next || !sameStep(next, step)) {
         const why =
-          p < 0 ? 'the scenario has no such process' : next ? `its next step is ${formatStep(next)}` : 'its program has ended';
-        return { actions, mismatch: { step: i, message: `step ${i + 1} says ${step.process} runs ${formatStep(step)}, but ${why}` } };
+          p < 0
+            ? 'the scenario has no such process'
+            : next
+              ? `its next step is ${formatStep(next)}`
+              : 'its program has ended';
+        return {
+          actions,
+          mismatch: { step: i, message: `step ${i + 1} says ${step.process} runs ${formatStep(step)}, but ${why}` },
+        };
       }
       pcs[p]!++;
       actions.push(p);

@@ -58,20 +58,23 @@ describe('parseScenario', () => {
     expect(parseScenario(scenarioToJson(sc))).toEqual(sc);
   });
 
-  it('fills defaults: linux, a full cached file of non-zero cells, aligned folios, every op for the environment', () => {
-    const sc = parseScenario({ bounds: { pages: 4, cells: 2, folioPages: 2, userPages: 1 } });
-    expect(sc.kernel).toBe('linux');
-    expect(sc.bounds.values).toBe(2);
-    expect(sc.initial).toEqual({ file: [1, 1, 1, 1, 1, 1, 1, 1], cached: true, folios: [2, 2], user: [[1, 1]] });
-    expect(sc.environment).toEqual([...OP_NAMES]);
-    expect(sc.processes).toEqual([]);
-    // with processes and no environment there is no free environment
-    expect(parseScenario({ ...ok, processes: [{ name: 'p', program: [] }] }).environment).toEqual([]);
-    // a short file gets folios for its own pages only
-    expect(
-      parseScenario({ bounds: { pages: 4, cells: 2, folioPages: 4 }, initial: { file: [1, 1, 1] } }).initial.folios,
-    ).toEqual([2]);
-  });
+  it(
+    'fills defaults: linux, a full cached file of non-zero cells, aligned folios, every op for the ' + 'environment',
+    () => {
+      const sc = parseScenario({ bounds: { pages: 4, cells: 2, folioPages: 2, userPages: 1 } });
+      expect(sc.kernel).toBe('linux');
+      expect(sc.bounds.values).toBe(2);
+      expect(sc.initial).toEqual({ file: [1, 1, 1, 1, 1, 1, 1, 1], cached: true, folios: [2, 2], user: [[1, 1]] });
+      expect(sc.environment).toEqual([...OP_NAMES]);
+      expect(sc.processes).toEqual([]);
+      // with processes and no environment there is no free environment
+      expect(parseScenario({ ...ok, processes: [{ name: 'p', program: [] }] }).environment).toEqual([]);
+      // a short file gets folios for its own pages only
+      expect(
+        parseScenario({ bounds: { pages: 4, cells: 2, folioPages: 4 }, initial: { file: [1, 1, 1] } }).initial.folios,
+      ).toEqual([2]);
+    },
+  );
 
   it.each(KERNEL_IDS)('accepts kernel %s', (kernel) => {
     expect(parseScenario({ ...ok, kernel }).kernel).toBe(kernel);

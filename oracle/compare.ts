@@ -241,7 +241,9 @@ const show = (v: readonly number[] | null | undefined): string => (v ? showCells
 function compareStep(index: number, step: Step, m: SideStep, k: SideStep): StepComparison {
   let message: string | undefined;
   if (m.enabled !== k.enabled) {
-    message = `step ${index + 1} ${formatStep(step)}: model ${m.enabled ? `takes it (${m.text})` : 'does not enable it'}, kernel ${k.enabled ? `takes it (${k.text})` : `refuses it (${k.text})`}`;
+    const model = m.enabled ? `takes it (${m.text})` : 'does not enable it';
+    const kernel = k.enabled ? `takes it (${k.text})` : `refuses it (${k.text})`;
+    message = `step ${index + 1} ${formatStep(step)}: model ${model}, kernel ${kernel}`;
   } else if (m.enabled && m.read && !same(m.read, k.read)) {
     message = `step ${index + 1} ${formatStep(step)}: model reads ${show(m.read)}, kernel reads ${show(k.read)}`;
   } else if (m.enabled && m.cells !== k.cells) {

@@ -60,8 +60,9 @@ const classic = ((): string[] => {
   }
 })();
 
+const noClassics = classic.length === 0 ? ' (skipped: counterexamples/classic/ has no .json files yet)' : '';
 describe.skipIf(!avail.ok || classic.length === 0)(
-  `classic counterexamples replay live (linux variant agrees with the kernel)${!avail.ok ? reason : classic.length === 0 ? ' (skipped: counterexamples/classic/ has no .json files yet)' : ''}`,
+  `classic counterexamples replay live (linux variant agrees with the kernel)${!avail.ok ? reason : noClassics}`,
   () => {
     it.each(classic)('%s', async (name) => {
       const cx = readCounterexample(join(classicDir, name));

@@ -57,7 +57,7 @@ type Pick =
   /** The same pages written one pwrite per page (order-0 folios). */
   | { readonly kind: 'page-by-page'; readonly page: number; readonly count: number; readonly value: number };
 
-interface RawCase {
+export interface RawCase {
   readonly pages: number;
   readonly cells: 2 | 4;
   readonly values: number;
@@ -84,7 +84,8 @@ function pickArb(): fc.Arbitrary<Pick> {
   );
 }
 
-function rawCaseArb(profile: FsProfile, maxSteps: number): fc.Arbitrary<RawCase> {
+/** A random conformance case: bounds, an initial file the profile can build, and steps. */
+export function rawCaseArb(profile: FsProfile, maxSteps: number): fc.Arbitrary<RawCase> {
   return fc.record({
     pages: fc.integer({ min: 1, max: 4 }),
     cells: fc.constantFrom(2 as const, 4 as const),

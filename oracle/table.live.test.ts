@@ -180,15 +180,22 @@ async function check(r: Row, fs: FsProfile, dir: string): Promise<void> {
   }
 }
 
+/** Why a table is skipped, or nothing. */
+function skipped(fsMissing: string | false): string {
+  if (!avail.ok) return ` (skipped: ${avail.reason})`;
+  return fsMissing ? ` (skipped: ${fsMissing})` : '';
+}
+
 describe.skipIf(!avail.ok || !tmpExt4)(
-  `semantics.md table, live on ${tmpdir()} (ext4 profile)${!avail.ok ? ` (skipped: ${avail.reason})` : !tmpExt4 ? ' (skipped: the OS temp dir is not on an FS with large folios)' : ''}`,
+  `semantics.md table, live on ${tmpdir()} (ext4 profile)` +
+    skipped(!tmpExt4 && 'the OS temp dir is not on an FS with large folios'),
   () => {
     it.each(rows)('$row', async (r) => check(r, EXT4, tmpdir()));
   },
 );
 
 describe.skipIf(!avail.ok || !shmOk)(
-  `semantics.md table, live on /dev/shm (tmpfs profile)${!avail.ok ? ` (skipped: ${avail.reason})` : !shmOk ? ' (skipped: /dev/shm is absent or not writable)' : ''}`,
+  `semantics.md table, live on /dev/shm (tmpfs profile)${skipped(!shmOk && '/dev/shm is absent or not writable')}`,
   () => {
     it.each(rows)('$row', async (r) => check(r, TMPFS, shm));
   },

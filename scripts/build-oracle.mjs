@@ -15,7 +15,8 @@ const out = join(outDir, 'pipecheck-oracle');
 
 function warn(msg) {
   console.warn(
-    `pipecheck: live-kernel oracle not built: ${msg} (everything else works; 'replay --live' and 'conform' will report the oracle as unavailable)`,
+    `pipecheck: live-kernel oracle not built: ${msg} ` +
+      "(everything else works; 'replay --live' and 'conform' will report the oracle as unavailable)",
   );
   process.exit(0);
 }

@@ -17,6 +17,6 @@ export default function setup(): void {
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
   } catch (e) {
     const out = String((e as { stdout?: Buffer }).stdout ?? '');
-    throw new Error(`the build (tsc -p tsconfig.build.json) failed:\n${out}`);
+    throw new Error(`the build (tsc -p tsconfig.build.json) failed:\n${out}`, { cause: e });
   }
 }

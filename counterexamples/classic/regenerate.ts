@@ -68,11 +68,11 @@ export async function findClassics(dir: string, root: string): Promise<Classic[]
 async function main(): Promise<void> {
   const root = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
   const dir = resolve(process.argv[2] ?? join(root, 'counterexamples', 'classic'));
-  for (const c of await findClassics(dir, root)) {
-    const path = join(dir, `${c.name}.json`);
-    writeFileAtomic(path, `${JSON.stringify(c.counterexample, null, 2)}\n`);
+  for (const { name, counterexample: cx } of await findClassics(dir, root)) {
+    const path = join(dir, `${name}.json`);
+    writeFileAtomic(path, `${JSON.stringify(cx, null, 2)}\n`);
     process.stdout.write(
-      `${relative(process.cwd(), path)}: ${c.counterexample.invariant} on ${c.counterexample.kernel}, ${c.counterexample.trace.length} steps\n`,
+      `${relative(process.cwd(), path)}: ${cx.invariant} on ${cx.kernel}, ${cx.trace.length} steps\n`,
     );
   }
 }

@@ -49,7 +49,10 @@ const POSITION_MAX = 1 << 24;
 const VALUE_MAX = 255;
 
 /** An integer argument: enumerated and checked over the same range. */
-function integer(schema: z.ZodNumber, range: (b: Bounds, earlier: ArgValues) => ArgRange | undefined): ArgKind<z.ZodNumber, number> {
+function integer(
+  schema: z.ZodNumber,
+  range: (b: Bounds, earlier: ArgValues) => ArgRange | undefined,
+): ArgKind<z.ZodNumber, number> {
   return {
     schema,
     values: (b, earlier) => {
@@ -67,7 +70,9 @@ export const fileOffset = integer(nat, (b) => ({ lo: 0, hi: maxFileCells(b) - 1,
 /** Cells from `off` on, up to the largest file; not checked when `off` is itself out of range. */
 export const fileLength = integer(length, (b, { off }) => {
   const max = maxFileCells(b);
-  return typeof off === 'number' && off < max ? { lo: 1, hi: max - off, what: 'cells up to the largest file' } : undefined;
+  return typeof off === 'number' && off < max
+    ? { lo: 1, hi: max - off, what: 'cells up to the largest file' }
+    : undefined;
 });
 
 /** A file size in cells: 0 .. pages * cells. */

@@ -38,7 +38,9 @@ type Operations = (typeof OPERATION_LIST)[number];
 
 export type OpName = Operations['name'];
 
-type SchemasOf<T extends readonly unknown[]> = { readonly [K in keyof T]: T[K] extends { readonly schema: infer S } ? S : never };
+type SchemasOf<T extends readonly unknown[]> = {
+  readonly [K in keyof T]: T[K] extends { readonly schema: infer S } ? S : never;
+};
 
 /** The step schemas, one per operation, in table order (TypeScript cannot type a tuple's `map`). */
 export type StepSchemas = SchemasOf<typeof OPERATION_LIST>;

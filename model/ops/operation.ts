@@ -159,7 +159,8 @@ export function defineOperation<const N extends string, const A extends ArgKinds
       for (const k of argNames) {
         const v = given[k];
         const r = typeof v === 'number' ? kinds[k]!.range?.(b, given) : undefined;
-        if (r && typeof v === 'number' && (v < r.lo || v > r.hi)) out.push(`${k}: ${v} is out of range ${r.lo}..${r.hi} (${r.what})`);
+        if (r && typeof v === 'number' && (v < r.lo || v > r.hi))
+          out.push(`${k}: ${v} is out of range ${r.lo}..${r.hi} (${r.what})`);
       }
       return out;
     },

@@ -54,16 +54,20 @@ describe('write', () => {
     expect(run.final.logical).toEqual([1, 1, 0, 2]);
   });
 
-  it('by-length folio policy: a two-page write into uncached pages makes one 2-page folio, a one-page write an order-0 folio', () => {
-    const b2 = { ...bounds, folioPages: 2 };
-    const uncached = { file: [1, 1, 1, 1], cached: false, folios: [2], user: [[1, 1]] };
-    const big = runSteps([{ op: 'write', off: 0, len: 4, value: 2 }], { bounds: b2, initial: uncached });
-    expect(big.final.pageCache[0]).toBe(big.final.pageCache[1]);
-    expect(cachedFolio(big.final, 0)).toMatchObject({ pages: 2, cells: [2, 2, 2, 2], dirty: true });
-    const small = runSteps([{ op: 'write', off: 0, len: 2, value: 2 }], { bounds: b2, initial: uncached });
-    expect(cachedFolio(small.final, 0)).toMatchObject({ pages: 1, cells: [2, 2] });
-    expect(small.final.pageCache[1]).toBeNull();
-  });
+  it(
+    'by-length folio policy: a two-page write into uncached pages makes one 2-page folio, a one-page ' +
+      'write an order-0 folio',
+    () => {
+      const b2 = { ...bounds, folioPages: 2 };
+      const uncached = { file: [1, 1, 1, 1], cached: false, folios: [2], user: [[1, 1]] };
+      const big = runSteps([{ op: 'write', off: 0, len: 4, value: 2 }], { bounds: b2, initial: uncached });
+      expect(big.final.pageCache[0]).toBe(big.final.pageCache[1]);
+      expect(cachedFolio(big.final, 0)).toMatchObject({ pages: 2, cells: [2, 2, 2, 2], dirty: true });
+      const small = runSteps([{ op: 'write', off: 0, len: 2, value: 2 }], { bounds: b2, initial: uncached });
+      expect(cachedFolio(small.final, 0)).toMatchObject({ pages: 1, cells: [2, 2] });
+      expect(small.final.pageCache[1]).toBeNull();
+    },
+  );
 
   it('writes across a large folio in one piece', () => {
     const run = runSteps([{ op: 'write', off: 1, len: 2, value: 2 }], {
