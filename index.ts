@@ -1,6 +1,9 @@
 /**
- * pipecheck's package API: define invariants, replay counterexamples in your
- * own tests, run scenarios and steps on the model.
+ * pipecheck's package API: define invariants and judge steps with them,
+ * replay counterexamples in your own tests, run steps on the model, and run
+ * a whole check (resolve a scenario and invariants, explore, report) from
+ * code. The state's byte layout is not part of it: invariants see a typed
+ * view (`StateReader`, `StateView`).
  *
  * @public
  */
@@ -19,11 +22,20 @@ export type { Scenario } from './model/scenario.js';
 export { ScenarioModel } from './model/scenario-model.js';
 export type { TraceStep } from './model/scenario-model.js';
 export { runSteps, reads } from './model/run-steps.js';
-export { KERNELS } from './model/kernels/index.js';
-export { KERNEL_IDS } from './model/kernels/index.js';
-export type { KernelId } from './model/kernels/index.js';
-export type { KernelVariant } from './model/context.js';
+export { KERNEL_IDS, KERNEL_INFO } from './model/kernels/index.js';
+export type { KernelId, KernelInfo } from './model/kernels/index.js';
 export type { Step, OpName } from './model/step.js';
 export type { Bounds } from './model/bounds.js';
 export type { StateView } from './model/view.js';
 export type { ReadObservation } from './model/pipe.js';
+export { InputError } from './checker/errors.js';
+export { resolveInvariants, resolveScenario } from './checker/inputs.js';
+export type { ResolvedInvariants, ScenarioInput, ScenarioOverrides } from './checker/inputs.js';
+export { exploreScenario } from './checker/explore.js';
+export type { Cost, ExploreJob, JobResult } from './checker/explore.js';
+export { buildReport } from './checker/report.js';
+export type { CheckReport, ReportInput, TraceReport } from './checker/report.js';
+export type { Verdict } from './checker/verdict.js';
+export { explore } from './explorer/bfs.js';
+export type { ExplorableModel, Property, StepView, StepVisitor } from './explorer/model.js';
+export type { ExploreOptions, ExploreResult } from './explorer/result.js';

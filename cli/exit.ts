@@ -1,5 +1,5 @@
 /**
- * Exit codes (docs/cli.md) and the one error type the commands throw for
+ * Exit codes (README: Command line) and the one error type the commands throw for
  * bad usage. Only the command line maps results to exit codes.
  *
  * - 0: every invariant holds and the search was exhaustive within the bounds;

@@ -2,7 +2,7 @@
  * `pipecheck list kernels|ops|invariants`.
  */
 import { BUILTIN_INVARIANTS, BUILTIN_WITNESSES } from '../invariants/builtins.js';
-import { KERNEL_LIST } from '../model/kernels/index.js';
+import { KERNEL_INFO } from '../model/kernels/index.js';
 import { OPERATION_LIST } from '../model/ops/index.js';
 import { EXIT, UsageError } from './exit.js';
 import { processIo, type Io } from './io.js';
@@ -16,7 +16,7 @@ export async function listCommand(args: readonly string[], opts: CliOptions, io:
   let rows: string[][];
   switch (what) {
     case 'kernels':
-      rows = [['kernel', 'what it does', 'source'], ...KERNEL_LIST.map((k) => [k.id, k.summary, k.source])];
+      rows = [['kernel', 'what it does', 'source'], ...KERNEL_INFO.map((k) => [k.id, k.summary, k.source])];
       break;
     case 'ops':
       rows = [

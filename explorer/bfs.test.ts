@@ -506,7 +506,9 @@ describe('events', () => {
 describe('visitors', () => {
   it('see every step taken, transitions to known states included, and never keep the search going', () => {
     const seen: string[] = [];
-    const r = explore(counters(2), [], { visitors: [{ visit: ({ before, after }) => seen.push(`${before}>${after}`) }] });
+    const r = explore(counters(2), [], {
+      visitors: [{ visit: ({ before, after }) => seen.push(`${before}>${after}`) }],
+    });
     expect(r.reason).toBe('state-space-exhausted');
     expect(seen).toHaveLength(r.statistics.transitions);
     expect(seen.filter((s) => s === '1,0>1,1')).toHaveLength(1);
@@ -528,7 +530,9 @@ describe('the model contract', () => {
   };
 
   it('needs only initial states, actions and step when states are their own bytes', () => {
-    const r = explore(bytes, [{ id: 'five', kind: 'sometimes', check: ({ after }) => (after[0] === 5 ? '5' : undefined) }]);
+    const r = explore(bytes, [
+      { id: 'five', kind: 'sometimes', check: ({ after }) => (after[0] === 5 ? '5' : undefined) },
+    ]);
     expect(r.statistics.statesDistinct).toBe(6);
     expect(r.violations.map((v) => v.length)).toEqual([5]);
     const replay = replayTrace(bytes, r.violations[0]!.trace);

@@ -1,9 +1,8 @@
 /**
  * Steps: one operation with its arguments, exactly as scenario programs and
- * counterexample traces spell them (the operation table is in
- * docs/scenarios.md). Offsets and lengths are in cells, counted from the start
- * of the file. The type is inferred from the operations' schemas
- * (model/ops/), never written by hand.
+ * counterexample traces spell them (`pipecheck list ops`). Offsets and
+ * lengths are in cells, counted from the start of the file. The type is
+ * inferred from the operations' schemas (model/ops/), never written by hand.
  *
  * @public
  */

@@ -174,7 +174,7 @@ function checkInt(name: string, v: unknown, min: number, max: number): number {
 
 /** A step as the helper reads it: `step OP ARGS...`, the arguments as the operation's descriptor encodes them. */
 function stepLine(s: Step): string {
-  return `step ${s.op} ${OPERATIONS[s.op].oracleArgs(s).join(' ')}`;
+  return ['step', s.op, ...OPERATIONS[s.op].oracleArgs(s)].join(' ');
 }
 
 /** The helper's stdin for this input (exported for debugging and tests). */

@@ -50,5 +50,7 @@ export function sourceFiles(globs: readonly string[]): SourceFile[] {
 
 /** `file imports spec` for every import of `files` into `folders`. */
 export function offenders(files: readonly SourceFile[], folders: readonly string[]): string[] {
-  return files.flatMap((f) => importsInto(f, folders).map((spec) => `${relative(ROOT, f.getFilePath())} imports ${spec}`));
+  return files.flatMap((f) =>
+    importsInto(f, folders).map((spec) => `${relative(ROOT, f.getFilePath())} imports ${spec}`),
+  );
 }

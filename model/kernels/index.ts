@@ -24,6 +24,16 @@ export const KERNELS = Object.fromEntries(KERNEL_LIST.map((k) => [k.id, k])) as 
   readonly [K in KernelId]: KernelVariant<K>;
 };
 
+/** What a kernel variant is, for people: its id, what it does, where it comes from. */
+export type KernelInfo = Pick<KernelVariant, 'id' | 'summary' | 'source'>;
+
+/** Every kernel variant's id, summary and source, in report order (`pipecheck list kernels`). */
+export const KERNEL_INFO: readonly KernelInfo[] = KERNEL_LIST.map(({ id, summary, source }) => ({
+  id,
+  summary,
+  source,
+}));
+
 export function kernelById(id: string): KernelVariant | undefined {
   return Object.prototype.hasOwnProperty.call(KERNELS, id) ? KERNELS[id as KernelId] : undefined;
 }
