@@ -64,6 +64,9 @@ export function explore<S, O>(
   const { signal, onEvent } = options;
   const visitors = options.visitors ?? [];
   const m = resolveModel(model);
+  // The hot loop calls the model directly: no defaulting closure per step.
+  const bytesAreStates = model.encode === undefined;
+  const prefix = model.fingerprintBytes !== undefined;
   const actionCount = model.actionCount;
   if (!Number.isInteger(actionCount) || actionCount < 0 || actionCount > NO_PARENT) {
     throw new RangeError(`explore: model.actionCount must be a non-negative integer, got ${actionCount}`);
@@ -78,7 +81,7 @@ export function explore<S, O>(
   const visited = new VisitedSet(actionCount);
   const fp = new Uint32Array(2);
   const fingerprintOf = (encoded: Uint8Array): void => {
-    fingerprint64(encoded, m.fingerprintBytes(encoded), fp);
+    fingerprint64(encoded, prefix ? model.fingerprintBytes!(encoded) : encoded.length, fp);
   };
 
   const found: Array<Found<O> | undefined> = properties.map(() => undefined);
@@ -184,7 +187,8 @@ export function explore<S, O>(
   expansion: while (stop === undefined && depth < maxDepth && levelEnd > levelFirst) {
     const queueNext = depth + 1 < maxDepth;
     for (let id = levelFirst; id < levelEnd; id++) {
-      const state = m.decode(current.shift());
+      const bytes = current.shift();
+      const state = bytesAreStates ? (bytes as unknown as S) : model.decode!(bytes);
       for (let action = 0; action < actionCount; action++) {
         if ((++work & POLL_MASK) === 0) {
           poll();
@@ -198,7 +202,7 @@ export function explore<S, O>(
           if (active.length > 0) judgeStep(view, id);
           for (let v = 0; v < visitors.length; v++) visitors[v]!.visit(view);
         }
-        const encoded = m.encode(t.next);
+        const encoded = bytesAreStates ? (t.next as unknown as Uint8Array) : model.encode!(t.next);
         fingerprintOf(encoded);
         if (visited.size >= maxStates) {
           if (visited.lookup(fp[0]!, fp[1]!) < 0) {

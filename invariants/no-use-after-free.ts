@@ -1,4 +1,4 @@
-import { F_IN_CACHE, F_USER, PIPES, type Layout, type State } from '../model/state.js';
+import { F_IN_CACHE, F_USER, FOLIO_FIELD, PIPES, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { rawState } from './state-reader.js';
 
@@ -43,11 +43,14 @@ function freedReference(L: Layout, s: State): string | undefined {
 /** A live folio whose reference count is not what `freedReference` counted, or that nothing holds. */
 function countMismatch(L: Layout, s: State): string | undefined {
   const counted = scratch;
-  for (let f = 0; f < L.NF; f++) {
-    if (L.folioPages(s, f) === 0) continue; // a free record
+  // Record by record, by byte offset (this runs on every step of the search).
+  for (let f = 0, b = L.folioBase(0); f < L.NF; f++, b += L.folioSize) {
+    if (s[b + FOLIO_FIELD.pages] === 0) continue; // a free record
     const refs = counted[f]!;
-    if (L.folioRefs(s, f) !== refs) return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs} exist`;
-    if (refs === 0 && (L.folioFlags(s, f) & (F_IN_CACHE | F_USER)) === 0)
+    if (s[b + FOLIO_FIELD.refs] !== refs) {
+      return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs} exist`;
+    }
+    if (refs === 0 && (s[b + FOLIO_FIELD.flags]! & (F_IN_CACHE | F_USER)) === 0)
       return `folio ${f} is referenced by nothing but was not freed`;
   }
   return undefined;

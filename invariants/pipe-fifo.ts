@@ -1,4 +1,4 @@
-import type { Layout, State } from '../model/state.js';
+import { PIPE_FIELD, SLOT_FIELD, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { rawState } from './state-reader.js';
 import { showCells } from '../model/cells.js';
@@ -58,11 +58,14 @@ function queueContinues(L: Layout, a: State, b: State, pipe: number, skip: numbe
 
 /** Whether `pipe` queues the same cells in `a` and `b` (same ring position, lengths and ghosts): the common case. */
 function sameQueue(L: Layout, a: State, b: State, pipe: number): boolean {
-  if (L.tail(a, pipe) !== L.tail(b, pipe) || L.count(a, pipe) !== L.count(b, pipe)) return false;
-  for (let slot = 0; slot < L.S; slot++) {
-    if (L.slotLen(a, pipe, slot) !== L.slotLen(b, pipe, slot)) return false;
-    const ghost = L.slotGhostBase(pipe, slot);
-    for (let i = ghost; i < ghost + L.C; i++) if (a[i] !== b[i]) return false;
+  // By byte offset (this runs on every step of the search).
+  const base = L.pipeBase(pipe);
+  const tail = base + PIPE_FIELD.tail;
+  const count = base + PIPE_FIELD.count;
+  if (a[tail] !== b[tail] || a[count] !== b[count]) return false;
+  for (let slot = 0, o = L.slotBase(pipe, 0); slot < L.S; slot++, o += L.slotSize) {
+    if (a[o + SLOT_FIELD.len] !== b[o + SLOT_FIELD.len]) return false;
+    for (let i = o + SLOT_FIELD.ghost; i < o + SLOT_FIELD.ghost + L.C; i++) if (a[i] !== b[i]) return false;
   }
   return true;
 }
