@@ -150,14 +150,16 @@ export interface ResolvedInvariants {
 /**
  * The invariants to check: `ids` (built-ins, witnesses or plugin ids), else
  * the scenario's `invariants`, else every default built-in. Plugins in
- * `pluginFiles` are always checked, after the built-ins. `idsName` is how
- * messages name `ids` (the command line: `--invariant`).
+ * `pluginFiles` are always checked, after the built-ins. `idsName` and
+ * `scenarioName` are how messages name `ids` (the command line:
+ * `--invariant`) and the scenario's list (`FILE: invariants`).
  */
 export async function resolveInvariants(
   ids: readonly string[] | undefined,
   pluginFiles: readonly string[] | undefined,
   scenarioIds: readonly string[] = [],
   idsName = 'invariants',
+  scenarioName = 'scenario invariants',
 ): Promise<ResolvedInvariants> {
   const files = (pluginFiles ?? []).map((f) => resolve(f));
   const plugins = await loadPlugins(pluginFiles ?? []);
@@ -171,7 +173,7 @@ export async function resolveInvariants(
     const inv = builtinById(id);
     if (!inv) {
       const known = [...builtinIds(), ...pluginIds].join(', ');
-      throw new InputError(`${given ? idsName : 'scenario invariants'}: unknown invariant "${id}"; known: ${known}`);
+      throw new InputError(`${given ? idsName : scenarioName}: unknown invariant "${id}"; known: ${known}`);
     }
     if (!builtins.includes(inv)) builtins.push(inv);
   }

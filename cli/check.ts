@@ -41,7 +41,10 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
   const file = args[0];
   // Everything that can be wrong with the input is found before anything runs or is written.
   const { scenario } = scenarioOf(file, opts);
-  const { invariants, sources } = await invariantsOf(opts.invariant, opts, scenario.invariants);
+  const { invariants, sources } = await invariantsOf(opts.invariant, opts, {
+    file: file ?? null,
+    ids: scenario.invariants,
+  });
   if (invariants.length === 0) throw new UsageError('no invariant to check');
   const fs = fsProfileOf(opts);
   const job: ExploreJob = {

@@ -30,10 +30,11 @@ export function scenarioOf(file: string | undefined, opts: CliOptions): Scenario
 export function invariantsOf(
   ids: readonly string[] | undefined,
   opts: CliOptions,
-  scenarioIds: readonly string[] = [],
+  scenario: { readonly file: string | null; readonly ids: readonly string[] } = { file: null, ids: [] },
   flag = '--invariant',
 ): Promise<ResolvedInvariants> {
-  return resolveInvariants(ids, opts.plugin, scenarioIds, flag);
+  const scenarioName = scenario.file === null ? 'scenario invariants' : `${scenario.file}: invariants`;
+  return resolveInvariants(ids, opts.plugin, scenario.ids, flag, scenarioName);
 }
 
 /** `--fs-profile ID` (default ext4). */

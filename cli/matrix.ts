@@ -34,7 +34,7 @@ export async function matrixCommand(_args: readonly string[], opts: CliOptions, 
   for (const k of kernels) checkKernel(k, '--kernels');
   const fs = fsProfileOf(opts);
   const base = scenarioOf(undefined, { ...opts, kernel: undefined });
-  const { invariants, sources } = await invariantsOf(opts.invariants, opts, [], '--invariant');
+  const { invariants, sources } = await invariantsOf(opts.invariants, opts, undefined, '--invariant');
   const rows: MatrixRow[] = [];
   let exit = EXIT.ok as ExitCode;
   await withInterrupt(

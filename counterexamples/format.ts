@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { KERNEL_IDS, type KernelId } from '../model/kernels/index.js';
-import { fieldPath } from '../model/field-path.js';
+import { BOUND_NAMES, DEFAULT_BOUNDS } from '../model/bounds.js';
+import { capProblems, fieldPath } from '../model/field-path.js';
 import { FS_PROFILE_IDS, type FsProfile } from '../model/folio-policy.js';
 import { BoundsSchema, ScenarioSchema } from '../model/scenario.js';
 import { StepSchema } from '../model/step.js';
@@ -68,8 +69,19 @@ export function parseCounterexample(input: unknown, source = 'counterexample'): 
   if (!r.success) {
     throw new CounterexampleError(
       source,
-      r.error.issues.map((i) => `${fieldPath(i.path) || '(top level)'}: ${i.message}`),
+      capProblems(r.error.issues.map((i) => `${fieldPath(i.path) || '(top level)'}: ${i.message}`)),
     );
+  }
+  const { kernel, bounds, scenario } = r.data;
+  const scenarioBounds = { ...DEFAULT_BOUNDS, ...scenario.bounds };
+  const differ = BOUND_NAMES.filter((k) => bounds[k] !== scenarioBounds[k]);
+  if (differ.length > 0) {
+    const which = differ.map((k) => `${k} ${bounds[k]} here, ${scenarioBounds[k]} there`).join('; ');
+    throw new CounterexampleError(source, [`bounds: they disagree with scenario.bounds (${which})`]);
+  }
+  if ((scenario.kernel ?? 'linux') !== kernel) {
+    const problem = `kernel: "${kernel}", but scenario.kernel is "${scenario.kernel ?? 'linux'}"`;
+    throw new CounterexampleError(source, [problem]);
   }
   if (r.data.violation.step >= r.data.trace.length) {
     throw new CounterexampleError(source, [

@@ -15,7 +15,7 @@ import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
 import { OPERATIONS, type AnyOperation, type OpResult } from './ops/index.js';
 import type { ReadObservation } from './pipe.js';
-import type { Scenario } from './scenario.js';
+import { ENV_PROCESS, type Scenario } from './scenario.js';
 import { Layout, type State } from './state.js';
 import { completeStep, formatStep, sameStep, type CompleteStep, type Step } from './step.js';
 
@@ -26,8 +26,7 @@ export type Action =
 /** A step as it appears in a trace: the step, and who took it. */
 export type TraceStep = Step & { readonly process: string };
 
-/** The process name of the free environment's steps in traces. */
-export const ENV_PROCESS = 'env';
+export { ENV_PROCESS };
 
 /** A step ready to apply: its operation and its arguments with every default filled in. */
 interface Compiled {

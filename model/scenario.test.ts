@@ -232,3 +232,48 @@ describe('parseScenario', () => {
     expect(problems([1, 2])[0]).toMatch(/^\(top level\): /);
   });
 });
+
+describe('hostile scenarios: a clear, bounded error, never a crash', () => {
+  it('a valid field nested 4,200 levels deep is named with a short preview of the value', () => {
+    const deep = JSON.parse(`{"bounds":{"pages":1},"initial":{"file":${'['.repeat(4200)}1${']'.repeat(4200)}}}`);
+    const [p, ...rest] = problems(deep);
+    expect(rest).toEqual([]);
+    expect(p).toMatch(/^initial\.file\[0\]: .*expected number.*\(got \[\[\[\[\.\.\.\]\]\]\]\)$/);
+  });
+
+  it('an over-long initial.file gives at most 20 problems and says how many more', () => {
+    const ps = problems({ bounds: { pages: 1, cells: 2 }, initial: { file: new Array(20_000).fill(9) } });
+    expect(ps).toHaveLength(21);
+    expect(ps[0]).toBe('initial.file: 20000 cells, but pages * cells is 2');
+    expect(ps[20]).toBe('... and 19981 more problems');
+    const zodFlood = problems({ bounds: { pages: 1 }, initial: { file: new Array(5000).fill('x') } });
+    expect(zodFlood).toHaveLength(21);
+    expect(zodFlood[20]).toBe('... and 4980 more problems');
+  });
+
+  it('a key with a newline or thousands of characters is shown as short JSON, on one line', () => {
+    const [p] = problems({ ...ok, 'ev\nil': 1, ['k'.repeat(5000)]: 2 });
+    expect(p).toContain('"ev\\nil"');
+    expect(p).not.toContain('\n');
+    expect(p!.length).toBeLessThan(300);
+  });
+
+  it('refuses an operation listed twice in environment.ops (it would multiply the actions)', () => {
+    const ps = problems({ ...ok, environment: { ops: ['write', 'splice', ...new Array<string>(2000).fill('write')] } });
+    expect(ps[0]).toBe('environment.ops[2]: "write" is listed twice');
+    expect(ps).toHaveLength(21);
+  });
+
+  it('refuses a process named env (the name of the free environment in traces)', () => {
+    const [p] = problems({ ...ok, processes: [{ name: 'env', program: [] }] });
+    expect(p).toMatch(/^processes\[0\]\.name: "env" names the free environment's steps/);
+    const [q] = problems({
+      ...ok,
+      processes: [
+        { name: 'a\nb', program: [] },
+        { name: 'a\nb', program: [] },
+      ],
+    });
+    expect(q).toBe('processes[1].name: "a\\nb" is used twice');
+  });
+});

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, isPowerOfTwo, type Bounds } from './bounds.js';
 import { KERNEL_IDS, type KernelId } from './kernels/index.js';
 import { defaultFolioSizes, type InitialContents } from './initial.js';
-import { fieldPath } from './field-path.js';
+import { capProblems, fieldPath, preview } from './field-path.js';
 import { OPERATIONS, operationNamed } from './ops/index.js';
 import { OP_NAMES, StepSchema, type OpName, type Step } from './step.js';
 
@@ -78,6 +78,9 @@ export interface Scenario {
   readonly invariants: readonly string[];
 }
 
+/** The process name of the free environment's steps in traces (a scenario's processes may not take it). */
+export const ENV_PROCESS = 'env';
+
 export class ScenarioError extends Error {
   constructor(
     readonly source: string,
@@ -113,11 +116,7 @@ function allowedKeys(path: readonly PropertyKey[], input: unknown): readonly str
   return undefined;
 }
 
-function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
+const show = (v: unknown): string => preview(v);
 
 /** Checks that depend on the bounds: offsets, values, folio sizes, user pages. */
 function semanticProblems(sc: Scenario): string[] {
@@ -151,9 +150,16 @@ function semanticProblems(sc: Scenario): string[] {
       if (v > b.values) out.push(`initial.user[${u}][${i}]: value ${v} is out of range 0..${b.values}`);
     });
   });
+  sc.environment.forEach((op, i) => {
+    if (sc.environment.indexOf(op) !== i) out.push(`environment.ops[${i}]: "${op}" is listed twice`);
+  });
   const names = new Set<string>();
   sc.processes.forEach((p, pi) => {
-    if (names.has(p.name)) out.push(`processes[${pi}].name: "${p.name}" is used twice`);
+    if (p.name === ENV_PROCESS) {
+      out.push(
+        `processes[${pi}].name: "${ENV_PROCESS}" names the free environment's steps in traces; choose another name`,
+      );
+    } else if (names.has(p.name)) out.push(`processes[${pi}].name: ${show(p.name)} is used twice`);
     names.add(p.name);
     p.program.forEach((st, si) => {
       const at = `processes[${pi}].program[${si}]`;
@@ -179,12 +185,15 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
       const path = fieldPath(issue.path);
       if (issue.code === 'unrecognized_keys') {
         const allowed = allowedKeys(issue.path, input);
-        return `${path || '(top level)'}: ${issue.message}${allowed ? `; allowed: ${allowed.join(', ')}` : ''}`;
+        // The keys as JSON: a key may hold a newline or be thousands of characters long.
+        const plural = issue.keys.length > 1 ? 's' : '';
+        const keys = `Unrecognized key${plural}: ${issue.keys.map((k) => show(k)).join(', ')}`;
+        return `${path || '(top level)'}: ${keys}${allowed ? `; allowed: ${allowed.join(', ')}` : ''}`;
       }
       const got = ` (got ${show(valueAt(input, issue.path))})`;
       return `${path || '(top level)'}: ${issue.message}${got}`;
     });
-    throw new ScenarioError(source, problems);
+    throw new ScenarioError(source, capProblems(problems));
   }
   const raw = r.data;
   const bounds: Bounds = { ...DEFAULT_BOUNDS, ...raw.bounds };
@@ -205,7 +214,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
     invariants: raw.invariants ?? [],
   };
   const problems = semanticProblems(sc);
-  if (problems.length > 0) throw new ScenarioError(source, problems);
+  if (problems.length > 0) throw new ScenarioError(source, capProblems(problems));
   return sc;
 }
 

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CounterexampleError, parseCounterexample } from './format.js';
+import { replay } from './replay.js';
+
+const classic = JSON.parse(readFileSync(new URL('./classic/write.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+> & { bounds: Record<string, number>; scenario: Record<string, unknown> };
+
+function problemsOf(input: unknown): readonly string[] {
+  try {
+    parseCounterexample(input, 'cx.json');
+  } catch (e) {
+    if (e instanceof CounterexampleError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('counterexample files that contradict themselves are refused', () => {
+  it('a top-level bounds that disagrees with scenario.bounds, naming both', () => {
+    expect(problemsOf(classic)).toEqual([]);
+    const ps = problemsOf({ ...classic, bounds: { ...classic.bounds, pages: 2, values: 3 } });
+    expect(ps).toEqual(['bounds: they disagree with scenario.bounds (pages 2 here, 1 there; values 3 here, 2 there)']);
+  });
+
+  it('a top-level kernel that is not the scenario kernel', () => {
+    expect(problemsOf({ ...classic, kernel: 'copy' })).toEqual(['kernel: "copy", but scenario.kernel is "linux"']);
+  });
+
+  it('a process named env in the scenario does not replay silently wrong: replay says why', () => {
+    const scenario = { ...classic.scenario, processes: [{ name: 'env', program: [] }] };
+    expect(() => replay({ ...classic, scenario })).toThrow(/processes\[0\]\.name: "env" names the free environment/);
+  });
+
+  it('floods of problems are capped', () => {
+    const ps = problemsOf({ ...classic, trace: new Array(500).fill({ op: 'nope', process: 'env' }) });
+    expect(ps).toHaveLength(21);
+    expect(ps[20]).toMatch(/^\.\.\. and \d+ more problems$/);
+  });
+});
