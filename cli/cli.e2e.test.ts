@@ -130,6 +130,27 @@ describe('pipecheck check', () => {
     expect(stdout).toMatch(/every trace of at most [1-5] steps checked/);
   });
 
+  it('--timeout bounds minimization too: the largest bounds end, not minutes later (the spawn would time out)', () => {
+    const big = ['--pages', '8', '--cells', '8', '--folio-pages', '8', '--user-pages', '4', '--slots', '8'];
+    const r = pipecheck(
+      'check',
+      ...big,
+      '--values',
+      '15',
+      '--depth',
+      '64',
+      '--timeout',
+      '2',
+      '--json',
+      '--out',
+      freshDir(),
+    );
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout) as { reason: string; violations: unknown[] };
+    expect(doc.reason).toBe('timeout');
+    expect(doc.violations.length).toBeGreaterThan(0);
+  });
+
   it('--max-states 100 stops the search: exit 3, incomplete', () => {
     const r = pipecheck('check', '--invariant', 'data-stability', '--max-states', '100', '--out', freshDir());
     expect(r.status).toBe(3);

@@ -274,7 +274,11 @@ export function explore<S, O>(
     const minimized =
       options.minimize === false || model.simplerActions === undefined
         ? undefined
-        : minimizeTrace(model, property, trace, initialIndex, signal === undefined ? {} : { signal });
+        : minimizeTrace(model, property, trace, initialIndex, {
+            ...(signal === undefined ? {} : { signal }),
+            // Minimizing is part of the run: --timeout bounds it too (a trace not yet minimal is still shortest).
+            outOfTime: () => clock() - start >= timeoutMs,
+          });
     if (minimized === undefined) {
       violations.push({ ...base, trace, message: f.message, ...observedOf(f.observed) });
     } else if (!minimized.changed) {

@@ -96,3 +96,21 @@ describe('explore minimizes its findings', () => {
     expect(raw.violations[0]!.unminimizedTrace).toBeUndefined();
   });
 });
+
+describe('minimizing is bounded by the run', () => {
+  it('stops, keeping the trace as it is so far, once the time is up', () => {
+    let looks = 0;
+    const m = minimizeTrace(slots, ordered, [actionOf(0, 3), actionOf(1, 3)], 0, { outOfTime: () => ++looks > 0 });
+    expect(m).toMatchObject({ trace: [actionOf(0, 3), actionOf(1, 3)], changed: false });
+    expect(looks).toBe(1);
+  });
+
+  it('explore gives minimization only what is left of its time limit', () => {
+    let now = 0;
+    // The clock moves a second a look: the 500 ms limit is spent by the time the finding is minimized.
+    const r = explore(slots, [ordered], { timeoutMs: 500, clock: () => (now += 1000) });
+    expect(r.violations[0]?.trace).toEqual([actionOf(0, 3), actionOf(1, 3)]);
+    expect(r.violations[0]?.unminimizedTrace).toBeUndefined();
+    expect(explore(slots, [ordered]).violations[0]?.trace).toEqual([actionOf(0, 1), actionOf(1, 1)]);
+  });
+});

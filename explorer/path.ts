@@ -215,6 +215,8 @@ export interface MinimizeOptions {
   readonly maxReplays?: number;
   /** Stop early (keeping the best so far) when aborted. */
   readonly signal?: AbortSignal;
+  /** Stop early (keeping the best so far) once this returns true (the search's time limit). */
+  readonly outOfTime?: () => boolean;
 }
 
 export interface MinimizedTrace<O = unknown> {
@@ -295,7 +297,7 @@ export function minimizeTrace<S, O>(
         const key = next.join(',');
         if (tried.has(key)) continue;
         tried.add(key);
-        if (replays++ >= maxReplays || options.signal?.aborted) break search;
+        if (replays++ >= maxReplays || options.signal?.aborted || options.outOfTime?.()) break search;
         const v = runFrom(state, next, i);
         if (v !== undefined) {
           current = next;

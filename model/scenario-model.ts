@@ -56,7 +56,10 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   private readonly envSteps: readonly (Compiled | undefined)[];
   /** Per process: its program, compiled. */
   private readonly programs: readonly (readonly Compiled[])[];
-  private simpler: (readonly number[])[] | undefined;
+  /** simplerActions, per action asked for (a large scenario has 100,000 actions: never all of them). */
+  private readonly simpler = new Map<number, readonly number[]>();
+  /** Per operation, the range of its environment actions (they are contiguous). */
+  private readonly opRanges = new Map<string, { readonly first: number; readonly end: number }>();
 
   constructor(
     readonly scenario: Scenario,
@@ -135,8 +138,12 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
 
   /** Environment actions with the same operation and no larger argument, the simplest first. */
   simplerActions(action: number): readonly number[] {
-    if (!this.simpler) this.simpler = this.actions.map((_, i) => this.computeSimpler(i));
-    return this.simpler[action] ?? [];
+    let out = this.simpler.get(action);
+    if (out === undefined) {
+      out = this.computeSimpler(action);
+      this.simpler.set(action, out);
+    }
+    return out;
   }
 
   private computeSimpler(action: number): number[] {
@@ -144,14 +151,30 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     if (!a || a.kind !== 'env') return [];
     const args = numericArgs(a.step);
     const out: { i: number; weight: number }[] = [];
-    this.actions.forEach((b, i) => {
-      if (i === action || b.kind !== 'env' || b.step.op !== a.step.op) return;
+    const { first, end } = this.opRange(a.step.op);
+    for (let i = first; i < end; i++) {
+      const b = this.actions[i]!;
+      if (i === action || b.kind !== 'env') continue;
       const bargs = numericArgs(b.step);
       if (bargs.every((v, k) => v <= args[k]!) && bargs.some((v, k) => v < args[k]!)) {
         out.push({ i, weight: bargs.reduce((x, y) => x + y, 0) });
       }
-    });
+    }
     return out.sort((x, y) => x.weight - y.weight || x.i - y.i).map((x) => x.i);
+  }
+
+  /** The environment actions of operation `op`: `first .. end - 1`. */
+  private opRange(op: string): { readonly first: number; readonly end: number } {
+    let r = this.opRanges.get(op);
+    if (r === undefined) {
+      const isOp = (a: Action): boolean => a.kind === 'env' && a.step.op === op;
+      const first = this.actions.findIndex(isOp);
+      let end = first;
+      while (end >= 0 && end < this.actions.length && isOp(this.actions[end]!)) end++;
+      r = first < 0 ? { first: 0, end: 0 } : { first, end };
+      this.opRanges.set(op, r);
+    }
+    return r;
   }
 
   /**
