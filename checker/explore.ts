@@ -9,21 +9,19 @@
 import { explore } from '../explorer/bfs.js';
 import type { StepVisitor } from '../explorer/model.js';
 import type { ExploreEvent, ExploreResult } from '../explorer/result.js';
-import { builtinById, builtinIds } from '../invariants/builtins.js';
 import type { Invariant } from '../invariants/define.js';
-import { loadPlugin } from '../invariants/plugin-loader.js';
 import { toProperties } from '../invariants/property.js';
 import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
 import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
 import type { Layout, State } from '../model/state.js';
-import { PACKAGE_ENTRY, type InvariantSource } from './inputs.js';
+import { resolveRequest, type InvariantRequest } from './inputs.js';
 
 /** Everything an exploration needs, as plain data (it crosses to a worker thread). */
 export interface ExploreJob {
   readonly scenario: Scenario;
-  readonly invariants: readonly InvariantSource[];
+  readonly invariants: InvariantRequest;
   readonly maxStates?: number | undefined;
   readonly timeoutMs?: number | undefined;
   /** The file-system profile's id (default ext4). */
@@ -35,7 +33,16 @@ export interface Cost {
   readonly pagesStolen: number;
 }
 
+/** What the report needs of an invariant (its code stays where it ran). */
+export interface InvariantInfo {
+  readonly id: string;
+  readonly kind: 'always' | 'sometimes';
+  readonly description: string;
+}
+
 export interface JobResult {
+  /** The invariants checked, in report order. */
+  readonly invariants: readonly InvariantInfo[];
   readonly result: ExploreResult<ReadObservation>;
   /** The most pages copied and stolen in any state reached. */
   readonly cost: Cost;
@@ -77,23 +84,18 @@ export function exploreScenario(
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
   });
-  return { result, cost: cost.cost() };
+  return {
+    invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
+    result,
+    cost: cost.cost(),
+  };
 }
 
-/** Built-ins by id; plugins loaded again from their files (a worker cannot receive functions). */
-export async function invariantsOf(sources: readonly InvariantSource[]): Promise<Invariant[]> {
-  const taken = new Set(builtinIds());
-  const out: Invariant[] = [];
-  for (const src of sources) {
-    if ('builtin' in src) {
-      const inv = builtinById(src.builtin);
-      if (!inv) throw new Error(`unknown built-in invariant ${src.builtin}`);
-      out.push(inv);
-    } else {
-      const inv = await loadPlugin(src.plugin, taken, PACKAGE_ENTRY);
-      taken.add(inv.id);
-      out.push(inv);
-    }
-  }
-  return out;
+/** Load the job's invariants (plugins run here), then explore. An InputError for bad invariants. */
+export async function runExploreJob(
+  job: ExploreJob,
+  hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
+): Promise<JobResult> {
+  const { invariants } = await resolveRequest(job.invariants);
+  return exploreScenario(job, invariants, hooks);
 }

@@ -122,11 +122,16 @@ export function resolveScenario(
 /** Where `import ... from 'pipecheck'` inside a plugin points: this package's entry (dist/index.js). */
 export const PACKAGE_ENTRY = new URL('../index.js', import.meta.url);
 
-/** Load plugins in order; each id must be new. A PluginError becomes an InputError `file:line: problem`. */
-export async function loadPlugins(files: readonly string[]): Promise<Invariant[]> {
+/**
+ * Load plugins in order; each id must be new. A PluginError becomes an
+ * InputError `file:line: problem`. `onLoad(i)` is told before plugin `i`'s
+ * code runs (a watchdog names the plugin that never returns).
+ */
+export async function loadPlugins(files: readonly string[], onLoad?: (index: number) => void): Promise<Invariant[]> {
   const taken = new Set(builtinIds());
   const out: Invariant[] = [];
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
+    onLoad?.(index);
     try {
       const inv = await loadPlugin(file, taken, PACKAGE_ENTRY);
       taken.add(inv.id);
@@ -139,12 +144,33 @@ export async function loadPlugins(files: readonly string[]): Promise<Invariant[]
   return out;
 }
 
-/** An invariant and how a worker finds it again: by built-in id, or by plugin file. */
-export type InvariantSource = { readonly builtin: string } | { readonly plugin: string };
+/**
+ * Which invariants a run checks, as plain data (it crosses to a worker
+ * thread, which loads the plugins: their code runs once, where the search
+ * runs). See `resolveInvariants` for the meaning of each field.
+ */
+export interface InvariantRequest {
+  readonly ids?: readonly string[] | undefined;
+  readonly plugins?: readonly string[] | undefined;
+  readonly scenarioIds?: readonly string[] | undefined;
+  readonly idsName?: string | undefined;
+  readonly scenarioName?: string | undefined;
+}
 
 export interface ResolvedInvariants {
   readonly invariants: readonly Invariant[];
-  readonly sources: readonly InvariantSource[];
+  /** Per invariant, in the same order: the plugin file it comes from, or null for a built-in. */
+  readonly plugins: readonly (string | null)[];
+}
+
+/** The invariants a request asks for (plugins loaded here); an InputError when none or one is unknown. */
+export async function resolveRequest(
+  r: InvariantRequest,
+  onLoad?: (index: number) => void,
+): Promise<ResolvedInvariants> {
+  const resolved = await resolveInvariants(r.ids, r.plugins, r.scenarioIds, r.idsName, r.scenarioName, onLoad);
+  if (resolved.invariants.length === 0) throw new InputError('no invariant to check');
+  return resolved;
 }
 
 /**
@@ -158,11 +184,12 @@ export async function resolveInvariants(
   ids: readonly string[] | undefined,
   pluginFiles: readonly string[] | undefined,
   scenarioIds: readonly string[] = [],
-  idsName = 'invariants',
-  scenarioName = 'scenario invariants',
+  idsName: string = 'invariants',
+  scenarioName: string = 'scenario invariants',
+  onLoad?: (index: number) => void,
 ): Promise<ResolvedInvariants> {
   const files = (pluginFiles ?? []).map((f) => resolve(f));
-  const plugins = await loadPlugins(pluginFiles ?? []);
+  const plugins = await loadPlugins(pluginFiles ?? [], onLoad);
   const pluginIds = new Set(plugins.map((p) => p.id));
   const given = ids !== undefined && ids.length > 0;
   const asked = given ? ids : scenarioIds;
@@ -179,7 +206,7 @@ export async function resolveInvariants(
   }
   return {
     invariants: [...builtins, ...plugins],
-    sources: [...builtins.map((i) => ({ builtin: i.id })), ...files.map((f) => ({ plugin: f }))],
+    plugins: [...builtins.map(() => null), ...files],
   };
 }
 

@@ -4,7 +4,6 @@
  *
  * @public
  */
-import type { Invariant } from '../invariants/define.js';
 import type { KernelId } from '../model/kernels/index.js';
 import type { JobResult } from './explore.js';
 import { verdictOf, type InvariantVerdict } from './verdict.js';
@@ -21,8 +20,8 @@ export interface MatrixRow {
 }
 
 /** The row of one kernel's exploration. */
-export function matrixRow(kernel: KernelId, invariants: readonly Invariant[], job: JobResult): MatrixRow {
-  const { result, cost } = job;
+export function matrixRow(kernel: KernelId, job: JobResult): MatrixRow {
+  const { result, cost, invariants } = job;
   const cells: Record<string, InvariantVerdict> = {};
   for (const inv of invariants) cells[inv.id] = verdictOf(inv, result);
   const s = result.statistics;

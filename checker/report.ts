@@ -8,7 +8,6 @@ import { counterexampleOf } from '../counterexamples/build.js';
 import { describeChanges } from '../counterexamples/diff.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import { replayTrace } from '../explorer/path.js';
-import type { Invariant } from '../invariants/define.js';
 import type { Bounds } from '../model/bounds.js';
 import { DEFAULT_FS, type FsProfile } from '../model/folio-policy.js';
 import type { KernelId } from '../model/kernels/index.js';
@@ -75,7 +74,6 @@ export interface CheckReport {
 export interface ReportInput {
   readonly scenario: Scenario;
   readonly file: string | null;
-  readonly invariants: readonly Invariant[];
   readonly job: JobResult;
   /** The invariants the user named (--invariant), for the command line that runs the same check again. */
   readonly invariantIds?: readonly string[] | undefined;
@@ -110,7 +108,7 @@ export function buildReport(input: ReportInput): CheckReport {
   const violations: TraceReport[] = [];
   const witnesses: TraceReport[] = [];
   const invariants: Record<string, Verdict> = {};
-  for (const inv of input.invariants) invariants[inv.id] = verdictOf(inv, result).verdict;
+  for (const inv of job.invariants) invariants[inv.id] = verdictOf(inv, result).verdict;
   for (const f of result.violations) {
     const { steps, changes, error } = traceSteps(model, f.trace, f.initialIndex);
     const obs = f.observed;

@@ -8,11 +8,13 @@
  */
 import type { ExploreJob } from '../checker/explore.js';
 import { buildReport, type CheckReport } from '../checker/report.js';
-import { writeCounterexample } from '../counterexamples/file.js';
+import { checkWritableDir, counterexampleFileName, writeCounterexamples } from '../counterexamples/file.js';
+import type { Counterexample } from '../counterexamples/format.js';
+import { join } from 'node:path';
 import { BOUND_NAMES } from '../model/bounds.js';
-import { runJob, withInterrupt } from './explore-job.js';
-import { exitCodeOf, UsageError } from './exit.js';
-import { fsProfileOf, invariantsOf, scenarioOf } from './inputs.js';
+import { runJobs, withInterrupt } from './explore-job.js';
+import { EXIT, exitCodeOf, UsageError } from './exit.js';
+import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
 import { flagOf, type CliOptions } from './options.js';
 import { renderCheck } from './render.js';
@@ -41,45 +43,53 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
   const file = args[0];
   // Everything that can be wrong with the input is found before anything runs or is written.
   const { scenario } = scenarioOf(file, opts);
-  const { invariants, sources } = await invariantsOf(opts.invariant, opts, {
-    file: file ?? null,
-    ids: scenario.invariants,
-  });
-  if (invariants.length === 0) throw new UsageError('no invariant to check');
+  const invariants = invariantRequest(opts.invariant, opts, { file: file ?? null, ids: scenario.invariants });
   const fs = fsProfileOf(opts);
   const job: ExploreJob = {
     scenario,
-    invariants: sources,
+    invariants,
     maxStates: opts.maxStates,
     timeoutMs: timeoutMs(opts),
     fs: fs.id,
   };
   const outDir = opts.out ?? 'counterexamples';
-  const done = await withInterrupt(
-    (interrupt) => runJob(job, invariants, interrupt, progressPrinter(io)),
+  try {
+    checkWritableDir(outDir);
+  } catch (e) {
+    throw new UsageError(`--out ${outDir}: cannot write counterexamples there: ${(e as Error).message}`);
+  }
+  const [done] = await withInterrupt(
+    (interrupt) => runJobs([job], interrupt, progressPrinter(io)),
     () => io.err(INTERRUPTED),
   );
-  let report: CheckReport;
+  if (done === undefined) throw new Error('the exploration ended without a result');
+  // Counterexamples are written all together or not at all, after the report is built.
+  const pending: Counterexample[] = [];
+  let report: CheckReport = buildReport({
+    scenario,
+    file: file ?? null,
+    job: done,
+    invariantIds: opts.invariant,
+    fs,
+    command: commandLine(file, opts, scenario.kernel),
+    plugins: opts.plugin ?? [],
+    write: (cx) => {
+      pending.push(cx);
+      return join(outDir, counterexampleFileName(cx));
+    },
+  });
+  let writeError: string | undefined;
   try {
-    report = buildReport({
-      scenario,
-      file: file ?? null,
-      invariants,
-      job: done,
-      invariantIds: opts.invariant,
-      fs,
-      command: commandLine(file, opts, scenario.kernel),
-      plugins: opts.plugin ?? [],
-      write: (cx) => writeCounterexample(outDir, cx),
-    });
+    writeCounterexamples(outDir, pending);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code !== undefined && err.syscall !== undefined) {
-      throw new UsageError(`--out ${outDir}: cannot write the counterexample: ${err.message}`);
-    }
-    throw e;
+    writeError = `--out ${outDir}: cannot write the counterexamples (${(e as Error).message}); none was written`;
+    report = { ...report, violations: report.violations.map(({ counterexample: _c, ...v }) => v) };
   }
   if (opts.json) io.out(JSON.stringify(report, null, 2));
   else for (const line of renderCheck(report)) io.out(line);
+  if (writeError !== undefined) {
+    io.err(`pipecheck check: ${writeError}`);
+    return EXIT.usage;
+  }
   return exitCodeOf(done.result);
 }

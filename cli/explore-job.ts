@@ -1,99 +1,197 @@
 /**
- * One exploration of a scenario, run in a worker thread so the main thread
- * stays free to take SIGINT: the explorer's loop is synchronous, and Node
- * delivers signals only to an idle event loop. The main thread flips a flag
- * in shared memory; the worker's abort signal reads it, and the explorer polls
- * the signal every few thousand steps, so an interrupt ends the search
- * cleanly (exit 3 with what was covered). Progress events cross back as
- * messages; the engine itself never prints.
+ * Explorations run in a worker thread so the main thread stays free to take
+ * SIGINT and SIGTERM: the explorer's loop is synchronous, and Node delivers
+ * signals only to an idle event loop. The main thread flips a flag in shared
+ * memory; the worker's abort signal reads it, and the explorer polls the
+ * signal every few thousand steps, so an interrupt ends the search cleanly
+ * (exit 3 with what was covered). Progress events cross back as messages;
+ * the engine itself never prints.
+ *
+ * The worker loads the plugins (their code runs once, there) and runs every
+ * job of a command (one for `check`, one per kernel for `matrix`). A plugin
+ * whose code does not return stops the search from polling: a watchdog in
+ * the main thread ends the worker when the time limit or an interrupt has
+ * been passed by GRACE_MS and a plugin is still running (the worker notes in
+ * shared memory which one), and reports it as that plugin's error.
  *
  * When the compiled worker is missing (tests running the TypeScript sources)
- * the job runs in-process, without interrupt support.
+ * the jobs run in-process, without interrupt support.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { exploreScenario, type ExploreJob, type JobResult } from '../checker/explore.js';
+import { InputError } from '../checker/errors.js';
+import { exploreScenario, type ExploreJob, type InvariantInfo, type JobResult } from '../checker/explore.js';
+import { resolveRequest } from '../checker/inputs.js';
 import type { ExploreEvent } from '../explorer/result.js';
-import type { Invariant } from '../invariants/define.js';
+
+/** How long past a time limit or an interrupt a plugin may go on before it is stopped. */
+export const GRACE_MS = 2000;
+
+/** Shared memory between the threads: [0] abort, [1] what runs (ACTIVITY). */
+export const ABORT = 0;
+export const RUNNING = 1;
+/** In RUNNING: 0 the engine, k + 1 the check of plugin k, -(k + 1) plugin k loading. */
+export type Running = number;
 
 /** Messages from the worker. */
 export type WorkerMessage =
   | { readonly type: 'event'; readonly event: ExploreEvent }
-  | { readonly type: 'done'; readonly value: JobResult }
+  | { readonly type: 'loaded'; readonly invariants: readonly InvariantInfo[] }
+  | { readonly type: 'started'; readonly index: number }
+  | { readonly type: 'done'; readonly index: number; readonly value: JobResult }
+  | { readonly type: 'finished' }
+  /** A plugin that does not load, or no invariant: bad input, exit 2. */
+  | { readonly type: 'input-error'; readonly message: string }
   | { readonly type: 'error'; readonly message: string };
 
 export interface WorkerInput {
-  readonly job: ExploreJob;
-  /** Int32Array over a SharedArrayBuffer: non-zero means abort. */
-  readonly abortFlag: Int32Array;
+  /** Jobs that share one invariant request (the first one's). */
+  readonly jobs: readonly ExploreJob[];
+  /** Int32Array over a SharedArrayBuffer: [ABORT] non-zero means abort, [RUNNING] see Running. */
+  readonly shared: Int32Array;
 }
 
 const WORKER_URL = new URL('./explore-worker.js', import.meta.url);
 
 /** An abort signal whose `aborted` reads a shared flag (all the explorer looks at). */
-export function flagSignal(flag: Int32Array): AbortSignal {
+export function flagSignal(shared: Int32Array): AbortSignal {
   return {
     get aborted() {
-      return Atomics.load(flag, 0) !== 0;
+      return Atomics.load(shared, ABORT) !== 0;
     },
   } as unknown as AbortSignal;
 }
 
 export interface Interrupt {
-  /** Set when the user interrupted; the job then ends incomplete. */
-  readonly flag: Int32Array;
+  /** [ABORT] is set when the user interrupted; the jobs then end incomplete. */
+  readonly shared: Int32Array;
 }
 
-/** A SIGINT handler for the duration of `run`: first ^C stops the search cleanly, the second exits at once. */
-export async function withInterrupt<T>(run: (interrupt: Interrupt) => Promise<T>, onFirst: () => void): Promise<T> {
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  const handler = (): void => {
-    if (Atomics.load(flag, 0) !== 0) process.exit(130);
-    Atomics.store(flag, 0, 1);
-    onFirst();
-  };
-  process.on('SIGINT', handler);
-  try {
-    return await run({ flag });
-  } finally {
-    process.off('SIGINT', handler);
-  }
+export function interrupted(interrupt: Interrupt): boolean {
+  return Atomics.load(interrupt.shared, ABORT) !== 0;
 }
 
 /**
- * Run `job` in a worker (or in-process when the compiled worker is missing);
- * `invariants` are the already loaded ones, used only in-process.
+ * SIGINT and SIGTERM handlers for the duration of `run`: the first signal
+ * stops the search cleanly (exit 3 with what was covered, violations written),
+ * a second one exits at once (130 for SIGINT, 143 for SIGTERM).
  */
-export function runJob(
-  job: ExploreJob,
-  invariants: readonly Invariant[],
+export async function withInterrupt<T>(run: (interrupt: Interrupt) => Promise<T>, onFirst: () => void): Promise<T> {
+  const shared = new Int32Array(new SharedArrayBuffer(8));
+  const handler = (signal: NodeJS.Signals): void => {
+    if (Atomics.load(shared, ABORT) !== 0) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    Atomics.store(shared, ABORT, 1);
+    onFirst();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  try {
+    return await run({ shared });
+  } finally {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  }
+}
+
+/** Why the watchdog stopped the worker, naming the plugin. */
+function hangMessage(running: Running, plugins: readonly string[], loaded: readonly InvariantInfo[]): string {
+  if (running < 0) {
+    return `${plugins[-running - 1] ?? 'a plugin'}: the plugin did not finish loading in time (a plugin must return)`;
+  }
+  const file = plugins[running - 1] ?? 'a plugin';
+  const pluginIds = loaded.slice(loaded.length - plugins.length).map((i) => i.id);
+  const id = pluginIds[running - 1];
+  const who = id === undefined ? file : `${id} (${file})`;
+  return `plugin error in ${who}: its check did not return in time, so the search was stopped (a check must return)`;
+}
+
+/**
+ * Run `jobs` (they share the first one's invariant request) in a worker, or
+ * in-process when the compiled worker is missing. Resolves with the results
+ * of the jobs that ran: an interrupt between jobs leaves the rest out.
+ * Rejects with an InputError for plugins that do not load or do not return.
+ */
+export function runJobs(
+  jobs: readonly ExploreJob[],
   interrupt: Interrupt,
   onEvent: (e: ExploreEvent) => void,
-): Promise<JobResult> {
-  if (!existsSync(fileURLToPath(WORKER_URL))) {
-    return Promise.resolve(exploreScenario(job, invariants, { signal: flagSignal(interrupt.flag), onEvent }));
-  }
-  return new Promise<JobResult>((resolve, reject) => {
-    const input: WorkerInput = { job, abortFlag: interrupt.flag };
+): Promise<JobResult[]> {
+  if (!existsSync(fileURLToPath(WORKER_URL))) return runInProcess(jobs, interrupt, onEvent);
+  const plugins = jobs[0]?.invariants.plugins ?? [];
+  const timeoutMs = jobs[0]?.timeoutMs;
+  return new Promise<JobResult[]>((resolve, reject) => {
+    const input: WorkerInput = { jobs, shared: interrupt.shared };
     const worker = new Worker(WORKER_URL, { workerData: input });
+    const results: JobResult[] = [];
+    let loaded: readonly InvariantInfo[] = [];
     let settled = false;
+    let deadline: NodeJS.Timeout | undefined;
+    const settle = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      clearInterval(watch);
+      f();
+    };
+    /** A plugin is still running past the limit: stop the worker and say which. */
+    const expire = (): void => {
+      const running = Atomics.load(interrupt.shared, RUNNING);
+      if (running === 0 || settled) return;
+      settle(() => reject(new InputError(hangMessage(running, plugins, loaded))));
+      void worker.terminate();
+    };
+    /** Each phase (loading, each job) may take the time limit, plus grace. */
+    const arm = (): void => {
+      clearTimeout(deadline);
+      if (timeoutMs !== undefined) deadline = setTimeout(expire, timeoutMs + GRACE_MS);
+    };
+    let interruptSeenAt: number | undefined;
+    const watch = setInterval(() => {
+      if (interruptSeenAt === undefined && interrupted(interrupt)) interruptSeenAt = Date.now();
+      if (interruptSeenAt !== undefined && Date.now() - interruptSeenAt >= GRACE_MS) expire();
+    }, 100);
+    arm();
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'event') onEvent(m.event);
-      else if (m.type === 'done') {
-        settled = true;
-        resolve(m.value);
-      } else {
-        settled = true;
-        reject(new Error(m.message));
+      switch (m.type) {
+        case 'event':
+          onEvent(m.event);
+          break;
+        case 'loaded':
+          loaded = m.invariants;
+          break;
+        case 'started':
+          arm();
+          break;
+        case 'done':
+          results[m.index] = m.value;
+          break;
+        case 'finished':
+          settle(() => resolve(results.filter((r) => r !== undefined)));
+          break;
+        case 'input-error':
+          settle(() => reject(new InputError(m.message)));
+          break;
+        case 'error':
+          settle(() => reject(new Error(m.message)));
+          break;
       }
     });
-    worker.on('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the exploration worker exited with code ${code}`));
-    });
+    worker.on('error', (e) => settle(() => reject(e)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`the exploration worker exited with code ${code}`))));
   });
+}
+
+async function runInProcess(
+  jobs: readonly ExploreJob[],
+  interrupt: Interrupt,
+  onEvent: (e: ExploreEvent) => void,
+): Promise<JobResult[]> {
+  const { invariants } = await resolveRequest(jobs[0]?.invariants ?? {});
+  const out: JobResult[] = [];
+  for (const job of jobs) {
+    if (interrupted(interrupt) && out.length > 0) break;
+    out.push(exploreScenario(job, invariants, { signal: flagSignal(interrupt.shared), onEvent }));
+  }
+  return out;
 }

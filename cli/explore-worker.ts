@@ -1,23 +1,72 @@
 /**
- * The worker thread that runs one exploration (see explore-job.ts for why).
+ * The worker thread that loads the plugins and runs the jobs (see
+ * explore-job.ts for why). It notes in shared memory which plugin runs, so
+ * that the main thread's watchdog can name one that never returns. A plugin
+ * that calls process.exit() here would end this thread in silence; it gets
+ * an error instead, reported as that plugin's error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { exploreScenario, invariantsOf } from '../checker/explore.js';
-import { flagSignal, type WorkerInput, type WorkerMessage } from './explore-job.js';
+import { InputError } from '../checker/errors.js';
+import { exploreScenario } from '../checker/explore.js';
+import { resolveRequest } from '../checker/inputs.js';
+import type { Invariant } from '../invariants/define.js';
+import { ABORT, flagSignal, RUNNING, type WorkerInput, type WorkerMessage } from './explore-job.js';
 
 const port = parentPort;
 if (port === null) throw new Error('explore-worker.js runs as a worker thread');
-const { job, abortFlag } = workerData as WorkerInput;
+const { jobs, shared } = workerData as WorkerInput;
 const post = (m: WorkerMessage): void => port.postMessage(m);
-try {
-  const invariants = await invariantsOf(job.invariants);
-  const value = exploreScenario(job, invariants, {
-    signal: flagSignal(abortFlag),
-    onEvent: (event) => {
-      if (event.type === 'progress') post({ type: 'event', event });
+process.exit = ((code?: number | string | null) => {
+  throw new Error(`the plugin called process.exit(${code ?? ''}), which a plugin may not do`);
+}) as typeof process.exit;
+
+/** Plugin `k`'s check, noting while it runs that it does. */
+function watched(inv: Invariant, k: number): Invariant {
+  const check = inv.check;
+  return {
+    ...inv,
+    check(step) {
+      Atomics.store(shared, RUNNING, k + 1);
+      try {
+        return check(step);
+      } finally {
+        Atomics.store(shared, RUNNING, 0);
+      }
     },
-  });
-  post({ type: 'done', value });
+  };
+}
+
+async function main(): Promise<void> {
+  let invariants: Invariant[];
+  try {
+    const resolved = await resolveRequest(jobs[0]?.invariants ?? {}, (k) => Atomics.store(shared, RUNNING, -(k + 1)));
+    Atomics.store(shared, RUNNING, 0);
+    let k = 0;
+    invariants = resolved.invariants.map((inv, i) => (resolved.plugins[i] === null ? inv : watched(inv, k++)));
+  } catch (e) {
+    if (e instanceof InputError) {
+      post({ type: 'input-error', message: e.message });
+      return;
+    }
+    throw e;
+  }
+  post({ type: 'loaded', invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })) });
+  for (const [index, job] of jobs.entries()) {
+    if (index > 0 && Atomics.load(shared, ABORT) !== 0) break;
+    post({ type: 'started', index });
+    const value = exploreScenario(job, invariants, {
+      signal: flagSignal(shared),
+      onEvent: (event) => {
+        if (event.type === 'progress') post({ type: 'event', event });
+      },
+    });
+    post({ type: 'done', index, value });
+  }
+  post({ type: 'finished' });
+}
+
+try {
+  await main();
 } catch (e) {
   post({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
 }

@@ -3,13 +3,7 @@
  * overrides, the invariants asked for, the file-system profile. Messages name
  * the flags (`--pages`), not the scenario fields.
  */
-import {
-  resolveFsProfile,
-  resolveInvariants,
-  resolveScenario,
-  type ResolvedInvariants,
-  type ScenarioInput,
-} from '../checker/inputs.js';
+import { resolveFsProfile, resolveScenario, type InvariantRequest, type ScenarioInput } from '../checker/inputs.js';
 import { BOUND_NAMES, type Bounds } from '../model/bounds.js';
 import type { FsProfile } from '../model/folio-policy.js';
 import { flagOf, type CliOptions } from './options.js';
@@ -26,15 +20,23 @@ export function scenarioOf(file: string | undefined, opts: CliOptions): Scenario
   return resolveScenario(file, { kernel: opts.kernel, ops: opts.ops, bounds: boundsOf(opts) }, flagOf);
 }
 
-/** --invariant IDs (else the scenario's, else every default built-in) and --plugin files. */
-export function invariantsOf(
+/**
+ * --invariant IDs (else the scenario's, else every default built-in) and
+ * --plugin files, as a request: the plugins are loaded where the search runs.
+ */
+export function invariantRequest(
   ids: readonly string[] | undefined,
   opts: CliOptions,
   scenario: { readonly file: string | null; readonly ids: readonly string[] } = { file: null, ids: [] },
   flag = '--invariant',
-): Promise<ResolvedInvariants> {
-  const scenarioName = scenario.file === null ? 'scenario invariants' : `${scenario.file}: invariants`;
-  return resolveInvariants(ids, opts.plugin, scenario.ids, flag, scenarioName);
+): InvariantRequest {
+  return {
+    ids,
+    plugins: opts.plugin,
+    scenarioIds: scenario.ids,
+    idsName: flag,
+    scenarioName: scenario.file === null ? 'scenario invariants' : `${scenario.file}: invariants`,
+  };
 }
 
 /** `--fs-profile ID` (default ext4). */

@@ -13,9 +13,9 @@ import type { InvariantVerdict } from '../checker/verdict.js';
 import { boundsText } from '../model/bounds.js';
 import { KERNEL_IDS, type KernelId } from '../model/kernels/index.js';
 import { timeoutMs } from './check.js';
-import { runJob, withInterrupt } from './explore-job.js';
+import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf, type ExitCode } from './exit.js';
-import { fsProfileOf, invariantsOf, scenarioOf } from './inputs.js';
+import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
 import type { CliOptions } from './options.js';
 import { environmentText, num, seconds, table } from './render.js';
@@ -34,25 +34,28 @@ export async function matrixCommand(_args: readonly string[], opts: CliOptions, 
   for (const k of kernels) checkKernel(k, '--kernels');
   const fs = fsProfileOf(opts);
   const base = scenarioOf(undefined, { ...opts, kernel: undefined });
-  const { invariants, sources } = await invariantsOf(opts.invariants, opts, undefined, '--invariant');
-  const rows: MatrixRow[] = [];
-  let exit = EXIT.ok as ExitCode;
-  await withInterrupt(
-    async (interrupt) => {
-      for (const kernel of kernels) {
-        if (Atomics.load(interrupt.flag, 0) !== 0) break;
-        const scenario = { ...base.scenario, kernel };
-        const job = { scenario, invariants: sources, maxStates: opts.maxStates, timeoutMs: timeoutMs(opts), fs: fs.id };
-        const done = await runJob(job, invariants, interrupt, progressPrinter(io));
-        rows.push(matrixRow(kernel, invariants, done));
-        const code = exitCodeOf(done.result);
-        if (RANK[code] > RANK[exit]) exit = code;
-        for (const e of done.result.propertyErrors)
-          io.err(`plugin error in ${e.propertyId} on kernel ${kernel} at step ${e.trace.length}: ${e.message}`);
-      }
-    },
+  const invariants = invariantRequest(opts.invariants, opts);
+  const jobs = kernels.map((kernel) => ({
+    scenario: { ...base.scenario, kernel },
+    invariants,
+    maxStates: opts.maxStates,
+    timeoutMs: timeoutMs(opts),
+    fs: fs.id,
+  }));
+  const done = await withInterrupt(
+    (interrupt) => runJobs(jobs, interrupt, progressPrinter(io)),
     () => io.err(INTERRUPTED),
   );
+  const rows: MatrixRow[] = [];
+  let exit = EXIT.ok as ExitCode;
+  done.forEach((job, i) => {
+    const kernel = kernels[i]!;
+    rows.push(matrixRow(kernel, job));
+    const code = exitCodeOf(job.result);
+    if (RANK[code] > RANK[exit]) exit = code;
+    for (const e of job.result.propertyErrors)
+      io.err(`plugin error in ${e.propertyId} on kernel ${kernel} at step ${e.trace.length}: ${e.message}`);
+  });
   if (rows.length < kernels.length && RANK[EXIT.incomplete] > RANK[exit]) exit = EXIT.incomplete;
   const b = base.scenario.bounds;
   if (opts.json) {
@@ -62,7 +65,7 @@ export async function matrixCommand(_args: readonly string[], opts: CliOptions, 
   }
   io.out(`pipecheck matrix: the default scenario (${environmentText(base.scenario.environment)}), ${boundsText(b)}`);
   io.out('');
-  const ids = invariants.map((i) => i.id);
+  const ids = done[0]?.invariants.map((i) => i.id) ?? [];
   const header = ['kernel', ...ids, 'pages copied', 'pages stolen', 'states', 'depth'];
   const body = rows.map((r) => [
     r.kernel,

@@ -4,8 +4,19 @@
  * with a clear error naming the file.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { CounterexampleError, parseCounterexample, type Counterexample } from './format.js';
 
 /** A short, stable hash of what identifies a counterexample: kernel, invariant, scenario and trace. */
@@ -18,9 +29,16 @@ export function counterexampleFileName(cx: Counterexample): string {
   return `${cx.kernel}--${cx.invariant}--${counterexampleHash(cx)}.json`;
 }
 
+/** The temporary file `path` is written to before its rename (STALE_TEMPORARY matches it). */
+function temporaryOf(path: string): string {
+  return `${path}.${process.pid}.tmp`;
+}
+
+const STALE_TEMPORARY = /\.(\d+)\.tmp$/;
+
 /** Write `text` to `path` atomically: a temporary file in the same directory, then a rename. */
 export function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = temporaryOf(path);
   try {
     writeFileSync(tmp, text);
     renameSync(tmp, path);
@@ -33,9 +51,88 @@ export function writeFileAtomic(path: string, text: string): void {
 /** Write `cx` into `dir` (created if needed); returns the path. Never leaves a half-written file. */
 export function writeCounterexample(dir: string, cx: Counterexample): string {
   mkdirSync(dir, { recursive: true });
+  removeStaleTemporaries(dir);
   const path = join(dir, counterexampleFileName(cx));
   writeFileAtomic(path, `${JSON.stringify(cx, null, 2)}\n`);
   return path;
+}
+
+/** Whether process `pid` is alive (a temporary file of a live run is not stale). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove the temporary files that a run killed between write and rename left in `dir`; returns them. */
+export function removeStaleTemporaries(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const stale = names.filter((n) => {
+    const m = STALE_TEMPORARY.exec(n);
+    return m !== null && n.includes('.json.') && Number(m[1]) !== process.pid && !alive(Number(m[1]));
+  });
+  for (const n of stale) rmSync(join(dir, n), { force: true });
+  return stale;
+}
+
+/**
+ * Check, before a search, that counterexamples can be written to `dir`: it
+ * is a writable directory, or can be made in a writable one. Creates
+ * nothing; throws an Error (with the system's code) saying why not.
+ */
+export function checkWritableDir(dir: string): void {
+  let at = resolve(dir);
+  while (!existsSync(at)) {
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  if (!statSync(at).isDirectory()) {
+    const e: NodeJS.ErrnoException = new Error(`${at} is a file, not a directory`);
+    e.code = 'ENOTDIR';
+    throw e;
+  }
+  accessSync(at, constants.W_OK | constants.X_OK);
+}
+
+/**
+ * Write every counterexample into `dir`, or none: every temporary file
+ * first, then the renames; on any failure whatever this call wrote is
+ * removed and the error is thrown. Stale temporaries of killed runs go first.
+ */
+export function writeCounterexamples(dir: string, cxs: readonly Counterexample[]): string[] {
+  if (cxs.length === 0) return [];
+  mkdirSync(dir, { recursive: true });
+  removeStaleTemporaries(dir);
+  const files = cxs.map((cx) => ({
+    path: join(dir, counterexampleFileName(cx)),
+    text: `${JSON.stringify(cx, null, 2)}\n`,
+  }));
+  const written: string[] = [];
+  const renamed: string[] = [];
+  try {
+    for (const f of files) {
+      written.push(temporaryOf(f.path));
+      writeFileSync(temporaryOf(f.path), f.text);
+    }
+    for (const f of files) {
+      const existed = existsSync(f.path);
+      renameSync(temporaryOf(f.path), f.path);
+      if (!existed) renamed.push(f.path);
+    }
+  } catch (e) {
+    for (const p of [...written, ...renamed]) rmSync(p, { force: true });
+    throw e;
+  }
+  return files.map((f) => f.path);
 }
 
 export function readCounterexample(path: string): Counterexample {

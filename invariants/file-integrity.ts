@@ -1,6 +1,6 @@
 import { fileCell } from '../model/pagecache.js';
 import { defineInvariant } from './define.js';
-import { rawState } from './state-reader.js';
+import { readerBytes, readerLayout } from './state-reader.js';
 
 /**
  * A file's contents change only by operations on that file: what read()
@@ -11,7 +11,8 @@ export const fileIntegrity = defineInvariant({
   id: 'file-integrity',
   description: 'the file reads as POSIX says it must: only operations on the file change it',
   check({ after }) {
-    const { layout: L, bytes: s } = rawState(after);
+    const L = readerLayout(after);
+    const s = readerBytes(after);
     const size = L.size(s);
     // Page by page (this runs on every step of the search).
     for (let page = 0; page * L.C < size; page++) {

@@ -1,6 +1,6 @@
 import { F_IN_CACHE, F_USER, FOLIO_FIELD, PIPES, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
-import { rawState } from './state-reader.js';
+import { readerBytes, readerLayout } from './state-reader.js';
 
 let scratch = new Uint8Array(0);
 
@@ -13,7 +13,8 @@ export const noUseAfterFree = defineInvariant({
   id: 'no-use-after-free',
   description: 'no pipe buffer references a freed folio; reference counts equal the references that exist',
   check({ after }) {
-    const { layout: L, bytes: s } = rawState(after);
+    const L = readerLayout(after);
+    const s = readerBytes(after);
     return freedReference(L, s) ?? countMismatch(L, s) ?? freedCachePage(L, s);
   },
 });

@@ -1,13 +1,14 @@
 import { F_IN_CACHE, F_MAPPED, F_USER, PIPES } from '../model/state.js';
 import { defineInvariant } from './define.js';
-import { rawState } from './state-reader.js';
+import { readerBytes, readerLayout } from './state-reader.js';
 
 /** Howells' design goal: a folio in a pipe belongs to pipes alone (not in a page cache, mapped or user memory). */
 export const pageOwnership = defineInvariant({
   id: 'page-ownership',
   description: 'a folio in a pipe belongs to the pipe alone: not in the page cache, not mapped, not user memory',
   check({ after }) {
-    const { layout: L, bytes: s } = rawState(after);
+    const L = readerLayout(after);
+    const s = readerBytes(after);
     for (let pipe = 0; pipe < PIPES; pipe++) {
       for (let i = 0; i < L.count(s, pipe); i++) {
         const slot = L.slotAt(s, pipe, i);

@@ -1,6 +1,6 @@
 import { PIPE_FIELD, SLOT_FIELD, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
-import { rawState } from './state-reader.js';
+import { readerBytes, readerLayout } from './state-reader.js';
 import { showCells } from '../model/cells.js';
 
 /** The ghost cells queued in a pipe, oldest first. */
@@ -78,8 +78,9 @@ export const pipeFifo = defineInvariant({
   id: 'pipe-fifo',
   description: 'pipe cells come out in the order they went in, none lost, none duplicated',
   check({ before, after, observed }) {
-    const { layout: L, bytes: a } = rawState(after);
-    const b = rawState(before).bytes;
+    const L = readerLayout(after);
+    const a = readerBytes(after);
+    const b = readerBytes(before);
     for (let pipe = 0; pipe < 2; pipe++) {
       if (observed && observed.pipe === pipe) {
         const was = queued(L, b, pipe);

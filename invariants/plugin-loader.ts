@@ -68,6 +68,24 @@ export function inspectPlugin(file: string, text: string): PluginInspection {
   return { id, idLine: idProp.getStartLineNumber() };
 }
 
+/**
+ * Refuse a file with a syntax error, naming its line: TypeScript's
+ * transpiler repairs some errors silently, and the error a failed import
+ * gives has no line.
+ */
+function syntaxCheck(file: string, path: string, text: string): void {
+  const { diagnostics } = ts.transpileModule(text, {
+    fileName: path,
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, allowJs: true },
+  });
+  const first = diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (first === undefined) return;
+  const line =
+    first.file && first.start !== undefined ? first.file.getLineAndCharacterOfPosition(first.start).line + 1 : 1;
+  throw new PluginError(`${file}:${line}`, `syntax error: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`);
+}
+
 function truncate(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > 50 ? `${one.slice(0, 47)}...` : one;
@@ -89,6 +107,7 @@ export async function loadPlugin(file: string, taken: ReadonlySet<string>, packa
   } catch (e) {
     throw new PluginError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  syntaxCheck(file, path, text);
   const inspection = inspectPlugin(file, text);
   if (inspection.id !== undefined && taken.has(inspection.id)) {
     throw new PluginError(

@@ -46,6 +46,29 @@ export function toProperties(
   return invariants.map((inv) => ({
     id: inv.id,
     kind: inv.kind,
-    check: (view) => inv.check(shared.load(view)) ?? undefined,
+    check: (view) => messageOf(inv.check(shared.load(view))),
   }));
+}
+
+/**
+ * What `check` returned, as a property's verdict: a non-empty string is a
+ * violation (or a witness), nothing (undefined or null) is none; anything
+ * else is the plugin's error, never a violation.
+ */
+export function messageOf(returned: unknown): string | undefined {
+  if (returned === undefined || returned === null) return undefined;
+  if (typeof returned === 'string' && returned.length > 0) return returned;
+  const what = typeof returned === 'string' ? 'an empty string' : `${describeValue(returned)} (${typeof returned})`;
+  throw new Error(`check returned ${what}: it must return a message (a non-empty string) or nothing`);
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'symbol') return v.toString();
+  if (typeof v === 'function') return 'a function';
+  try {
+    const text = JSON.stringify(v) ?? String(v);
+    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  } catch {
+    return String(v);
+  }
 }

@@ -10,33 +10,56 @@ import type { Layout, State } from '../model/state.js';
 import { viewState, type StateView } from '../model/view.js';
 import type { StateReader } from './define.js';
 
+let layoutOf: (reader: LayoutStateReader) => Layout;
+let bytesOf: (reader: LayoutStateReader) => State;
+
+/**
+ * The bytes are in private fields: an invariant that reaches for them
+ * (`after.bytes`) finds nothing, so it cannot change the state the search
+ * goes on from. Its view is frozen for the same reason.
+ */
 export class LayoutStateReader implements StateReader {
-  private cached: StateView | undefined;
-  constructor(
-    readonly layout: Layout,
-    private state: State,
-  ) {}
-  /** The state's bytes (valid during the `check` call that was given this reader). */
-  get bytes(): State {
-    return this.state;
+  #layout: Layout;
+  #state: State;
+  #view: StateView | undefined;
+  static {
+    layoutOf = (r) => r.#layout;
+    bytesOf = (r) => r.#state;
+  }
+  constructor(layout: Layout, state: State) {
+    this.#layout = layout;
+    this.#state = state;
   }
   /** The explorer reuses readers from step to step. */
   reset(state: State): void {
-    this.state = state;
-    this.cached = undefined;
+    this.#state = state;
+    this.#view = undefined;
   }
   view(): StateView {
-    return (this.cached ??= viewState(this.layout, this.bytes));
+    return (this.#view ??= deepFreeze(viewState(this.#layout, this.#state)));
   }
   size(): number {
-    return this.layout.size(this.bytes);
+    return this.#layout.size(this.#state);
   }
   file(): number[] {
-    return fileContents(this.layout, this.bytes);
+    return fileContents(this.#layout, this.#state);
   }
 }
 
-/** The layout and bytes behind a reader the checker made (every reader an invariant is given is one). */
-export function rawState(reader: StateReader): LayoutStateReader {
-  return reader as LayoutStateReader;
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+/** The layout behind a reader the checker made (every reader an invariant is given is one). */
+export function readerLayout(reader: StateReader): Layout {
+  return layoutOf(reader as LayoutStateReader);
+}
+
+/** The state's bytes behind a reader the checker made, for the built-in invariants only. */
+export function readerBytes(reader: StateReader): State {
+  return bytesOf(reader as LayoutStateReader);
 }

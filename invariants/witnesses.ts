@@ -1,6 +1,6 @@
 import { F_IN_CACHE, PIPES, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
-import { rawState } from './state-reader.js';
+import { readerBytes, readerLayout } from './state-reader.js';
 
 /**
  * Witnesses ("sometimes" properties): the interesting states are reachable
@@ -11,8 +11,9 @@ export const witnessOrphanedFolio = defineInvariant({
   kind: 'sometimes',
   description: 'a folio leaves the page cache while a pipe still references it',
   check({ before, after }) {
-    const { layout: L, bytes: a } = rawState(after);
-    const b = rawState(before).bytes;
+    const L = readerLayout(after);
+    const a = readerBytes(after);
+    const b = readerBytes(before);
     for (let pipe = 0; pipe < PIPES; pipe++) {
       for (let slot = 0; slot < L.S; slot++) {
         const fb = L.slotFolio(b, pipe, slot);
@@ -34,8 +35,9 @@ function costWitness(id: string, description: string, verb: string, counter: (L:
     kind: 'sometimes',
     description,
     check({ before, after }) {
-      const { layout: L, bytes: a } = rawState(after);
-      const n = counter(L, a) - counter(L, rawState(before).bytes);
+      const L = readerLayout(after);
+      const a = readerBytes(after);
+      const n = counter(L, a) - counter(L, readerBytes(before));
       return n > 0 ? `${n} page(s) ${verb}` : undefined;
     },
   });

@@ -63,7 +63,6 @@
 
 #define PG 4096L
 #define MAXP 4096
-#define MAXSTEPS 4096
 #define KPF_DIRTY (1ULL << 4)
 #define KPF_HEAD (1ULL << 15)
 #define KPF_TAIL (1ULL << 16)
@@ -81,8 +80,8 @@ struct step {
   long a[3];
   int na;
 };
-static struct step steps[MAXSTEPS];
-static int nsteps = 0;
+static struct step *steps; /* grown as the trace needs */
+static int nsteps = 0, capsteps = 0;
 
 static char dirpath[4096];
 static int fd = -1, p0[2] = {-1, -1}, p1[2] = {-1, -1};
@@ -142,14 +141,18 @@ static long report_folios(const char *prefix) {
   long maxsz = 0;
   long size = file_size();
   long np = (size + PG - 1) / PG;
-  char fb[MAXP * 8], db[MAXP * 4];
+  /* At most " 1024+1023" per page in fb and " ?" per page in db. */
+  char *fb = malloc(np * 12 + 1), *db = malloc(np * 3 + 1);
   int fn = 0, dn = 0;
+  if (!fb || !db) die("out of memory for a %ld-page folio report", np);
   fb[0] = db[0] = 0;
   if (np > 0) {
     if (pm_fd < 0) pm_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
     char *m = mmap(NULL, np * PG, PROT_READ, MAP_SHARED, fd, 0);
     if (m == MAP_FAILED) {
       printf("%sfolios ? dirty ?\n", prefix);
+      free(fb);
+      free(db);
       return -1;
     }
     madvise(m, np * PG, MADV_RANDOM);
@@ -215,6 +218,8 @@ static long report_folios(const char *prefix) {
     munmap(m, np * PG);
   }
   printf("%sfolios%s dirty%s\n", prefix, fb, db);
+  free(fb);
+  free(db);
   return kpf_ok ? maxsz : -1;
 }
 
@@ -319,6 +324,31 @@ static long need_long(char **save, const char *what) {
   return v;
 }
 
+/* Every offset, length and size a step gives, in bytes, must stay within
+ * MAXP pages (the folio report and the mapping are sized for that) and be
+ * non-negative; a trace that asks for more is refused whole. */
+static void check_extents(void) {
+  long cb = cellbytes(), max = (long)MAXP * PG;
+  for (int i = 0; i < nsteps; i++) {
+    struct step *s = &steps[i];
+    long end = 0;
+    for (int k = 0; k < s->na; k++)
+      if (s->a[k] < 0 || s->a[k] > max)
+        die("step %d (%s): argument %d is %ld, out of range 0..%ld", i + 1,
+            s->op, k + 1, s->a[k], max);
+    if (!strcmp(s->op, "write") || !strcmp(s->op, "fallocate-punch") ||
+        !strcmp(s->op, "splice"))
+      end = s->na >= 2 ? (s->a[0] + s->a[1]) * cb : 0;
+    else if (!strcmp(s->op, "truncate"))
+      end = s->na >= 1 ? s->a[0] * cb : 0;
+    else if (!strcmp(s->op, "mmap-store"))
+      end = s->na >= 1 ? (s->a[0] + 1) * cb : 0;
+    if (end > max)
+      die("step %d (%s) reaches byte %ld, past the %d pages this helper handles",
+          i + 1, s->op, end, MAXP);
+  }
+}
+
 static void parse(void) {
   char line[65536];
   int ended = 0;
@@ -364,7 +394,11 @@ static void parse(void) {
         usercells[i][n++] = atoi(t);
       userset[i] = 1;
     } else if (!strcmp(k, "step")) {
-      if (nsteps >= MAXSTEPS) die("too many steps");
+      if (nsteps == capsteps) {
+        capsteps = capsteps ? 2 * capsteps : 256;
+        steps = realloc(steps, capsteps * sizeof *steps);
+        if (!steps) die("out of memory for %d steps", capsteps);
+      }
       struct step *s = &steps[nsteps++];
       char *op = strtok_r(NULL, " \t\r\n", &save);
       if (!op) die("step without op");
@@ -379,6 +413,7 @@ static void parse(void) {
     } else die("unknown directive '%s'", k);
   }
   if (!ended) die("missing 'end'");
+  check_extents();
 }
 
 static void build_initial(void) {

@@ -319,3 +319,40 @@ for (const { name, dir, skip } of dirs) {
     });
   });
 }
+
+describe('the helper checks every size it is given, and a timeout ends all it started', () => {
+  it.skipIf(!avail.ok)(
+    'a truncate to 70,000 or 16,777,216 cells is refused, not run into a fixed buffer' +
+      (avail.ok ? '' : ` (skipped: ${unavailableReason})`),
+    async () => {
+      for (const size of [70_000, 16_777_216]) {
+        const r = await runOnKernel({ cells: 1, file: [1, 1], steps: [{ op: 'truncate', size }] });
+        expect(r.status).toBe('error');
+        expect(r.status === 'error' && r.message).toMatch(/^step 1 \(truncate\) reaches byte \d+, past the 4096 pages/);
+      }
+    },
+  );
+
+  it.skipIf(!avail.ok)(`a trace of 5,000 steps runs${avail.ok ? '' : ` (skipped: ${unavailableReason})`}`, async () => {
+    const steps: Step[] = Array.from({ length: 5000 }, (_, i) => ({ op: 'pipe-write', len: 1, value: 1 + (i % 2) }));
+    const r = ok(await runOnKernel({ cells: 2, slots: 2, file: [1, 1], steps }, { timeoutMs: 30_000 }));
+    expect(r.steps).toHaveLength(5000);
+  });
+
+  it('a helper that forks is killed with its children at the timeout (the run does not wait for them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipecheck-fake-helper-'));
+    try {
+      const fake = join(dir, 'fake-helper');
+      // Starts a grandchild that holds stdout open for a minute, then waits itself.
+      writeFileSync(fake, '#!/bin/sh\nsleep 60 &\nsleep 60\n');
+      chmodSync(fake, 0o755);
+      const t0 = Date.now();
+      const r = await runOnKernel({ cells: 2, file: [1], steps: [] }, { binary: fake, timeoutMs: 300 });
+      expect(r.status).toBe('timeout');
+      // Measured, not asserted as a benchmark: before, it waited the grandchild's 60 s.
+      expect(Date.now() - t0).toBeLessThan(30_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -218,10 +218,16 @@ function runHelper(bin: string, args: string[], stdin: string, timeoutMs: number
     let stderr = '';
     let timedOut = false;
     let settled = false;
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, so that a timeout kills whatever it started too
+    // (the pipes stay open, and 'close' waits, while any process holds them).
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, timeoutMs);
     const finish = (r: Omit<Spawned, 'stdout' | 'stderr' | 'timedOut' | 'elapsedMs'>): void => {
       if (settled) return;

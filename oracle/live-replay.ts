@@ -10,7 +10,7 @@
 import type { Counterexample } from '../counterexamples/format.js';
 import type { KernelId } from '../model/kernels/index.js';
 import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
-import { parseScenario } from '../model/scenario.js';
+import { parseScenario, stepProblems } from '../model/scenario.js';
 import type { Step } from '../model/step.js';
 import { compareCase, profileForDir, type ConformCase, type SideFinal, type StepComparison } from './compare.js';
 import { oracleAvailable } from './kernel.js';
@@ -58,13 +58,24 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
     return { status: 'error', message: (e as Error).message };
   }
   const steps: Step[] = cx.trace.map(({ process: _process, ...step }) => step);
+  // The trace must fit its scenario's bounds, as a plain replay requires (the helper is sized by them).
+  for (const [i, step] of steps.entries()) {
+    const [problem] = stepProblems(step, scenario.bounds);
+    if (problem !== undefined) return { status: 'error', message: `trace[${i}].${problem}` };
+  }
   const c: ConformCase = {
     bounds: { ...scenario.bounds, depth: Math.min(64, Math.max(1, steps.length)) },
     initial: scenario.initial,
     steps,
   };
   const kernel = opts.kernel ?? cx.kernel;
-  const r = await compareCase(c, profile, { dir, kernel });
+  let r;
+  try {
+    r = await compareCase(c, profile, { dir, kernel });
+  } catch (e) {
+    if (e instanceof RangeError) return { status: 'error', message: e.message };
+    throw e;
+  }
   if (r.status === 'setup-mismatch')
     return { status: 'error', message: `the kernel cannot build this initial state on ${dir}: ${r.message}` };
   if (r.status !== 'compared')

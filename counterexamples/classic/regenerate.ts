@@ -13,7 +13,7 @@ import { readdirSync, realpathSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exploreScenario } from '../../checker/explore.js';
-import { resolveInvariants, resolveScenario } from '../../checker/inputs.js';
+import { resolveRequest, resolveScenario } from '../../checker/inputs.js';
 import { buildReport } from '../../checker/report.js';
 import { writeFileAtomic } from '../file.js';
 import type { Counterexample } from '../format.js';
@@ -39,13 +39,13 @@ export async function findClassics(dir: string, root: string): Promise<Classic[]
       .split('\\')
       .join('/');
     const { scenario } = resolveScenario(resolve(root, scenarioPath));
-    const { invariants, sources } = await resolveInvariants(undefined, [], scenario.invariants);
-    const job = exploreScenario({ scenario, invariants: sources }, invariants);
+    const request = { scenarioIds: scenario.invariants };
+    const { invariants } = await resolveRequest(request);
+    const job = exploreScenario({ scenario, invariants: request }, invariants);
     const found: Counterexample[] = [];
     buildReport({
       scenario,
       file: scenarioPath,
-      invariants,
       job,
       command: `pipecheck check ${scenarioPath}`,
       plugins: [],
