@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { offenders, sourceFiles } from '../test-support/imports.js';
 
-const OUTSIDE_CLI = ['model', 'invariants', 'explorer', 'checker', 'counterexamples', 'oracle', 'bench', 'examples'];
+const OUTSIDE_CLI = [
+  'model',
+  'invariants',
+  'explorer',
+  'checker',
+  'counterexamples',
+  'oracle',
+  'bench',
+  'examples',
+  'fuzz',
+];
 
 describe('the command line is the outermost layer', () => {
   it('nothing outside cli/ imports cli/ (tests included)', () => {

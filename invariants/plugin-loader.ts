@@ -10,7 +10,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Node, Project, SyntaxKind, ts } from 'ts-morph';
+import type * as TsMorph from 'ts-morph';
+
+/** ts-morph is loaded with the first plugin: a command without plugins starts without it (about 0.8 s). */
+let tsMorph: typeof TsMorph | undefined;
+async function morph(): Promise<typeof TsMorph> {
+  return (tsMorph ??= await import('ts-morph'));
+}
 import type { Invariant } from './define.js';
 
 export class PluginError extends Error {
@@ -31,7 +37,8 @@ export interface PluginInspection {
 }
 
 /** Check the shape of a plugin's source without running it. Throws PluginError. */
-export function inspectPlugin(file: string, text: string): PluginInspection {
+export async function inspectPlugin(file: string, text: string): Promise<PluginInspection> {
+  const { Node, Project, SyntaxKind } = await morph();
   const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true } });
   const sf = project.createSourceFile(file.endsWith('.ts') ? 'plugin.ts' : 'plugin.js', text);
   const assignment = sf.getStatements().find((s) => Node.isExportAssignment(s) && !s.isExportEquals());
@@ -73,7 +80,8 @@ export function inspectPlugin(file: string, text: string): PluginInspection {
  * transpiler repairs some errors silently, and the error a failed import
  * gives has no line.
  */
-function syntaxCheck(file: string, path: string, text: string): void {
+async function syntaxCheck(file: string, path: string, text: string): Promise<void> {
+  const { ts } = await morph();
   const { diagnostics } = ts.transpileModule(text, {
     fileName: path,
     reportDiagnostics: true,
@@ -107,8 +115,9 @@ export async function loadPlugin(file: string, taken: ReadonlySet<string>, packa
   } catch (e) {
     throw new PluginError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  syntaxCheck(file, path, text);
-  const inspection = inspectPlugin(file, text);
+  await syntaxCheck(file, path, text);
+  const inspection = await inspectPlugin(file, text);
+  const { ts } = await morph();
   if (inspection.id !== undefined && taken.has(inspection.id)) {
     throw new PluginError(
       `${file}:${inspection.idLine}`,
