@@ -99,6 +99,23 @@ describe('plugins that misbehave are plugin errors (exit 2), never crashes or vi
     expect(r.stderr).toContain(`plugin error in hang (${p}): its check did not return in time`);
   });
 
+  it('a check that never returns is stopped 2 s after one Ctrl-C, and named (exit 2)', async () => {
+    // It loops on the first step it sees, so it is looping well before the signal.
+    const p = plugin('hangs', 'for (;;) {}');
+    const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+      const child = spawn(process.execPath, [main, 'check', ...TIGHT, '--plugin', p, '--invariant', 'hangs'], {
+        cwd: repo,
+      });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      // Loading the plugin and starting the worker take about a second; then the check loops.
+      setTimeout(() => child.kill('SIGINT'), 4000);
+      child.on('close', (code) => resolve({ code, err }));
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`plugin error in hangs (${p}): its check did not return in time`);
+  }, 60_000);
+
   it('a plugin that never finishes loading is stopped after --timeout and named (exit 2)', () => {
     const p = plugin('loadhang', 'return undefined;', 'for (;;) {}');
     const r = pipecheck(['check', ...TIGHT, '--plugin', p, '--timeout', '1']);
