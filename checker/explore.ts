@@ -16,7 +16,7 @@ import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
 import type { Layout, State } from '../model/state.js';
-import { resolveRequest, type InvariantRequest } from './inputs.js';
+import type { InvariantRequest } from './inputs.js';
 
 /** Everything an exploration needs, as plain data (it crosses to a worker thread). */
 export interface ExploreJob {
@@ -89,13 +89,4 @@ export function exploreScenario(
     result,
     cost: cost.cost(),
   };
-}
-
-/** Load the job's invariants (plugins run here), then explore. An InputError for bad invariants. */
-export async function runExploreJob(
-  job: ExploreJob,
-  hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
-): Promise<JobResult> {
-  const { invariants } = await resolveRequest(job.invariants);
-  return exploreScenario(job, invariants, hooks);
 }

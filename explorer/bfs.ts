@@ -63,7 +63,8 @@ export function explore<S, O>(
   const clock = options.clock ?? (() => performance.now());
   const { signal, onEvent } = options;
   const visitors = options.visitors ?? [];
-  const m = resolveModel(model);
+  // Checks the contract (encode and decode go together); the loop below calls the model directly.
+  resolveModel(model);
   // The hot loop calls the model directly: no defaulting closure per step.
   const bytesAreStates = model.encode === undefined;
   const prefix = model.fingerprintBytes !== undefined;
@@ -166,7 +167,7 @@ export function explore<S, O>(
     throw new TypeError('explore: a model without encode() must have Uint8Array states');
   }
   for (let i = 0; i < inits.length; i++) {
-    const encoded = m.encode(inits[i]!);
+    const encoded = bytesAreStates ? (inits[i] as unknown as Uint8Array) : model.encode!(inits[i]!);
     fingerprintOf(encoded);
     if (visited.size >= maxStates) {
       if (visited.lookup(fp[0]!, fp[1]!) < 0) {

@@ -62,8 +62,7 @@ export interface ExplorableModel<S, O = unknown> {
 }
 
 /** A model with every default filled in. @internal */
-export interface ResolvedModel<S, O> {
-  readonly model: ExplorableModel<S, O>;
+export interface ResolvedModel<S> {
   encode(state: S): Uint8Array;
   decode(bytes: Uint8Array): S;
   fingerprintBytes(encoded: Uint8Array): number;
@@ -75,12 +74,11 @@ export interface ResolvedModel<S, O> {
  * `Uint8Array` states; `encode` and `decode` go together.
  * @internal
  */
-export function resolveModel<S, O>(model: ExplorableModel<S, O>): ResolvedModel<S, O> {
+export function resolveModel<S, O>(model: ExplorableModel<S, O>): ResolvedModel<S> {
   if ((model.encode === undefined) !== (model.decode === undefined)) {
     throw new TypeError('explore: a model gives both encode() and decode(), or neither (its states are their bytes)');
   }
   return {
-    model,
     // Without encode() the states are their bytes (explore checks the initial states once).
     encode: model.encode !== undefined ? (state) => model.encode!(state) : (state) => state as unknown as Uint8Array,
     decode: model.decode !== undefined ? (bytes) => model.decode!(bytes) : (bytes) => bytes as unknown as S,
