@@ -11,7 +11,12 @@ export { defineInvariant } from './invariants/define.js';
 export type { Invariant, InvariantDefinition, InvariantStep, StateReader } from './invariants/define.js';
 export { judgeSteps } from './invariants/judge-steps.js';
 export type { JudgeStepsOptions } from './invariants/judge-steps.js';
-export { BUILTIN_INVARIANTS, BUILTIN_WITNESSES } from './invariants/builtins.js';
+export {
+  BUILTIN_INVARIANTS,
+  BUILTIN_WITNESSES,
+  DEFAULT_INVARIANTS,
+  ON_REQUEST_INVARIANTS,
+} from './invariants/builtins.js';
 export { replay } from './counterexamples/replay.js';
 export type { ReplayOptions, ReplayResult, ReplayStep } from './counterexamples/replay.js';
 export { parseCounterexample, CounterexampleSchema, COUNTEREXAMPLE_FORMAT } from './counterexamples/format.js';

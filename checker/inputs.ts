@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { builtinById, builtinIds, BUILTIN_INVARIANTS } from '../invariants/builtins.js';
+import { builtinById, builtinIds, DEFAULT_INVARIANTS } from '../invariants/builtins.js';
 import type { Invariant } from '../invariants/define.js';
 import { loadPlugin, PluginError } from '../invariants/plugin-loader.js';
 import { BOUND_NAMES, DEFAULT_BOUNDS, type Bounds } from '../model/bounds.js';
@@ -194,7 +194,7 @@ export async function resolveInvariants(
   const given = ids !== undefined && ids.length > 0;
   const asked = given ? ids : scenarioIds;
   const builtins: Invariant[] = [];
-  if (asked.length === 0) builtins.push(...BUILTIN_INVARIANTS);
+  if (asked.length === 0) builtins.push(...DEFAULT_INVARIANTS);
   for (const id of asked) {
     if (pluginIds.has(id)) continue;
     const inv = builtinById(id);

@@ -45,7 +45,12 @@ export interface PluginErrorReport {
 }
 
 export interface CheckReport {
-  readonly result: 'holds' | 'violated' | 'incomplete';
+  /**
+   * violated: a violation was found; incomplete: a limit stopped the search;
+   * error: a plugin threw, so what it checks is unknown; holds: every
+   * invariant holds within the bounds.
+   */
+  readonly result: 'holds' | 'violated' | 'incomplete' | 'error';
   /** False when a limit stopped the search. */
   readonly complete: boolean;
   readonly reason: string;
@@ -161,7 +166,7 @@ export function buildReport(input: ReportInput): CheckReport {
     };
   });
   return {
-    result: result.status,
+    result: result.status === 'holds' && pluginErrors.length > 0 ? 'error' : result.status,
     complete: result.complete,
     reason: result.reason,
     kernel: scenario.kernel,

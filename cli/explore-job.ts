@@ -36,7 +36,7 @@ export type Running = number;
 
 /** Messages from the worker. */
 export type WorkerMessage =
-  | { readonly type: 'event'; readonly event: ExploreEvent }
+  | { readonly type: 'event'; readonly index: number; readonly event: ExploreEvent }
   | { readonly type: 'loaded'; readonly invariants: readonly InvariantInfo[] }
   | { readonly type: 'started'; readonly index: number }
   | { readonly type: 'done'; readonly index: number; readonly value: JobResult }
@@ -73,24 +73,56 @@ export function interrupted(interrupt: Interrupt): boolean {
 }
 
 /**
+ * One Ctrl-C can arrive twice: from the terminal to the whole process group,
+ * and forwarded by `npm exec` (npx) to its child. A second signal this soon
+ * after the first is the same interrupt.
+ */
+export const SAME_INTERRUPT_MS = 500;
+
+/** How often the parent process is looked at (see withInterrupt). */
+const PARENT_POLL_MS = 500;
+
+/**
  * SIGINT and SIGTERM handlers for the duration of `run`: the first signal
  * stops the search cleanly (exit 3 with what was covered, violations written),
- * a second one exits at once (130 for SIGINT, 143 for SIGTERM).
+ * a second one (SAME_INTERRUPT_MS or more later) exits at once (130 for
+ * SIGINT, 143 for SIGTERM). When the parent process goes away (npx's `sh -c`
+ * killed by a SIGINT sent to npx alone, which never reaches the checker), the
+ * search stops as on a first signal, rather than running on, orphaned.
  */
-export async function withInterrupt<T>(run: (interrupt: Interrupt) => Promise<T>, onFirst: () => void): Promise<T> {
+export async function withInterrupt<T>(
+  run: (interrupt: Interrupt) => Promise<T>,
+  onFirst: () => void,
+  clock: () => number = Date.now,
+): Promise<T> {
   const shared = new Int32Array(new SharedArrayBuffer(8));
-  const handler = (signal: NodeJS.Signals): void => {
-    if (Atomics.load(shared, ABORT) !== 0) process.exit(signal === 'SIGTERM' ? 143 : 130);
+  let firstAt: number | undefined;
+  const stop = (): void => {
     Atomics.store(shared, ABORT, 1);
+    firstAt = clock();
     onFirst();
   };
+  const handler = (signal: NodeJS.Signals): void => {
+    if (firstAt === undefined) return stop();
+    if (clock() - firstAt >= SAME_INTERRUPT_MS) process.exit(signal === 'SIGTERM' ? 143 : 130);
+  };
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid !== parent && firstAt === undefined) stop();
+  }, PARENT_POLL_MS);
+  orphaned.unref();
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   try {
     return await run({ shared });
   } finally {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+    clearInterval(orphaned);
+    // After an interrupt the handlers stay: a late duplicate of the same Ctrl-C
+    // must not kill the command while it writes what the search found.
+    if (firstAt === undefined) {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    }
   }
 }
 
@@ -115,7 +147,7 @@ function hangMessage(running: Running, plugins: readonly string[], loaded: reado
 export function runJobs(
   jobs: readonly ExploreJob[],
   interrupt: Interrupt,
-  onEvent: (e: ExploreEvent) => void,
+  onEvent: (e: ExploreEvent, job: number) => void,
 ): Promise<JobResult[]> {
   if (!existsSync(fileURLToPath(WORKER_URL))) return runInProcess(jobs, interrupt, onEvent);
   const plugins = jobs[0]?.invariants.plugins ?? [];
@@ -155,7 +187,7 @@ export function runJobs(
     worker.on('message', (m: WorkerMessage) => {
       switch (m.type) {
         case 'event':
-          onEvent(m.event);
+          onEvent(m.event, m.index);
           break;
         case 'loaded':
           loaded = m.invariants;
@@ -185,13 +217,14 @@ export function runJobs(
 async function runInProcess(
   jobs: readonly ExploreJob[],
   interrupt: Interrupt,
-  onEvent: (e: ExploreEvent) => void,
+  onEvent: (e: ExploreEvent, job: number) => void,
 ): Promise<JobResult[]> {
   const { invariants } = await resolveRequest(jobs[0]?.invariants ?? {});
   const out: JobResult[] = [];
-  for (const job of jobs) {
+  for (const [index, job] of jobs.entries()) {
     if (interrupted(interrupt) && out.length > 0) break;
-    out.push(exploreScenario(job, invariants, { signal: flagSignal(interrupt.shared), onEvent }));
+    const signal = flagSignal(interrupt.shared);
+    out.push(exploreScenario(job, invariants, { signal, onEvent: (e) => onEvent(e, index) }));
   }
   return out;
 }

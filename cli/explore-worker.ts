@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     const value = exploreScenario(job, invariants, {
       signal: flagSignal(shared),
       onEvent: (event) => {
-        if (event.type === 'progress') post({ type: 'event', event });
+        if (event.type === 'progress') post({ type: 'event', index, event });
       },
     });
     post({ type: 'done', index, value });

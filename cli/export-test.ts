@@ -3,7 +3,7 @@
  * replays the counterexample and asserts it reproduces at the recorded step.
  */
 import { CounterexampleError } from '../counterexamples/format.js';
-import { exportTest } from '../counterexamples/export-test.js';
+import { exportTest, runHint } from '../counterexamples/export-test.js';
 import { processIo, type Io } from './io.js';
 import { EXIT, UsageError } from './exit.js';
 import type { CliOptions } from './options.js';
@@ -24,6 +24,6 @@ export async function exportTestCommand(
     throw e;
   }
   io.out(`wrote ${out}`);
-  io.out(`run it: npx vitest run ${out}`);
+  for (const line of runHint(out)) io.out(line);
   return EXIT.ok;
 }

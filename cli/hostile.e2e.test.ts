@@ -199,7 +199,8 @@ describe('signals and output targets', () => {
       const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', mnt]).status === 0;
       if (!mounted) return expect.unreachable('mount -t tmpfs failed');
       try {
-        writeFileSync(join(mnt, 'fill'), Buffer.alloc(4096));
+        // Full: no counterexample file fits.
+        writeFileSync(join(mnt, 'fill'), Buffer.alloc(8192));
         const out = join(mnt, 'cx');
         const r = pipecheck(['check', '--depth', '3', '--out', out]);
         expect(r.status).toBe(2);

@@ -13,9 +13,10 @@ export const processIo: Io = {
 };
 
 /** Progress lines (stderr) from the explorer's events. */
-export function progressPrinter(io: Io): (e: ExploreEvent) => void {
-  return (e) => {
-    if (e.type === 'progress') io.err(progressLine(e));
+/** Progress lines on stderr; `label` names the job a line is about (matrix: its kernel). */
+export function progressPrinter(io: Io, label?: (job: number) => string): (e: ExploreEvent, job: number) => void {
+  return (e, job) => {
+    if (e.type === 'progress') io.err(progressLine(e, label?.(job)));
   };
 }
 

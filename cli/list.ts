@@ -1,7 +1,7 @@
 /**
  * `pipecheck list kernels|ops|invariants`.
  */
-import { BUILTIN_INVARIANTS, BUILTIN_WITNESSES } from '../invariants/builtins.js';
+import { BUILTIN_INVARIANTS, BUILTIN_WITNESSES, DEFAULT_INVARIANTS } from '../invariants/builtins.js';
 import { KERNEL_INFO } from '../model/kernels/index.js';
 import { OPERATION_LIST } from '../model/ops/index.js';
 import { EXIT, UsageError } from './exit.js';
@@ -27,7 +27,12 @@ export async function listCommand(args: readonly string[], opts: CliOptions, io:
     case 'invariants':
       rows = [
         ['invariant', 'kind', 'checked', 'description'],
-        ...BUILTIN_INVARIANTS.map((i) => [i.id, i.kind, 'default', i.description]),
+        ...BUILTIN_INVARIANTS.map((i) => [
+          i.id,
+          i.kind,
+          DEFAULT_INVARIANTS.includes(i) ? 'default' : 'on request',
+          i.description,
+        ]),
         ...BUILTIN_WITNESSES.map((i) => [
           i.id,
           i.kind === 'sometimes' ? 'witness' : i.kind,

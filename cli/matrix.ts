@@ -1,6 +1,6 @@
 /**
- * `pipecheck matrix [--kernels a,b] [--invariants a,b] [bounds options]`:
- * kernel x invariant over the default scenario, with the pages each kernel
+ * `pipecheck matrix [SCENARIO.json] [--kernels a,b] [--invariants a,b] [bounds options]`:
+ * kernel x invariant over a scenario (default: every operation), with the pages each kernel
  * copied and stole. One exploration per kernel, with every invariant.
  *
  * Exit code as `check`: 1 if any kernel violates any invariant (the usual
@@ -18,7 +18,7 @@ import { EXIT, exitCodeOf, type ExitCode } from './exit.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
 import type { CliOptions } from './options.js';
-import { environmentText, num, seconds, table } from './render.js';
+import { num, scenarioHeading, seconds, table } from './render.js';
 
 function cellText(c: InvariantVerdict): string {
   if (c.verdict === 'violated') return `VIOLATED (${c.length})`;
@@ -29,12 +29,18 @@ function cellText(c: InvariantVerdict): string {
 /** Which exit code wins when kernels end differently: a violation, then a limit, then a plugin error. */
 const RANK: Record<ExitCode, number> = { 0: 0, 2: 1, 3: 2, 1: 3 };
 
-export async function matrixCommand(_args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
+export async function matrixCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
+  const file = args[0];
   const kernels = (opts.kernels ?? [...KERNEL_IDS]) as KernelId[];
   for (const k of kernels) checkKernel(k, '--kernels');
   const fs = fsProfileOf(opts);
-  const base = scenarioOf(undefined, { ...opts, kernel: undefined });
-  const invariants = invariantRequest(opts.invariants, opts);
+  const base = scenarioOf(file, { ...opts, kernel: undefined });
+  const invariants = invariantRequest(
+    opts.invariants,
+    opts,
+    { file: file ?? null, ids: base.scenario.invariants },
+    '--invariants',
+  );
   const jobs = kernels.map((kernel) => ({
     scenario: { ...base.scenario, kernel },
     invariants,
@@ -43,7 +49,12 @@ export async function matrixCommand(_args: readonly string[], opts: CliOptions, 
     fs: fs.id,
   }));
   const done = await withInterrupt(
-    (interrupt) => runJobs(jobs, interrupt, progressPrinter(io)),
+    (interrupt) =>
+      runJobs(
+        jobs,
+        interrupt,
+        progressPrinter(io, (job) => `kernel ${kernels[job]}`),
+      ),
     () => io.err(INTERRUPTED),
   );
   const rows: MatrixRow[] = [];
@@ -60,10 +71,12 @@ export async function matrixCommand(_args: readonly string[], opts: CliOptions, 
   const b = base.scenario.bounds;
   if (opts.json) {
     const result = exit === EXIT.violated ? 'violated' : exit === EXIT.incomplete ? 'incomplete' : 'holds';
-    io.out(JSON.stringify({ bounds: b, environment: base.scenario.environment, kernels: rows, result }, null, 2));
+    const environment = base.scenario.environment;
+    io.out(JSON.stringify({ scenario: file ?? null, bounds: b, environment, kernels: rows, result }, null, 2));
     return exit;
   }
-  io.out(`pipecheck matrix: the default scenario (${environmentText(base.scenario.environment)}), ${boundsText(b)}`);
+  const procs = base.scenario.processes.map((p) => p.name);
+  io.out(`pipecheck matrix: ${scenarioHeading(file ?? null, procs, base.scenario.environment)}, ${boundsText(b)}`);
   io.out('');
   const ids = done[0]?.invariants.map((i) => i.id) ?? [];
   const header = ['kernel', ...ids, 'pages copied', 'pages stolen', 'states', 'depth'];

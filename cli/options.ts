@@ -8,6 +8,7 @@
 import { InvalidArgumentError } from 'commander';
 import { FS_PROFILE_IDS } from '../model/folio-policy.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
+import { DEPTH_ZERO } from '../model/bounds.js';
 
 /** Every option of every command, as the commands receive them. */
 export interface CliOptions {
@@ -32,6 +33,7 @@ export interface CliOptions {
   fs?: string;
   fsProfile?: string;
   output?: string;
+  file?: string;
   runs?: number;
   seed?: number;
 }
@@ -51,9 +53,10 @@ export interface OptionConfig<T> {
 
 export type OptionTable = { readonly [K in keyof CliOptions]-?: OptionConfig<NonNullable<CliOptions[K]>> };
 
-function integer(min: number): (raw: string) => number {
+function integer(min: number, below?: string): (raw: string) => number {
   return (raw) => {
     const n = Number(raw);
+    if (below !== undefined && n < min && /^-?\d+$/.test(raw.trim())) throw new InvalidArgumentError(below);
     if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min) {
       throw new InvalidArgumentError(`expected an integer >= ${min}, got "${raw}"`);
     }
@@ -81,10 +84,10 @@ function repeatable(raw: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), raw];
 }
 
-const bound = (what: string, min: number): OptionConfig<number> => ({
+const bound = (what: string, min: number, below?: string): OptionConfig<number> => ({
   argument: 'N',
   description: what,
-  parse: integer(min),
+  parse: integer(min, below),
 });
 
 export const OPTIONS: OptionTable = {
@@ -104,7 +107,7 @@ export const OPTIONS: OptionTable = {
   slots: bound("slots in a pipe's ring", 1),
   folioPages: bound('largest folio, in pages (1, 2, 4 or 8)', 1),
   userPages: bound('anonymous user pages (vmsplice sources)', 0),
-  depth: bound('steps to explore', 0),
+  depth: bound('steps to explore (at least 1)', 1, DEPTH_ZERO),
   invariant: {
     argument: 'ID',
     description: 'check this invariant (repeatable; default: every built-in invariant)',
@@ -140,7 +143,12 @@ export const OPTIONS: OptionTable = {
     argument: 'OUT',
     short: 'o',
     description: 'where the generated file goes',
-    defaultText: 'next to FILE: NAME.test.ts (export-test), NAME.itf.json (export-itf)',
+    defaultText: 'next to FILE: NAME.test.ts (export-test), NAME.itf.json (export-itf); stdout (import-strace)',
+  },
+  file: {
+    argument: 'PATH',
+    description: 'the regular file to model, as the log names it',
+    defaultText: 'the file data is spliced from, else the first file opened for writing and written',
   },
   runs: { argument: 'N', description: 'random sequences to run', parse: integer(1) },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },

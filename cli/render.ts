@@ -30,10 +30,11 @@ export function environmentText(ops: readonly string[]): string {
 }
 
 /** A progress line, TLC style, for stderr. */
-export function progressLine(e: ProgressEvent): string {
+export function progressLine(e: ProgressEvent, label?: string): string {
   const mib = (e.memoryBytes / (1 << 20)).toFixed(0);
   return (
-    `progress: depth ${e.depth + 1}, ${num(e.statesDistinct)} distinct states, ${num(e.statesPerSecond)} states/s, ` +
+    `progress${label === undefined ? '' : ` (${label})`}: depth ${e.depth + 1}, ` +
+    `${num(e.statesDistinct)} distinct states, ${num(e.statesPerSecond)} states/s, ` +
     `queue ${num(e.queue)}, ${mib} MiB, ${seconds(e.elapsedMs)}`
   );
 }
@@ -114,13 +115,21 @@ function findingLines(f: TraceReport, plugins: readonly string[]): string[] {
 }
 
 /** What a scenario file runs, for the heading: its processes and its environment. */
-function scenarioText(r: CheckReport): string {
-  if (r.scenario === null) return `the default scenario (${environmentText(r.environment)})`;
+export function scenarioHeading(
+  file: string | null,
+  processes: readonly string[],
+  environment: readonly string[],
+): string {
+  if (file === null) return `the default scenario (${environmentText(environment)})`;
   const parts = [
-    r.processes.length > 0 ? `processes ${r.processes.join(', ')}` : '',
-    r.environment.length > 0 ? `environment ${r.environment.join(', ')}` : '',
+    processes.length > 0 ? `processes ${processes.join(', ')}` : '',
+    environment.length > 0 ? `environment ${environment.join(', ')}` : '',
   ];
-  return `${r.scenario} (${parts.filter(Boolean).join('; ') || 'no steps'})`;
+  return `${file} (${parts.filter(Boolean).join('; ') || 'no steps'})`;
+}
+
+function scenarioText(r: CheckReport): string {
+  return scenarioHeading(r.scenario, r.processes, r.environment);
 }
 
 /** How far the search went, and why it stopped there. */
@@ -149,7 +158,8 @@ export function renderCheck(r: CheckReport): string[] {
   const states = `states: ${num(r.statesDistinct)} distinct, ${num(r.transitions)} transitions`;
   out.push(`${states}; ${coverageText(r)}; ${seconds(r.elapsedMs)}`);
   const { pagesCopied, pagesStolen } = r.cost;
-  out.push(`cost: at most ${num(pagesCopied)} pages copied and ${num(pagesStolen)} stolen in any state reached`);
+  const copied = `${num(pagesCopied)} ${pagesCopied === 1 ? 'page' : 'pages'} copied`;
+  out.push(`cost: at most ${copied} and ${num(pagesStolen)} stolen in any state reached`);
   out.push(`find it again: ${r.command}`);
   return out;
 }

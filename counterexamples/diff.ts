@@ -2,7 +2,7 @@
  * What a step changed, in the problem's words: the file, the page cache's
  * folios, the pipes' buffers, user memory and what the reader saw.
  */
-import { showCells } from '../model/cells.js';
+import { counted, showCells } from '../model/cells.js';
 import type { StateView } from '../model/view.js';
 
 const cells = showCells;
@@ -19,7 +19,7 @@ function folioLabel(v: StateView, id: number): string {
 /** One line per change between two views of consecutive states. */
 export function describeChanges(before: StateView, after: StateView): string[] {
   const out: string[] = [];
-  if (before.size !== after.size) out.push(`file size ${before.size} -> ${after.size} cells`);
+  if (before.size !== after.size) out.push(`file size ${before.size} -> ${counted(after.size, 'cell')}`);
   if (cells(before.file) !== cells(after.file)) out.push(`file reads ${cells(before.file)} -> ${cells(after.file)}`);
   if (cells(before.disk) !== cells(after.disk)) out.push(`disk ${cells(before.disk)} -> ${cells(after.disk)}`);
   // Page cache: which folio caches each page, by what it holds (numbers change with canonical renumbering).

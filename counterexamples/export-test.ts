@@ -1,11 +1,15 @@
 /**
  * Turn a counterexample file into a vitest test that replays it, so the
  * violation (or, after a fix, its absence) is pinned in a test suite. The
- * test is generated with ts-morph, loads the JSON by a path relative to the
- * test file, and imports `replay` from the package ('pipecheck').
+ * test is generated with ts-morph and holds the counterexample itself (the
+ * JSON files under counterexamples/ are usually not committed, so a test
+ * that read one by path would break on a fresh clone); it imports `replay`
+ * from the package ('pipecheck').
  *
  * @public
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { IndentationText, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
 import { formatStep } from '../model/step.js';
@@ -29,17 +33,16 @@ export function defaultTestPath(cxPath: string): string {
   return join(dirname(cxPath), `${basename(cxPath).replace(/\.json$/i, '')}.test.ts`);
 }
 
-/** The generated test's source text. `jsonFromTest` is the JSON's path relative to the test file. */
-export function testSource(cx: Counterexample, jsonFromTest: string, packageName = 'pipecheck'): string {
+/** The generated test's source text; `sourceName` names the JSON file it came from. */
+export function testSource(cx: Counterexample, sourceName: string, packageName = 'pipecheck'): string {
   const project = new Project({
     useInMemoryFileSystem: true,
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
   });
   const sf = project.createSourceFile('generated.test.ts', '');
   const step = cx.trace[cx.violation.step]!;
-  const name = basename(jsonFromTest);
+  const name = basename(sourceName);
   const steps = cx.trace.map((s, i) => `//   ${i + 1}. ${s.process} ${formatStep(s)}`).join('\n');
-  sf.addImportDeclaration({ moduleSpecifier: 'node:fs', namedImports: ['readFileSync'] });
   sf.addImportDeclaration({ moduleSpecifier: 'vitest', namedImports: ['describe', 'expect', 'it'] });
   sf.addImportDeclaration({ moduleSpecifier: packageName, namedImports: ['replay'] });
   sf.insertStatements(0, [
@@ -54,7 +57,7 @@ export function testSource(cx: Counterexample, jsonFromTest: string, packageName
       {
         name: 'cx',
         type: 'unknown',
-        initializer: `JSON.parse(readFileSync(new URL(${str(jsonFromTest)}, import.meta.url), 'utf8'))`,
+        initializer: JSON.stringify(cx, null, 2),
       },
     ],
   });
@@ -81,10 +84,45 @@ export function testSource(cx: Counterexample, jsonFromTest: string, packageName
 export function exportTest(cxPath: string, opts: ExportTestOptions = {}): string {
   const cx = readCounterexample(cxPath);
   const out = opts.out ?? defaultTestPath(cxPath);
-  let rel = relative(dirname(resolve(out)), resolve(cxPath))
-    .split(sep)
-    .join('/');
-  if (!rel.startsWith('../')) rel = `./${rel}`;
-  writeFileAtomic(out, testSource(cx, rel, opts.packageName));
+  writeFileAtomic(out, testSource(cx, cxPath, opts.packageName));
   return out;
+}
+
+/** The nearest folder at or above `dir` with a package.json, if any. */
+function projectRootOf(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** Whether `name` resolves from the project at `root` (a dependency, or the package itself). */
+function resolvesFrom(root: string, name: string): boolean {
+  try {
+    createRequire(join(root, 'package.json')).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How to run the test at `testPath` from `cwd`: vitest must be started in
+ * the project that holds the test, and that project needs vitest and
+ * pipecheck; the hint says what is missing.
+ */
+export function runHint(testPath: string, cwd: string = process.cwd()): string[] {
+  const root = projectRootOf(dirname(resolve(cwd, testPath)));
+  const rel = (from: string): string => relative(from, resolve(cwd, testPath)).split(sep).join('/');
+  if (root === undefined) {
+    return [
+      `run it: the test is in no npm project; put it in one that has vitest and pipecheck`,
+      `        (npm install --save-dev vitest pipecheck), then: npx vitest run ${basename(testPath)}`,
+    ];
+  }
+  const missing = ['vitest', 'pipecheck'].filter((n) => !resolvesFrom(root, n));
+  const cd = resolve(cwd) === root ? '' : `cd ${relative(cwd, root) || '.'} && `;
+  const run = `run it: ${cd}npx vitest run ${rel(root)}`;
+  if (missing.length === 0) return [run];
+  return [`${run}`, `        (first, in ${root}: npm install --save-dev ${missing.join(' ')})`];
 }

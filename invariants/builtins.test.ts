@@ -141,10 +141,17 @@ describe('built-in invariants on concrete steps', () => {
 
 describe('witnesses', () => {
   it('witness-steal fires on a howells-rfc steal, witness-copy on a copy, not on linux', () => {
-    expect(checkAll(witnessSteal, [{ op: 'splice', off: 0, len: 2 }], 'howells-rfc')[0]).toBe('1 page(s) stolen');
-    expect(checkAll(witnessCopy, [{ op: 'splice', off: 0, len: 2 }], 'copy')[0]).toBe('1 page(s) copied');
+    expect(checkAll(witnessSteal, [{ op: 'splice', off: 0, len: 2 }], 'howells-rfc')[0]).toBe('1 page stolen');
+    expect(checkAll(witnessCopy, [{ op: 'splice', off: 0, len: 2 }], 'copy')[0]).toBe('1 page copied');
+    expect(checkAll(witnessCopy, [{ op: 'splice', off: 0, len: 4 }], 'copy')[0]).toBe('2 pages copied');
     expect(checkAll(witnessSteal, [{ op: 'splice', off: 0, len: 2 }], 'linux')[0]).toBeUndefined();
     expect(checkAll(witnessCopy, [{ op: 'splice', off: 0, len: 2 }], 'linux')[0]).toBeUndefined();
+  });
+
+  it('a steal counts the pages of the folio that leaves the page cache, however few the pipe took', () => {
+    const big = { bounds: { ...bounds, folioPages: 2 }, initial: { ...initial, folios: [2] } };
+    // One page of a 2-page folio is spliced: the whole folio is stolen.
+    expect(checkAll(witnessSteal, [{ op: 'splice', off: 0, len: 2 }], 'howells-rfc', big)[0]).toBe('2 pages stolen');
   });
 
   it('witness-orphaned-folio fires when a referenced folio leaves the cache', () => {

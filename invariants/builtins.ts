@@ -6,7 +6,18 @@ import { pageOwnership } from './page-ownership.js';
 import { noUseAfterFree } from './no-use-after-free.js';
 import { witnessCopy, witnessOrphanedFolio, witnessSteal } from './witnesses.js';
 
-/** The built-in invariants checked by default, in report order. */
+/** The built-in invariants checked when none is named, in report order: what a user's data depends on. */
+export const DEFAULT_INVARIANTS: readonly Invariant[] = [dataStability, fileIntegrity, pipeFifo, noUseAfterFree];
+
+/**
+ * Built-in invariants checked only when asked for by id: design goals
+ * rather than properties of the data (page-ownership is Howells' goal that a
+ * pipe never shares a page with the page cache; linux and cow break it by
+ * design, so checking it by default would fail every safe pattern too).
+ */
+export const ON_REQUEST_INVARIANTS: readonly Invariant[] = [pageOwnership];
+
+/** Every built-in "always" invariant, the default ones first. */
 export const BUILTIN_INVARIANTS: readonly Invariant[] = [
   dataStability,
   fileIntegrity,

@@ -1,7 +1,7 @@
 import { PIPE_FIELD, SLOT_FIELD, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
-import { showCells } from '../model/cells.js';
+import { counted, showCells } from '../model/cells.js';
 
 /** The ghost cells queued in a pipe, oldest first. */
 function queued(L: Layout, s: State, pipe: number): number[] {
@@ -92,7 +92,7 @@ export const pipeFifo = defineInvariant({
         }
         if (now.length !== was.length - n || !startsWith(was.slice(n), now)) {
           const rest = showCells(was.slice(n));
-          return `pipe ${pipe}: after reading ${n} cells the pipe holds ${showCells(now)}, not ${rest}`;
+          return `pipe ${pipe}: after reading ${counted(n, 'cell')} the pipe holds ${showCells(now)}, not ${rest}`;
         }
       } else if (!sameQueue(L, b, a, pipe) && !queueContinues(L, b, a, pipe, 0, false)) {
         const [held, holds] = [showCells(queued(L, b, pipe)), showCells(queued(L, a, pipe))];

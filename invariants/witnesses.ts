@@ -1,3 +1,4 @@
+import { counted } from '../model/cells.js';
 import { F_IN_CACHE, PIPES, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
@@ -38,7 +39,7 @@ function costWitness(id: string, description: string, verb: string, counter: (L:
       const L = readerLayout(after);
       const a = readerBytes(after);
       const n = counter(L, a) - counter(L, readerBytes(before));
-      return n > 0 ? `${n} page(s) ${verb}` : undefined;
+      return n > 0 ? `${counted(n, 'page')} ${verb}` : undefined;
     },
   });
 }

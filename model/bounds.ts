@@ -29,8 +29,12 @@ export const BOUND_LIMITS = {
   slots: { min: 1, max: 8 },
   folioPages: { min: 1, max: 8 },
   userPages: { min: 0, max: 4 },
-  depth: { min: 0, max: 64 },
+  // Initial states are not judged: depth 0 would check nothing.
+  depth: { min: 1, max: 64 },
 } as const satisfies Record<keyof Bounds, { min: number; max: number }>;
+
+/** Why the smallest depth is 1. */
+export const DEPTH_ZERO = 'depth 0 takes no step, so nothing would be checked: the smallest depth is 1';
 
 /** The bounds, in the order scenario files and the command line list them. */
 export const BOUND_NAMES = Object.keys(BOUND_LIMITS) as readonly (keyof Bounds)[];

@@ -163,9 +163,19 @@ describe('parseScenario', () => {
     ]);
   });
 
+  it('says why when the bounds leave an argument no value at all (userPages 0), not "0..-1"', () => {
+    const ps = problems({
+      bounds: { pages: 1, cells: 2, userPages: 0 },
+      processes: [{ name: 'p', program: [{ op: 'vmsplice', page: 0, gift: false }] }],
+    });
+    expect(ps).toEqual([
+      'processes[0].program[0].page: 0 is not allowed: bounds.userPages is 0, so there is no user page',
+    ]);
+  });
+
   it('rejects folio sizes that do not cover the file, or are not aligned powers of two within folioPages', () => {
     expect(problems({ bounds: { pages: 2, cells: 2, folioPages: 2 }, initial: { folios: [1] } })).toEqual([
-      'initial.folios: sizes [1] cover 1 pages, but the file spans 2',
+      'initial.folios: sizes [1] cover 1 page, but the file spans 2',
     ]);
     const ps = problems({ bounds: { pages: 4, cells: 1, folioPages: 2 }, initial: { folios: [1, 2, 1] } });
     expect(ps).toEqual(['initial.folios[1]: a 2-page folio at page 1 is not aligned to its size']);
@@ -184,7 +194,7 @@ describe('parseScenario', () => {
     });
     expect(ps).toContain('initial.file: 3 cells, but pages * cells is 2');
     expect(ps).toContain('initial.file[1]: value 3 is out of range 0..2 (bounds.values)');
-    expect(ps).toContain('initial.user[0]: 1 cells, but a page has 2');
+    expect(ps).toContain('initial.user[0]: 1 cell, but a page has 2');
   });
 
   it('rejects an unknown top-level key, naming it', () => {

@@ -5,8 +5,9 @@
  *
  * @public
  */
+import { counted } from './cells.js';
 import { z } from 'zod';
-import { BOUND_LIMITS, DEFAULT_BOUNDS, isPowerOfTwo, type Bounds } from './bounds.js';
+import { BOUND_LIMITS, DEFAULT_BOUNDS, DEPTH_ZERO, isPowerOfTwo, type Bounds } from './bounds.js';
 import { KERNEL_IDS, type KernelId } from './kernels/index.js';
 import { defaultFolioSizes, type InitialContents } from './initial.js';
 import { capProblems, fieldPath, preview } from './field-path.js';
@@ -28,7 +29,7 @@ export const BoundsSchema = z
     slots: boundField('slots'),
     folioPages: boundField('folioPages').refine((n) => isPowerOfTwo(n), { message: 'folioPages must be 1, 2, 4 or 8' }),
     userPages: boundField('userPages'),
-    depth: boundField('depth'),
+    depth: int(0, BOUND_LIMITS.depth.max).refine((n) => n >= BOUND_LIMITS.depth.min, { error: DEPTH_ZERO }),
   })
   .partial()
   .strict();
@@ -125,27 +126,34 @@ function semanticProblems(sc: Scenario): string[] {
   const out: string[] = [];
   const { initial } = sc;
   if (b.folioPages > b.pages) out.push(`bounds.folioPages: ${b.folioPages} is larger than bounds.pages (${b.pages})`);
-  if (initial.file.length > max) out.push(`initial.file: ${initial.file.length} cells, but pages * cells is ${max}`);
+  if (initial.file.length > max)
+    out.push(`initial.file: ${counted(initial.file.length, 'cell')}, but pages * cells is ${max}`);
   initial.file.forEach((v, i) => {
     if (v > b.values) out.push(`initial.file[${i}]: value ${v} is out of range 0..${b.values} (bounds.values)`);
   });
   const filePages = Math.ceil(initial.file.length / b.cells);
   const sum = initial.folios.reduce((a, n) => a + n, 0);
   if (initial.cached && sum !== filePages) {
-    out.push(`initial.folios: sizes ${show(initial.folios)} cover ${sum} pages, but the file spans ${filePages}`);
+    out.push(
+      `initial.folios: sizes ${show(initial.folios)} cover ${counted(sum, 'page')}, but the file spans ${filePages}`,
+    );
   }
   let page = 0;
   initial.folios.forEach((n, i) => {
     if (!isPowerOfTwo(n) || n > b.folioPages)
-      out.push(`initial.folios[${i}]: ${n} pages; allowed: a power of two up to bounds.folioPages (${b.folioPages})`);
+      out.push(
+        `initial.folios[${i}]: ${counted(n, 'page')}; ` +
+          `allowed: a power of two up to bounds.folioPages (${b.folioPages})`,
+      );
     else if (page % n !== 0)
       out.push(`initial.folios[${i}]: a ${n}-page folio at page ${page} is not aligned to its size`);
     page += n;
   });
   if (initial.user.length !== b.userPages)
-    out.push(`initial.user: ${initial.user.length} pages, but bounds.userPages is ${b.userPages}`);
+    out.push(`initial.user: ${counted(initial.user.length, 'page')}, but bounds.userPages is ${b.userPages}`);
   initial.user.forEach((cells, u) => {
-    if (cells.length !== b.cells) out.push(`initial.user[${u}]: ${cells.length} cells, but a page has ${b.cells}`);
+    if (cells.length !== b.cells)
+      out.push(`initial.user[${u}]: ${counted(cells.length, 'cell')}, but a page has ${b.cells}`);
     cells.forEach((v, i) => {
       if (v > b.values) out.push(`initial.user[${u}][${i}]: value ${v} is out of range 0..${b.values}`);
     });

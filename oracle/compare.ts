@@ -27,7 +27,7 @@ import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
 import { F_UPTODATE, type Layout, type State } from '../model/state.js';
 import { fileContents } from '../model/pagecache.js';
-import { showCells } from '../model/cells.js';
+import { counted, showCells } from '../model/cells.js';
 import { OPERATIONS, type AnyOperation } from '../model/ops/index.js';
 import { completeStep, formatStep, type Step } from '../model/step.js';
 import {
@@ -196,7 +196,7 @@ export function runModelSide(
     steps.push(
       read
         ? { enabled: true, cells, read, text: `read ${showCells(read)}` }
-        : { enabled: true, cells, text: cells > 0 ? `ok ${cells} cells` : 'ok' },
+        : { enabled: true, cells, text: cells > 0 ? `ok ${counted(cells, 'cell')}` : 'ok' },
     );
   }
   return {
@@ -226,7 +226,7 @@ export function kernelSideStep(step: Step, r: KernelStepResult, cells: number): 
       }
       // Steps that move no cells (punch, truncate, writeback, evict) return 0.
       const n = r.bytes / cellBytes;
-      return { enabled: true, cells: n, text: n > 0 ? `ok ${n} cells` : 'ok' };
+      return { enabled: true, cells: n, text: n > 0 ? `ok ${counted(n, 'cell')}` : 'ok' };
     }
   }
 }
@@ -247,7 +247,7 @@ function compareStep(index: number, step: Step, m: SideStep, k: SideStep): StepC
   } else if (m.enabled && m.read && !same(m.read, k.read)) {
     message = `step ${index + 1} ${formatStep(step)}: model reads ${show(m.read)}, kernel reads ${show(k.read)}`;
   } else if (m.enabled && m.cells !== k.cells) {
-    message = `step ${index + 1} ${formatStep(step)}: model moves ${m.cells} cells, kernel ${k.cells}`;
+    message = `step ${index + 1} ${formatStep(step)}: model moves ${counted(m.cells, 'cell')}, kernel ${k.cells}`;
   }
   return message
     ? { index, step, model: m, kernel: k, agree: false, message }
@@ -275,7 +275,7 @@ export function compareRuns(
   if (!c.initial.cached && k.init.cachedPages !== 0) {
     return {
       status: 'setup-mismatch',
-      message: `initial state: ${k.init.cachedPages} pages stayed cached (cold file asked for)`,
+      message: `initial state: ${counted(k.init.cachedPages, 'page')} stayed cached (cold file asked for)`,
     };
   }
   if (k.slots !== c.bounds.slots)
@@ -301,7 +301,10 @@ export function compareRuns(
       ...(firstBad.kernel.read ? { observed: firstBad.kernel.read } : {}),
     };
   } else if (m.final.size !== kFinal.size) {
-    disagreement = { step: 'final', message: `final size: model ${m.final.size} cells, kernel ${kFinal.size}` };
+    disagreement = {
+      step: 'final',
+      message: `final size: model ${counted(m.final.size, 'cell')}, kernel ${kFinal.size}`,
+    };
   } else if (!same(m.final.file, kFinal.file)) {
     disagreement = {
       step: 'final',

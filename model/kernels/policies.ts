@@ -62,7 +62,6 @@ export function spliceStealOrCopy(ctx: ModelContext, s: State, off: number, len:
       const part = Math.min(L.C - (pos % L.C), folioEnd - pos);
       if (steal) {
         pushBuffer(L, s, MAIN, f, page - first, pos % L.C, part, { set: B_LRU });
-        L.addStolen(s, 1);
       } else {
         const cells = new Array<number>(L.C).fill(0);
         for (let i = 0; i < part; i++)
@@ -72,7 +71,11 @@ export function spliceStealOrCopy(ctx: ModelContext, s: State, off: number, len:
       }
       pos += part;
     }
-    if (steal) removeFromCache(L, s, f);
+    if (steal) {
+      // The whole folio leaves the page cache, however few of its pages the pipe took.
+      L.addStolen(s, L.folioPages(s, f));
+      removeFromCache(L, s, f);
+    }
   }
   return pos - off;
 }

@@ -17,6 +17,8 @@ export interface ArgRange {
   readonly lo: number;
   readonly hi: number;
   readonly what: string;
+  /** Why no value is allowed, when the bounds leave none (hi < lo). */
+  readonly empty?: string;
 }
 
 /**
@@ -82,7 +84,12 @@ export const fileSize = integer(nat, (b) => ({ lo: 0, hi: maxFileCells(b), what:
 export const filePage = integer(nat, (b) => ({ lo: 0, hi: b.pages - 1, what: 'a file page' }));
 
 /** One of the process's user pages. */
-export const userPage = integer(nat, (b) => ({ lo: 0, hi: b.userPages - 1, what: 'a user page' }));
+export const userPage = integer(nat, (b) => ({
+  lo: 0,
+  hi: b.userPages - 1,
+  what: 'a user page',
+  empty: 'bounds.userPages is 0, so there is no user page',
+}));
 
 /** A cell within one page. */
 export const pageCell = integer(nat, (b) => ({ lo: 0, hi: b.cells - 1, what: 'a cell of a page' }));

@@ -16,7 +16,7 @@ import type { Bounds } from '../bounds.js';
 import type { ModelContext } from '../context.js';
 import type { ReadObservation } from '../pipe.js';
 import type { Layout, State } from '../state.js';
-import type { ArgKind, ArgValue, ArgValues } from './args.js';
+import type { ArgKind, ArgRange, ArgValue, ArgValues } from './args.js';
 
 export interface OpResult {
   readonly state: State;
@@ -113,6 +113,15 @@ export interface AnyOperation {
   oracleArgs(step: object): number[];
 }
 
+/**
+ * "is out of range 0..3 (a cell of the file)", or, when the bounds leave no
+ * value at all, why ("is not allowed: bounds.userPages is 0, so there is no user page").
+ */
+export function outOfRange(r: ArgRange): string {
+  if (r.hi >= r.lo) return `is out of range ${r.lo}..${r.hi} (${r.what})`;
+  return `is not allowed: ${r.empty ?? `the bounds leave no value (${r.what})`}`;
+}
+
 /** Build an operation's descriptor from its definition. */
 export function defineOperation<const N extends string, const A extends ArgKinds>(
   def: OperationDefinition<N, A>,
@@ -159,8 +168,7 @@ export function defineOperation<const N extends string, const A extends ArgKinds
       for (const k of argNames) {
         const v = given[k];
         const r = typeof v === 'number' ? kinds[k]!.range?.(b, given) : undefined;
-        if (r && typeof v === 'number' && (v < r.lo || v > r.hi))
-          out.push(`${k}: ${v} is out of range ${r.lo}..${r.hi} (${r.what})`);
+        if (r && typeof v === 'number' && (v < r.lo || v > r.hi)) out.push(`${k}: ${v} ${outOfRange(r)}`);
       }
       return out;
     },

@@ -1,0 +1,102 @@
+/**
+ * What a new user met on first use (issue 10's list), each through the
+ * command line: the defaults, the wording, matrix on a scenario file, and
+ * honest results where nothing was checked or a plugin failed.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const main = join(repo, 'dist', 'cli', 'main.js');
+const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-first-use-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function pipecheck(...args: string[]) {
+  const r = spawnSync(process.execPath, [main, ...args], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, value: unknown): string {
+  const path = join(tmp, name);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+/** Whitlock's safe pattern: a whole-folio punch after the splice, then the read. */
+const wholeFolioPunch = {
+  bounds: { pages: 1, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 0, depth: 3 },
+  processes: [
+    {
+      name: 'backup',
+      program: [
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'fallocate-punch', off: 0, len: 2 },
+        { op: 'pipe-read', len: 2 },
+      ],
+    },
+  ],
+};
+
+describe('first use', () => {
+  it('page-ownership is on request: a safe pattern on linux holds (exit 0), and asking for it still works', () => {
+    const scenario = file('punch.json', wholeFolioPunch);
+    const r = pipecheck('check', scenario, '--out', join(tmp, 'a'));
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('page-ownership');
+    const asked = pipecheck('check', scenario, '--invariant', 'page-ownership', '--out', join(tmp, 'b'));
+    expect(asked.status).toBe(1);
+    expect(asked.stdout).toContain('page-ownership VIOLATED in 1 step');
+    expect(pipecheck('list', 'invariants').stdout).toMatch(/page-ownership +always +on request/);
+  });
+
+  it('--depth 0 (or bounds.depth 0) is refused: it would check nothing, yet say "holds"', () => {
+    const r = pipecheck('check', '--depth', '0');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('depth 0 takes no step, so nothing would be checked: the smallest depth is 1');
+    const f = file('depth0.json', { bounds: { depth: 0 } });
+    const s = pipecheck('check', f);
+    expect(s.status).toBe(2);
+    expect(s.stderr).toContain(`${f}: invalid scenario`);
+    expect(s.stderr).toContain('bounds.depth: depth 0 takes no step');
+  });
+
+  it('a plugin that throws makes --json say "result": "error", matching exit 2, not "holds"', () => {
+    const plugin = join(tmp, 'thrower.js');
+    writeFileSync(
+      plugin,
+      "import { defineInvariant } from 'pipecheck';\n" +
+        "export default defineInvariant({ id: 'thrower', description: 'x', check() { throw new Error('no'); } });\n",
+    );
+    const r = pipecheck('check', '--kernel', 'copy', '--pages', '1', '--depth', '2', '--plugin', plugin, '--json');
+    expect(r.status).toBe(2);
+    expect((JSON.parse(r.stdout) as { result: string }).result).toBe('error');
+  });
+
+  it('matrix takes a scenario file, and names it', () => {
+    const scenario = file('matrix.json', wholeFolioPunch);
+    const r = pipecheck('matrix', scenario, '--kernels', 'linux,copy', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { scenario: string; kernels: { kernel: string; depthExplored: number }[] };
+    expect(doc.scenario).toBe(scenario);
+    expect(doc.kernels.map((k) => k.kernel)).toEqual(['linux', 'copy']);
+    const human = pipecheck('matrix', scenario, '--kernels', 'linux');
+    expect(human.stdout).toContain(`pipecheck matrix: ${scenario} (processes backup)`);
+  });
+
+  it('matrix progress lines name the kernel they are about', () => {
+    // Progress is printed every 3 s: a search long enough to print one on each of two kernels.
+    const r = pipecheck('matrix', '--kernels', 'copy,move', '--depth', '5', '--timeout', '8');
+    expect(r.stderr).toMatch(/^progress \(kernel copy\): depth/m);
+  });
+
+  it('counts read as English: "1 page", "2 pages", never "1 pages" or "page(s)"', () => {
+    const r = pipecheck('check', '--kernel', 'copy', '--pages', '1', '--depth', '2', '--invariant', 'witness-copy');
+    expect(r.stdout).toMatch(/cost: at most 1 page copied and 0 stolen/);
+    expect(r.stdout).toContain('1 page copied');
+    expect(r.stdout).not.toMatch(/\b1 pages\b|page\(s\)/);
+  });
+});
