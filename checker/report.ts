@@ -14,7 +14,8 @@ import type { KernelId } from '../model/kernels/index.js';
 import type { Scenario } from '../model/scenario.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';
-import { viewState } from '../model/view.js';
+import { viewState, type StateView } from '../model/view.js';
+import { damagingStep as firstDamagingStep } from '../counterexamples/damage.js';
 import type { Cost, JobResult } from './explore.js';
 import { verdictOf, type Verdict } from './verdict.js';
 
@@ -25,11 +26,19 @@ export interface TraceReport {
   readonly trace: TraceStep[];
   /** Per step, what it changed (describeChanges). */
   readonly changes: string[][];
+  /**
+   * 0-based index of the step that changed the data the violating step then
+   * read out of a pipe (counterexamples/damage.ts); absent when no data read
+   * had changed (a violation of another kind).
+   */
+  readonly damagingStep?: number;
   readonly message: string;
   readonly expected?: readonly number[];
   readonly observed?: readonly number[];
   /** The counterexample file (violations only). */
   readonly counterexample?: string;
+  /** Its HTML report (`check --html DIR`). */
+  readonly html?: string;
   /** Set when the trace did not replay (a model bug). */
   readonly replayError?: string;
 }
@@ -94,15 +103,26 @@ function traceSteps(
   model: ScenarioModel,
   trace: readonly number[],
   initialIndex: number,
-): { steps: TraceStep[]; changes: string[][]; error?: string } {
+): { steps: TraceStep[]; changes: string[][]; damagingStep?: number; error?: string } {
   const r = replayTrace(model, trace, initialIndex);
   const steps: TraceStep[] = [];
   const changes: string[][] = [];
+  const views: StateView[] = [];
   for (const s of r.steps) {
     steps.push(model.stepOf(s.before, s.action) ?? { op: 'pipe-read', len: 0, process: `action ${s.action}` });
-    changes.push(describeChanges(viewState(model.L, s.before), viewState(model.L, s.after)));
+    const before = views[views.length - 1] ?? viewState(model.L, s.before);
+    if (views.length === 0) views.push(before);
+    const after = viewState(model.L, s.after);
+    views.push(after);
+    changes.push(describeChanges(before, after));
   }
-  return r.ok ? { steps, changes } : { steps, changes, error: r.message };
+  const damagingStep = r.ok && steps.length > 0 ? firstDamagingStep(views, steps.length - 1) : undefined;
+  return {
+    steps,
+    changes,
+    ...(damagingStep === undefined ? {} : { damagingStep }),
+    ...(r.ok ? {} : { error: r.message }),
+  };
 }
 
 export function buildReport(input: ReportInput): CheckReport {
@@ -115,7 +135,7 @@ export function buildReport(input: ReportInput): CheckReport {
   const invariants: Record<string, Verdict> = {};
   for (const inv of job.invariants) invariants[inv.id] = verdictOf(inv, result).verdict;
   for (const f of result.violations) {
-    const { steps, changes, error } = traceSteps(model, f.trace, f.initialIndex);
+    const { steps, changes, damagingStep, error } = traceSteps(model, f.trace, f.initialIndex);
     const obs = f.observed;
     const base: TraceReport = {
       invariant: f.propertyId,
@@ -123,6 +143,7 @@ export function buildReport(input: ReportInput): CheckReport {
       length: f.length,
       trace: steps,
       changes,
+      ...(damagingStep === undefined || f.kind !== 'always' ? {} : { damagingStep }),
       message: f.message,
       ...(obs ? { expected: obs.expected, observed: obs.observed } : {}),
       ...(f.replayError || error ? { replayError: f.replayError ?? error } : {}),

@@ -11,6 +11,8 @@ const OUTSIDE_CLI = [
   'bench',
   'examples',
   'fuzz',
+  'report',
+  'strace',
 ];
 
 describe('the command line is the outermost layer', () => {

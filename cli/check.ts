@@ -10,7 +10,8 @@ import type { ExploreJob } from '../checker/explore.js';
 import { buildReport, type CheckReport } from '../checker/report.js';
 import { checkWritableDir, counterexampleFileName, writeCounterexamples } from '../counterexamples/file.js';
 import type { Counterexample } from '../counterexamples/format.js';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { writeHtmlReports, type HtmlReportsWritten } from '../report/index.js';
 import { BOUND_NAMES } from '../model/bounds.js';
 import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf, UsageError } from './exit.js';
@@ -58,6 +59,13 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
   } catch (e) {
     throw new UsageError(`--out ${outDir}: cannot write counterexamples there: ${(e as Error).message}`);
   }
+  if (opts.html !== undefined) {
+    try {
+      checkWritableDir(opts.html);
+    } catch (e) {
+      throw new UsageError(`--html ${opts.html}: cannot write reports there: ${(e as Error).message}`);
+    }
+  }
   const [done] = await withInterrupt(
     (interrupt) => runJobs([job], interrupt, progressPrinter(io)),
     () => io.err(INTERRUPTED),
@@ -85,6 +93,13 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     writeError = `--out ${outDir}: cannot write the counterexamples (${(e as Error).message}); none was written`;
     report = { ...report, violations: report.violations.map(({ counterexample: _c, ...v }) => v) };
   }
+  if (opts.html !== undefined && writeError === undefined) {
+    try {
+      report = withHtmlReports(report, writeHtmlReports(opts.html, report, pending));
+    } catch (e) {
+      writeError = `--html ${opts.html}: cannot write the reports (${(e as Error).message}); none was written`;
+    }
+  }
   if (opts.json) io.out(JSON.stringify(report, null, 2));
   else for (const line of renderCheck(report)) io.out(line);
   if (writeError !== undefined) {
@@ -92,4 +107,15 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     return EXIT.usage;
   }
   return exitCodeOf(done.result);
+}
+
+/** The report with each violation's HTML page (matched by invariant: one page per violation). */
+function withHtmlReports(report: CheckReport, written: HtmlReportsWritten): CheckReport {
+  return {
+    ...report,
+    violations: report.violations.map((v) => {
+      const html = written.files.find((f) => basename(f).includes(`--${v.invariant}--`));
+      return html === undefined ? v : { ...v, html };
+    }),
+  };
 }

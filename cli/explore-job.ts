@@ -117,11 +117,14 @@ export async function withInterrupt<T>(
     return await run({ shared });
   } finally {
     clearInterval(orphaned);
-    // After an interrupt the handlers stay: a late duplicate of the same Ctrl-C
-    // must not kill the command while it writes what the search found.
+    // After an interrupt the handlers stay, and the process lives until the
+    // window for a duplicate has passed: a late duplicate of the same Ctrl-C
+    // must not kill the command while it prints, or while it exits.
     if (firstAt === undefined) {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+    } else {
+      setTimeout(() => undefined, Math.max(0, SAME_INTERRUPT_MS - (clock() - firstAt)));
     }
   }
 }

@@ -4,7 +4,7 @@
  * honest results where nothing was checked or a plugin failed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,28 @@ describe('first use', () => {
     // Progress is printed every 3 s: a search long enough to print one on each of two kernels.
     const r = pipecheck('matrix', '--kernels', 'copy,move', '--depth', '5', '--timeout', '8');
     expect(r.stderr).toMatch(/^progress \(kernel copy\): depth/m);
+  });
+
+  it('marks the step that changed the data the reader saw, and --html DIR writes a page per violation', () => {
+    const seed = join(repo, 'examples', 'seed-reproducer.json');
+    const html = join(tmp, 'html');
+    const r = pipecheck('check', seed, '--out', join(tmp, 'cx'), '--html', html);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.split('\n');
+    const mark = lines.findIndex((l) => l.includes('^ this step changed data already in the pipe'));
+    // Under step 4 (the second write) and its changes, before step 5 (the read).
+    expect(
+      lines
+        .slice(0, mark)
+        .reverse()
+        .find((l) => /^ +\d\. /.test(l)),
+    ).toMatch(/4\. wilcox +write\(off=0, len=1/);
+    const page = /html report: +(\S+)/.exec(r.stdout)?.[1];
+    expect(page).toMatch(/linux--data-stability--[0-9a-f]+\.html$/);
+    expect(readFileSync(page!, 'utf8')).toContain('this step changed data already in the pipe');
+    const bad = pipecheck('check', seed, '--out', join(tmp, 'cx'), '--html', '/proc/version/x');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--html /proc/version/x: cannot write reports there');
   });
 
   it('counts read as English: "1 page", "2 pages", never "1 pages" or "page(s)"', () => {

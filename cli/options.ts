@@ -24,6 +24,7 @@ export interface CliOptions {
   invariant?: string[];
   plugin?: string[];
   out?: string;
+  html?: string;
   json?: boolean;
   maxStates?: number;
   timeout?: number;
@@ -119,6 +120,10 @@ export const OPTIONS: OptionTable = {
     parse: repeatable,
   },
   out: { argument: 'DIR', description: 'where counterexamples are written', defaultText: './counterexamples' },
+  html: {
+    argument: 'DIR',
+    description: 'also write an HTML report of each violation there (see pipecheck report)',
+  },
   json: { description: 'print one JSON document on stdout, nothing else there' },
   maxStates: {
     argument: 'N',

@@ -59,6 +59,7 @@ export function traceLines(
   trace: readonly TraceStep[],
   changes: readonly (readonly string[])[],
   indent = '  ',
+  damagingStep?: number,
 ): string[] {
   const who = Math.max(...trace.map((s) => s.process.length), 3);
   const heads = trace.map(
@@ -75,9 +76,13 @@ export function traceLines(
     ch.forEach((c, k) =>
       out.push(`${indent}${k === 0 ? h : ''.padEnd(h.length)}${' '.repeat(width - h.length)}   ${c}`),
     );
+    if (i === damagingStep) out.push(`${indent}${''.padEnd(width)}   ${DAMAGE_MARK}`);
   });
   return out;
 }
+
+/** Under the step that changed data a reader later saw (counterexamples/damage.ts). */
+export const DAMAGE_MARK = '^ this step changed data already in the pipe';
 
 function verdictText(id: string, v: Verdict, r: CheckReport): string {
   const f = [...r.violations, ...r.witnesses].find((x) => x.invariant === id);
@@ -100,7 +105,7 @@ function findingLines(f: TraceReport, plugins: readonly string[]): string[] {
   const out: string[] = [];
   const what = f.kind === 'always' ? 'VIOLATED' : 'witnessed';
   out.push(`${f.invariant} ${what} in ${stepsText(f.length)}:`);
-  out.push(...traceLines(f.trace, f.changes));
+  out.push(...traceLines(f.trace, f.changes, '  ', f.damagingStep));
   const pad = ' '.repeat(String(f.length).length + 4);
   if (f.expected && f.observed && !f.message.includes('saw'))
     out.push(`  ${pad}the reader expected ${showCells(f.expected)} and saw ${showCells(f.observed)}`);
@@ -110,6 +115,7 @@ function findingLines(f: TraceReport, plugins: readonly string[]): string[] {
     out.push(`  counterexample: ${f.counterexample}`);
     const withPlugins = builtinById(f.invariant) ? '' : plugins.map((p) => ` --plugin ${p}`).join('');
     out.push(`  replay it:      pipecheck replay ${f.counterexample}${withPlugins}`);
+    if (f.html) out.push(`  html report:    ${f.html}`);
   }
   return out;
 }

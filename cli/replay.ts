@@ -64,12 +64,14 @@ function replayLines(file: string, cx: Counterexample, r: ReplayResult): string[
   const lines = traceLines(
     steps.map((s) => s.step),
     steps.map((s) => (s.enabled ? [...s.changes] : ['NOT ENABLED'])),
+    '  ',
+    r.damagingStep,
   );
   const pad = ' '.repeat(String(steps.length).length + 4);
   // Interleave: after each step's lines, what the reader saw and the violation.
   let li = 0;
   for (const s of steps) {
-    const n = Math.max(s.changes.length, 1);
+    const n = Math.max(s.changes.length, 1) + (s.index === r.damagingStep ? 1 : 0);
     for (let k = 0; k < n; k++) out.push(lines[li++]!);
     if (s.observed) {
       const { observed, expected } = s.observed;

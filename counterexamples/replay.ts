@@ -16,7 +16,8 @@ import type { ReadObservation } from '../model/pipe.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';
-import { viewState } from '../model/view.js';
+import { viewState, type StateView } from '../model/view.js';
+import { damagingStep } from './damage.js';
 import { describeChanges } from './diff.js';
 import { readCounterexample } from './file.js';
 import { parseCounterexample, type Counterexample } from './format.js';
@@ -50,6 +51,8 @@ export interface ReplayResult {
   readonly steps: readonly ReplayStep[];
   /** Why the replay could not go on (a step not enabled, a trace that does not fit the scenario). */
   readonly stopped?: string;
+  /** The step that changed the data the violating step read out of a pipe (damage.ts), if any. */
+  readonly damagingStep?: number;
 }
 
 /** Replay a counterexample (a parsed object, or the path of a file). */
@@ -67,16 +70,19 @@ export function replay(input: Counterexample | string | unknown, opts: ReplayOpt
   const { actions, mismatch } = model.actionsOf(trace);
   const run = replayTrace(model, actions);
   const steps: ReplayStep[] = [];
+  const views: StateView[] = [];
   let violation: ReplayResult['violation'];
   for (const r of run.steps) {
     const step = trace[r.index]!;
     const message = property!.check({ ...r, depth: r.index });
+    if (views.length === 0) views.push(viewState(model.L, r.before));
+    views.push(viewState(model.L, r.after));
     steps.push({
       index: r.index,
       step,
       enabled: true,
       ...(r.observed ? { observed: r.observed } : {}),
-      changes: describeChanges(viewState(model.L, r.before), viewState(model.L, r.after)),
+      changes: describeChanges(views[views.length - 2]!, views[views.length - 1]!),
       ...(message ? { violation: message } : {}),
     });
     if (message && !violation) violation = { step: r.index, message };
@@ -87,10 +93,12 @@ export function replay(input: Counterexample | string | unknown, opts: ReplayOpt
     steps.push({ index: run.failedStep, step, enabled: false, changes: [] });
     stopped = `step ${run.failedStep + 1} (${formatStep(step)}) is not enabled on kernel ${kernel}`;
   }
+  const damaged = violation ? damagingStep(views, violation.step) : undefined;
   return {
     kernel,
     invariant: cx.invariant,
     reproduced: violation !== undefined,
+    ...(damaged === undefined ? {} : { damagingStep: damaged }),
     ...(violation ? { violation } : {}),
     recordedStep: cx.violation.step,
     steps,
