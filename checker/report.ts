@@ -12,6 +12,7 @@ import type { Bounds } from '../model/bounds.js';
 import { DEFAULT_FS, type FsProfile } from '../model/folio-policy.js';
 import type { KernelId } from '../model/kernels/index.js';
 import type { Scenario } from '../model/scenario.js';
+import { entryText } from '../model/env-constraints.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';
 import { viewState, type StateView } from '../model/view.js';
@@ -193,7 +194,7 @@ export function buildReport(input: ReportInput): CheckReport {
     kernel: scenario.kernel,
     bounds: { ...scenario.bounds },
     scenario: input.file,
-    environment: [...scenario.environment],
+    environment: scenario.environment.map((op) => entryText(op, scenario.environmentArgs[op] ?? {})),
     processes: scenario.processes.map((p) => p.name),
     statesDistinct: stats.statesDistinct,
     transitions: stats.transitions,

@@ -13,6 +13,7 @@ import type { ModelContext } from './context.js';
 import { DEFAULT_FS, type FsProfile } from './folio-policy.js';
 import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
+import { admitsStep } from './env-constraints.js';
 import { OPERATIONS, type AnyOperation, type OpResult } from './ops/index.js';
 import type { ReadObservation } from './pipe.js';
 import { ENV_PROCESS, type Scenario } from './scenario.js';
@@ -71,7 +72,9 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     this.ctx = { L: this.L, kernel, fs };
     const actions: Action[] = scenario.processes.map((_, process) => ({ kind: 'process' as const, process }));
     for (const op of scenario.environment) {
-      for (const step of OPERATIONS[op].domain(scenario.bounds) as CompleteStep[]) actions.push({ kind: 'env', step });
+      const args = scenario.environmentArgs[op] ?? {};
+      for (const step of OPERATIONS[op].domain(scenario.bounds) as CompleteStep[])
+        if (admitsStep(args, step)) actions.push({ kind: 'env', step });
     }
     this.actions = actions;
     this.actionCount = actions.length;

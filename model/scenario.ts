@@ -13,6 +13,13 @@ import { defaultFolioSizes, type InitialContents } from './initial.js';
 import { capProblems, fieldPath, preview } from './field-path.js';
 import { OPERATIONS, operationNamed } from './ops/index.js';
 import { OP_NAMES, StepSchema, type OpName, type Step } from './step.js';
+import {
+  constraintProblems,
+  EnvEntrySchema,
+  splitEntry,
+  type ArgConstraints,
+  type EnvEntry,
+} from './env-constraints.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const nat = z.number().int().min(0);
@@ -34,8 +41,6 @@ export const BoundsSchema = z
   .partial()
   .strict();
 
-const OpNameSchema = z.enum(OP_NAMES as [OpName, ...OpName[]]);
-
 export const ScenarioSchema = z
   .object({
     $schema: z.string().optional(),
@@ -53,7 +58,7 @@ export const ScenarioSchema = z
       .optional(),
     processes: z.array(z.object({ name: z.string().min(1), program: z.array(StepSchema) }).strict()).optional(),
     environment: z
-      .object({ ops: z.array(OpNameSchema) })
+      .object({ ops: z.array(EnvEntrySchema) })
       .strict()
       .optional(),
     invariants: z.array(z.string().min(1)).optional(),
@@ -75,6 +80,8 @@ export interface Scenario {
   readonly processes: readonly Process[];
   /** Operations the free environment may take (empty: no environment). */
   readonly environment: readonly OpName[];
+  /** Per operation of the environment, the constraints on its arguments (none: any arguments). */
+  readonly environmentArgs: Readonly<Partial<Record<OpName, ArgConstraints>>>;
   /** Invariant ids to check (empty: every built-in). */
   readonly invariants: readonly string[];
 }
@@ -108,6 +115,11 @@ function allowedKeys(path: readonly PropertyKey[], input: unknown): readonly str
   if (path.length === 1 && head === 'bounds') return Object.keys(BoundsSchema.shape);
   if (path.length === 1 && head === 'initial') return ['file', 'cached', 'folios', 'user'];
   if (path.length === 1 && head === 'environment') return ['ops'];
+  if (path.length === 3 && head === 'environment') {
+    const op = (valueAt(input, path) as { op?: unknown } | undefined)?.op;
+    const operation = typeof op === 'string' ? operationNamed(op) : undefined;
+    return operation ? ['op', ...operation.argNames] : undefined;
+  }
   if (path.length === 2 && head === 'processes') return ['name', 'program'];
   if (path.length === 4 && head === 'processes' && prog === 'program') {
     const op = (valueAt(input, path) as { op?: unknown } | undefined)?.op;
@@ -160,6 +172,8 @@ function semanticProblems(sc: Scenario): string[] {
   });
   sc.environment.forEach((op, i) => {
     if (sc.environment.indexOf(op) !== i) out.push(`environment.ops[${i}]: "${op}" is listed twice`);
+    const args = sc.environmentArgs[op];
+    if (args && sc.environment.indexOf(op) === i) out.push(...constraintProblems(op, args, b, `environment.ops[${i}]`));
   });
   const names = new Set<string>();
   sc.processes.forEach((p, pi) => {
@@ -207,6 +221,9 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   const bounds: Bounds = { ...DEFAULT_BOUNDS, ...raw.bounds };
   const max = bounds.pages * bounds.cells;
   const file = raw.initial?.file ?? new Array<number>(max).fill(1);
+  const entries = (raw.environment?.ops ?? (raw.processes && raw.processes.length > 0 ? [] : [...OP_NAMES])).map(
+    splitEntry,
+  );
   const sc: Scenario = {
     kernel: raw.kernel ?? 'linux',
     bounds,
@@ -218,7 +235,10 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
         raw.initial?.user ?? Array.from({ length: bounds.userPages }, () => new Array<number>(bounds.cells).fill(1)),
     },
     processes: (raw.processes ?? []).map((p) => ({ name: p.name, program: p.program })),
-    environment: raw.environment?.ops ?? (raw.processes && raw.processes.length > 0 ? [] : [...OP_NAMES]),
+    environment: entries.map((e) => e.op),
+    environmentArgs: Object.fromEntries(
+      entries.filter((e) => Object.keys(e.args).length > 0).map((e) => [e.op, e.args]),
+    ),
     invariants: raw.invariants ?? [],
   };
   const problems = semanticProblems(sc);
@@ -253,7 +273,12 @@ export function scenarioToJson(sc: Scenario): ScenarioInput {
       user: sc.initial.user.map((u) => [...u]),
     },
     processes: sc.processes.map((p) => ({ name: p.name, program: p.program.map((st) => ({ ...st })) })),
-    environment: { ops: [...sc.environment] },
+    environment: {
+      ops: sc.environment.map((op) => {
+        const args = sc.environmentArgs[op];
+        return args ? ({ op, ...args } as EnvEntry) : op;
+      }),
+    },
     invariants: [...sc.invariants],
   };
 }

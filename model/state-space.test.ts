@@ -17,13 +17,18 @@ import { ScenarioModel } from './scenario-model.js';
 // conformance fixes: zeroing part of a not-uptodate folio over a hole no
 // longer dirties it, so states that differed only in that dirty bit merge
 // (model/conformance-fixes.test.ts).
+// Re-pinned when `append` joined the operations (so the default scenario's
+// environment): the same states (an append reaches nothing a write at the end
+// does not), more transitions: linux 102958 -> 103514, dirty-pipe 102958 ->
+// 103514, howells-rfc 105455 -> 106023, copy 71616 -> 72036, move 120014 ->
+// 120634, cow 106267 -> 106817.
 const PINNED: Record<KernelId, { states: number; transitions: number }> = {
-  linux: { states: 25484, transitions: 102958 },
-  'dirty-pipe': { states: 25492, transitions: 102958 },
-  'howells-rfc': { states: 25988, transitions: 105455 },
-  copy: { states: 14602, transitions: 71616 },
-  move: { states: 31777, transitions: 120014 },
-  cow: { states: 27170, transitions: 106267 },
+  linux: { states: 25484, transitions: 103514 },
+  'dirty-pipe': { states: 25492, transitions: 103514 },
+  'howells-rfc': { states: 25988, transitions: 106023 },
+  copy: { states: 14602, transitions: 72036 },
+  move: { states: 31777, transitions: 120634 },
+  cow: { states: 27170, transitions: 106817 },
 };
 
 // What the search finds within those bounds, per kernel: the shortest

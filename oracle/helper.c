@@ -462,14 +462,17 @@ static void build_initial(void) {
 }
 
 static long max_extent_pages(void) {
-  long cb = cellbytes(), mx = (long)nfilecells * cb;
+  long cb = cellbytes(), mx = (long)nfilecells * cb, grow = 0;
   for (int i = 0; i < nsteps; i++) {
     struct step *s = &steps[i];
     if (!strcmp(s->op, "write") && s->na >= 2 && (s->a[0] + s->a[1]) * cb > mx)
       mx = (s->a[0] + s->a[1]) * cb;
     if (!strcmp(s->op, "truncate") && s->na >= 1 && s->a[0] * cb > mx)
       mx = s->a[0] * cb;
+    if (!strcmp(s->op, "append") && s->na >= 1)
+      grow += s->a[0] * cb; /* at the end, wherever that is by then */
   }
+  mx += grow;
   return (mx + PG - 1) / PG;
 }
 
@@ -488,6 +491,28 @@ static void run_step(struct step *s) {
     memset(buf, (int)s->a[2], len);
     r = pwrite(fd, buf, len, s->a[0] * cb);
     free(buf);
+  } else if (!strcmp(s->op, "append")) {
+    /* write(2) on a second fd opened O_APPEND (the scratch file is unlinked:
+     * reopened through /proc/self/fd) */
+    arity(s, 2);
+    long len = s->a[0] * cb;
+    /* the model's file never outgrows its bounds (pages P): an append that
+     * would is a step the model does not take */
+    if (mappages > 0 && file_size() + len > (long)mappages * PG) {
+      printf("skip BOUNDS\n");
+      return;
+    }
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    int afd = open(self, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (afd < 0) die("open O_APPEND: %s", strerror(errno));
+    buf = malloc(len + 1);
+    memset(buf, (int)s->a[1], len);
+    r = write(afd, buf, len);
+    int e = errno;
+    free(buf);
+    close(afd);
+    errno = e;
   } else if (!strcmp(s->op, "mmap-store")) {
     arity(s, 2);
     long off = s->a[0] * cb;

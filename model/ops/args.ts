@@ -77,6 +77,13 @@ export const fileLength = integer(length, (b, { off }) => {
     : undefined;
 });
 
+/** Cells written at the end of the file: 1 .. pages * cells (whether they fit depends on the size when it runs). */
+export const appendLength = integer(length, (b) => ({
+  lo: 1,
+  hi: maxFileCells(b),
+  what: 'cells up to the largest file',
+}));
+
 /** A file size in cells: 0 .. pages * cells. */
 export const fileSize = integer(nat, (b) => ({ lo: 0, hi: maxFileCells(b), what: 'pages * cells' }));
 

@@ -4,6 +4,7 @@
  * that action indices replay). Adding an operation is its module, its line
  * here, its case in the oracle helper (oracle/helper.c) and its test.
  */
+import { append } from './append.js';
 import { evict } from './evict.js';
 import { fallocatePunch } from './fallocate-punch.js';
 import { mmapStore } from './mmap-store.js';
@@ -32,6 +33,7 @@ export const OPERATION_LIST = [
   tee,
   writeback,
   evict,
+  append,
 ] as const;
 
 type Operations = (typeof OPERATION_LIST)[number];
