@@ -26,6 +26,8 @@ export interface ExploreJob {
   readonly timeoutMs?: number | undefined;
   /** The file-system profile's id (default ext4). */
   readonly fs?: FsProfile['id'] | undefined;
+  /** Every violating step at the shortest depth, not just the first (explore's allViolations). */
+  readonly allViolations?: boolean | undefined;
 }
 
 export interface Cost {
@@ -81,6 +83,7 @@ export function exploreScenario(
     visitors: [cost],
     ...(job.maxStates !== undefined ? { maxStates: job.maxStates } : {}),
     ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
+    ...(job.allViolations ? { allViolations: true } : {}),
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
   });

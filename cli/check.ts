@@ -29,6 +29,7 @@ export function commandLine(file: string | undefined, opts: CliOptions, kernel: 
   if (opts.fsProfile) parts.push('--fs-profile', opts.fsProfile);
   for (const k of BOUND_NAMES) if (opts[k] !== undefined) parts.push(flagOf(k), String(opts[k]));
   for (const p of opts.plugin ?? []) parts.push('--plugin', quote(p));
+  if (opts.allViolations) parts.push('--all-violations');
   return parts.join(' ');
 }
 
@@ -52,6 +53,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     maxStates: opts.maxStates,
     timeoutMs: timeoutMs(opts),
     fs: fs.id,
+    allViolations: opts.allViolations,
   };
   const outDir = opts.out ?? 'counterexamples';
   try {
@@ -114,7 +116,8 @@ function withHtmlReports(report: CheckReport, written: HtmlReportsWritten): Chec
   return {
     ...report,
     violations: report.violations.map((v) => {
-      const html = written.files.find((f) => basename(f).includes(`--${v.invariant}--`));
+      const name = v.counterexample === undefined ? undefined : basename(v.counterexample).replace(/\.json$/, '.html');
+      const html = written.files.find((f) => basename(f) === name);
       return html === undefined ? v : { ...v, html };
     }),
   };

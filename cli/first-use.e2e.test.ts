@@ -115,6 +115,28 @@ describe('first use', () => {
     expect(bad.stderr).toContain('--html /proc/version/x: cannot write reports there');
   });
 
+  it('--all-violations shows every violating step at the shortest depth, each with its own file and page', () => {
+    const out = join(tmp, 'all');
+    const args = ['check', '--pages', '1', '--depth', '3', '--invariant', 'data-stability', '--out', out];
+    const r = pipecheck(...args, '--all-violations', '--html', join(tmp, 'all-html'), '--json');
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout) as {
+      violations: { invariant: string; length: number; trace: { op: string }[] }[];
+    };
+    const v = doc.violations as { invariant: string; length: number; trace: { op: string }[]; html: string }[];
+    expect(v.length).toBeGreaterThan(3);
+    expect(v.every((x) => x.invariant === 'data-stability' && x.length === 3)).toBe(true);
+    // The changing steps differ: write, mmap-store, fallocate-punch, truncate (after splice) and user-store
+    // (after vmsplice) each break it.
+    expect(new Set(v.map((x) => x.trace[1]!.op))).toEqual(
+      new Set(['write', 'mmap-store', 'fallocate-punch', 'truncate', 'user-store']),
+    );
+    expect(new Set(v.map((x) => x.html)).size).toBe(v.length);
+    const human = pipecheck(...args, '--all-violations');
+    expect(human.stdout).toContain(`data-stability VIOLATED in 3 steps (1 of ${v.length}):`);
+    expect(pipecheck(...args).stdout).toContain('data-stability VIOLATED in 3 steps:');
+  });
+
   it('counts read as English: "1 page", "2 pages", never "1 pages" or "page(s)"', () => {
     const r = pipecheck('check', '--kernel', 'copy', '--pages', '1', '--depth', '2', '--invariant', 'witness-copy');
     expect(r.stdout).toMatch(/cost: at most 1 page copied and 0 stolen/);

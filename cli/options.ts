@@ -25,8 +25,10 @@ export interface CliOptions {
   plugin?: string[];
   out?: string;
   html?: string;
+  allViolations?: boolean;
   json?: boolean;
   maxStates?: number;
+  maxTraces?: number;
   timeout?: number;
   kernels?: string[];
   invariants?: string[];
@@ -120,6 +122,9 @@ export const OPTIONS: OptionTable = {
     parse: repeatable,
   },
   out: { argument: 'DIR', description: 'where counterexamples are written', defaultText: './counterexamples' },
+  allViolations: {
+    description: 'report every violating step found at the shortest depth, not just the first (at most 100 each)',
+  },
   html: {
     argument: 'DIR',
     description: 'also write an HTML report of each violation there (see pipecheck report)',
@@ -129,6 +134,12 @@ export const OPTIONS: OptionTable = {
     argument: 'N',
     description: 'stop (exit 3) rather than discover more distinct states',
     parse: integer(1),
+  },
+  maxTraces: {
+    argument: 'N',
+    description: 'run at most N interleavings; with more, a seeded random sample of N',
+    parse: integer(1),
+    defaultText: '200',
   },
   timeout: { argument: 'SECONDS', description: 'stop (exit 3) after this long', parse: positiveNumber },
   kernels: { argument: 'a,b', description: 'kernel variants to compare (default: all of them)', parse: list },

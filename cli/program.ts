@@ -35,6 +35,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'plugin',
       'out',
       'html',
+      'allViolations',
       'json',
       'maxStates',
       'timeout',
@@ -89,6 +90,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'list kernels, ops or invariants',
     options: ['json'],
     load: async () => (await import('./list.js')).listCommand,
+  },
+  {
+    name: 'run',
+    args: ['<scenario>'],
+    summary:
+      "run one scenario's interleavings (or a sample) on the model, and with --live on the kernel too " +
+      '(exit 1: model and kernel disagree)',
+    options: ['live', 'fs', 'maxTraces', 'seed', 'out', 'json'],
+    load: async () => (await import('./run.js')).runCommand,
   },
   {
     name: 'conform',

@@ -101,10 +101,12 @@ function verdictText(id: string, v: Verdict, r: CheckReport): string {
   }
 }
 
-function findingLines(f: TraceReport, plugins: readonly string[]): string[] {
+/** `of`: this finding's place among its invariant's findings (--all-violations), when there are several. */
+function findingLines(f: TraceReport, plugins: readonly string[], of?: { n: number; count: number }): string[] {
   const out: string[] = [];
   const what = f.kind === 'always' ? 'VIOLATED' : 'witnessed';
-  out.push(`${f.invariant} ${what} in ${stepsText(f.length)}:`);
+  const place = of && of.count > 1 ? ` (${of.n} of ${of.count})` : '';
+  out.push(`${f.invariant} ${what} in ${stepsText(f.length)}${place}:`);
   out.push(...traceLines(f.trace, f.changes, '  ', f.damagingStep));
   const pad = ' '.repeat(String(f.length).length + 4);
   if (f.expected && f.observed && !f.message.includes('saw'))
@@ -155,8 +157,15 @@ export function renderCheck(r: CheckReport): string[] {
   out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}`);
   out.push(`bounds: ${boundsText(r.bounds)}`);
   out.push('');
-  for (const f of r.violations) out.push(...findingLines(f, r.plugins), '');
-  for (const f of r.witnesses) out.push(...findingLines(f, r.plugins), '');
+  for (const list of [r.violations, r.witnesses]) {
+    const seen = new Map<string, number>();
+    for (const f of list) {
+      const n = (seen.get(f.invariant) ?? 0) + 1;
+      seen.set(f.invariant, n);
+      const count = list.filter((x) => x.invariant === f.invariant).length;
+      out.push(...findingLines(f, r.plugins, { n, count }), '');
+    }
+  }
   for (const e of r.pluginErrors) out.push(e.text, '');
   const verdicts = Object.entries(r.invariants).map(([id, v]) => [id, verdictText(id, v, r)]);
   out.push(...table([['invariant', 'result'], ...verdicts]));

@@ -7,6 +7,15 @@
  * kernel, say), 2 for a bad file. `--live` runs it on the live kernel too
  * (oracle/live-replay.ts): 0 when model and kernel agree on every step, 1
  * when they disagree (as `conform`), 2 when the oracle cannot run.
+ *
+ * `--live` also says whether the violation happens on the real kernel:
+ * `on the real kernel: the violation happens too (...)`, `no violation
+ * (...)` or `cannot be judged from what the kernel reports (...)`, judged
+ * from the kernel's own reads and final file (oracle/kernel-verdict.ts);
+ * `--json` has it as `kernelViolation` ({ invariant, judged, violated?,
+ * step? (0-based), expected?, observed?, message }). It does not change the
+ * exit code: with `--live` the exit code is about agreement only (a
+ * violation on both sides that agree is exit 0).
  */
 import { checkKernel, loadPlugins } from '../checker/inputs.js';
 import { readCounterexample } from '../counterexamples/file.js';
@@ -26,7 +35,8 @@ export function renderLiveReplay(r: LiveReplayResult): string {
   if (r.status !== 'compared') return `live replay ${r.status}: ${r.message}`;
   const lines: string[] = [];
   const prof = r.profile === r.recordedProfile ? r.profile : `${r.profile} (the file recorded ${r.recordedProfile})`;
-  lines.push(`live replay on ${r.dir} (${r.fsType}); model: ${r.kernel} variant, ${prof} profile`);
+  const model = `model: ${r.kernel} variant, ${prof} profile`;
+  lines.push(`live replay on ${r.dir} (${r.fsType}); ${model}; invariant ${r.kernelViolation.invariant}`);
   for (const s of r.steps) {
     const verdict = s.agree ? '' : '  DISAGREE';
     lines.push(`${s.index + 1}. ${formatStep(s.step)}  model: ${s.model.text}  kernel: ${s.kernel.text}${verdict}`);
@@ -38,6 +48,7 @@ export function renderLiveReplay(r: LiveReplayResult): string {
   lines.push(`final file: model ${showCells(r.model.file)}  kernel ${showCells(r.live.file)}`);
   if (r.folioDifference) lines.push(`note: ${r.folioDifference}`);
   lines.push(r.agree ? 'model and kernel agree' : `model and kernel DISAGREE: ${r.disagreement?.message ?? ''}`);
+  lines.push(`on the real kernel: ${r.kernelViolation.message}`);
   return lines.join('\n');
 }
 

@@ -17,6 +17,9 @@ import { NO_PARENT, VisitedSet } from './visited.js';
 /** Steps (enabled or not) between two looks at the clock and the signal. */
 const POLL_MASK = 4095;
 
+/** The most findings per property `allViolations` keeps. */
+export const ALL_VIOLATIONS_CAP = 100;
+
 interface Found<O> {
   readonly parent: number;
   readonly action: number;
@@ -85,7 +88,11 @@ export function explore<S, O>(
     fingerprint64(encoded, prefix ? model.fingerprintBytes!(encoded) : encoded.length, fp);
   };
 
-  const found: Array<Found<O> | undefined> = properties.map(() => undefined);
+  const allViolations = options.allViolations === true;
+  /** Per property, its findings: the first only, or (allViolations) every one at the shortest depth, capped. */
+  const found: Found<O>[][] = properties.map(() => []);
+  /** allViolations: properties found on this level, judged to its end, then retired. */
+  let retireAtLevelEnd: number[] = [];
   const errors: Array<Found<O> | undefined> = properties.map(() => undefined);
   /** Indices of properties still judged, ascending. */
   const active: number[] = properties.map((_, i) => i);
@@ -150,11 +157,17 @@ export function explore<S, O>(
         continue;
       }
       if (message !== undefined) {
-        found[index] = { parent, action: view.action, message: String(message), observed: view.observed };
-        foundCount++;
-        active.splice(k, 1);
-        onEvent?.({ type: 'violation', propertyId: property.id, kind: property.kind, length: view.depth + 1 });
-        continue;
+        const first = found[index]!.length === 0;
+        found[index]!.push({ parent, action: view.action, message: String(message), observed: view.observed });
+        if (first) {
+          foundCount++;
+          onEvent?.({ type: 'violation', propertyId: property.id, kind: property.kind, length: view.depth + 1 });
+        }
+        if (!allViolations || found[index]!.length >= ALL_VIOLATIONS_CAP) {
+          active.splice(k, 1);
+          continue;
+        }
+        if (first) retireAtLevelEnd.push(index);
       }
       k++;
     }
@@ -213,12 +226,19 @@ export function explore<S, O>(
         } else if (visited.insert(fp[0]!, fp[1]!, id, action) >= 0 && queueNext) {
           next.push(encoded);
         }
-        if (foundCount === properties.length && foundCount > 0) {
+        if (!allViolations && foundCount === properties.length && foundCount > 0) {
           stop = 'all-properties-decided';
           break expansion;
         }
       }
     }
+    if (retireAtLevelEnd.length > 0) {
+      const retired = new Set(retireAtLevelEnd);
+      for (let k = active.length - 1; k >= 0; k--) if (retired.has(active[k]!)) active.splice(k, 1);
+      retireAtLevelEnd = [];
+    }
+    // With allViolations the level that decides the last property is finished first.
+    if (allViolations && foundCount === properties.length && foundCount > 0) stop = 'all-properties-decided';
     depth++;
     depthExplored = depth;
     levelFirst = levelEnd;
@@ -256,21 +276,31 @@ export function explore<S, O>(
   const witnessesMissing: string[] = [];
   for (let i = 0; i < properties.length; i++) {
     const property = properties[i]!;
-    const f = found[i];
     const err = errors[i];
     if (err !== undefined) {
       propertyErrors.push({ propertyId: property.id, message: err.message, ...traceTo(err) });
     }
-    if (f === undefined) {
-      if (property.kind === 'sometimes' && err === undefined) witnessesMissing.push(property.id);
-      continue;
+    if (found[i]!.length === 0 && property.kind === 'sometimes' && err === undefined) {
+      witnessesMissing.push(property.id);
     }
+    /** Minimized traces already reported for this property: several findings can minimize to one. */
+    const reported = new Set<string>();
+    for (const f of found[i]!) {
+      const v = findingOf(property, f);
+      const key = `${v.initialIndex}:${v.trace.join(',')}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      violations.push(v);
+    }
+  }
+
+  /** A finding's trace, checked to replay, minimized when the model can. */
+  function findingOf(property: Property<S, O>, f: Found<O>): Finding<O> {
     const { trace, initialIndex } = traceTo(f);
     const base = { propertyId: property.id, kind: property.kind, length: trace.length, initialIndex };
     const replayError = verifyPath(model, trace, initialIndex, visited, f.parent);
     if (replayError !== undefined) {
-      violations.push({ ...base, trace, message: f.message, ...observedOf(f.observed), replayError });
-      continue;
+      return { ...base, trace, message: f.message, ...observedOf(f.observed), replayError };
     }
     const minimized =
       options.minimize === false || model.simplerActions === undefined
@@ -280,19 +310,15 @@ export function explore<S, O>(
             // Minimizing is part of the run: --timeout bounds it too (a trace not yet minimal is still shortest).
             outOfTime: () => clock() - start >= timeoutMs,
           });
-    if (minimized === undefined) {
-      violations.push({ ...base, trace, message: f.message, ...observedOf(f.observed) });
-    } else if (!minimized.changed) {
-      violations.push({ ...base, trace, message: minimized.message, ...observedOf(minimized.observed) });
-    } else {
-      violations.push({
-        ...base,
-        trace: minimized.trace,
-        message: minimized.message,
-        ...observedOf(minimized.observed),
-        unminimizedTrace: trace,
-      });
-    }
+    if (minimized === undefined) return { ...base, trace, message: f.message, ...observedOf(f.observed) };
+    if (!minimized.changed) return { ...base, trace, message: minimized.message, ...observedOf(minimized.observed) };
+    return {
+      ...base,
+      trace: minimized.trace,
+      message: minimized.message,
+      ...observedOf(minimized.observed),
+      unminimizedTrace: trace,
+    };
   }
 
   const statistics = {

@@ -159,6 +159,13 @@ export interface ExploreOptions<S = unknown, O = unknown> {
   readonly progressIntervalMs?: number;
   /** Minimize findings' arguments with `model.simplerActions` (default true). */
   readonly minimize?: boolean;
+  /**
+   * Report every step found to violate (or witness) a property at the depth
+   * of its shortest finding, not just the first (at most ALL_VIOLATIONS_CAP
+   * each; findings that minimize to the same trace count once). The level
+   * that decides a property is searched to its end.
+   */
+  readonly allViolations?: boolean;
   /** Milliseconds, monotonic; default `performance.now`. Tests inject a fake clock. */
   readonly clock?: () => number;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exploreScenario } from '../checker/explore.js';
 import { DEFAULT_INVARIANTS } from '../invariants/builtins.js';
-import { ScenarioError, parseScenario, scenarioToJson, type ScenarioInput } from './scenario.js';
+import { ScenarioError, parseScenario, scenarioToJson } from './scenario.js';
 import { ScenarioModel } from './scenario-model.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 0, depth: 3 };
@@ -17,7 +17,7 @@ function problems(input: unknown): string[] {
 }
 
 /** The environment's steps, as `op(args)` strings. */
-function envSteps(ops: ScenarioInput['environment']): string[] {
+function envSteps(ops: { ops: unknown[] }): string[] {
   const model = new ScenarioModel(parseScenario({ bounds, environment: ops }));
   return model.actions.flatMap((a) => (a.kind === 'env' ? [JSON.stringify(a.step)] : []));
 }
@@ -70,7 +70,7 @@ describe("constraints on the environment's arguments", () => {
       ],
     };
     const initial = { file: [1, 1], folios: [1] };
-    const run = (ops: NonNullable<ScenarioInput['environment']>['ops']) =>
+    const run = (ops: unknown[]) =>
       exploreScenario(
         {
           scenario: parseScenario({

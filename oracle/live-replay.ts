@@ -3,7 +3,10 @@
  * and on the live kernel side by side: per step what each did, each read's
  * cells from both, and whether they agree (oracle/compare.ts). Steps run in
  * trace order whatever process took them. A step the model does not enable
- * changes nothing on either side and the replay goes on.
+ * changes nothing on either side and the replay goes on. `kernelViolation`
+ * says whether the kernel's own reports show the counterexample's violation
+ * (oracle/kernel-verdict.ts: judged from the kernel's reads and final file,
+ * not from the model's verdict).
  *
  * @public
  */
@@ -14,6 +17,7 @@ import { parseScenario, stepProblems } from '../model/scenario.js';
 import type { Step } from '../model/step.js';
 import { compareCase, profileForDir, type ConformCase, type SideFinal, type StepComparison } from './compare.js';
 import { oracleAvailable } from './kernel.js';
+import { judgeOnKernel, type KernelViolation } from './kernel-verdict.js';
 
 export type LiveReplayResult =
   | {
@@ -32,6 +36,8 @@ export type LiveReplayResult =
       readonly agree: boolean;
       readonly disagreement?: { readonly step: number | 'final'; readonly message: string };
       readonly folioDifference?: string;
+      /** Whether the kernel's own reports show the counterexample's violation (oracle/kernel-verdict.ts). */
+      readonly kernelViolation: KernelViolation;
     }
   | { readonly status: 'unavailable' | 'error'; readonly message: string };
 
@@ -93,5 +99,6 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
     agree: r.disagreement === undefined,
     ...(r.disagreement ? { disagreement: { step: r.disagreement.step, message: r.disagreement.message } } : {}),
     ...(r.folioDifference ? { folioDifference: r.folioDifference } : {}),
+    kernelViolation: judgeOnKernel([cx.invariant], c, profile, r)[0]!,
   };
 }
