@@ -8,7 +8,15 @@
  * @public
  */
 export { defineInvariant } from './invariants/define.js';
-export type { Invariant, InvariantDefinition, InvariantStep, StateReader } from './invariants/define.js';
+export type {
+  HistoryStep,
+  Invariant,
+  InvariantDefinition,
+  InvariantHistory,
+  InvariantStep,
+  StateReader,
+} from './invariants/define.js';
+export { damagingStep, findDamage, type Damage } from './counterexamples/damage.js';
 export { judgeSteps } from './invariants/judge-steps.js';
 export type { JudgeStepsOptions } from './invariants/judge-steps.js';
 export {

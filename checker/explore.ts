@@ -10,12 +10,12 @@ import { explore } from '../explorer/bfs.js';
 import type { StepVisitor } from '../explorer/model.js';
 import type { ExploreEvent, ExploreResult } from '../explorer/result.js';
 import type { Invariant } from '../invariants/define.js';
-import { toProperties } from '../invariants/property.js';
+import { HistoryError, scenarioModelFor, toProperties } from '../invariants/property.js';
 import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
 import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';
-import { ScenarioModel } from '../model/scenario-model.js';
 import type { Layout, State } from '../model/state.js';
+import { InputError } from './errors.js';
 import type { InvariantRequest } from './inputs.js';
 
 /** Everything an exploration needs, as plain data (it crosses to a worker thread). */
@@ -70,15 +70,27 @@ export class CostVisitor implements StepVisitor<State, ReadObservation> {
   }
 }
 
+/** explore(); a history's `next` that fails is the plugin's error (InputError: exit 2), not a crash. */
+function exploreWithHistories(
+  ...args: Parameters<typeof explore<State, ReadObservation>>
+): ExploreResult<ReadObservation> {
+  try {
+    return explore(...args);
+  } catch (e) {
+    if (e instanceof HistoryError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
 /** Run a job here, synchronously. */
 export function exploreScenario(
   job: ExploreJob,
   invariants: readonly Invariant[],
   hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
 ): JobResult {
-  const model = new ScenarioModel(job.scenario, fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS);
+  const model = scenarioModelFor(job.scenario, fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS, invariants);
   const cost = new CostVisitor(model.L);
-  const result = explore(model, toProperties(model, invariants), {
+  const result = exploreWithHistories(model, toProperties(model, invariants), {
     maxDepth: job.scenario.bounds.depth,
     visitors: [cost],
     ...(job.maxStates !== undefined ? { maxStates: job.maxStates } : {}),

@@ -20,19 +20,25 @@ process.exit = ((code?: number | string | null) => {
   throw new Error(`the plugin called process.exit(${code ?? ''}), which a plugin may not do`);
 }) as typeof process.exit;
 
-/** Plugin `k`'s check, noting while it runs that it does. */
+/** `f`, noting in shared memory that plugin `k` runs while it does. */
+function marked<A extends unknown[], R>(k: number, f: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    Atomics.store(shared, RUNNING, k + 1);
+    try {
+      return f(...args);
+    } finally {
+      Atomics.store(shared, RUNNING, 0);
+    }
+  };
+}
+
+/** Plugin `k`'s check (and its history's next), noting while they run that they do. */
 function watched(inv: Invariant, k: number): Invariant {
-  const check = inv.check;
+  const history = inv.history;
   return {
     ...inv,
-    check(step) {
-      Atomics.store(shared, RUNNING, k + 1);
-      try {
-        return check(step);
-      } finally {
-        Atomics.store(shared, RUNNING, 0);
-      }
-    },
+    check: marked(k, inv.check.bind(inv)),
+    ...(history ? { history: { initial: history.initial, next: marked(k, history.next.bind(history)) } } : {}),
   };
 }
 
@@ -54,12 +60,20 @@ async function main(): Promise<void> {
   for (const [index, job] of jobs.entries()) {
     if (index > 0 && Atomics.load(shared, ABORT) !== 0) break;
     post({ type: 'started', index });
-    const value = exploreScenario(job, invariants, {
-      signal: flagSignal(shared),
-      onEvent: (event) => {
-        if (event.type === 'progress') post({ type: 'event', index, event });
-      },
-    });
+    let value;
+    try {
+      value = exploreScenario(job, invariants, {
+        signal: flagSignal(shared),
+        onEvent: (event) => {
+          if (event.type === 'progress') post({ type: 'event', index, event });
+        },
+      });
+    } catch (e) {
+      // A plugin's history that fails stops the search: bad input, exit 2.
+      if (!(e instanceof InputError)) throw e;
+      post({ type: 'input-error', message: e.message });
+      return;
+    }
     post({ type: 'done', index, value });
   }
   post({ type: 'finished' });

@@ -137,6 +137,41 @@ describe('first use', () => {
     expect(pipecheck(...args).stdout).toContain('data-stability VIOLATED in 3 steps:');
   });
 
+  it('a history plugin (examples/snapshot-consistency.ts) sees what one step cannot; a failing one: exit 2', () => {
+    const scenario = file('snapshot.json', {
+      kernel: 'copy',
+      bounds: { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 0, depth: 4 },
+      processes: [
+        {
+          name: 'backup',
+          program: [
+            { op: 'splice', off: 0, len: 2 },
+            { op: 'splice', off: 2, len: 2 },
+            { op: 'pipe-read', len: 4 },
+          ],
+        },
+      ],
+      environment: { ops: [{ op: 'write', off: 2, len: 2, value: 2 }] },
+    });
+    const plugin = join(repo, 'examples', 'snapshot-consistency.ts');
+    const r = pipecheck('check', scenario, '--plugin', plugin, '--out', join(tmp, 'snap'));
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('snapshot-consistency VIOLATED in 4 steps');
+    expect(r.stdout).toContain('when the backup began (cell 2 differs)');
+    expect(r.stdout).toMatch(/data-stability +holds/);
+    const broken = join(tmp, 'broken-history.js');
+    writeFileSync(
+      broken,
+      "import { defineInvariant } from 'pipecheck';\n" +
+        'export default defineInvariant({ id: "broken-history", description: "x", ' +
+        'history: { initial: 0, next(h) { if (h > 0) throw new Error("no more"); return h + 1; } }, ' +
+        'check() { return undefined; } });\n',
+    );
+    const b = pipecheck('check', scenario, '--plugin', broken, '--out', join(tmp, 'snap2'));
+    expect(b.status).toBe(2);
+    expect(b.stderr).toContain('plugin error in broken-history: its history.next failed: no more');
+  });
+
   it('counts read as English: "1 page", "2 pages", never "1 pages" or "page(s)"', () => {
     const r = pipecheck('check', '--kernel', 'copy', '--pages', '1', '--depth', '2', '--invariant', 'witness-copy');
     expect(r.stdout).toMatch(/cost: at most 1 page copied and 0 stolen/);

@@ -9,12 +9,12 @@ import { InputError } from '../checker/errors.js';
 import { replayTrace } from '../explorer/path.js';
 import { builtinById } from '../invariants/builtins.js';
 import type { Invariant } from '../invariants/define.js';
-import { toProperties } from '../invariants/property.js';
+import { scenarioModelFor, toProperties } from '../invariants/property.js';
 import type { KernelId } from '../model/kernels/index.js';
 import { DEFAULT_FS, fsProfileById } from '../model/folio-policy.js';
 import type { ReadObservation } from '../model/pipe.js';
 import { parseScenario } from '../model/scenario.js';
-import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
+import type { TraceStep } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';
 import { viewState, type StateView } from '../model/view.js';
 import { damagingStep } from './damage.js';
@@ -60,11 +60,11 @@ export function replay(input: Counterexample | string | unknown, opts: ReplayOpt
   const cx = typeof input === 'string' ? readCounterexample(input) : parseCounterexample(input);
   const kernel = opts.kernel ?? cx.kernel;
   const scenario = { ...parseScenario(cx.scenario, 'counterexample scenario'), kernel };
-  const model = new ScenarioModel(scenario, (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS);
   const invariant = opts.invariants?.find((i) => i.id === cx.invariant) ?? builtinById(cx.invariant);
   if (!invariant) {
     throw new InputError(`invariant ${cx.invariant} is not built in: pass the plugin that defines it (--plugin FILE)`);
   }
+  const model = scenarioModelFor(scenario, (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS, [invariant]);
   const [property] = toProperties(model, [invariant]);
   const trace: readonly TraceStep[] = cx.trace;
   const { actions, mismatch } = model.actionsOf(trace);

@@ -1,7 +1,10 @@
 /**
  * The invariant plugin API: `defineInvariant({ id, description, check })`.
  * `check` sees one step (the state before, the step taken, the state after,
- * what a reader observed) and returns a violation message, or nothing.
+ * what a reader observed) and returns a violation message, or nothing. An
+ * invariant that needs the past keeps a history (`history: { initial, next }`):
+ * a fold over the trace, part of the state like a TLA+ history variable, which
+ * `check` reads and never changes.
  *
  * @public
  */
@@ -23,7 +26,7 @@ export interface StateReader {
 }
 
 /** One step, as `check` sees it. */
-export interface InvariantStep {
+export interface InvariantStep<H = unknown> {
   readonly before: StateReader;
   readonly after: StateReader;
   /** The step taken, with the process that took it ('env' for the free environment). */
@@ -32,9 +35,24 @@ export interface InvariantStep {
   readonly observed?: ReadObservation | undefined;
   /** Steps taken before this one. */
   readonly depth: number;
+  /** The invariant's history after this step (invariants with `history` only). */
+  readonly history?: H;
+  /** Its history before this step. */
+  readonly historyBefore?: H;
 }
 
-export interface InvariantDefinition {
+/** A step as a history's `next` sees it (the depth is not part of a state: count steps in the history). */
+export type HistoryStep = Omit<InvariantStep, 'depth' | 'history' | 'historyBefore'>;
+
+/** A history: a JSON value folded over the trace, step by step. */
+export interface InvariantHistory<H = unknown> {
+  /** Before the first step. */
+  readonly initial: H;
+  /** The history after `step`, from the one before it. Must be pure, and return JSON (a new value, not `h` changed). */
+  next(h: H, step: HistoryStep): H;
+}
+
+export interface InvariantDefinition<H = unknown> {
   /** Lower-case words joined by dashes, unique among the invariants in a run. */
   readonly id: string;
   readonly description: string;
@@ -44,18 +62,24 @@ export interface InvariantDefinition {
    * never sees it says so.
    */
   readonly kind?: 'always' | 'sometimes';
+  /**
+   * A value kept over the trace (a fold), e.g. the values written so far:
+   * `check` receives it as `history` (after the step) and `historyBefore`.
+   * Two paths to one state with different histories are two states.
+   */
+  readonly history?: InvariantHistory<H>;
   /** Must be pure and deterministic. A throw is a plugin error, never a violation. */
-  check(step: InvariantStep): string | undefined | void;
+  check(step: InvariantStep<H>): string | undefined | void;
 }
 
-export interface Invariant extends InvariantDefinition {
+export interface Invariant<H = unknown> extends InvariantDefinition<H> {
   readonly kind: 'always' | 'sometimes';
 }
 
 export const INVARIANT_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Define an invariant (built-in or plugin). Throws on a malformed definition. */
-export function defineInvariant(def: InvariantDefinition): Invariant {
+export function defineInvariant<H = unknown>(def: InvariantDefinition<H>): Invariant<H> {
   if (typeof def !== 'object' || def === null) throw new TypeError('defineInvariant: expected an object');
   if (typeof def.id !== 'string' || !INVARIANT_ID.test(def.id)) {
     throw new TypeError(`defineInvariant: id ${JSON.stringify(def.id)} must be lower-case words joined by dashes`);
@@ -66,6 +90,15 @@ export function defineInvariant(def: InvariantDefinition): Invariant {
   if (typeof def.check !== 'function') throw new TypeError(`defineInvariant(${def.id}): check must be a function`);
   if (def.kind !== undefined && def.kind !== 'always' && def.kind !== 'sometimes') {
     throw new TypeError(`defineInvariant(${def.id}): kind must be 'always' or 'sometimes'`);
+  }
+  if (def.history !== undefined) {
+    const h = def.history as Partial<InvariantHistory> | null;
+    if (typeof h !== 'object' || h === null || typeof h.next !== 'function') {
+      throw new TypeError(`defineInvariant(${def.id}): history must be { initial, next(h, step) }`);
+    }
+    if (JSON.stringify(h.initial) === undefined) {
+      throw new TypeError(`defineInvariant(${def.id}): history.initial must be a JSON value`);
+    }
   }
   return Object.freeze({ ...def, kind: def.kind ?? 'always' });
 }

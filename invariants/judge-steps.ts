@@ -26,15 +26,20 @@ export function judgeSteps(
 ): (string | undefined)[] {
   const model = modelFor(opts);
   const out: (string | undefined)[] = [];
+  // The history, folded along the steps as the search folds it along a path.
+  let history: unknown = invariant.history?.initial;
   for (const { index, item, before, transition } of model.walkSteps(steps)) {
     if (!transition) throw new Error(`step ${index + 1} (${formatStep(item)}) is not enabled`);
-    const message = invariant.check({
+    const step = {
       before: new LayoutStateReader(model.L, before),
       after: new LayoutStateReader(model.L, transition.next),
       step: { ...item, process: opts.process ?? 'env' },
       observed: transition.observed,
-      depth: index,
-    });
+    };
+    const historyBefore = history;
+    if (invariant.history) history = invariant.history.next(history, step);
+    const withHistory = invariant.history ? { history, historyBefore } : {};
+    const message = invariant.check({ ...step, depth: index, ...withHistory });
     out.push(message ?? undefined);
   }
   return out;

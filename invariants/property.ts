@@ -4,7 +4,10 @@
  */
 import type { Property, StepView } from '../explorer/model.js';
 import type { ReadObservation } from '../model/pipe.js';
-import type { ScenarioModel, TraceStep } from '../model/scenario-model.js';
+import { historyJson, type HistoryFold, type HistoryStepInput } from '../model/history.js';
+import type { FsProfile } from '../model/folio-policy.js';
+import type { Scenario } from '../model/scenario.js';
+import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
 import type { State } from '../model/state.js';
 import type { Invariant, InvariantStep } from './define.js';
 import { LayoutStateReader } from './state-reader.js';
@@ -37,17 +40,93 @@ class ReusedStep implements InvariantStep {
   }
 }
 
-/** The invariants as properties of `model`; one step object is shared by all of them per step. */
+/**
+ * The invariants as properties of `model`; one step object is shared by all
+ * of them per step. An invariant with a history reads it from the states:
+ * `model` must have been made with its histories (scenarioModelFor).
+ */
 export function toProperties(
   model: ScenarioModel,
   invariants: readonly Invariant[],
 ): Property<State, ReadObservation>[] {
   const shared = new ReusedStep(model);
-  return invariants.map((inv) => ({
-    id: inv.id,
-    kind: inv.kind,
-    check: (view) => messageOf(inv.check(shared.load(view))),
-  }));
+  let k = 0;
+  return invariants.map((inv) => {
+    if (inv.history === undefined) {
+      return { id: inv.id, kind: inv.kind, check: (view) => messageOf(inv.check(shared.load(view))) };
+    }
+    const slot = k++;
+    if (slot >= model.histories.length) throw new Error(`${inv.id}: the model keeps no history for it`);
+    const { L, historyTable } = model;
+    return {
+      id: inv.id,
+      kind: inv.kind,
+      check: (view) => {
+        const step = shared.load(view);
+        return messageOf(
+          inv.check({
+            before: step.before,
+            after: step.after,
+            get step() {
+              return step.step;
+            },
+            observed: step.observed,
+            depth: step.depth,
+            history: historyTable.value(L.historyId(view.after, slot)),
+            historyBefore: historyTable.value(L.historyId(view.before, slot)),
+          }),
+        );
+      },
+    };
+  });
+}
+
+/** A history's `next` threw, or returned what is not JSON: the plugin's error; the search cannot go on. */
+export class HistoryError extends Error {
+  constructor(
+    readonly invariant: string,
+    message: string,
+  ) {
+    super(`plugin error in ${invariant}: its history.next failed: ${message}`);
+    this.name = 'HistoryError';
+  }
+}
+
+/**
+ * The scenario's model with the history variables of `invariants` (those
+ * with `history`, in order) folded into every state: what toProperties needs.
+ */
+export function scenarioModelFor(scenario: Scenario, fs: FsProfile, invariants: readonly Invariant[]): ScenarioModel {
+  // The folds make readers of the model's states: bound once the model exists.
+  const bound: { model?: ScenarioModel } = {};
+  const folds: HistoryFold[] = invariants.flatMap((inv) => {
+    const history = inv.history;
+    if (history === undefined) return [];
+    return [
+      {
+        initial: history.initial,
+        next: (h: unknown, input: HistoryStepInput) => {
+          const m = bound.model!;
+          const step = {
+            before: new LayoutStateReader(m.L, input.before),
+            after: new LayoutStateReader(m.L, input.after),
+            step: m.stepOf(input.before, input.action)!,
+            observed: input.observed,
+          };
+          let next: unknown;
+          try {
+            next = history.next(h, step);
+            historyJson(next, 'it returned');
+          } catch (e) {
+            throw new HistoryError(inv.id, e instanceof Error ? e.message : String(e));
+          }
+          return next;
+        },
+      },
+    ];
+  });
+  bound.model = new ScenarioModel(scenario, fs, folds);
+  return bound.model;
 }
 
 /**

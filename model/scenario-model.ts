@@ -11,6 +11,7 @@ import { walk, type Walked } from '../explorer/path.js';
 import { canonicalize } from './canonical.js';
 import type { ModelContext } from './context.js';
 import { DEFAULT_FS, type FsProfile } from './folio-policy.js';
+import { HistoryTable, type HistoryFold } from './history.js';
 import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
 import { admitsStep } from './env-constraints.js';
@@ -62,13 +63,18 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   /** Per operation, the range of its environment actions (they are contiguous). */
   private readonly opRanges = new Map<string, { readonly first: number; readonly end: number }>();
 
+  /** The values of the history variables the states hold (model/history.ts). */
+  readonly historyTable = new HistoryTable();
+
   constructor(
     readonly scenario: Scenario,
     readonly fs: FsProfile = DEFAULT_FS,
+    /** History variables of the invariants checked: part of every state (model/history.ts). */
+    readonly histories: readonly HistoryFold[] = [],
   ) {
     const kernel = kernelById(scenario.kernel);
     if (!kernel) throw new Error(`unknown kernel ${scenario.kernel}`);
-    this.L = new Layout(scenario.bounds, scenario.processes.length);
+    this.L = new Layout(scenario.bounds, scenario.processes.length, histories.length);
     this.ctx = { L: this.L, kernel, fs };
     const actions: Action[] = scenario.processes.map((_, process) => ({ kind: 'process' as const, process }));
     for (const op of scenario.environment) {
@@ -83,7 +89,23 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   }
 
   initialStates(): readonly State[] {
-    return [buildInitialState(this.L, this.scenario.initial)];
+    const s = buildInitialState(this.L, this.scenario.initial);
+    this.histories.forEach((h, k) => this.L.setHistoryId(s, k, this.historyTable.intern(h.initial)));
+    return [s];
+  }
+
+  /** The state after a step, with each history variable folded over it. */
+  private withHistories(
+    before: State,
+    action: number,
+    t: Transition<State, ReadObservation>,
+  ): Transition<State, ReadObservation> {
+    const input = { before, after: t.next, action, observed: t.observed };
+    for (let k = 0; k < this.histories.length; k++) {
+      const h = this.historyTable.value(this.L.historyId(before, k));
+      this.L.setHistoryId(t.next, k, this.historyTable.intern(this.histories[k]!.next(h, input)));
+    }
+    return t;
   }
 
   /** The step action `action` takes in state `s` (a process's next step depends on its program counter). */
@@ -115,7 +137,8 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     const env = this.envSteps[action];
     if (env !== undefined) {
       const r = this.applyCompiled(s, env);
-      return r ? toTransition(r) : undefined;
+      if (!r) return undefined;
+      return this.histories.length === 0 ? toTransition(r) : this.withHistories(s, action, toTransition(r));
     }
     const a = this.actions[action];
     if (!a || a.kind !== 'process') return undefined;
@@ -125,7 +148,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     const r = this.applyCompiled(s, st);
     if (!r) return undefined;
     this.L.setPc(r.state, a.process, pc + 1);
-    return toTransition(r);
+    return this.histories.length === 0 ? toTransition(r) : this.withHistories(s, action, toTransition(r));
   }
 
   fingerprintBytes(): number {

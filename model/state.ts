@@ -16,6 +16,7 @@
  * | per user page: the folio backing it, plus one | U |
  * | pipe 0 (main), then pipe 1 (tee target): tail, count, S slots | 2 * (2 + S * (5 + C)) |
  * | folio table: NF records of pages, flags, index, pipe refs, dirty pages, cells | NF * (5 + F * C) |
+ * | history variables: the number of each invariant history's value (model/history.ts) | 4 * H |
  * | (not part of the identity) pages copied, pages stolen | 2 + 2 |
  *
  * A pipe slot is: folio plus one, page within the folio, offset and length in
@@ -108,6 +109,8 @@ export class Layout {
   readonly NF: number;
   /** Scenario processes (one program counter each). */
   readonly processes: number;
+  /** History variables (model/history.ts), 4 bytes each. */
+  readonly histories: number;
 
   readonly oSize = 0;
   readonly oPc = 1;
@@ -120,6 +123,7 @@ export class Layout {
   readonly pipeSize: number;
   readonly oFolios: number;
   readonly folioSize: number;
+  readonly oHistory: number;
   /** Bytes that identify a state; what follows is statistics. */
   readonly identityBytes: number;
   readonly oCopied: number;
@@ -137,6 +141,7 @@ export class Layout {
   constructor(
     readonly bounds: Bounds,
     processes = 0,
+    histories = 0,
   ) {
     this.P = bounds.pages;
     this.C = bounds.cells;
@@ -147,6 +152,7 @@ export class Layout {
     // folio is referenced by at least one of the 2 * S pipe slots.
     this.NF = this.P + this.U + PIPES * this.S;
     this.processes = processes;
+    this.histories = histories;
     this.oPageFolio = this.oPc + processes;
     this.oDisk = this.oPageFolio + this.P;
     this.oLogical = this.oDisk + this.P * this.C;
@@ -156,7 +162,8 @@ export class Layout {
     this.pipeSize = PIPE_FIELD.slots + this.S * this.slotSize;
     this.oFolios = this.oPipes + PIPES * this.pipeSize;
     this.folioSize = FOLIO_FIELD.cells + this.F * this.C;
-    this.identityBytes = this.oFolios + this.NF * this.folioSize;
+    this.oHistory = this.oFolios + this.NF * this.folioSize;
+    this.identityBytes = this.oHistory + 4 * histories;
     this.oCopied = this.identityBytes;
     this.oStolen = this.oCopied + 2;
     this.totalBytes = this.oStolen + 2;
@@ -403,6 +410,20 @@ export class Layout {
   dropRef(s: State, f: number): void {
     s[this.folioBase(f) + 3]! -= 1; // FOLIO_FIELD.refs
     this.releaseIfUnused(s, f);
+  }
+
+  // --- history variables ------------------------------------------------------
+
+  historyId(s: State, k: number): number {
+    const o = this.oHistory + 4 * k;
+    return (s[o]! | (s[o + 1]! << 8) | (s[o + 2]! << 16) | (s[o + 3]! << 24)) >>> 0;
+  }
+  setHistoryId(s: State, k: number, id: number): void {
+    const o = this.oHistory + 4 * k;
+    s[o] = id & 0xff;
+    s[o + 1] = (id >>> 8) & 0xff;
+    s[o + 2] = (id >>> 16) & 0xff;
+    s[o + 3] = id >>> 24;
   }
 
   // --- statistics -------------------------------------------------------------
