@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * pipecheck's command line. Exit codes (interface.md; see exit.ts): 0 holds
+ * pipecheck's command line. Exit codes (docs/cli.md; see exit.ts): 0 holds
  * and exhaustive, 1 violation, 2 bad usage or input, 3 a limit stopped the
  * search.
  */

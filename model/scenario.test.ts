@@ -3,7 +3,7 @@ import { parseScenario, ScenarioError, scenarioToJson } from './scenario.js';
 import { OP_NAMES } from './step.js';
 import { KERNEL_IDS } from './kernels/index.js';
 
-// The example of interface.md, verbatim.
+// The first example of docs/scenario.md, verbatim.
 const example = {
   kernel: 'linux',
   bounds: { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1, depth: 8 },
@@ -46,7 +46,7 @@ function problems(input: unknown): readonly string[] {
 const ok = { bounds: { pages: 2, cells: 2 } };
 
 describe('parseScenario', () => {
-  it('accepts the example of interface.md and keeps every field', () => {
+  it('accepts the example of docs/scenario.md and keeps every field', () => {
     const sc = parseScenario(example, 'example.json');
     expect(sc.kernel).toBe('linux');
     expect(sc.bounds).toEqual(example.bounds);

@@ -1,6 +1,6 @@
 /**
  * Scenario files (JSON), validated with zod: the single definition of the
- * format in the interface document. A bad file is rejected whole, with the
+ * format that docs/scenario.md documents. A bad file is rejected whole, with the
  * field, the value and what is allowed.
  *
  * @public

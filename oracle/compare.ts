@@ -155,7 +155,8 @@ export function kernelInput(c: ConformCase) {
   };
 }
 
-function modelScenario(c: ConformCase, kernel: KernelId) {
+/** The case as a scenario of the model on `kernel`: no processes, no environment; the steps replay as given. */
+export function modelScenario(c: ConformCase, kernel: KernelId) {
   return parseScenario(
     {
       kernel,

@@ -35,11 +35,10 @@ import type { FsProfile } from '../model/folio-policy.js';
 import { showCells } from '../model/cells.js';
 import { OPERATIONS, type AnyOperation } from '../model/ops/index.js';
 import type { ReadObservation } from '../model/pipe.js';
-import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
 import type { Layout, State } from '../model/state.js';
 import { completeStep, formatStep } from '../model/step.js';
-import type { CaseComparison, ConformCase, SideStep } from './compare.js';
+import { modelScenario, type CaseComparison, type ConformCase, type SideStep } from './compare.js';
 
 /** Whether the kernel's reports show a violation of one invariant on one trace. */
 export interface KernelViolation {
@@ -100,21 +99,7 @@ const sameCells = (a: readonly number[], b: readonly number[]): boolean =>
 
 /** The case on the linux variant of the model, with what each read's cells were when they entered the pipe. */
 function referenceRun(c: ConformCase, fs: FsProfile): RefRun {
-  const scenario = parseScenario(
-    {
-      kernel: 'linux',
-      bounds: { ...c.bounds, depth: Math.min(64, Math.max(1, c.bounds.depth, c.steps.length)) },
-      initial: {
-        file: [...c.initial.file],
-        cached: c.initial.cached,
-        folios: [...c.initial.folios],
-        user: c.initial.user.map((u) => [...u]),
-      },
-      processes: [],
-      environment: { ops: [] },
-    },
-    'kernel verdict reference run',
-  );
+  const scenario = modelScenario(c, 'linux');
   const model = new ScenarioModel(scenario, fs);
   const { L } = model;
   const steps: RefStep[] = [];
