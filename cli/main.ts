@@ -44,7 +44,14 @@ function isEntry(): boolean {
   }
 }
 
+/** The reader of stdout went away (`pipecheck check | head`): stop quietly, as a process killed by SIGPIPE. */
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(141);
+  throw e;
+}
+
 if (isEntry()) {
+  process.stdout.on('error', onStdoutError);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -70,7 +70,14 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
   if (rows.length < kernels.length && RANK[EXIT.incomplete] > RANK[exit]) exit = EXIT.incomplete;
   const b = base.scenario.bounds;
   if (opts.json) {
-    const result = exit === EXIT.violated ? 'violated' : exit === EXIT.incomplete ? 'incomplete' : 'holds';
+    const result =
+      exit === EXIT.violated
+        ? 'violated'
+        : exit === EXIT.incomplete
+          ? 'incomplete'
+          : exit === EXIT.usage
+            ? 'error'
+            : 'holds';
     const environment = base.scenario.environment;
     io.out(JSON.stringify({ scenario: file ?? null, bounds: b, environment, kernels: rows, result }, null, 2));
     return exit;

@@ -112,9 +112,10 @@ export const COMMANDS: readonly CommandSpec[] = [
 function optionOf(key: keyof CliOptions): Option {
   const cfg = OPTIONS[key] as (typeof OPTIONS)[keyof CliOptions];
   const flags = `${cfg.short ? `-${cfg.short}, ` : ''}${flagOf(key)}${cfg.argument ? ` <${cfg.argument}>` : ''}`;
-  const o = new Option(flags, cfg.description);
+  // The default is said in the description: the command applies it (so "given" stays visible), and
+  // commander shows a default only for a value it sets itself.
+  const o = new Option(flags, cfg.defaultText ? `${cfg.description} (default: ${cfg.defaultText})` : cfg.description);
   if (cfg.parse) o.argParser(cfg.parse as (raw: string, previous: unknown) => unknown);
-  if (cfg.defaultText) o.default(undefined, cfg.defaultText);
   return o;
 }
 

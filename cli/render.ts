@@ -142,7 +142,12 @@ function scenarioText(r: CheckReport): string {
 
 /** How far the search went, and why it stopped there. */
 function coverageText(r: CheckReport): string {
-  const checked = `every trace of at most ${r.depthExplored} steps checked`;
+  const checked =
+    r.depthExplored === 0
+      ? 'no trace checked to its end (stopped during the first step)'
+      : r.depthExplored === 1
+        ? 'every trace of 1 step checked'
+        : `every trace of at most ${r.depthExplored} steps checked`;
   if (!r.complete) {
     const by = r.reason === 'max-states' ? '--max-states' : r.reason === 'timeout' ? '--timeout' : 'an interrupt';
     return `incomplete: stopped by ${by}; ${checked}`;

@@ -25,12 +25,12 @@ describe('runHint: how to run a generated test from where the user stands', () =
     writeFileSync(join(project, 'package.json'), '{"name":"app"}');
     const hint = runHint(join(project, 'test', 'x.test.ts'), project);
     expect(hint[0]).toBe('run it: npx vitest run test/x.test.ts');
-    expect(hint[1]).toContain(`(first, in ${project}: npm install --save-dev vitest pipecheck)`);
+    expect(hint[1]).toContain(`(first, in ${project}: npm install --save-dev vitest ${repo.replace(/\/$/, '')})`);
   });
 
   it('outside any npm project: says to put it in one', () => {
     const hint = runHint(join(scratch, 'loose', 'x.test.ts'), scratch);
     expect(hint.join('\n')).toContain('the test is in no npm project');
-    expect(hint.join('\n')).toContain('npm install --save-dev vitest pipecheck');
+    expect(hint.join('\n')).toContain(`npm install --save-dev vitest ${repo.replace(/\/$/, '')}`);
   });
 });

@@ -8,9 +8,10 @@
  *
  * @public
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { IndentationText, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
 import { formatStep } from '../model/step.js';
 import { readCounterexample, writeFileAtomic } from './file.js';
@@ -84,6 +85,7 @@ export function testSource(cx: Counterexample, sourceName: string, packageName =
 export function exportTest(cxPath: string, opts: ExportTestOptions = {}): string {
   const cx = readCounterexample(cxPath);
   const out = opts.out ?? defaultTestPath(cxPath);
+  mkdirSync(dirname(resolve(out)), { recursive: true });
   writeFileAtomic(out, testSource(cx, cxPath, opts.packageName));
   return out;
 }
@@ -106,6 +108,14 @@ function resolvesFrom(root: string, name: string): boolean {
   }
 }
 
+/** This pipecheck's own folder (pipecheck is installed from its repository, not from the npm registry). */
+const pipecheckRoot = (): string => projectRootOf(dirname(fileURLToPath(import.meta.url))) ?? 'pipecheck';
+
+/** `npm install --save-dev vitest /path/to/pipecheck`, naming what is missing. */
+function installHint(missing: readonly string[]): string {
+  return `npm install --save-dev ${missing.map((n) => (n === 'pipecheck' ? pipecheckRoot() : n)).join(' ')}`;
+}
+
 /**
  * How to run the test at `testPath` from `cwd`: vitest must be started in
  * the project that holds the test, and that project needs vitest and
@@ -117,12 +127,12 @@ export function runHint(testPath: string, cwd: string = process.cwd()): string[]
   if (root === undefined) {
     return [
       `run it: the test is in no npm project; put it in one that has vitest and pipecheck`,
-      `        (npm install --save-dev vitest pipecheck), then: npx vitest run ${basename(testPath)}`,
+      `        (${installHint(['vitest', 'pipecheck'])}), then: npx vitest run ${basename(testPath)}`,
     ];
   }
   const missing = ['vitest', 'pipecheck'].filter((n) => !resolvesFrom(root, n));
   const cd = resolve(cwd) === root ? '' : `cd ${relative(cwd, root) || '.'} && `;
   const run = `run it: ${cd}npx vitest run ${rel(root)}`;
   if (missing.length === 0) return [run];
-  return [`${run}`, `        (first, in ${root}: npm install --save-dev ${missing.join(' ')})`];
+  return [`${run}`, `        (first, in ${root}: ${installHint(missing)})`];
 }

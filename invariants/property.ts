@@ -8,6 +8,7 @@ import { historyJson, type HistoryFold, type HistoryStepInput } from '../model/h
 import type { FsProfile } from '../model/folio-policy.js';
 import type { Scenario } from '../model/scenario.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
+import { formatStep } from '../model/step.js';
 import type { State } from '../model/state.js';
 import type { Invariant, InvariantStep } from './define.js';
 import { LayoutStateReader } from './state-reader.js';
@@ -118,7 +119,8 @@ export function scenarioModelFor(scenario: Scenario, fs: FsProfile, invariants: 
             next = history.next(h, step);
             historyJson(next, 'it returned');
           } catch (e) {
-            throw new HistoryError(inv.id, e instanceof Error ? e.message : String(e));
+            const at = `${step.step.process} ${formatStep(step.step)}`;
+            throw new HistoryError(inv.id, `${e instanceof Error ? e.message : String(e)} (on the step ${at})`);
           }
           return next;
         },
