@@ -4,11 +4,10 @@
  * and exhaustive, 1 violation, 2 bad usage or input, 3 a limit stopped the
  * search.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { InputError } from '../checker/errors.js';
 import { EXIT } from './exit.js';
 import { CommanderError, parseCommandLine } from './program.js';
+import { isEntry } from './entry.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let inv;
@@ -34,23 +33,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function isEntry(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
 /** The reader of stdout went away (`pipecheck check | head`): stop quietly, as a process killed by SIGPIPE. */
 function onStdoutError(e: NodeJS.ErrnoException): void {
   if (e.code === 'EPIPE') process.exit(141);
   throw e;
 }
 
-if (isEntry()) {
+if (isEntry(import.meta.url)) {
   process.stdout.on('error', onStdoutError);
   main(process.argv.slice(2)).then(
     (code) => {

@@ -116,6 +116,17 @@ export function writeCounterexamples(dir: string, cxs: readonly Counterexample[]
     path: join(dir, counterexampleFileName(cx)),
     text: `${JSON.stringify(cx, null, 2)}\n`,
   }));
+  writeFilesAllOrNone(files);
+  return files.map((f) => f.path);
+}
+
+/**
+ * Write `files`, all or none: every temporary first, then the renames; on
+ * any failure the temporaries and the files this call created are removed
+ * (a file that existed before is left as the rename left it) and the error
+ * is thrown.
+ */
+export function writeFilesAllOrNone(files: readonly { readonly path: string; readonly text: string }[]): void {
   const written: string[] = [];
   const renamed: string[] = [];
   try {
@@ -132,7 +143,6 @@ export function writeCounterexamples(dir: string, cxs: readonly Counterexample[]
     for (const p of [...written, ...renamed]) rmSync(p, { force: true });
     throw e;
   }
-  return files.map((f) => f.path);
 }
 
 export function readCounterexample(path: string): Counterexample {

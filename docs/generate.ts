@@ -13,9 +13,9 @@
  * operation modules, the argument kinds, `Bounds` and `FsProfile`, read with
  * ts-morph from the sources (the repository's, also when run from dist/).
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Node, Project, SyntaxKind, type JSDocableNode, type SourceFile } from 'ts-morph';
 import { z } from 'zod';
 import { COMMANDS } from '../cli/program.js';
@@ -29,6 +29,7 @@ import * as argKinds from '../model/ops/args.js';
 import { OPERATION_LIST } from '../model/ops/index.js';
 import type { AnyOperation } from '../model/ops/operation.js';
 import { DEFAULT_CHECK_DEPTH, ScenarioSchema } from '../model/scenario.js';
+import { isEntry } from '../cli/entry.js';
 
 /** The repository's root: the nearest folder above this module with a package.json (docs/ or dist/docs/). */
 export function repoRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
@@ -408,17 +409,7 @@ export function writeDocs(root: string = repoRoot()): string[] {
   return changed;
 }
 
-function isEntry(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) {
+if (isEntry(import.meta.url)) {
   const changed = writeDocs();
   process.stdout.write(changed.length === 0 ? 'docs: up to date\n' : `docs: rewrote ${changed.join(', ')}\n`);
 }

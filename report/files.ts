@@ -5,13 +5,18 @@
  * then a rename), so nothing is ever half-written. Bad input is an
  * InputError naming the file and the field.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../checker/errors.js';
 import { readJson } from '../checker/inputs.js';
 import type { CheckReport } from '../checker/report.js';
-import { counterexampleFileName, readCounterexample, writeFileAtomic } from '../counterexamples/file.js';
+import {
+  counterexampleFileName,
+  readCounterexample,
+  writeFileAtomic,
+  writeFilesAllOrNone,
+} from '../counterexamples/file.js';
 import { CounterexampleError, parseCounterexample, type Counterexample } from '../counterexamples/format.js';
 import { capProblems, fieldPath } from '../model/field-path.js';
 import { ScenarioError } from '../model/scenario.js';
@@ -146,25 +151,6 @@ function counterexampleFor(v: CheckReport['violations'][number], given: readonly
   return asInputError(() => readCounterexample(v.counterexample!));
 }
 
-/** Write the files all or none: every temporary first, then the renames; on failure whatever was written goes. */
-function writeAllOrNone(files: readonly { readonly path: string; readonly text: string }[]): void {
-  const temporary = (path: string): string => `${path}.${process.pid}.tmp`;
-  const written: string[] = [];
-  try {
-    for (const f of files) {
-      written.push(temporary(f.path));
-      writeFileSync(temporary(f.path), f.text);
-    }
-    for (const f of files) {
-      renameSync(temporary(f.path), f.path);
-      written.push(f.path);
-    }
-  } catch (e) {
-    for (const p of written) rmSync(p, { force: true });
-    throw e;
-  }
-}
-
 /**
  * One HTML page per violation of a check run, into `dir` (created if
  * needed), named as its counterexample with `.html`: for `check --html DIR`.
@@ -196,7 +182,7 @@ export function writeHtmlReports(
   }
   if (pages.length > 0) {
     mkdirSync(dir, { recursive: true });
-    writeAllOrNone(pages);
+    writeFilesAllOrNone(pages);
   }
   return { files: pages.map((p) => p.path), skipped };
 }

@@ -133,45 +133,42 @@ function stringEnd(s: string, start: number): number {
   return Math.min(i + 1, s.length);
 }
 
-/** Index of the bracket closing the one at `open`, respecting strings and nesting; -1 if none. */
-function closingBracket(s: string, open: number): number {
+/** Each character of `s` from `from` on that is outside a string, with the bracket depth before it. */
+function* outsideStrings(
+  s: string,
+  from = 0,
+): Generator<{ readonly i: number; readonly c: string; readonly depth: number }> {
   let depth = 0;
-  let i = open;
+  let i = from;
   while (i < s.length) {
     const c = s[i]!;
     if (c === '"') {
       i = stringEnd(s, i);
       continue;
     }
+    yield { i, c, depth };
     if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
+    else if (c === ')' || c === ']' || c === '}') depth--;
     i++;
   }
+}
+
+/** Index of the bracket closing the one at `open`, respecting strings and nesting; -1 if none. */
+function closingBracket(s: string, open: number): number {
+  for (const { i, c, depth } of outsideStrings(s, open))
+    if (depth === 1 && (c === ')' || c === ']' || c === '}')) return i;
   return -1;
 }
 
 /** Split `a, [b, c], "d,e"` at its top-level commas. */
 export function splitTopLevel(s: string): string[] {
   const parts: string[] = [];
-  let depth = 0;
   let start = 0;
-  let i = 0;
-  while (i < s.length) {
-    const c = s[i]!;
-    if (c === '"') {
-      i = stringEnd(s, i);
-      continue;
-    }
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
+  for (const { i, c, depth } of outsideStrings(s)) {
+    if (c === ',' && depth === 0) {
       parts.push(s.slice(start, i).trim());
       start = i + 1;
     }
-    i++;
   }
   const last = s.slice(start).trim();
   if (last !== '' || parts.length > 0) parts.push(last);
@@ -268,19 +265,7 @@ export function parseArg(text: string, depth = 0): Arg {
 
 /** Index of a top-level ` => ` (strace's "value at entry => value at exit"), or -1. */
 function topLevelArrow(t: string): number {
-  let depth = 0;
-  let i = 0;
-  while (i < t.length) {
-    const c = t[i]!;
-    if (c === '"') {
-      i = stringEnd(t, i);
-      continue;
-    }
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (depth === 0 && t.startsWith(' => ', i)) return i;
-    i++;
-  }
+  for (const { i, depth } of outsideStrings(t)) if (depth === 0 && t.startsWith(' => ', i)) return i;
   return -1;
 }
 
