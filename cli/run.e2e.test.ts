@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { profileForDir } from '../oracle/compare.js';
-import { oracleAvailable } from '../oracle/kernel.js';
+import { liveSkipReason } from '../test-support/live-oracle.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const main = join(repo, 'dist', 'cli', 'main.js');
@@ -106,13 +105,7 @@ describe('pipecheck run: bad input is exit 2, naming the file', () => {
   });
 });
 
-const avail = oracleAvailable();
-const tmpProfile = avail.ok ? await profileForDir(tmpdir()) : undefined;
-const skip = !avail.ok
-  ? avail.reason
-  : tmpProfile?.ok !== true
-    ? `the temp dir has no model profile: ${tmpProfile?.reason ?? '?'}`
-    : '';
+const skip = await liveSkipReason();
 
 describe.skipIf(skip !== '')(`pipecheck run --live${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it("the seed's reproducer: agree, violated on the model and on the kernel; exit 0", () => {

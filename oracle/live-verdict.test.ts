@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readCounterexample } from '../counterexamples/file.js';
@@ -10,10 +9,11 @@ import { parseScenario } from '../model/scenario.js';
 import type { Step } from '../model/step.js';
 import { ROOT } from '../test-support/imports.js';
 import { seedCounterexample } from '../test-support/seed-counterexample.js';
-import { compareRuns, profileForDir, type CaseComparison, type ConformCase } from './compare.js';
-import { oracleAvailable, type KernelRunOk, type KernelStepResult } from './kernel.js';
+import { compareRuns, type CaseComparison, type ConformCase } from './compare.js';
+import type { KernelRunOk, KernelStepResult } from './kernel.js';
 import { judgeOnKernel } from './kernel-verdict.js';
 import { liveReplay } from './live-replay.js';
+import { liveSkipReason } from '../test-support/live-oracle.js';
 
 const classic = (name: string): Counterexample => readCounterexample(join(ROOT, 'counterexamples', 'classic', name));
 
@@ -216,13 +216,7 @@ describe('judgeOnKernel: the kernel reports decide, not the model', () => {
 // On the live kernel.
 // ---------------------------------------------------------------------------
 
-const avail = oracleAvailable();
-const tmpProfile = avail.ok ? await profileForDir(tmpdir()) : undefined;
-const skip = !avail.ok
-  ? avail.reason
-  : tmpProfile?.ok !== true
-    ? `the temp dir has no model profile: ${tmpProfile?.reason ?? '?'}`
-    : '';
+const skip = await liveSkipReason();
 
 describe.skipIf(skip !== '')(
   `replay --live: does the violation happen on the real kernel${skip ? ` (skipped: ${skip})` : ''}`,

@@ -6,9 +6,8 @@ import { resolveScenario } from '../checker/inputs.js';
 import { parseScenario } from '../model/scenario.js';
 import { ROOT } from '../test-support/imports.js';
 import { SEED_REPRODUCER } from '../test-support/seed-counterexample.js';
-import { profileForDir } from './compare.js';
-import { oracleAvailable } from './kernel.js';
 import { countInterleavings, interleavingAt, runScenario, sampleRanks } from './run-scenario.js';
+import { liveSkipReason } from '../test-support/live-oracle.js';
 
 const BACKUP_PUNCH = join(ROOT, 'examples', 'backup-punch', 'backup-punch.scenario.json');
 const scenarioOf = (file: string) => resolveScenario(file).scenario;
@@ -93,13 +92,7 @@ describe('runScenario on the model only (no --live)', () => {
   });
 });
 
-const avail = oracleAvailable();
-const tmpProfile = avail.ok ? await profileForDir(tmpdir()) : undefined;
-const skip = !avail.ok
-  ? avail.reason
-  : tmpProfile?.ok !== true
-    ? `the temp dir has no model profile: ${tmpProfile?.reason ?? '?'}`
-    : '';
+const skip = await liveSkipReason();
 
 describe.skipIf(skip !== '')(`runScenario --live${skip ? ` (skipped: ${skip})` : ''}`, () => {
   // A disagreement would be written as a counterexample: never into the repository.

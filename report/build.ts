@@ -83,19 +83,11 @@ export interface ViolationSection {
   readonly reader?: ReaderView;
 }
 
-/** A check run's summary, for a page made from `check --json`. */
-export interface CheckSummary {
-  readonly result: string;
-  readonly kernel: string;
-  readonly scenario: string | null;
-  readonly command: string;
-  readonly statesDistinct: number;
-  readonly transitions: number;
-  readonly depthExplored: number;
-  readonly complete: boolean;
+/** A check run's summary, for a page made from `check --json`: its report's, verdicts as pairs in order. */
+export type CheckSummary = Omit<CheckReportSummary, 'invariants'> & {
   /** Invariant id -> verdict. */
   readonly invariants: readonly (readonly [string, string])[];
-}
+};
 
 /** One HTML page: one section per violation. */
 export interface ReportPage {
