@@ -7,9 +7,8 @@
  *
  * @public
  */
-import { fingerprint64 } from './fingerprint.js';
 import { Frontier } from './frontier.js';
-import { resolveModel, type ExplorableModel, type Property, type StepView } from './model.js';
+import { fingerprinterOf, resolveModel, type ExplorableModel, type Property, type StepView } from './model.js';
 import { minimizeTrace, tracePath, verifyPath } from './path.js';
 import type { EndReason, ExploreOptions, ExploreResult, Finding, LimitReason, PropertyError } from './result.js';
 import { NO_PARENT, VisitedSet } from './visited.js';
@@ -70,7 +69,6 @@ export function explore<S, O>(
   resolveModel(model);
   // The hot loop calls the model directly: no defaulting closure per step.
   const bytesAreStates = model.encode === undefined;
-  const prefix = model.fingerprintBytes !== undefined;
   const actionCount = model.actionCount;
   if (!Number.isInteger(actionCount) || actionCount < 0 || actionCount > NO_PARENT) {
     throw new RangeError(`explore: model.actionCount must be a non-negative integer, got ${actionCount}`);
@@ -84,9 +82,8 @@ export function explore<S, O>(
   const start = clock();
   const visited = new VisitedSet(actionCount);
   const fp = new Uint32Array(2);
-  const fingerprintOf = (encoded: Uint8Array): void => {
-    fingerprint64(encoded, prefix ? model.fingerprintBytes!(encoded) : encoded.length, fp);
-  };
+  const fingerprintState = fingerprinterOf(model);
+  const fingerprintOf = (encoded: Uint8Array): void => fingerprintState(encoded, fp);
 
   const allViolations = options.allViolations === true;
   /** Per property, its findings: the first only, or (allViolations) every one at the shortest depth, capped. */

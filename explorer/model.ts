@@ -8,6 +8,7 @@
  *
  * @public
  */
+import { fingerprint64 } from './fingerprint.js';
 
 /** One step taken: the state it leads to and what it let a reader observe. */
 export interface Transition<S, O = unknown> {
@@ -51,6 +52,18 @@ export interface ExplorableModel<S, O = unknown> {
    * that agree on the prefix are the same state. Default: the whole encoding.
    */
   fingerprintBytes?(encoded: Uint8Array): number;
+  /**
+   * A symmetry reduction: the bytes that identify the class of states the
+   * model considers interchangeable with this one (the same state with its
+   * data values relabelled, say), computed from `encode(state)`. The explorer
+   * fingerprints these bytes instead of the identifying prefix, so it visits
+   * one state per class: the first found, in BFS order. The frontier keeps
+   * that state itself, so traces replay as they are. Sound only when every
+   * action maps to an action and every property judges states of one class
+   * alike; then the shortest violation keeps its length. Default: no
+   * reduction (the identifying prefix).
+   */
+  symmetryKey?(encoded: Uint8Array): Uint8Array;
   /** A one-line description of an action, for progress and errors. Default: `action #N`. */
   formatAction?(action: number): string;
   /**
@@ -66,6 +79,8 @@ export interface ResolvedModel<S> {
   encode(state: S): Uint8Array;
   decode(bytes: Uint8Array): S;
   fingerprintBytes(encoded: Uint8Array): number;
+  /** Fingerprint the state `encoded` (its class, under a symmetry) into `out` (two words). */
+  fingerprintState(encoded: Uint8Array, out: Uint32Array): void;
   formatAction(action: number): string;
 }
 
@@ -86,6 +101,7 @@ export function resolveModel<S, O>(model: ExplorableModel<S, O>): ResolvedModel<
       model.fingerprintBytes !== undefined
         ? (encoded) => model.fingerprintBytes!(encoded)
         : (encoded) => encoded.length,
+    fingerprintState: fingerprinterOf(model),
     formatAction: model.formatAction !== undefined ? (action) => model.formatAction!(action) : (a) => `action #${a}`,
   };
 }
@@ -125,4 +141,22 @@ export interface Property<S, O = unknown> {
   readonly kind: 'always' | 'sometimes';
   /** Must be pure. A throw is reported as an error of this property, never a violation. */
   check(step: StepView<S, O>): string | undefined;
+}
+
+/**
+ * How the explorer fingerprints an encoded state of `model`: its class under
+ * the model's symmetry, else its identifying prefix, else all of it.
+ * @internal
+ */
+export function fingerprinterOf<S, O>(model: ExplorableModel<S, O>): (encoded: Uint8Array, out: Uint32Array) => void {
+  if (model.symmetryKey !== undefined) {
+    return (encoded, out) => {
+      const key = model.symmetryKey!(encoded);
+      fingerprint64(key, key.length, out);
+    };
+  }
+  if (model.fingerprintBytes !== undefined) {
+    return (encoded, out) => fingerprint64(encoded, model.fingerprintBytes!(encoded), out);
+  }
+  return (encoded, out) => fingerprint64(encoded, encoded.length, out);
 }

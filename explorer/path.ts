@@ -8,7 +8,6 @@
  *
  * @public
  */
-import { fingerprint64 } from './fingerprint.js';
 import { resolveModel, type ExplorableModel, type Property, type StepView, type Transition } from './model.js';
 import type { VisitedSet } from './visited.js';
 
@@ -200,7 +199,7 @@ export function verifyPath<S, O>(
   const m = resolveModel(model);
   const encoded = m.encode(replay.steps[replay.steps.length - 1]!.before);
   const fp = new Uint32Array(2);
-  fingerprint64(encoded, m.fingerprintBytes(encoded), fp);
+  m.fingerprintState(encoded, fp);
   if (fp[0] !== visited.fingerprintHi(parent) || fp[1] !== visited.fingerprintLo(parent)) {
     return (
       `replaying the trace reached a different state before step ${trace.length}: ` +
