@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { explore } from '../explorer/bfs.js';
+import { DEFAULT_FS } from '../model/folio-policy.js';
+import { parseScenario } from '../model/scenario.js';
+import { scenarioModelFor, toProperties } from './property.js';
 import { runSteps, type RunStepsOptions } from '../model/run-steps.js';
 import type { Step } from '../model/step.js';
 import type { KernelId } from '../model/kernels/index.js';
@@ -10,6 +14,7 @@ import { pageOwnership } from './page-ownership.js';
 import { pipeFifo } from './pipe-fifo.js';
 import { noUseAfterFree } from './no-use-after-free.js';
 import { fileIntegrity } from './file-integrity.js';
+import { zerocopyRoContract } from './zerocopy-ro-contract.js';
 import { witnessCopy, witnessOrphanedFolio, witnessSteal } from './witnesses.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
@@ -76,6 +81,66 @@ describe('built-in invariants on concrete steps', () => {
       ).toEqual([undefined, undefined]);
     },
   );
+
+  it('zerocopy-ro-contract fails at the write that changes spliced data, before any read, on linux only', () => {
+    const msgs = checkAll(zerocopyRoContract, overwrite, 'linux');
+    expect(msgs[0]).toBeUndefined();
+    expect(msgs[1]).toBe(
+      'pipe 0 still references [1, 1] of file page 0 and this step changed them to [2, 1]: ' +
+        'data handed over zero copy was modified',
+    );
+    for (const kernel of ['copy', 'cow', 'howells-rfc'] as const) {
+      expect(checkAll(zerocopyRoContract, overwrite, kernel)).toEqual([undefined, undefined, undefined]);
+    }
+  });
+
+  it('zerocopy-ro-contract judges only cells still queued: consumed, other pages, removed folios hold', () => {
+    const readThenWrite = (off: number): Step[] => [
+      { op: 'splice', off: 0, len: 2 },
+      { op: 'pipe-read', len: 1 },
+      { op: 'write', off, len: 1, value: 2 },
+    ];
+    expect(checkAll(zerocopyRoContract, readThenWrite(0))[2]).toBeUndefined();
+    expect(checkAll(zerocopyRoContract, readThenWrite(1))[2]).toMatch(/references \[1\] of file page 0 .* to \[2\]/);
+    expect(
+      checkAll(zerocopyRoContract, [
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'write', off: 2, len: 2, value: 2 },
+      ]),
+    ).toEqual([undefined, undefined]);
+    // truncate to 0 takes the folio out of the page cache; the pipe keeps the old data.
+    expect(
+      checkAll(zerocopyRoContract, [
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'truncate', size: 0 },
+      ]),
+    ).toEqual([undefined, undefined]);
+    // A sub-page punch zeroes the referenced folio in place.
+    expect(
+      checkAll(zerocopyRoContract, [
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'fallocate-punch', off: 1, len: 1 },
+      ])[1],
+    ).toMatch(/changed them to \[1, 0\]/);
+  });
+
+  it('zerocopy-ro-contract names the user page a store changes after vmsplice, with or without GIFT', () => {
+    for (const gift of [false, true]) {
+      const steps: Step[] = [
+        { op: 'vmsplice', page: 0, gift },
+        { op: 'user-store', page: 0, cell: 0, value: 2 },
+      ];
+      expect(checkAll(zerocopyRoContract, steps)[1]).toMatch(/of user page 0 and this step changed them to \[2, 1\]/);
+    }
+  });
+
+  it('zerocopy-ro-contract lets a merging pipe-write extend a buffer', () => {
+    const steps: Step[] = [
+      { op: 'pipe-write', len: 1, value: 2 },
+      { op: 'pipe-write', len: 1, value: 1 },
+    ];
+    expect(checkAll(zerocopyRoContract, steps)).toEqual([undefined, undefined]);
+  });
 
   it('pipe-fifo and no-use-after-free hold on an ordinary run', () => {
     const steps: Step[] = [
@@ -195,5 +260,25 @@ describe('defineInvariant and the registry', () => {
     expect(builtinById('nope')).toBeUndefined();
     expect(BUILTIN_WITNESSES.every((w) => w.kind === 'sometimes')).toBe(true);
     expect(BUILTIN_INVARIANTS.every((w) => w.kind === 'always')).toBe(true);
+  });
+});
+
+describe('zerocopy-ro-contract in a search', () => {
+  const search = (kernel: string) => {
+    const scenario = parseScenario({ kernel, bounds: { ...bounds, depth: 3 } });
+    const model = scenarioModelFor(scenario, DEFAULT_FS, [zerocopyRoContract, dataStability]);
+    return { model, result: explore(model, toProperties(model, [zerocopyRoContract, dataStability]), { maxDepth: 3 }) };
+  };
+
+  it('breaks on linux one step before data-stability does: at the change, not at the read', () => {
+    const { model, result } = search('linux');
+    const lengths = Object.fromEntries(result.violations.map((v) => [v.propertyId, v.length]));
+    expect(lengths).toEqual({ 'zerocopy-ro-contract': 2, 'data-stability': 3 });
+    const contract = result.violations.find((v) => v.propertyId === 'zerocopy-ro-contract')!;
+    expect(contract.trace.map((a) => model.formatAction(a))[0]).toMatch(/^(splice|vmsplice)\(/);
+  });
+
+  it('holds on the copying kernel', () => {
+    expect(search('copy').result.violations).toEqual([]);
   });
 });

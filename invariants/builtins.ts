@@ -4,6 +4,7 @@ import { fileIntegrity } from './file-integrity.js';
 import { pipeFifo } from './pipe-fifo.js';
 import { pageOwnership } from './page-ownership.js';
 import { noUseAfterFree } from './no-use-after-free.js';
+import { zerocopyRoContract } from './zerocopy-ro-contract.js';
 import { witnessCopy, witnessOrphanedFolio, witnessSteal } from './witnesses.js';
 
 /** The built-in invariants checked when none is named, in report order: what a user's data depends on. */
@@ -14,8 +15,11 @@ export const DEFAULT_INVARIANTS: readonly Invariant[] = [dataStability, fileInte
  * rather than properties of the data (page-ownership is Howells' goal that a
  * pipe never shares a page with the page cache; linux and cow break it by
  * design, so checking it by default would fail every safe pattern too).
+ * zerocopy-ro-contract is a promise a sender makes (Kicinski's
+ * TLS_TX_ZEROCOPY_RO): it fails at the step that changes referenced data,
+ * earlier than data-stability, and also where no reader ever looks.
  */
-export const ON_REQUEST_INVARIANTS: readonly Invariant[] = [pageOwnership];
+export const ON_REQUEST_INVARIANTS: readonly Invariant[] = [pageOwnership, zerocopyRoContract];
 
 /** Every built-in "always" invariant, the default ones first. */
 export const BUILTIN_INVARIANTS: readonly Invariant[] = [
@@ -24,6 +28,7 @@ export const BUILTIN_INVARIANTS: readonly Invariant[] = [
   pipeFifo,
   pageOwnership,
   noUseAfterFree,
+  zerocopyRoContract,
 ];
 
 /** Witnesses, checked when asked for by id (--invariant witness-steal). */
