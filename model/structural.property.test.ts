@@ -89,7 +89,9 @@ function structuralProblem(L: Layout, s: State, values: number, kernel: KernelId
   }
   for (let u = 0; u < L.U; u++) {
     const f = L.userFolio(s, u);
-    if (f < 0 || L.folioPages(s, f) === 0) return `user page ${u} has no live folio`;
+    // Not populated (user-unmap, user-dontneed): no folio, it reads as zeros.
+    if (f < 0) continue;
+    if (L.folioPages(s, f) === 0) return `user page ${u} has no live folio`;
     if ((L.folioFlags(s, f) & F_USER) === 0 || L.folioIndex(s, f) !== u)
       return `user page ${u}: folio ${f} is not marked as that user page`;
   }

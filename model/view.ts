@@ -4,6 +4,7 @@
  *
  * @public
  */
+import { userCells } from './user-memory.js';
 import { fileContents } from './pagecache.js';
 import { bufferCells } from './pipe.js';
 import {
@@ -67,7 +68,7 @@ export interface StateView {
   /** Per file page: the folio caching it, or null. */
   readonly pageCache: readonly (number | null)[];
   readonly folios: readonly FolioView[];
-  /** Per user page: its cells. */
+  /** Per user page: its cells (zeros for a page not populated since it was mapped or zapped). */
   readonly user: readonly (readonly number[])[];
   readonly pipes: readonly PipeView[];
   readonly processPcs: readonly number[];
@@ -133,7 +134,7 @@ export function viewState(L: Layout, s: State): StateView {
     disk: range(L.P * L.C, (i) => L.disk(s, i)),
     pageCache: range(L.P, (p) => L.pageFolio(s, p)).map((f) => (f < 0 ? null : f)),
     folios,
-    user: range(L.U, (u) => L.userFolio(s, u)).map((f) => range(L.C, (i) => L.folioCell(s, f, i))),
+    user: Array.from({ length: L.U }, (_, u) => userCells(L, s, u)),
     pipes,
     processPcs: range(L.processes, (i) => L.pc(s, i)),
     cost: { pagesCopied: L.pagesCopied(s), pagesStolen: L.pagesStolen(s) },

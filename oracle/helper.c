@@ -555,6 +555,18 @@ static void run_step(struct step *s) {
     }
     memset(user + s->a[0] * PG + s->a[1] * cb, (int)s->a[2], cb);
     r = cb;
+  } else if (!strcmp(s->op, "user-unmap") || !strcmp(s->op, "user-dontneed")) {
+    arity(s, 1);
+    if (s->a[0] < 0 || s->a[0] >= userpages) {
+      printf("skip NOPAGE\n");
+      return;
+    }
+    unsigned char *page = user + s->a[0] * PG;
+    if (!strcmp(s->op, "user-dontneed")) r = madvise(page, PG, MADV_DONTNEED);
+    else if (munmap(page, PG)) r = -1;
+    else /* a fresh page at the same address, not touched: it reads through the zero page */
+      r = mmap(page, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+               -1, 0) == (void *)page ? 0 : -1;
   } else if (!strcmp(s->op, "pipe-write")) {
     arity(s, 2);
     long len = s->a[0] * cb;

@@ -265,6 +265,29 @@ for (const { name, dir, skip } of dirs) {
       }
     });
 
+    it('vmsplice, munmap or MADV_DONTNEED, store: the reader sees old; a zapped page splices zeroes', async () => {
+      for (const op of ['user-unmap', 'user-dontneed'] as const) {
+        const run = async (steps: Step[]) =>
+          reads(ok(await runOnKernel({ cells: 2, file: [1], user: [[1, 2]], steps }, { fs: dir })));
+        expect(
+          await run([
+            { op: 'vmsplice', page: 0 },
+            { op, page: 0 },
+            { op: 'user-store', page: 0, cell: 0, value: 3 },
+            { op: 'pipe-read', len: 2 },
+          ]),
+        ).toEqual([[1, 2]]);
+        expect(
+          await run([
+            { op, page: 0 },
+            { op: 'vmsplice', page: 0, gift: true },
+            { op: 'user-store', page: 0, cell: 1, value: 3 },
+            { op: 'pipe-read', len: 2 },
+          ]),
+        ).toEqual([[0, 0]]);
+      }
+    });
+
     it('Dirty Pipe does not reproduce: stale CAN_MERGE never reaches the file', async () => {
       const r = ok(
         await runOnKernel(

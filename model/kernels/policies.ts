@@ -7,6 +7,7 @@
 import type { ModelContext } from '../context.js';
 import { loadPage, removeFromCache } from '../pagecache.js';
 import { freeSlots, privatePage, pushBuffer, writeToPipe, type FlagsPolicy } from '../pipe.js';
+import { userCells, userPagePopulated } from '../user-memory.js';
 import { B_CAN_MERGE, B_GIFT, B_LRU, F_DIRTY, F_IN_CACHE, F_MAPPED, F_USER, F_UPTODATE, type State } from '../state.js';
 
 const MAIN = 0;
@@ -104,11 +105,16 @@ export function spliceByCopy(ctx: ModelContext, s: State, off: number, len: numb
   return pos - off;
 }
 
-/** vmsplice by reference: the user page itself goes into the pipe (GIFT recorded). */
+/**
+ * vmsplice by reference: the user page itself goes into the pipe (GIFT
+ * recorded); a page not populated puts the shared zero page there, which
+ * nothing ever changes (a folio only the pipe references, in the model).
+ */
 export function vmspliceByReference(ctx: ModelContext, s: State, page: number, gift: boolean): boolean {
   const { L } = ctx;
   if (freeSlots(L, s, MAIN) === 0) return false;
-  pushBuffer(L, s, MAIN, L.userFolio(s, page), 0, 0, L.C, { set: gift ? B_GIFT : 0 });
+  const f = userPagePopulated(L, s, page) ? L.userFolio(s, page) : privatePage(L, s, userCells(L, s, page));
+  pushBuffer(L, s, MAIN, f, 0, 0, L.C, { set: gift ? B_GIFT : 0 });
   return true;
 }
 
@@ -120,16 +126,15 @@ export function vmspliceStealOrCopy(ctx: ModelContext, s: State, page: number, g
   const { L } = ctx;
   if (freeSlots(L, s, MAIN) === 0) return false;
   const f = L.userFolio(s, page);
-  if (gift && L.folioRefs(s, f) === 0) {
+  // A page not populated maps the shared zero page: never unshared, so it is copied.
+  if (f >= 0 && gift && L.folioRefs(s, f) === 0) {
     pushBuffer(L, s, MAIN, f, 0, 0, L.C, { set: B_LRU });
     L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_USER);
     L.setUserFolio(s, page, L.allocFolio(s, 1, F_UPTODATE | F_USER, page));
     L.addStolen(s, 1);
     return true;
   }
-  const cells: number[] = [];
-  for (let i = 0; i < L.C; i++) cells.push(L.folioCell(s, f, i));
-  pushBuffer(L, s, MAIN, privatePage(L, s, cells), 0, 0, L.C, { set: 0 });
+  pushBuffer(L, s, MAIN, privatePage(L, s, userCells(L, s, page)), 0, 0, L.C, { set: 0 });
   L.addCopied(s, 1);
   return true;
 }
@@ -137,10 +142,7 @@ export function vmspliceStealOrCopy(ctx: ModelContext, s: State, page: number, g
 /** vmsplice as writev(): the page's cells are written into the pipe like pipe-write. */
 export function vmspliceByWrite(ctx: ModelContext, s: State, page: number): boolean {
   const { L } = ctx;
-  const f = L.userFolio(s, page);
-  const cells: number[] = [];
-  for (let i = 0; i < L.C; i++) cells.push(L.folioCell(s, f, i));
-  if (!writeToPipe(L, s, MAIN, cells)) return false;
+  if (!writeToPipe(L, s, MAIN, userCells(L, s, page))) return false;
   L.addCopied(s, 1);
   return true;
 }

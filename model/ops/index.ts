@@ -14,7 +14,9 @@ import { pipeWrite } from './pipe-write.js';
 import { splice } from './splice.js';
 import { tee } from './tee.js';
 import { truncate } from './truncate.js';
+import { userDontneed } from './user-dontneed.js';
 import { userStore } from './user-store.js';
+import { userUnmap } from './user-unmap.js';
 import { vmsplice } from './vmsplice.js';
 import { write } from './write.js';
 import { writeback } from './writeback.js';
@@ -34,6 +36,8 @@ export const OPERATION_LIST = [
   writeback,
   evict,
   append,
+  userUnmap,
+  userDontneed,
 ] as const;
 
 type Operations = (typeof OPERATION_LIST)[number];

@@ -1,8 +1,9 @@
 import { copyState } from '../state.js';
+import { populatedUserFolio } from '../user-memory.js';
 import { dataValue, pageCell, userPage } from './args.js';
 import { defineOperation } from './operation.js';
 
-/** A store of `value` to cell `cell` of the process's user page `page`. */
+/** A store of `value` to cell `cell` of the process's user page `page` (populating it if it was not). */
 export const userStore = defineOperation({
   name: 'user-store',
   summary: 'store to user memory',
@@ -14,7 +15,7 @@ export const userStore = defineOperation({
     const { L } = ctx;
     if (page < 0 || page >= L.U || cell < 0 || cell >= L.C) return undefined;
     const s = copyState(before);
-    const f = ctx.kernel.beforeInPlaceChange(ctx, s, L.userFolio(s, page));
+    const f = ctx.kernel.beforeInPlaceChange(ctx, s, populatedUserFolio(L, s, page));
     L.setFolioCell(s, f, cell, value);
     return { state: s };
   },
