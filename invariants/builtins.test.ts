@@ -171,6 +171,34 @@ describe('built-in invariants on concrete steps', () => {
     expect(msg).toBe('pipe 0: held [1, 1] and now holds [1, 2] without a read');
   });
 
+  it('pipe-fifo catches a read that returned other than the oldest cells, or left the wrong rest', () => {
+    // pipe 0 queues [1, 1], then [2]
+    const run = runSteps(
+      [
+        { op: 'pipe-write', len: 2, value: 1 },
+        { op: 'pipe-write', len: 1, value: 2 },
+      ],
+      { bounds, initial },
+    );
+    const L = run.model.L;
+    const before = run.finalState;
+    const read = run.model.applyStep(before, { op: 'pipe-read', len: 1 })!;
+    const check = (after: Uint8Array, expected: number[]) =>
+      pipeFifo.check({
+        before: new LayoutStateReader(L, before),
+        after: new LayoutStateReader(L, after),
+        step: { op: 'pipe-read', len: 1, pipe: 0, process: 'env' },
+        observed: { pipe: 0, observed: expected, expected },
+        depth: 2,
+      });
+    expect(check(read.state, [1])).toBeUndefined();
+    expect(check(read.state, [2])).toBe('pipe 0: the read returned [2] but the oldest cells were [1]');
+    const wrongRest = read.state.slice();
+    L.setSlotGhost(wrongRest, 0, L.slotAt(wrongRest, 0, 0), 0, 2);
+    expect(check(wrongRest, [1])).toBe('pipe 0: after reading 1 cell the pipe holds [2, 2], not [1, 2]');
+    expect(check(before, [1])).toBe('pipe 0: after reading 1 cell the pipe holds [1, 1, 2], not [1, 2]');
+  });
+
   it('no-use-after-free catches a wrong reference count and a freed folio in a slot', () => {
     const run = runSteps([{ op: 'splice', off: 0, len: 2 }], { bounds, initial });
     const L = run.model.L;

@@ -13,8 +13,16 @@ function queued(L: Layout, s: State, pipe: number): number[] {
   return out;
 }
 
-function startsWith(a: readonly number[], prefix: readonly number[]): boolean {
-  return prefix.length <= a.length && prefix.every((v, i) => a[i] === v);
+/** Whether the ghost queue of `pipe` in `s` starts with `cells` (without building the queue). */
+function queueStartsWith(L: Layout, s: State, pipe: number, cells: readonly number[]): boolean {
+  let k = 0;
+  const count = L.count(s, pipe);
+  for (let i = 0; i < count && k < cells.length; i++) {
+    const slot = L.slotAt(s, pipe, i);
+    const len = L.slotLen(s, pipe, slot);
+    for (let c = 0; c < len && k < cells.length; c++, k++) if (L.slotGhost(s, pipe, slot, c) !== cells[k]) return false;
+  }
+  return k === cells.length;
 }
 
 /**
@@ -83,16 +91,16 @@ export const pipeFifo = defineInvariant({
     const b = readerBytes(before);
     for (let pipe = 0; pipe < 2; pipe++) {
       if (observed && observed.pipe === pipe) {
-        const was = queued(L, b, pipe);
-        const now = queued(L, a, pipe);
+        // Walk the queues without building them (a read is a common step); build them for a message only.
         const n = observed.expected.length;
-        if (!startsWith(was, observed.expected)) {
-          const oldest = showCells(was.slice(0, n));
+        if (!queueStartsWith(L, b, pipe, observed.expected)) {
+          const oldest = showCells(queued(L, b, pipe).slice(0, n));
           return `pipe ${pipe}: the read returned ${showCells(observed.expected)} but the oldest cells were ${oldest}`;
         }
-        if (now.length !== was.length - n || !startsWith(was.slice(n), now)) {
-          const rest = showCells(was.slice(n));
-          return `pipe ${pipe}: after reading ${counted(n, 'cell')} the pipe holds ${showCells(now)}, not ${rest}`;
+        // What is left is what was queued after the cells read, exactly.
+        if (!queueContinues(L, a, b, pipe, n, true)) {
+          const [rest, now] = [showCells(queued(L, b, pipe).slice(n)), showCells(queued(L, a, pipe))];
+          return `pipe ${pipe}: after reading ${counted(n, 'cell')} the pipe holds ${now}, not ${rest}`;
         }
       } else if (!sameQueue(L, b, a, pipe) && !queueContinues(L, b, a, pipe, 0, false)) {
         const [held, holds] = [showCells(queued(L, b, pipe)), showCells(queued(L, a, pipe))];

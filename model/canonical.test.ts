@@ -138,6 +138,16 @@ describe('canonicalize', () => {
     expect(identity(shifted)).toEqual(identity(a));
   });
 
+  it('every allocation order gives the same bytes, whichever records move and whichever stay', () => {
+    const parts: Part[] = ['page0', 'page1', 'user', 'private'];
+    const orders = (rest: readonly Part[]): Part[][] =>
+      rest.length === 0 ? [[]] : rest.flatMap((p) => orders(rest.filter((q) => q !== p)).map((o) => [p, ...o]));
+    const expected = Array.from(build(parts));
+    const all = orders(parts);
+    expect(all).toHaveLength(24);
+    for (const order of all) expect(Array.from(canonicalize(L, build(order))), order.join(' ')).toEqual(expected);
+  });
+
   it('states with different contents stay different', () => {
     const a = canonicalize(L, build(['page0', 'page1', 'user', 'private']));
     const b = build(['private', 'user', 'page1', 'page0']);

@@ -9,12 +9,15 @@ import { PIPES, SLOT_FIELD, type Layout, type State } from './state.js';
 /** Scratch space for the layout last canonicalized (a search uses one layout throughout). */
 let scratchLayout: Layout | undefined;
 let map = new Uint8Array(0);
+/** inverse[new] = old + 1: where the folio numbered `new` was. */
+let inverse = new Uint8Array(0);
 let table = new Uint8Array(0);
 
 function scratchFor(L: Layout): void {
   if (scratchLayout === L) return;
   scratchLayout = L;
   map = new Uint8Array(L.NF);
+  inverse = new Uint8Array(L.NF);
   table = new Uint8Array(L.NF * L.folioSize);
 }
 
@@ -36,9 +39,49 @@ function renumbered(map: Uint8Array, v: number): number {
  * dominates on ranges this short.
  */
 export function canonicalize(L: Layout, s: State): State {
+  if (inFirstReferenceOrder(L, s)) return s;
+  return renumber(L, s);
+}
+
+/**
+ * Whether the folios are already numbered in order of first reference (the
+ * common case: a step that moved a reference rarely reorders them). Then the
+ * first references read 1, 2, 3, ... (as folio + 1), so a reference is new
+ * exactly when it is above the highest seen so far: one pass over the
+ * reference bytes, no map to clear or fill.
+ */
+function inFirstReferenceOrder(L: Layout, s: State): boolean {
+  const { oPageFolio, oUserFolio, P, U, S, slotSize, pipeSize } = L;
+  let seen = 0;
+  for (let o = oPageFolio; o < oPageFolio + P; o++) {
+    seen = seenAfter(s[o]!, seen);
+    if (seen < 0) return false;
+  }
+  for (let o = oUserFolio; o < oUserFolio + U; o++) {
+    seen = seenAfter(s[o]!, seen);
+    if (seen < 0) return false;
+  }
+  const oSlots = L.slotBase(0, 0) + SLOT_FIELD.folio;
+  for (let pipe = 0; pipe < PIPES; pipe++) {
+    const first = oSlots + pipe * pipeSize;
+    for (let o = first; o < first + S * slotSize; o += slotSize) {
+      seen = seenAfter(s[o]!, seen);
+      if (seen < 0) return false;
+    }
+  }
+  return true;
+}
+
+/** The highest reference seen after reference `v` (folio + 1, 0: none), or -1 if `v` is new but out of order. */
+function seenAfter(v: number, seen: number): number {
+  return v <= seen ? seen : v === seen + 1 ? v : -1;
+}
+
+/** Renumber the folios of `s` in order of first reference, moving their records; returns `s`. */
+function renumber(L: Layout, s: State): State {
   scratchFor(L);
   const m = map;
-  const { oPageFolio, oUserFolio, oFolios, P, U, S, slotSize, pipeSize, folioSize, NF } = L;
+  const { oPageFolio, oUserFolio, P, U, S, slotSize, pipeSize, NF } = L;
   // The folio-reference byte of slot 0 of pipe 0; the next slot's is `slotSize` bytes on.
   const oSlots = L.slotBase(0, 0) + SLOT_FIELD.folio;
   // m[old] = new + 1 (0: not yet seen)
@@ -50,25 +93,7 @@ export function canonicalize(L: Layout, s: State): State {
     const first = oSlots + pipe * pipeSize;
     for (let o = first; o < first + S * slotSize; o += slotSize) next = see(m, s[o]!, next);
   }
-  // Already canonical when every folio seen keeps its number (the common case).
-  let identity = true;
-  for (let old = 0; old < NF; old++) {
-    if (m[old] !== 0 && m[old] !== old + 1) {
-      identity = false;
-      break;
-    }
-  }
-  if (identity) return s;
-  const t = table;
-  const size = NF * folioSize;
-  for (let i = 0; i < size; i++) t[i] = 0;
-  for (let old = 0; old < NF; old++) {
-    if (m[old] === 0) continue;
-    const from = oFolios + old * folioSize;
-    const to = (m[old]! - 1) * folioSize;
-    for (let i = 0; i < folioSize; i++) t[to + i] = s[from + i]!;
-  }
-  for (let i = 0; i < size; i++) s[oFolios + i] = t[i]!;
+  moveRecords(L, s, m, next);
   for (let o = oPageFolio; o < oPageFolio + P; o++) s[o] = renumbered(m, s[o]!);
   for (let o = oUserFolio; o < oUserFolio + U; o++) s[o] = renumbered(m, s[o]!);
   for (let pipe = 0; pipe < PIPES; pipe++) {
@@ -76,4 +101,32 @@ export function canonicalize(L: Layout, s: State): State {
     for (let o = first; o < first + S * slotSize; o += slotSize) s[o] = renumbered(m, s[o]!);
   }
   return s;
+}
+
+/**
+ * Put each of the `count` folios numbered in `m` (m[old] = new + 1) at its
+ * new record and clear the records after them. Only the records that move
+ * are copied (out to scratch, then back): a step that reorders the folios
+ * mostly moves one or two, and the others stay where they are.
+ */
+function moveRecords(L: Layout, s: State, m: Uint8Array, count: number): void {
+  const { oFolios, folioSize, NF } = L;
+  const t = table;
+  const inv = inverse;
+  for (let j = 0; j < NF; j++) inv[j] = 0;
+  for (let old = 0; old < NF; old++) {
+    const to = m[old]! - 1;
+    if (to < 0) continue;
+    inv[to] = old + 1;
+    if (to === old) continue;
+    const from = oFolios + old * folioSize;
+    for (let i = 0; i < folioSize; i++) t[to * folioSize + i] = s[from + i]!;
+  }
+  for (let j = 0; j < count; j++) {
+    if (inv[j] === j + 1) continue;
+    const at = oFolios + j * folioSize;
+    for (let i = 0; i < folioSize; i++) s[at + i] = t[j * folioSize + i]!;
+  }
+  // Freed records and the records the live folios moved away from.
+  for (let i = oFolios + count * folioSize; i < oFolios + NF * folioSize; i++) s[i] = 0;
 }

@@ -72,6 +72,15 @@ export function copyState(s: State): State {
   return copy;
 }
 
+/**
+ * Set bytes [from, to) of `s` to `v`. A loop rather than `fill()`: the ranges
+ * are a few bytes (cells of a page or a folio), where the builtin's call
+ * overhead costs more than the stores, and the operations fill on most steps.
+ */
+function fillBytes(s: State, v: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) s[i] = v;
+}
+
 /** Bytes of a pipe, from `pipeBase(pipe)`: the ring's tail slot, the buffers queued, then the slots. */
 export const PIPE_FIELD = { tail: 0, count: 1, slots: 2 } as const;
 
@@ -209,7 +218,7 @@ export class Layout {
   }
   /** Set ghost cells [from, to) of the file to `v`. */
   fillLogical(s: State, from: number, to: number, v: number): void {
-    s.fill(v, this.oLogical + from, this.oLogical + to);
+    fillBytes(s, v, this.oLogical + from, this.oLogical + to);
   }
   /** Pages that hold at least one cell of a file of `size` cells. */
   pagesInFile(size: number): number {
@@ -305,7 +314,7 @@ export class Layout {
     s[b + 1] = 0; // SLOT_FIELD.page
     s[b + 2] = 0; // SLOT_FIELD.offset
     s[b + 3] = 0; // SLOT_FIELD.len
-    s.fill(0, b + 5, b + 5 + this.C); // SLOT_FIELD.ghost
+    fillBytes(s, 0, b + 5, b + 5 + this.C); // SLOT_FIELD.ghost
   }
   /** Cells held in a pipe. */
   pipeCells(s: State, pipe: number): number {
@@ -372,7 +381,7 @@ export class Layout {
   /** Set `n` cells of the folio from cell `i` on to `v` (its cells are contiguous). */
   fillFolioCells(s: State, f: number, i: number, n: number, v: number): void {
     const from = this.folioBase(f) + 5 + i; // FOLIO_FIELD.cells
-    s.fill(v, from, from + n);
+    fillBytes(s, v, from, from + n);
   }
 
   /** A free folio record, set up; throws if the table is full (a model bug). */
@@ -386,7 +395,7 @@ export class Layout {
         s[b + 1] = flags; // FOLIO_FIELD.flags
         s[b + 2] = index; // FOLIO_FIELD.index
         s[b + 3] = 0; // FOLIO_FIELD.refs
-        s.fill(0, b + 4, b + this.folioSize); // FOLIO_FIELD.dirtyPages
+        fillBytes(s, 0, b + 4, b + this.folioSize); // FOLIO_FIELD.dirtyPages
         if (flags & F_DIRTY) s[b + 4] = (1 << pages) - 1; // FOLIO_FIELD.dirtyPages
         return f;
       }
@@ -400,7 +409,7 @@ export class Layout {
     // No pipe references (FOLIO_FIELD.refs), neither cached nor user memory (FOLIO_FIELD.flags).
     if (s[b + 3] === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER)) === 0) {
       this.numberingTouched = true;
-      s.fill(0, b, b + this.folioSize);
+      fillBytes(s, 0, b, b + this.folioSize);
     }
   }
 
