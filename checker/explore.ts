@@ -17,6 +17,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { Layout, State } from '../model/state.js';
 import { InputError } from './errors.js';
 import type { InvariantRequest } from './inputs.js';
+import { valueReduction, type Reductions } from './reductions.js';
 
 /** Everything an exploration needs, as plain data (it crosses to a worker thread). */
 export interface ExploreJob {
@@ -28,6 +29,8 @@ export interface ExploreJob {
   readonly fs?: FsProfile['id'] | undefined;
   /** Every violating step at the shortest depth, not just the first (explore's allViolations). */
   readonly allViolations?: boolean | undefined;
+  /** Explore one state per class of value-relabelled states, when the invariants allow it (checker/reductions.ts). */
+  readonly symmetry?: boolean | undefined;
 }
 
 export interface Cost {
@@ -48,6 +51,8 @@ export interface JobResult {
   readonly result: ExploreResult<ReadObservation>;
   /** The most pages copied and stolen in any state reached. */
   readonly cost: Cost;
+  /** The reductions used (the state counts are of classes when one is on). */
+  readonly reductions: Reductions;
 }
 
 /**
@@ -88,7 +93,9 @@ export function exploreScenario(
   invariants: readonly Invariant[],
   hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
 ): JobResult {
-  const model = scenarioModelFor(job.scenario, fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS, invariants);
+  const values = valueReduction(job.scenario, invariants, job.symmetry === true);
+  const fs = fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS;
+  const model = scenarioModelFor(job.scenario, fs, invariants, values.on ? values.interchangeable : []);
   const cost = new CostVisitor(model.L);
   const result = exploreWithHistories(model, toProperties(model, invariants), {
     maxDepth: job.scenario.bounds.depth,
@@ -103,5 +110,6 @@ export function exploreScenario(
     invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
     result,
     cost: cost.cost(),
+    reductions: { values },
   };
 }

@@ -18,6 +18,7 @@ import { formatStep } from '../model/step.js';
 import { viewState, type StateView } from '../model/view.js';
 import { damagingStep as firstDamagingStep } from '../counterexamples/damage.js';
 import type { Cost, JobResult } from './explore.js';
+import type { Reductions } from './reductions.js';
 import { verdictOf, type Verdict } from './verdict.js';
 
 export interface TraceReport {
@@ -84,6 +85,8 @@ export interface CheckReport {
   readonly command: string;
   /** Plugin files given (replaying their counterexamples needs them). */
   readonly plugins: readonly string[];
+  /** The state-space reductions used (--symmetry): when one is on, statesDistinct counts classes. */
+  readonly reductions: Reductions;
 }
 
 export interface ReportInput {
@@ -208,5 +211,6 @@ export function buildReport(input: ReportInput): CheckReport {
     cost,
     command: [input.command, ...(input.invariantIds ?? []).map((id) => `--invariant ${id}`)].join(' '),
     plugins: input.plugins,
+    reductions: job.reductions,
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { ExploreJob } from '../checker/explore.js';
 import { buildReport, type CheckReport } from '../checker/report.js';
+import { reductionNote } from '../checker/reductions.js';
 import { checkWritableDir, counterexampleFileName, writeCounterexamples } from '../counterexamples/file.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import { basename, join } from 'node:path';
@@ -30,6 +31,7 @@ export function commandLine(file: string | undefined, opts: CliOptions, kernel: 
   for (const k of BOUND_NAMES) if (opts[k] !== undefined) parts.push(flagOf(k), String(opts[k]));
   for (const p of opts.plugin ?? []) parts.push('--plugin', quote(p));
   if (opts.allViolations) parts.push('--all-violations');
+  if (opts.symmetry) parts.push('--symmetry');
   return parts.join(' ');
 }
 
@@ -54,6 +56,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     timeoutMs: timeoutMs(opts),
     fs: fs.id,
     allViolations: opts.allViolations,
+    symmetry: opts.symmetry,
   };
   const outDir = opts.out ?? 'counterexamples';
   try {
@@ -73,6 +76,8 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     () => io.err(INTERRUPTED),
   );
   if (done === undefined) throw new Error('the exploration ended without a result');
+  const note = reductionNote(done.reductions);
+  if (note !== undefined) io.err(note);
   // Counterexamples are written all together or not at all, after the report is built.
   const pending: Counterexample[] = [];
   let report: CheckReport = buildReport({

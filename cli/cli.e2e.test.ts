@@ -229,6 +229,51 @@ describe('determinism', () => {
   });
 });
 
+describe('check --symmetry', () => {
+  const VALUES3 = [...TIGHT, '--values', '3'];
+  type Doc = { statesDistinct: number; invariants: unknown; reductions: { values: { on: boolean; note?: string } } };
+
+  it('keeps the verdicts with fewer states, says the counts are of classes, and reports it in --json', () => {
+    const full = JSON.parse(pipecheck('check', ...VALUES3, '--json', '--out', freshDir()).stdout) as Doc;
+    const r = pipecheck('check', ...VALUES3, '--symmetry', '--json', '--out', freshDir());
+    expect(r.status).toBe(1);
+    const reduced = JSON.parse(r.stdout) as Doc;
+    expect(full.reductions.values.on).toBe(false);
+    expect(reduced.reductions).toEqual({ values: { requested: true, on: true, interchangeable: [1, 2, 3] } });
+    expect(reduced.invariants).toEqual(full.invariants);
+    expect(reduced.statesDistinct).toBeLessThan(full.statesDistinct);
+    const human = pipecheck('check', ...VALUES3, '--symmetry', '--out', freshDir());
+    expect(human.stdout).toContain('symmetry: states counted are classes of states equal up to a relabelling');
+    expect(human.stdout).toContain('find it again: pipecheck check --kernel linux --ops');
+    expect(human.stdout).toMatch(/--symmetry$/m);
+  });
+
+  it('stays off with a note naming a plugin that does not declare valueSymmetric', () => {
+    const p = file(
+      'undeclared.ts',
+      [
+        "import { defineInvariant } from 'pipecheck';",
+        "export default defineInvariant({ id: 'undeclared', description: 'x', check() { return undefined; } });",
+        '',
+      ].join('\n'),
+    );
+    const r = pipecheck('check', ...VALUES3, '--plugin', p, '--symmetry', '--json', '--out', freshDir());
+    expect(r.stderr).toContain('--symmetry: off: invariant undeclared does not declare valueSymmetric: true');
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(doc.reductions.values.on).toBe(false);
+    expect(doc.reductions.values.note).toContain('undeclared');
+  });
+
+  it('matrix --symmetry reports it, and the same verdicts', () => {
+    const args = [...VALUES3, '--kernels', 'linux,copy', '--json'];
+    type M = { kernels: { invariants: unknown }[]; reductions: { values: { on: boolean } } };
+    const full = JSON.parse(pipecheck('matrix', ...args).stdout) as M;
+    const reduced = JSON.parse(pipecheck('matrix', ...args, '--symmetry').stdout) as M;
+    expect(reduced.reductions.values.on).toBe(true);
+    expect(reduced.kernels.map((k) => k.invariants)).toEqual(full.kernels.map((k) => k.invariants));
+  });
+});
+
 describe('plugins', () => {
   it('a default export that is not defineInvariant(...) exits 2 with file:line', () => {
     const p = file(

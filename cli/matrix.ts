@@ -9,6 +9,7 @@
  */
 import { checkKernel } from '../checker/inputs.js';
 import { matrixRow, type MatrixRow } from '../checker/matrix.js';
+import { reductionNote } from '../checker/reductions.js';
 import type { InvariantVerdict } from '../checker/verdict.js';
 import { boundsText } from '../model/bounds.js';
 import { KERNEL_IDS, type KernelId } from '../model/kernels/index.js';
@@ -18,7 +19,7 @@ import { EXIT, exitCodeOf, type ExitCode } from './exit.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
 import type { CliOptions } from './options.js';
-import { num, scenarioHeading, seconds, table } from './render.js';
+import { classesText, num, scenarioHeading, seconds, table } from './render.js';
 
 function cellText(c: InvariantVerdict): string {
   if (c.verdict === 'violated') return `VIOLATED (${c.length})`;
@@ -47,6 +48,7 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
     maxStates: opts.maxStates,
     timeoutMs: timeoutMs(opts),
     fs: fs.id,
+    symmetry: opts.symmetry,
   }));
   const done = await withInterrupt(
     (interrupt) =>
@@ -67,6 +69,9 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
     for (const e of job.result.propertyErrors)
       io.err(`plugin error in ${e.propertyId} on kernel ${kernel} at step ${e.trace.length}: ${e.message}`);
   });
+  const reductions = done[0]?.reductions;
+  const note = reductions && reductionNote(reductions);
+  if (note !== undefined) io.err(note);
   if (rows.length < kernels.length && RANK[EXIT.incomplete] > RANK[exit]) exit = EXIT.incomplete;
   const b = base.scenario.bounds;
   if (opts.json) {
@@ -79,7 +84,8 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
             ? 'error'
             : 'holds';
     const environment = base.scenario.environment;
-    io.out(JSON.stringify({ scenario: file ?? null, bounds: b, environment, kernels: rows, result }, null, 2));
+    const doc = { scenario: file ?? null, bounds: b, environment, kernels: rows, result, reductions };
+    io.out(JSON.stringify(doc, null, 2));
     return exit;
   }
   const procs = base.scenario.processes.map((p) => p.name);
@@ -102,6 +108,7 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
     `VIOLATED (n): the shortest violation has n steps; ` +
       `cost: the most pages copied and stolen in any state reached; ${elapsed}`,
   );
+  if (reductions?.values.on) io.out(classesText(reductions.values.interchangeable));
   if (rows.length < kernels.length) io.out(`interrupted after ${rows.length} of ${kernels.length} kernels`);
   return exit;
 }

@@ -26,6 +26,7 @@ export interface CliOptions {
   out?: string;
   html?: string;
   allViolations?: boolean;
+  symmetry?: boolean;
   json?: boolean;
   maxStates?: number;
   maxTraces?: number;
@@ -124,6 +125,11 @@ export const OPTIONS: OptionTable = {
   out: { argument: 'DIR', description: 'where counterexamples are written', defaultText: './counterexamples' },
   allViolations: {
     description: 'report every violating step found at the shortest depth, not just the first (at most 100 each)',
+  },
+  symmetry: {
+    description:
+      'explore one state per class of states that differ only by a relabelling of the data values no step names ' +
+      '(the state counts are then of classes; shortest lengths are kept)',
   },
   html: {
     argument: 'DIR',

@@ -157,6 +157,14 @@ function coverageText(r: CheckReport): string {
   return checked;
 }
 
+/** The line saying that the state counts are of classes (--symmetry). */
+export function classesText(interchangeable: readonly number[]): string {
+  return (
+    `symmetry: states counted are classes of states equal up to a relabelling of the values ` +
+    `${interchangeable.join(', ')} (--symmetry)`
+  );
+}
+
 export function renderCheck(r: CheckReport): string[] {
   const out: string[] = [];
   out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}`);
@@ -177,6 +185,7 @@ export function renderCheck(r: CheckReport): string[] {
   out.push('');
   const states = `states: ${num(r.statesDistinct)} distinct, ${num(r.transitions)} transitions`;
   out.push(`${states}; ${coverageText(r)}; ${seconds(r.elapsedMs)}`);
+  if (r.reductions?.values.on) out.push(classesText(r.reductions.values.interchangeable));
   const { pagesCopied, pagesStolen } = r.cost;
   const copied = `${num(pagesCopied)} ${pagesCopied === 1 ? 'page' : 'pages'} copied`;
   out.push(`cost: at most ${copied} and ${num(pagesStolen)} stolen in any state reached`);

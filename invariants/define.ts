@@ -68,6 +68,16 @@ export interface InvariantDefinition<H = unknown> {
    * Two paths to one state with different histories are two states.
    */
   readonly history?: InvariantHistory<H>;
+  /**
+   * True when `check` judges alike two steps that differ only by a
+   * relabelling of the interchangeable data values (a permutation of the
+   * values 1..V that no scenario step names; 0 stays 0): it compares cells
+   * with cells or with 0, never with a particular value. `check --symmetry`
+   * explores one state per such class only when every invariant checked says
+   * so (and none keeps a history); otherwise it explores every state and says
+   * which invariant kept it from reducing.
+   */
+  readonly valueSymmetric?: boolean;
   /** Must be pure and deterministic. A throw is a plugin error, never a violation. */
   check(step: InvariantStep<H>): string | undefined | void;
 }
@@ -90,6 +100,9 @@ export function defineInvariant<H = unknown>(def: InvariantDefinition<H>): Invar
   if (typeof def.check !== 'function') throw new TypeError(`defineInvariant(${def.id}): check must be a function`);
   if (def.kind !== undefined && def.kind !== 'always' && def.kind !== 'sometimes') {
     throw new TypeError(`defineInvariant(${def.id}): kind must be 'always' or 'sometimes'`);
+  }
+  if (def.valueSymmetric !== undefined && typeof def.valueSymmetric !== 'boolean') {
+    throw new TypeError(`defineInvariant(${def.id}): valueSymmetric must be true or false`);
   }
   if (def.history !== undefined) {
     const h = def.history as Partial<InvariantHistory> | null;

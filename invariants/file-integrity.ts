@@ -9,6 +9,9 @@ import { readerBytes, readerLayout } from './state-reader.js';
  */
 export const fileIntegrity = defineInvariant({
   id: 'file-integrity',
+  // --symmetry: value-relabelled states are judged alike; it compares each cell read with the cell the file logically
+  // holds.
+  valueSymmetric: true,
   description: 'the file reads as POSIX says it must: only operations on the file change it',
   check({ after }) {
     const L = readerLayout(after);

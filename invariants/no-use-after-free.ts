@@ -11,6 +11,8 @@ let scratch = new Uint8Array(0);
  */
 export const noUseAfterFree = defineInvariant({
   id: 'no-use-after-free',
+  // --symmetry: value-relabelled states are judged alike; it reads folio references and counts only, no cell.
+  valueSymmetric: true,
   description: 'no pipe buffer references a freed folio; reference counts equal the references that exist',
   check({ after }) {
     const L = readerLayout(after);

@@ -5,6 +5,8 @@ import { readerBytes, readerLayout } from './state-reader.js';
 /** Howells' design goal: a folio in a pipe belongs to pipes alone (not in a page cache, mapped or user memory). */
 export const pageOwnership = defineInvariant({
   id: 'page-ownership',
+  // --symmetry: value-relabelled states are judged alike; it reads folio flags only, no cell.
+  valueSymmetric: true,
   description: 'a folio in a pipe belongs to the pipe alone: not in the page cache, not mapped, not user memory',
   check({ after }) {
     const L = readerLayout(after);

@@ -84,6 +84,9 @@ function sameQueue(L: Layout, a: State, b: State, pipe: number): boolean {
  */
 export const pipeFifo = defineInvariant({
   id: 'pipe-fifo',
+  // --symmetry: value-relabelled states are judged alike; it compares queued ghost cells with each other and with
+  // what a read returned.
+  valueSymmetric: true,
   description: 'pipe cells come out in the order they went in, none lost, none duplicated',
   check({ before, after, observed }) {
     const L = readerLayout(after);

@@ -97,7 +97,13 @@ export class HistoryError extends Error {
  * The scenario's model with the history variables of `invariants` (those
  * with `history`, in order) folded into every state: what toProperties needs.
  */
-export function scenarioModelFor(scenario: Scenario, fs: FsProfile, invariants: readonly Invariant[]): ScenarioModel {
+export function scenarioModelFor(
+  scenario: Scenario,
+  fs: FsProfile,
+  invariants: readonly Invariant[],
+  /** Interchangeable data values for the model's symmetry key (ScenarioModel); none: no reduction. */
+  interchangeable: readonly number[] = [],
+): ScenarioModel {
   // The folds make readers of the model's states: bound once the model exists.
   const bound: { model?: ScenarioModel } = {};
   const folds: HistoryFold[] = invariants.flatMap((inv) => {
@@ -127,7 +133,7 @@ export function scenarioModelFor(scenario: Scenario, fs: FsProfile, invariants: 
       },
     ];
   });
-  bound.model = new ScenarioModel(scenario, fs, folds);
+  bound.model = new ScenarioModel(scenario, fs, folds, interchangeable);
   return bound.model;
 }
 

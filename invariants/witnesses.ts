@@ -9,6 +9,8 @@ import { readerBytes, readerLayout } from './state-reader.js';
  */
 export const witnessOrphanedFolio = defineInvariant({
   id: 'witness-orphaned-folio',
+  // --symmetry: value-relabelled states are judged alike; it reads folio references and flags only.
+  valueSymmetric: true,
   kind: 'sometimes',
   description: 'a folio leaves the page cache while a pipe still references it',
   check({ before, after }) {
@@ -33,6 +35,8 @@ export const witnessOrphanedFolio = defineInvariant({
 function costWitness(id: string, description: string, verb: string, counter: (L: Layout, s: State) => number) {
   return defineInvariant({
     id,
+    // --symmetry: value-relabelled states are judged alike; it reads the cost counters only.
+    valueSymmetric: true,
     kind: 'sometimes',
     description,
     check({ before, after }) {

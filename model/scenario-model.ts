@@ -19,6 +19,7 @@ import { OPERATIONS, type AnyOperation, type OpResult } from './ops/index.js';
 import type { ReadObservation } from './pipe.js';
 import { ENV_PROCESS, type Scenario } from './scenario.js';
 import { Layout, type State } from './state.js';
+import { ValueSymmetry } from './value-symmetry.js';
 import { completeStep, formatStep, sameStep, type CompleteStep, type Step } from './step.js';
 
 /** An action: a process taking its next step, or the environment taking a given step. */
@@ -66,11 +67,20 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   /** The values of the history variables the states hold (model/history.ts). */
   readonly historyTable = new HistoryTable();
 
+  /**
+   * The class key under the value symmetry (model/value-symmetry.ts), when the
+   * model was made with at least two interchangeable values; absent otherwise
+   * (the explorer then fingerprints the state itself).
+   */
+  readonly symmetryKey?: (encoded: Uint8Array) => Uint8Array;
+
   constructor(
     readonly scenario: Scenario,
     readonly fs: FsProfile = DEFAULT_FS,
     /** History variables of the invariants checked: part of every state (model/history.ts). */
     readonly histories: readonly HistoryFold[] = [],
+    /** Interchangeable data values (value-symmetry.ts): the caller has checked that the invariants allow it. */
+    interchangeable: readonly number[] = [],
   ) {
     const kernel = kernelById(scenario.kernel);
     if (!kernel) throw new Error(`unknown kernel ${scenario.kernel}`);
@@ -86,6 +96,10 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     this.actionCount = actions.length;
     this.envSteps = actions.map((a) => (a.kind === 'env' ? { op: OPERATIONS[a.step.op], step: a.step } : undefined));
     this.programs = scenario.processes.map((p) => p.program.map(compile));
+    if (interchangeable.length >= 2) {
+      const symmetry = new ValueSymmetry(this.L, interchangeable);
+      this.symmetryKey = (encoded) => symmetry.key(encoded);
+    }
   }
 
   initialStates(): readonly State[] {
