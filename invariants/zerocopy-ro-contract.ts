@@ -66,6 +66,8 @@ function changedBuffer(L: Layout, before: State, after: State): string | undefin
 
 export const zerocopyRoContract = defineInvariant({
   id: 'zerocopy-ro-contract',
+  // --symmetry: it compares a buffer's cells before and after a step, never with a particular value.
+  valueSymmetric: true,
   description:
     'no step changes data a pipe still references (the promise TLS_TX_ZEROCOPY_RO asks of a sender), ' +
     'judged at the step that changes it, not at the read',
