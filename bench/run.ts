@@ -1,117 +1,297 @@
 /**
- * `npm run bench`: exhaustive runs of fixed scenarios under kernel `copy`
- * (no invariant is violated there, so nothing stops the search early) at
- * growing depth, with every built-in invariant checked on every step, as
- * `pipecheck check` does. Prints distinct states, transitions, transitions
- * and distinct states per second, bytes per visited state and wall time, the
- * median of `--reps` runs each; `--json` prints the same as one document.
+ * `npm run bench`: fixed questions, each measured `--reps` times (medians),
+ * all in one run so that ratios compare figures from the same machine load:
  *
- *   npm run bench -- [--reps 3] [--max-depth 5] [--json]
+ * - side-by-side: issue 9's question, SPIN's operations at the default bounds
+ *   under kernel `copy` to depth 6, asked of SPIN (bench/spin/pipe.pml, when
+ *   spin and gcc are installed), of the command line and of the library; the
+ *   ratios pipecheck / SPIN of wall time;
+ * - default-depth-6: `pipecheck check --kernel copy --depth 6`, every operation;
+ * - classic: `pipecheck check --invariant data-stability` (kernel linux), the
+ *   wall time to the shortest classic counterexample;
+ * - every-op, splice-punch-truncate: library runs at growing depth.
  *
+ * Every pipecheck row has its bytes per visited state; `memory` in the
+ * document is the largest of those past a million states.
+ *
+ *   npm run bench -- [--reps 3] [--only side-by-side,classic] [--quick] [--max-depth 6] [--json]
+ *
+ * --quick: depth 2 everywhere and one rep (a smoke test; `bench/run.test.ts`).
  * A benchmark, not a test: the machines are shared and noisy, so compare
- * figures from one run only.
+ * figures from one run only. A new row is a new entry in CASES.
  */
-import { explore } from '../explorer/bfs.js';
-import { BUILTIN_INVARIANTS } from '../invariants/builtins.js';
-import { toProperties } from '../invariants/property.js';
-import { parseScenario, type ScenarioInput } from '../model/scenario.js';
-import { ScenarioModel } from '../model/scenario-model.js';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ScenarioInput } from '../model/scenario.js';
+import { measureCli, measureLibrary, measureSpin, type Measurement } from './measure.js';
+import { spinUnavailable, spinVersion } from './spin.js';
 
-interface BenchCase {
-  readonly name: string;
-  readonly scenario: ScenarioInput;
-  readonly depths: readonly number[];
+export interface BenchOptions {
+  readonly reps: number;
+  readonly quick: boolean;
+  readonly maxDepth: number;
+  /** Groups to run; undefined: all. */
+  readonly only: ReadonlySet<string> | undefined;
+  readonly json: boolean;
 }
 
-const CASES: readonly BenchCase[] = [
-  {
-    name: 'every-op (pages 2, cells 2, values 2, slots 2, folioPages 1, userPages 1)',
-    scenario: { kernel: 'copy', bounds: { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 } },
-    depths: [3, 4, 5],
+export interface Row extends Measurement {
+  readonly group: string;
+  readonly case: string;
+  readonly depth: number;
+  readonly transitionsPerSecond: number;
+  readonly statesPerSecond: number;
+}
+
+export interface Ratio {
+  readonly name: string;
+  /** numerator / denominator, of wall time. */
+  readonly value: number;
+}
+
+export interface Skip {
+  readonly group: string;
+  readonly reason: string;
+}
+
+/** What a case adds to the document. */
+interface CaseResult {
+  readonly rows: Row[];
+  readonly ratios?: Ratio[];
+  readonly skipped?: Skip[];
+}
+
+interface BenchCase {
+  readonly group: string;
+  /** Takes minutes at full depth. */
+  readonly deep: boolean;
+  run(o: BenchOptions): CaseResult;
+}
+
+export const SPIN_OPS = [
+  'write',
+  'mmap-store',
+  'fallocate-punch',
+  'truncate',
+  'splice',
+  'vmsplice',
+  'user-store',
+  'pipe-write',
+  'pipe-read',
+  'writeback',
+  'evict',
+] as const;
+
+const DEFAULT_BOUNDS = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
+
+function row(group: string, name: string, depth: number, m: Measurement): Row {
+  const seconds = Math.max(m.wallMs, 1) / 1000;
+  return {
+    group,
+    case: name,
+    depth,
+    ...m,
+    transitionsPerSecond: Math.round(m.transitions / seconds),
+    statesPerSecond: Math.round(m.statesDistinct / seconds),
+  };
+}
+
+function ratio(name: string, numerator: Measurement, denominator: Measurement): Ratio {
+  return { name, value: Math.round((numerator.wallMs / Math.max(denominator.wallMs, 1)) * 100) / 100 };
+}
+
+/** The depth a case runs at: its own, 2 in --quick mode, never past --max-depth. */
+function depthFor(o: BenchOptions, depth: number): number {
+  return Math.min(o.quick ? 2 : depth, o.maxDepth);
+}
+
+const sideBySide: BenchCase = {
+  group: 'side-by-side',
+  deep: true,
+  run(o) {
+    const depth = depthFor(o, 6);
+    const name = `SPIN's ops, default bounds, kernel copy, depth ${depth}`;
+    const scenario: ScenarioInput = {
+      kernel: 'copy',
+      bounds: DEFAULT_BOUNDS,
+      environment: { ops: [...SPIN_OPS] },
+    };
+    const cli = measureCli(['--kernel', 'copy', '--depth', String(depth), '--ops', SPIN_OPS.join(',')], o.reps);
+    const library = measureLibrary(scenario, depth, o.reps);
+    const rows = [row(this.group, name, depth, cli), row(this.group, name, depth, library)];
+    const missing = spinUnavailable();
+    if (missing) return { rows, skipped: [{ group: this.group, reason: `SPIN skipped: ${missing}` }] };
+    const spin = measureSpin({ depth }, o.reps);
+    return {
+      rows: [row(this.group, name, depth, spin), ...rows],
+      ratios: [
+        ratio('side-by-side: pipecheck-cli / spin', cli, spin),
+        ratio('side-by-side: library / spin', library, spin),
+      ],
+    };
   },
-  {
-    name: 'splice-punch-truncate (pages 2, cells 2, folioPages 2, slots 2)',
-    scenario: {
+};
+
+const defaultDepth6: BenchCase = {
+  group: 'default-depth-6',
+  deep: true,
+  run(o) {
+    const depth = depthFor(o, 6);
+    const m = measureCli(['--kernel', 'copy', '--depth', String(depth)], o.reps);
+    return { rows: [row(this.group, `every op, default bounds, kernel copy, depth ${depth}`, depth, m)] };
+  },
+};
+
+const classic: BenchCase = {
+  group: 'classic',
+  deep: false,
+  run(o) {
+    // The classic violation has 3 steps; --quick bounds the search there.
+    const args = ['--invariant', 'data-stability', ...(o.quick ? ['--depth', '3'] : [])];
+    const m = measureCli(args, o.reps);
+    const name = `pipecheck check ${args.join(' ')} (kernel linux): to the shortest counterexample`;
+    return { rows: [row(this.group, name, m.violationSteps ?? 0, m)] };
+  },
+};
+
+function libraryCase(group: string, name: string, scenario: ScenarioInput, depths: readonly number[]): BenchCase {
+  return {
+    group,
+    deep: false,
+    run(o) {
+      const chosen = o.quick ? [2] : depths.filter((d) => d <= o.maxDepth);
+      return { rows: chosen.map((d) => row(group, name, d, measureLibrary(scenario, d, o.reps))) };
+    },
+  };
+}
+
+export const CASES: readonly BenchCase[] = [
+  sideBySide,
+  defaultDepth6,
+  classic,
+  libraryCase(
+    'every-op',
+    'every-op (pages 2, cells 2, values 2, slots 2, folioPages 1, userPages 1)',
+    { kernel: 'copy', bounds: DEFAULT_BOUNDS },
+    [3, 4, 5],
+  ),
+  libraryCase(
+    'splice-punch-truncate',
+    'splice-punch-truncate (pages 2, cells 2, folioPages 2, slots 2)',
+    {
       kernel: 'copy',
       bounds: { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 2, userPages: 0 },
       environment: { ops: ['write', 'splice', 'fallocate-punch', 'truncate', 'pipe-read', 'writeback', 'evict'] },
     },
-    depths: [4, 5, 6],
-  },
+    [4, 5, 6],
+  ),
 ];
 
-interface Row {
-  readonly case: string;
-  readonly depth: number;
-  readonly statesDistinct: number;
-  readonly transitions: number;
-  readonly transitionsPerSecond: number;
-  readonly statesPerSecond: number;
-  readonly bytesPerState: number;
-  readonly wallMs: number;
-  readonly reps: number;
+export interface BenchDocument {
+  readonly node: string;
+  readonly spin: string | null;
+  readonly options: { readonly reps: number; readonly quick: boolean; readonly only: string[] | null };
+  readonly rows: Row[];
+  readonly ratios: Ratio[];
+  readonly skipped: Skip[];
+  /** The largest bytes per visited state among pipecheck rows past a million states (null: none got there). */
+  readonly memory: { readonly worstBytesPerStatePastMillion: number | null };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function runOnce(c: BenchCase, depth: number): { states: number; transitions: number; ms: number; bytes: number } {
-  const scenario = parseScenario({ ...c.scenario, bounds: { ...c.scenario.bounds, depth } }, c.name);
-  const model = new ScenarioModel(scenario);
-  const t0 = performance.now();
-  const r = explore(model, toProperties(model, BUILTIN_INVARIANTS), { maxDepth: depth, minimize: false });
-  const ms = performance.now() - t0;
-  if (r.status !== 'holds')
-    throw new Error(`bench ${c.name} depth ${depth}: expected holds under copy, got ${r.status}`);
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const number = (name: string, fallback: number): number => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: expected a positive integer, got ${v}`);
+    return n;
+  };
+  const quick = argv.includes('--quick');
+  const only = value('--only');
+  const groups = new Set(CASES.map((c) => c.group));
+  const chosen = only?.split(',').filter((g) => g.length > 0);
+  for (const g of chosen ?? [])
+    if (!groups.has(g)) throw new Error(`--only: unknown case ${g} (cases: ${[...groups].join(', ')})`);
   return {
-    states: r.statistics.statesDistinct,
-    transitions: r.statistics.transitions,
-    ms,
-    bytes: r.statistics.memoryBytes,
+    reps: number('--reps', quick ? 1 : 3),
+    quick,
+    maxDepth: number('--max-depth', 6),
+    only: chosen ? new Set(chosen) : undefined,
+    json: argv.includes('--json'),
   };
 }
 
-function main(): void {
-  const reps = arg('--reps', 3);
-  const maxDepth = arg('--max-depth', 6);
-  const json = process.argv.includes('--json');
+export function runBench(o: BenchOptions, onRow: (r: Row) => void = () => {}): BenchDocument {
   const rows: Row[] = [];
+  const ratios: Ratio[] = [];
+  const skipped: Skip[] = [];
   for (const c of CASES) {
-    for (const depth of c.depths.filter((d) => d <= maxDepth)) {
-      const runs = Array.from({ length: reps }, () => runOnce(c, depth));
-      const ms = median(runs.map((r) => r.ms));
-      const first = runs[0]!;
-      const row: Row = {
-        case: c.name,
-        depth,
-        statesDistinct: first.states,
-        transitions: first.transitions,
-        transitionsPerSecond: Math.round(median(runs.map((r) => r.transitions / (r.ms / 1000)))),
-        statesPerSecond: Math.round(median(runs.map((r) => r.states / (r.ms / 1000)))),
-        bytesPerState: Math.round((median(runs.map((r) => r.bytes)) / first.states) * 10) / 10,
-        wallMs: Math.round(ms),
-        reps,
-      };
-      rows.push(row);
-      if (!json) {
-        if (depth === c.depths.filter((d) => d <= maxDepth)[0]) process.stdout.write(`${row.case}\n`);
-        const n = (x: number): string => x.toLocaleString('en');
-        process.stdout.write(
-          `  depth ${depth}: ${n(row.statesDistinct)} states, ${n(row.transitions)} transitions, ` +
-            `${n(row.transitionsPerSecond)} transitions/s, ${n(row.statesPerSecond)} states/s, ` +
-            `${row.bytesPerState} bytes/state, ${(row.wallMs / 1000).toFixed(2)} s (median of ${reps})\n`,
-        );
-      }
-    }
+    if (o.only && !o.only.has(c.group)) continue;
+    const r = c.run(o);
+    r.rows.forEach(onRow);
+    rows.push(...r.rows);
+    ratios.push(...(r.ratios ?? []));
+    skipped.push(...(r.skipped ?? []));
   }
-  if (json) process.stdout.write(`${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);
+  const pastMillion = rows
+    .filter((r) => r.tool !== 'spin' && r.statesDistinct >= 1_000_000 && r.bytesPerState !== undefined)
+    .map((r) => r.bytesPerState!);
+  return {
+    node: process.version,
+    spin: spinUnavailable() ? null : spinVersion(),
+    options: { reps: o.reps, quick: o.quick, only: o.only ? [...o.only] : null },
+    rows,
+    ratios,
+    skipped,
+    memory: { worstBytesPerStatePastMillion: pastMillion.length > 0 ? Math.max(...pastMillion) : null },
+  };
 }
 
-main();
+const n = (x: number): string => x.toLocaleString('en');
+
+/** One row as a line: the tool's figures (the case is printed above it once). */
+export function formatRow(r: Row): string {
+  const verdict = r.violationSteps !== undefined ? `, violation in ${r.violationSteps} steps` : '';
+  const bytes = r.bytesPerState !== undefined ? `, ${r.bytesPerState} bytes/state` : '';
+  const figures = `${n(r.statesDistinct)} states, ${n(r.transitions)} transitions`;
+  const speed = `${n(r.transitionsPerSecond)} transitions/s${bytes}${verdict}`;
+  return `  ${r.tool}: ${figures}, ${speed}, ${(r.wallMs / 1000).toFixed(2)} s (median of ${r.reps})`;
+}
+
+export function formatSummary(d: BenchDocument): string {
+  const worst = d.memory.worstBytesPerStatePastMillion;
+  const lines = [
+    ...d.ratios.map((r) => `ratio ${r.name}: ${r.value}`),
+    ...d.skipped.map((s) => `[${s.group}] ${s.reason}`),
+    worst === null
+      ? 'memory: no pipecheck run got past a million states'
+      : `memory: at most ${worst} bytes per visited state in the pipecheck runs past a million states`,
+  ];
+  return lines.join('\n');
+}
+
+function main(): void {
+  let o: BenchOptions;
+  try {
+    o = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  let lastCase = '';
+  const doc = runBench(o, (r) => {
+    if (o.json) return;
+    if (r.case !== lastCase) process.stdout.write(`[${r.group}] ${r.case}\n`);
+    lastCase = r.case;
+    process.stdout.write(`${formatRow(r)}\n`);
+  });
+  if (o.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  else process.stdout.write(`${formatSummary(doc)}\n`);
+}
+
+// Run when executed (`node dist/bench/run.js`), not when a test imports it.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

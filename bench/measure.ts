@@ -1,0 +1,147 @@
+/**
+ * One measurement of each kind the bench makes, repeated `reps` times and
+ * reduced to medians: an exploration through the library (explore() in this
+ * process), through the command line (`pipecheck check ... --json`, wall time
+ * of the whole process) and through SPIN's pan (bench/spin.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { explore } from '../explorer/bfs.js';
+import { BUILTIN_INVARIANTS } from '../invariants/builtins.js';
+import { toProperties } from '../invariants/property.js';
+import { parseScenario, type ScenarioInput } from '../model/scenario.js';
+import { ScenarioModel } from '../model/scenario-model.js';
+import { buildPan, removePan, runPan, type SpinModelOptions } from './spin.js';
+
+/** What one tool reported for one question: medians over `reps` runs. */
+export interface Measurement {
+  readonly tool: 'spin' | 'pipecheck-cli' | 'pipecheck-library';
+  readonly statesDistinct: number;
+  readonly transitions: number;
+  readonly wallMs: number;
+  readonly reps: number;
+  /** Bytes the explorer holds per visited state (visited set and frontier), pipecheck only. */
+  readonly bytesPerState?: number;
+  /** Steps of the violation found, when one was. */
+  readonly violationSteps?: number;
+  /** `holds` or `violated`. */
+  readonly result: 'holds' | 'violated';
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+interface Run {
+  readonly states: number;
+  readonly transitions: number;
+  readonly ms: number;
+  readonly memoryBytes?: number;
+  readonly violationSteps?: number;
+  readonly violated: boolean;
+}
+
+function summarize(tool: Measurement['tool'], runs: readonly Run[]): Measurement {
+  const first = runs[0]!;
+  const memory = runs.map((r) => r.memoryBytes).filter((m): m is number => m !== undefined);
+  return {
+    tool,
+    statesDistinct: first.states,
+    transitions: first.transitions,
+    wallMs: Math.round(median(runs.map((r) => r.ms))),
+    reps: runs.length,
+    ...(memory.length > 0 ? { bytesPerState: Math.round((median(memory) / first.states) * 10) / 10 } : {}),
+    ...(first.violationSteps !== undefined ? { violationSteps: first.violationSteps } : {}),
+    result: first.violated ? 'violated' : 'holds',
+  };
+}
+
+function repeat(reps: number, once: () => Run): Run[] {
+  return Array.from({ length: Math.max(1, reps) }, once);
+}
+
+/** explore() in this process, every built-in invariant judged on every step (as `pipecheck check`). */
+export function measureLibrary(scenario: ScenarioInput, depth: number, reps: number): Measurement {
+  const once = (): Run => {
+    const parsed = parseScenario({ ...scenario, bounds: { ...scenario.bounds, depth } }, 'bench');
+    const model = new ScenarioModel(parsed);
+    const t0 = performance.now();
+    const r = explore(model, toProperties(model, BUILTIN_INVARIANTS), { maxDepth: depth, minimize: false });
+    const ms = performance.now() - t0;
+    return {
+      states: r.statistics.statesDistinct,
+      transitions: r.statistics.transitions,
+      ms,
+      memoryBytes: r.statistics.memoryBytes,
+      violated: r.status !== 'holds',
+    };
+  };
+  return summarize('pipecheck-library', repeat(reps, once));
+}
+
+/** dist/cli/main.js, from dist/bench/measure.js (or from the sources, when a test imports this module). */
+export function cliPath(): string {
+  const fromDist = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  return import.meta.url.includes('/dist/') ? fromDist : fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+}
+
+interface CheckJson {
+  readonly statesDistinct: number;
+  readonly transitions: number;
+  readonly memoryBytes: number;
+  readonly violations: readonly { readonly length: number }[];
+}
+
+/** `pipecheck check <args> --json`: wall time of the whole process, figures from its JSON. */
+export function measureCli(args: readonly string[], reps: number): Measurement {
+  const once = (): Run => {
+    const out = mkdtempSync(join(tmpdir(), 'pipecheck-bench-'));
+    try {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [cliPath(), 'check', ...args, '--json', '--out', out], {
+        encoding: 'utf8',
+        maxBuffer: 256 * 2 ** 20,
+      });
+      const ms = performance.now() - t0;
+      if (r.status !== 0 && r.status !== 1)
+        throw new Error(`pipecheck check ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+      const doc = JSON.parse(r.stdout) as CheckJson;
+      const shortest = doc.violations.length > 0 ? Math.min(...doc.violations.map((v) => v.length)) : undefined;
+      return {
+        states: doc.statesDistinct,
+        transitions: doc.transitions,
+        ms,
+        memoryBytes: doc.memoryBytes,
+        violated: r.status === 1,
+        ...(shortest !== undefined ? { violationSteps: shortest } : {}),
+      };
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  };
+  return summarize('pipecheck-cli', repeat(reps, once));
+}
+
+/** SPIN: generate and compile once (not timed), then time `./pan` `reps` times. */
+export function measureSpin(options: SpinModelOptions, reps: number): Measurement {
+  const pan = buildPan(options);
+  try {
+    const once = (): Run => {
+      const r = runPan(pan);
+      return {
+        states: r.states,
+        transitions: r.transitions,
+        ms: r.wallMs,
+        violated: r.errors > 0,
+        ...(r.violationSteps !== undefined ? { violationSteps: r.violationSteps } : {}),
+      };
+    };
+    return summarize('spin', repeat(reps, once));
+  } finally {
+    removePan(pan);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The bench in its quickest mode (--quick: depth 2, one rep), run as `npm run
+ * bench` runs it: the document's shape and that its figures are numbers. Not
+ * a timed test: no figure is compared with a time.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { BenchDocument } from './run.js';
+import { CASES } from './run.js';
+import { spinUnavailable } from './spin.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const bench = fileURLToPath(new URL('../dist/bench/run.js', import.meta.url));
+
+function runBench(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [bench, ...args], { cwd: repo, encoding: 'utf8', timeout: 240_000 });
+}
+
+const isNumber = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+
+describe('npm run bench -- --quick --json', () => {
+  it('prints one document with a row per tool and case, every figure a number', { timeout: 300_000 }, () => {
+    const r = runBench(['--quick', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as BenchDocument;
+    expect(doc.options).toEqual({ reps: 1, quick: true, only: null });
+    expect(new Set(doc.rows.map((row) => row.group))).toEqual(new Set(CASES.map((c) => c.group)));
+    for (const row of doc.rows) {
+      for (const key of ['depth', 'statesDistinct', 'transitions', 'wallMs', 'reps', 'transitionsPerSecond'] as const)
+        expect(isNumber(row[key]), `${row.group} ${row.tool} ${key}`).toBe(true);
+      expect(row.statesDistinct).toBeGreaterThan(0);
+      if (row.tool !== 'spin') expect(isNumber(row.bytesPerState)).toBe(true);
+    }
+    // The classic counterexample is found, and has the shortest length pipecheck reports.
+    const classic = doc.rows.find((row) => row.group === 'classic')!;
+    expect(classic.result).toBe('violated');
+    expect(isNumber(classic.violationSteps)).toBe(true);
+    // Side by side: SPIN's row and two ratios when spin is installed, else a reason it was skipped.
+    const tools = doc.rows.filter((row) => row.group === 'side-by-side').map((row) => row.tool);
+    if (spinUnavailable()) {
+      expect(tools).toEqual(['pipecheck-cli', 'pipecheck-library']);
+      expect(doc.skipped.map((s) => s.group)).toEqual(['side-by-side']);
+    } else {
+      expect(tools).toEqual(['spin', 'pipecheck-cli', 'pipecheck-library']);
+      expect(doc.ratios.map((x) => x.name)).toHaveLength(2);
+      for (const x of doc.ratios) expect(isNumber(x.value) && x.value > 0).toBe(true);
+    }
+    const worst = doc.memory.worstBytesPerStatePastMillion;
+    expect(worst === null || isNumber(worst)).toBe(true);
+  });
+
+  it('runs only the cases --only names', () => {
+    const r = runBench(['--quick', '--json', '--only', 'every-op']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as BenchDocument;
+    expect(doc.rows.map((row) => row.group)).toEqual(['every-op']);
+  });
+
+  it('rejects an unknown case with exit 2, naming the option', () => {
+    const r = runBench(['--only', 'no-such-case']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--only: unknown case no-such-case/);
+  });
+});
