@@ -103,7 +103,8 @@ export interface ReportInput {
   readonly write: ((cx: Counterexample) => string) | null;
 }
 
-function traceSteps(
+/** A trace of action indices as steps, what each changed, and the damaging step (check and simulate). */
+export function traceSteps(
   model: ScenarioModel,
   trace: readonly number[],
   initialIndex: number,

@@ -22,8 +22,8 @@ import { flagOf, type CliOptions } from './options.js';
 import { renderCheck } from './render.js';
 
 /** The command line that finds the same thing again (without --invariant: the report adds it). */
-export function commandLine(file: string | undefined, opts: CliOptions, kernel: string): string {
-  const parts = ['pipecheck check'];
+export function commandLine(file: string | undefined, opts: CliOptions, kernel: string, command = 'check'): string {
+  const parts = [`pipecheck ${command}`];
   if (file !== undefined) parts.push(quote(file));
   parts.push('--kernel', kernel);
   if (opts.ops) parts.push('--ops', opts.ops.join(','));

@@ -94,8 +94,10 @@ export async function withInterrupt<T>(
   run: (interrupt: Interrupt) => Promise<T>,
   onFirst: () => void,
   clock: () => number = Date.now,
+  /** Int32 words of shared memory (at least ABORT and RUNNING; simulate shares more). */
+  words = 2,
 ): Promise<T> {
-  const shared = new Int32Array(new SharedArrayBuffer(8));
+  const shared = new Int32Array(new SharedArrayBuffer(4 * Math.max(2, words)));
   let firstAt: number | undefined;
   const stop = (): void => {
     Atomics.store(shared, ABORT, 1);

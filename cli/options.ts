@@ -40,6 +40,7 @@ export interface CliOptions {
   file?: string;
   runs?: number;
   seed?: number;
+  workers?: number;
 }
 
 /** One option: how it is spelled, what it says in --help, how its argument is parsed. */
@@ -172,8 +173,9 @@ export const OPTIONS: OptionTable = {
     description: 'the regular file to model, as the log names it',
     defaultText: 'the file data is spliced from, else the first file opened for writing and written',
   },
-  runs: { argument: 'N', description: 'random sequences to run', parse: integer(1) },
+  runs: { argument: 'N', description: 'random sequences (conform) or walks (simulate) to run', parse: integer(1) },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },
+  workers: { argument: 'N', description: 'worker threads', parse: integer(1), defaultText: 'the available cores' },
 };
 
 /** `folioPages` -> `--folio-pages` */

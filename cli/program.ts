@@ -15,6 +15,8 @@ export interface CommandSpec {
   readonly args: readonly string[];
   readonly summary: string;
   readonly options: readonly (keyof CliOptions)[];
+  /** Defaults this command applies that differ from the option table's (shown in docs/cli.md). */
+  readonly defaults?: Partial<Record<keyof CliOptions, string>>;
   readonly load: () => Promise<Run>;
 }
 
@@ -42,6 +44,29 @@ export const COMMANDS: readonly CommandSpec[] = [
       'timeout',
     ],
     load: async () => (await import('./check.js')).checkCommand,
+  },
+  {
+    name: 'simulate',
+    args: ['[scenario]'],
+    summary:
+      'random walks at bounds beyond exhaustive search; each violation shrunk (fast-check) and saved ' +
+      '(exit 3: nothing found, which proves nothing)',
+    options: [
+      'kernel',
+      'ops',
+      ...BOUNDS,
+      'fsProfile',
+      'invariant',
+      'plugin',
+      'out',
+      'json',
+      'timeout',
+      'runs',
+      'seed',
+      'workers',
+    ],
+    defaults: { depth: "the scenario's, else 12", runs: '10000', seed: 'from the clock (printed)' },
+    load: async () => (await import('./simulate.js')).simulateCommand,
   },
   {
     name: 'replay',
@@ -121,8 +146,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-function optionOf(key: keyof CliOptions): Option {
-  const cfg = OPTIONS[key] as (typeof OPTIONS)[keyof CliOptions];
+function optionOf(key: keyof CliOptions, defaultText?: string): Option {
+  const cfg = { ...(OPTIONS[key] as (typeof OPTIONS)[keyof CliOptions]), ...(defaultText ? { defaultText } : {}) };
   const flags = `${cfg.short ? `-${cfg.short}, ` : ''}${flagOf(key)}${cfg.argument ? ` <${cfg.argument}>` : ''}`;
   // The default is said in the description: the command applies it (so "given" stays visible), and
   // commander shows a default only for a value it sets itself.
@@ -162,7 +187,7 @@ export function buildProgram(onInvoke: (inv: Invocation) => void, io?: ProgramIo
     const cmd = program.command(spec.name).description(spec.summary).exitOverride();
     if (io) cmd.configureOutput(io);
     for (const a of spec.args) cmd.argument(a);
-    for (const key of spec.options) cmd.addOption(optionOf(key));
+    for (const key of spec.options) cmd.addOption(optionOf(key, spec.defaults?.[key]));
     cmd.action((...received: unknown[]) => {
       const args = received.slice(0, spec.args.length).filter((a): a is string => typeof a === 'string');
       const options = received[spec.args.length] as CliOptions;

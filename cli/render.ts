@@ -102,7 +102,7 @@ function verdictText(id: string, v: Verdict, r: CheckReport): string {
 }
 
 /** `of`: this finding's place among its invariant's findings (--all-violations), when there are several. */
-function findingLines(f: TraceReport, plugins: readonly string[], of?: { n: number; count: number }): string[] {
+export function findingLines(f: TraceReport, plugins: readonly string[], of?: { n: number; count: number }): string[] {
   const out: string[] = [];
   const what = f.kind === 'always' ? 'VIOLATED' : 'witnessed';
   const place = of && of.count > 1 ? ` (${of.n} of ${of.count})` : '';

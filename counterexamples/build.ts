@@ -24,6 +24,8 @@ export interface CounterexampleInput {
   readonly stats: Counterexample['stats'];
   /** The command line that finds it again. */
   readonly command: string;
+  /** How `pipecheck simulate` found it. */
+  readonly simulation?: Counterexample['simulation'] | undefined;
 }
 
 /** A counterexample file's contents (validate with `parseCounterexample`, write with `writeCounterexample`). */
@@ -45,5 +47,6 @@ export function counterexampleOf(input: CounterexampleInput): Counterexample {
     },
     stats: input.stats,
     command: input.command,
+    ...(input.simulation ? { simulation: input.simulation } : {}),
   };
 }

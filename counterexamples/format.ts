@@ -18,6 +18,29 @@ export const COUNTEREXAMPLE_FORMAT = 'pipecheck-counterexample/1';
 /** A trace step: a step of the interface, with the process that took it. */
 export const TraceStepSchema = z.intersection(StepSchema, z.object({ process: z.string().min(1) }));
 
+/** How `pipecheck simulate` found a counterexample (a random walk, shrunk by fast-check). */
+export const SimulationSchema = z
+  .object({
+    /** The run's seed (`simulate --seed`). */
+    seed: z.number().int(),
+    /** Walks the run was asked for (`simulate --runs`). */
+    runs: z.number().int().min(1),
+    /** The most steps a walk took (`simulate --depth`). */
+    depth: z.number().int().min(1),
+    /** The chunk of runs that found it (chunks of 250 runs, each with a seed derived from `seed`). */
+    chunk: z.number().int().min(0),
+    /** The seed fc.check was given for the run that found it. */
+    fastCheckSeed: z.number().int(),
+    /** fast-check's path to the shrunk walk (fc.check's `path` option replays it). */
+    path: z.string(),
+    /** The shrunk walk's choice numbers, in step order. */
+    choices: z.array(z.number().int().min(0)),
+    /** Steps of the walk as first found, before fast-check shrank it. */
+    unshrunkLength: z.number().int().min(0),
+  })
+  .partial()
+  .passthrough();
+
 export const CounterexampleSchema = z
   .object({
     format: z.literal(COUNTEREXAMPLE_FORMAT),
@@ -47,6 +70,8 @@ export const CounterexampleSchema = z
       .passthrough(),
     /** The command line that finds it again. */
     command: z.string().optional(),
+    /** Set by `pipecheck simulate`: the random walk that found it, and how to find it again. */
+    simulation: SimulationSchema.optional(),
   })
   .strict();
 

@@ -167,7 +167,7 @@ export function optionsTable(name: string): string {
     ['option', 'what it does', 'default'],
     spec.options.map((k) => {
       const o = OPTIONS[k];
-      return [code(optionFlag(k)), o.description, o.defaultText ?? boundDefault(k)];
+      return [code(optionFlag(k)), o.description, spec.defaults?.[k] ?? o.defaultText ?? boundDefault(k)];
     }),
   );
 }

@@ -1,0 +1,180 @@
+/**
+ * `pipecheck simulate [SCENARIO.json]`: random walks at bounds exhaustive
+ * search cannot reach, on every core; each violation shrunk by fast-check to
+ * a short trace and saved as a counterexample with its seed.
+ *
+ * Exit code: 1 a walk violated an invariant; else 2 a plugin threw; else 3:
+ * nothing was found, which proves nothing (random search is not exhaustive),
+ * also when a time limit or an interrupt stopped the walks.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { readJson } from '../checker/inputs.js';
+import {
+  buildSimulateReport,
+  DEFAULT_SIMULATE_DEPTH,
+  DEFAULT_SIMULATE_RUNS,
+  type SimulatedTraceReport,
+  type SimulateJob,
+  type SimulateReport,
+} from '../checker/simulate.js';
+import { checkWritableDir, counterexampleFileName, writeCounterexamples } from '../counterexamples/file.js';
+import type { Counterexample } from '../counterexamples/format.js';
+import { boundsText } from '../model/bounds.js';
+import { commandLine, timeoutMs } from './check.js';
+import { withInterrupt } from './explore-job.js';
+import { EXIT, UsageError } from './exit.js';
+import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
+import { INTERRUPTED, processIo, type Io } from './io.js';
+import type { CliOptions } from './options.js';
+import { findingLines, num, scenarioHeading, seconds, stepsText, table } from './render.js';
+import { runSimulation, SHARED_WORDS, type SimulateProgress } from './simulate-job.js';
+
+/** A seed from the clock, printed so that the run can be repeated. */
+export function clockSeed(now: number = Date.now()): number {
+  return now % 2 ** 31;
+}
+
+/** The depth walks go to: --depth, else the scenario file's bounds.depth, else DEFAULT_SIMULATE_DEPTH. */
+export function walkDepth(file: string | undefined, opts: CliOptions): number {
+  if (opts.depth !== undefined) return opts.depth;
+  if (file === undefined) return DEFAULT_SIMULATE_DEPTH;
+  const raw = readJson(file, 'scenario') as { bounds?: { depth?: unknown } } | null;
+  const depth = raw?.bounds?.depth;
+  return typeof depth === 'number' ? depth : DEFAULT_SIMULATE_DEPTH;
+}
+
+export function progressText(p: SimulateProgress): string {
+  const found = `${p.violations} violation${p.violations === 1 ? '' : 's'} so far`;
+  return (
+    `progress: ${num(p.runsDone)} of ${num(p.runs)} runs, ${num(p.walksPerSecond)} walks/s, ` +
+    `${found}, ${seconds(Math.round(p.elapsedMs))}`
+  );
+}
+
+function verdictText(id: string, r: SimulateReport): string {
+  const f = [...r.violations, ...r.witnesses].find((x) => x.invariant === id);
+  switch (r.invariants[id]) {
+    case 'violated':
+      return `VIOLATED in ${stepsText(f?.length ?? 0)}`;
+    case 'witnessed':
+      return `witnessed in ${stepsText(f?.length ?? 0)}`;
+    case 'unknown':
+      return 'unknown (plugin error)';
+    default:
+      return `not found in ${num(r.runsDone)} walks`;
+  }
+}
+
+/** How a finding's walk was found and shrunk. */
+function foundByLine(f: SimulatedTraceReport): string {
+  const s = f.simulation;
+  const shrunk = s.unshrunkLength === undefined ? '' : `a walk of ${stepsText(s.unshrunkLength)}, `;
+  return (
+    `  found by:       ${shrunk}shrunk by fast-check to ${stepsText(f.length)} ` +
+    `(chunk ${s.chunk}, fast-check seed ${s.fastCheckSeed}, path "${s.path}")`
+  );
+}
+
+function stoppedText(r: SimulateReport): string {
+  if (r.complete) return '';
+  return r.reason === 'timeout'
+    ? ' (stopped by --timeout)'
+    : r.reason === 'aborted'
+      ? ' (stopped by an interrupt)'
+      : '';
+}
+
+export function renderSimulate(r: SimulateReport): string[] {
+  const out: string[] = [];
+  out.push(`pipecheck simulate: kernel ${r.kernel}, ${scenarioHeading(r.scenario, r.processes, r.environment)}`);
+  out.push(`bounds: ${boundsText(r.bounds)}`);
+  const workers = `${r.workers} worker${r.workers === 1 ? '' : 's'}`;
+  out.push(`random walks: ${num(r.runs)} runs of at most ${stepsText(r.bounds.depth)}, seed ${r.seed}, ${workers}`);
+  out.push('');
+  for (const f of [...r.violations, ...r.witnesses]) out.push(...findingLines(f, r.plugins), foundByLine(f), '');
+  for (const e of r.pluginErrors) out.push(e.text, '');
+  const verdicts = Object.keys(r.invariants).map((id) => [id, verdictText(id, r)]);
+  out.push(...table([['invariant', 'result'], ...verdicts]));
+  out.push('');
+  const rate = num(Math.round((r.runsDone * 1000) / Math.max(1, r.elapsedMs)));
+  const first = r.firstViolationMs === null ? '' : `; first violation after ${seconds(r.firstViolationMs)}`;
+  out.push(
+    `walks: ${num(r.runsDone)} of ${num(r.runs)} runs${stoppedText(r)} (${num(r.walks)} walks with shrinking) ` +
+      `in ${seconds(r.elapsedMs)}, ${rate} walks/s${first}`,
+  );
+  out.push(`find it again: ${r.command}`);
+  if (r.result !== 'violated') {
+    out.push(
+      `nothing violated in ${num(r.runsDone)} random walks: random search proves nothing ` +
+        `(pipecheck check searches every trace, at smaller bounds)`,
+    );
+  }
+  return out;
+}
+
+export function simulateExitCode(r: SimulateReport): number {
+  if (r.result === 'violated') return EXIT.violated;
+  if (r.result === 'error') return EXIT.usage;
+  return EXIT.incomplete;
+}
+
+export async function simulateCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
+  const file = args[0];
+  // Everything that can be wrong with the input is found before anything runs or is written.
+  scenarioOf(file, opts);
+  const effective: CliOptions = { ...opts, depth: walkDepth(file, opts) };
+  const { scenario } = scenarioOf(file, effective);
+  const invariants = invariantRequest(opts.invariant, opts, { file: file ?? null, ids: scenario.invariants });
+  const fs = fsProfileOf(opts);
+  const runs = opts.runs ?? DEFAULT_SIMULATE_RUNS;
+  const seed = opts.seed ?? clockSeed();
+  const workers = opts.workers ?? availableParallelism();
+  const job: SimulateJob = { scenario, invariants, fs: fs.id, runs, seed };
+  const outDir = opts.out ?? 'counterexamples';
+  try {
+    checkWritableDir(outDir);
+  } catch (e) {
+    throw new UsageError(`--out ${outDir}: cannot write counterexamples there: ${(e as Error).message}`);
+  }
+  if (!opts.json) io.err(`pipecheck simulate: seed ${seed} (repeat the run with --seed ${seed})`);
+  const outcome = await withInterrupt(
+    (interrupt) =>
+      runSimulation(job, interrupt, {
+        workers,
+        timeoutMs: timeoutMs(opts),
+        onProgress: (p) => io.err(progressText(p)),
+      }),
+    () => io.err(INTERRUPTED),
+    Date.now,
+    SHARED_WORDS,
+  );
+  const pending: Counterexample[] = [];
+  const command = `${commandLine(file, effective, scenario.kernel, 'simulate')} --runs ${runs} --seed ${seed}`;
+  let report = buildSimulateReport({
+    job,
+    file: file ?? null,
+    outcome,
+    fs,
+    command,
+    plugins: opts.plugin ?? [],
+    write: (cx) => {
+      pending.push(cx);
+      return join(outDir, counterexampleFileName(cx));
+    },
+  });
+  let writeError: string | undefined;
+  try {
+    writeCounterexamples(outDir, pending);
+  } catch (e) {
+    writeError = `--out ${outDir}: cannot write the counterexamples (${(e as Error).message}); none was written`;
+    report = { ...report, violations: report.violations.map(({ counterexample: _c, ...v }) => v) };
+  }
+  if (opts.json) io.out(JSON.stringify(report, null, 2));
+  else for (const line of renderSimulate(report)) io.out(line);
+  if (writeError !== undefined) {
+    io.err(`pipecheck simulate: ${writeError}`);
+    return EXIT.usage;
+  }
+  return simulateExitCode(report);
+}
