@@ -17,7 +17,7 @@ import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf, type ExitCode } from './exit.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
-import type { CliOptions } from './options.js';
+import { workersOf, type CliOptions } from './options.js';
 import { num, scenarioHeading, seconds, table } from './render.js';
 
 function cellText(c: InvariantVerdict): string {
@@ -47,6 +47,7 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
     maxStates: opts.maxStates,
     timeoutMs: timeoutMs(opts),
     fs: fs.id,
+    workers: workersOf(opts),
   }));
   const done = await withInterrupt(
     (interrupt) =>

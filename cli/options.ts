@@ -6,6 +6,7 @@
  * anything (see `parseCommandLine` in main.ts).
  */
 import { InvalidArgumentError } from 'commander';
+import { availableParallelism } from 'node:os';
 import { FS_PROFILE_IDS } from '../model/folio-policy.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { DEPTH_ZERO } from '../model/bounds.js';
@@ -39,6 +40,7 @@ export interface CliOptions {
   file?: string;
   runs?: number;
   seed?: number;
+  workers?: number;
 }
 
 /** One option: how it is spelled, what it says in --help, how its argument is parsed. */
@@ -167,8 +169,19 @@ export const OPTIONS: OptionTable = {
     defaultText: 'the file data is spliced from, else the first file opened for writing and written',
   },
   runs: { argument: 'N', description: 'random sequences to run', parse: integer(1) },
+  workers: {
+    argument: 'N',
+    description: 'worker threads for the search (the same result as 1; 1 runs it in one thread)',
+    parse: integer(1, 'expected at least 1 worker (--workers 1 searches in one thread)'),
+    defaultText: "the machine's cores",
+  },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },
 };
+
+/** `--workers`, else the machine's cores. */
+export function workersOf(opts: CliOptions): number {
+  return opts.workers ?? availableParallelism();
+}
 
 /** `folioPages` -> `--folio-pages` */
 export function flagOf(key: keyof CliOptions): string {
