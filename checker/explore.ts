@@ -7,8 +7,13 @@
  * @public
  */
 import { explore } from '../explorer/bfs.js';
-import type { StepVisitor } from '../explorer/model.js';
-import type { ExploreEvent, ExploreResult } from '../explorer/result.js';
+import {
+  exploreParallel,
+  type ExplorationParts,
+  type MergeableVisitor,
+  type ParallelSpec,
+} from '../explorer/parallel.js';
+import type { ExploreEvent, ExploreOptions, ExploreResult } from '../explorer/result.js';
 import type { Invariant } from '../invariants/define.js';
 import { HistoryError, scenarioModelFor, toProperties } from '../invariants/property.js';
 import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
@@ -17,7 +22,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { Layout, State } from '../model/state.js';
 import { InputError } from './errors.js';
 import type { InvariantRequest } from './inputs.js';
-import { valueReduction, type Reductions } from './reductions.js';
+import { valueReduction, type Reductions, type ValueReduction } from './reductions.js';
 
 /** Everything an exploration needs, as plain data (it crosses to a worker thread). */
 export interface ExploreJob {
@@ -31,6 +36,8 @@ export interface ExploreJob {
   readonly allViolations?: boolean | undefined;
   /** Explore one state per class of value-relabelled states, when the invariants allow it (checker/reductions.ts). */
   readonly symmetry?: boolean | undefined;
+  /** Worker threads for the search (default 1: this thread); the result is the same. */
+  readonly workers?: number | undefined;
 }
 
 export interface Cost {
@@ -60,7 +67,7 @@ export interface JobResult {
  * rides along outside the state's identity bytes, so it is per path; the
  * maximum over every step taken is the most any explored path paid.)
  */
-export class CostVisitor implements StepVisitor<State, ReadObservation> {
+export class CostVisitor implements MergeableVisitor<State, ReadObservation> {
   private copied = 0;
   private stolen = 0;
   constructor(private readonly L: Layout) {}
@@ -73,6 +80,72 @@ export class CostVisitor implements StepVisitor<State, ReadObservation> {
   cost(): Cost {
     return { pagesCopied: this.copied, pagesStolen: this.stolen };
   }
+  /** The maxima since the last take (for the multi-thread search), then start afresh. */
+  take(): Cost {
+    const part = this.cost();
+    this.copied = 0;
+    this.stolen = 0;
+    return part;
+  }
+  absorb(part: unknown): void {
+    const { pagesCopied, pagesStolen } = part as Cost;
+    if (pagesCopied > this.copied) this.copied = pagesCopied;
+    if (pagesStolen > this.stolen) this.stolen = pagesStolen;
+  }
+}
+
+/** The model, the properties and the cost visitor of a job: what every thread of a search builds. */
+export function explorationParts(
+  job: ExploreJob,
+  invariants: readonly Invariant[],
+): ExplorationParts<State, ReadObservation> & {
+  readonly visitors: readonly [CostVisitor];
+  readonly values: ValueReduction;
+} {
+  const values = valueReduction(job.scenario, invariants, job.symmetry === true);
+  const fs = fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS;
+  const model = scenarioModelFor(job.scenario, fs, invariants, values.on ? values.interchangeable : []);
+  return { model, properties: toProperties(model, invariants), visitors: [new CostVisitor(model.L)], values };
+}
+
+/** What explore() is told of a job, besides the visitors. */
+function optionsOf(
+  job: ExploreJob,
+  hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void },
+): ExploreOptions<State, ReadObservation> {
+  return {
+    maxDepth: job.scenario.bounds.depth,
+    ...(job.maxStates !== undefined ? { maxStates: job.maxStates } : {}),
+    ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
+    ...(job.allViolations ? { allViolations: true } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
+  };
+}
+
+/**
+ * Run a job on `spec.workers` worker threads (each builds its parts with
+ * `spec.module`'s factory; see cli/explore-parts.ts): the same result as
+ * exploreScenario. Invariants with a history must run on one thread (their
+ * values are interned per thread, model/history.ts).
+ */
+export async function exploreScenarioParallel(
+  job: ExploreJob,
+  invariants: readonly Invariant[],
+  spec: ParallelSpec,
+  hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
+): Promise<JobResult> {
+  if (invariants.some((inv) => inv.history !== undefined)) {
+    throw new Error('exploreScenarioParallel: an invariant with a history runs on one thread');
+  }
+  const parts = explorationParts(job, invariants);
+  const result = await exploreParallel(parts, spec, optionsOf(job, hooks));
+  return {
+    invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
+    result,
+    cost: parts.visitors[0].cost(),
+    reductions: { values: parts.values },
+  };
 }
 
 /** explore(); a history's `next` that fails is the plugin's error (InputError: exit 2), not a crash. */
@@ -93,19 +166,9 @@ export function exploreScenario(
   invariants: readonly Invariant[],
   hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
 ): JobResult {
-  const values = valueReduction(job.scenario, invariants, job.symmetry === true);
-  const fs = fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS;
-  const model = scenarioModelFor(job.scenario, fs, invariants, values.on ? values.interchangeable : []);
-  const cost = new CostVisitor(model.L);
-  const result = exploreWithHistories(model, toProperties(model, invariants), {
-    maxDepth: job.scenario.bounds.depth,
-    visitors: [cost],
-    ...(job.maxStates !== undefined ? { maxStates: job.maxStates } : {}),
-    ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
-    ...(job.allViolations ? { allViolations: true } : {}),
-    ...(hooks.signal ? { signal: hooks.signal } : {}),
-    ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
-  });
+  const { model, properties, visitors, values } = explorationParts(job, invariants);
+  const cost = visitors[0];
+  const result = exploreWithHistories(model, properties, { ...optionsOf(job, hooks), visitors });
   return {
     invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
     result,

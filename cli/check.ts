@@ -18,7 +18,7 @@ import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf, UsageError } from './exit.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
-import { flagOf, type CliOptions } from './options.js';
+import { flagOf, workersOf, type CliOptions } from './options.js';
 import { renderCheck } from './render.js';
 
 /** The command line that finds the same thing again (without --invariant: the report adds it). */
@@ -57,6 +57,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     fs: fs.id,
     allViolations: opts.allViolations,
     symmetry: opts.symmetry,
+    workers: workersOf(opts),
   };
   const outDir = opts.out ?? 'counterexamples';
   try {

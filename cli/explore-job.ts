@@ -41,6 +41,8 @@ export type WorkerMessage =
   | { readonly type: 'started'; readonly index: number }
   | { readonly type: 'done'; readonly index: number; readonly value: JobResult }
   | { readonly type: 'finished' }
+  /** Said on stderr (why --workers was not honoured, say). */
+  | { readonly type: 'note'; readonly message: string }
   /** A plugin that does not load, or no invariant: bad input, exit 2. */
   | { readonly type: 'input-error'; readonly message: string }
   | { readonly type: 'error'; readonly message: string };
@@ -174,7 +176,12 @@ export function runJobs(
     /** A plugin is still running past the limit: stop the worker and say which. */
     const expire = (): void => {
       const running = Atomics.load(interrupt.shared, RUNNING);
-      if (running === 0 || settled) return;
+      if (settled) return;
+      // The engine runs and will stop at its next poll; with worker threads a plugin may start running anew.
+      if (running === 0) {
+        deadline = setTimeout(expire, 100);
+        return;
+      }
       settle(() => reject(new InputError(hangMessage(running, plugins, loaded))));
       void worker.terminate();
     };
@@ -202,6 +209,9 @@ export function runJobs(
           break;
         case 'done':
           results[m.index] = m.value;
+          break;
+        case 'note':
+          process.stderr.write(`${m.message}\n`);
           break;
         case 'finished':
           settle(() => resolve(results.filter((r) => r !== undefined)));

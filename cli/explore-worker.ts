@@ -7,9 +7,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../checker/errors.js';
-import { exploreScenario } from '../checker/explore.js';
-import { resolveRequest } from '../checker/inputs.js';
+import { exploreScenario, exploreScenarioParallel, type ExploreJob } from '../checker/explore.js';
+import { parallelAvailable } from '../explorer/parallel.js';
+import type { ExploreEvent } from '../explorer/result.js';
 import type { Invariant } from '../invariants/define.js';
+import { PARTS_URL, watchedInvariants, type PartsData } from './explore-parts.js';
 import { ABORT, flagSignal, RUNNING, type WorkerInput, type WorkerMessage } from './explore-job.js';
 
 const port = parentPort;
@@ -20,35 +22,36 @@ process.exit = ((code?: number | string | null) => {
   throw new Error(`the plugin called process.exit(${code ?? ''}), which a plugin may not do`);
 }) as typeof process.exit;
 
-/** `f`, noting in shared memory that plugin `k` runs while it does. */
-function marked<A extends unknown[], R>(k: number, f: (...args: A) => R): (...args: A) => R {
-  return (...args) => {
-    Atomics.store(shared, RUNNING, k + 1);
-    try {
-      return f(...args);
-    } finally {
-      Atomics.store(shared, RUNNING, 0);
-    }
-  };
-}
+/** The note on stderr when --workers N cannot be honoured. */
+export const HISTORY_NOTE =
+  'pipecheck: a plugin keeps a history, whose values are numbered per thread: the search runs on one worker';
 
-/** Plugin `k`'s check (and its history's next), noting while they run that they do. */
-function watched(inv: Invariant, k: number): Invariant {
-  const history = inv.history;
-  return {
-    ...inv,
-    check: marked(k, inv.check.bind(inv)),
-    ...(history ? { history: { initial: history.initial, next: marked(k, history.next.bind(history)) } } : {}),
-  };
+/** Run one job: on worker threads when asked and possible, else here. */
+async function runJob(job: ExploreJob, invariants: readonly Invariant[], onEvent: (e: ExploreEvent) => void) {
+  const hooks = { signal: flagSignal(shared), onEvent };
+  const workers = job.workers ?? 1;
+  if (workers <= 1 || !parallelAvailable()) return exploreScenario(job, invariants, hooks);
+  if (invariants.some((inv) => inv.history !== undefined)) {
+    post({ type: 'note', message: HISTORY_NOTE });
+    return exploreScenario(job, invariants, hooks);
+  }
+  // Each worker thread notes in its own slot which plugin runs there; the watchdog reads [RUNNING]. (Loading
+  // there is not watched: the plugins loaded here first.)
+  const running = new Int32Array(new SharedArrayBuffer(4 * workers));
+  const mirror = setInterval(() => Atomics.store(shared, RUNNING, running.find((r) => r > 0) ?? 0), 20);
+  try {
+    const data: PartsData = { job, running };
+    return await exploreScenarioParallel(job, invariants, { workers, module: PARTS_URL, data }, hooks);
+  } finally {
+    clearInterval(mirror);
+    Atomics.store(shared, RUNNING, 0);
+  }
 }
 
 async function main(): Promise<void> {
   let invariants: Invariant[];
   try {
-    const resolved = await resolveRequest(jobs[0]?.invariants ?? {}, (k) => Atomics.store(shared, RUNNING, -(k + 1)));
-    Atomics.store(shared, RUNNING, 0);
-    let k = 0;
-    invariants = resolved.invariants.map((inv, i) => (resolved.plugins[i] === null ? inv : watched(inv, k++)));
+    invariants = await watchedInvariants(jobs[0]?.invariants ?? {}, shared, RUNNING);
   } catch (e) {
     if (e instanceof InputError) {
       post({ type: 'input-error', message: e.message });
@@ -62,11 +65,8 @@ async function main(): Promise<void> {
     post({ type: 'started', index });
     let value;
     try {
-      value = exploreScenario(job, invariants, {
-        signal: flagSignal(shared),
-        onEvent: (event) => {
-          if (event.type === 'progress') post({ type: 'event', index, event });
-        },
+      value = await runJob(job, invariants, (event) => {
+        if (event.type === 'progress') post({ type: 'event', index, event });
       });
     } catch (e) {
       // A plugin's history that fails stops the search: bad input, exit 2.

@@ -103,7 +103,9 @@ describe('plugins that misbehave are plugin errors (exit 2), never crashes or vi
     // It loops on the first step it sees, so it is looping well before the signal.
     const p = plugin('hangs', 'for (;;) {}');
     const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
-      const child = spawn(process.execPath, [main, 'check', ...TIGHT, '--plugin', p, '--invariant', 'hangs'], {
+      // One worker: the timing above is the one-thread search's (worker threads take longer to start).
+      const args = ['check', ...TIGHT, '--plugin', p, '--invariant', 'hangs', '--workers', '1'];
+      const child = spawn(process.execPath, [main, ...args], {
         cwd: repo,
       });
       let err = '';
@@ -123,17 +125,20 @@ describe('plugins that misbehave are plugin errors (exit 2), never crashes or vi
     expect(r.stderr).toContain(`${p}: the plugin did not finish loading in time`);
   });
 
-  it("a plugin's top-level code runs once per command, check and matrix alike", () => {
+  it("a plugin's top-level code runs once per command with --workers 1, check and matrix alike", () => {
     const log = join(tmp, 'loads.log');
     const p = plugin(
       'once',
       'return undefined;',
       "import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.LOADS, 'x');",
     );
-    pipecheck(['check', ...TIGHT, '--plugin', p, '--out', freshDir()], { LOADS: log });
+    pipecheck(['check', ...TIGHT, '--plugin', p, '--out', freshDir(), '--workers', '1'], { LOADS: log });
     expect(readFileSync(log, 'utf8')).toBe('x');
-    pipecheck(['matrix', ...TIGHT, '--kernels', 'linux,copy,cow', '--plugin', p], { LOADS: log });
+    pipecheck(['matrix', ...TIGHT, '--kernels', 'linux,copy,cow', '--plugin', p, '--workers', '1'], { LOADS: log });
     expect(readFileSync(log, 'utf8')).toBe('xx');
+    // With worker threads each thread loads it too (code cannot be shared between threads).
+    pipecheck(['check', ...TIGHT, '--plugin', p, '--out', freshDir(), '--workers', '2'], { LOADS: log });
+    expect(readFileSync(log, 'utf8')).toBe('xxxxx');
   });
 });
 
@@ -163,7 +168,8 @@ function signalled(
 describe('signals and output targets', () => {
   it('SIGTERM stops the search as SIGINT does: the summary, the violations found, their files', async () => {
     const out = freshDir();
-    const r = await signalled('SIGTERM', ['check', '--depth', '7', '--out', out]);
+    // One worker: the first progress line must come after the depth-3 violation (worker threads start later).
+    const r = await signalled('SIGTERM', ['check', '--depth', '7', '--out', out, '--workers', '1']);
     expect(r.code).toBe(1);
     expect(r.out).toContain('incomplete: stopped by an interrupt');
     expect(r.out).toContain('data-stability VIOLATED in 3 steps');

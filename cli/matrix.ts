@@ -18,7 +18,7 @@ import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf, type ExitCode } from './exit.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
-import type { CliOptions } from './options.js';
+import { workersOf, type CliOptions } from './options.js';
 import { classesText, num, scenarioHeading, seconds, table } from './render.js';
 
 function cellText(c: InvariantVerdict): string {
@@ -49,6 +49,7 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
     timeoutMs: timeoutMs(opts),
     fs: fs.id,
     symmetry: opts.symmetry,
+    workers: workersOf(opts),
   }));
   const done = await withInterrupt(
     (interrupt) =>

@@ -6,6 +6,7 @@
  * anything (see `parseCommandLine` in main.ts).
  */
 import { InvalidArgumentError } from 'commander';
+import { availableParallelism } from 'node:os';
 import { FS_PROFILE_IDS } from '../model/folio-policy.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { DEPTH_ZERO } from '../model/bounds.js';
@@ -174,9 +175,19 @@ export const OPTIONS: OptionTable = {
     defaultText: 'the file data is spliced from, else the first file opened for writing and written',
   },
   runs: { argument: 'N', description: 'random sequences (conform) or walks (simulate) to run', parse: integer(1) },
+  workers: {
+    argument: 'N',
+    description: 'worker threads for the search or the walks (the same result as 1; 1 runs in one thread)',
+    parse: integer(1, 'expected at least 1 worker (--workers 1 runs in one thread)'),
+    defaultText: "the machine's cores",
+  },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },
-  workers: { argument: 'N', description: 'worker threads', parse: integer(1), defaultText: 'the available cores' },
 };
+
+/** `--workers`, else the machine's cores. */
+export function workersOf(opts: CliOptions): number {
+  return opts.workers ?? availableParallelism();
+}
 
 /** `folioPages` -> `--folio-pages` */
 export function flagOf(key: keyof CliOptions): string {

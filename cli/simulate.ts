@@ -7,7 +7,6 @@
  * nothing was found, which proves nothing (random search is not exhaustive),
  * also when a time limit or an interrupt stopped the walks.
  */
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { readJson } from '../checker/inputs.js';
 import {
@@ -26,7 +25,7 @@ import { withInterrupt } from './explore-job.js';
 import { EXIT, UsageError } from './exit.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, type Io } from './io.js';
-import type { CliOptions } from './options.js';
+import { workersOf, type CliOptions } from './options.js';
 import { findingLines, num, scenarioHeading, seconds, stepsText, table } from './render.js';
 import { runSimulation, SHARED_WORDS, type SimulateProgress } from './simulate-job.js';
 
@@ -129,7 +128,7 @@ export async function simulateCommand(args: readonly string[], opts: CliOptions,
   const fs = fsProfileOf(opts);
   const runs = opts.runs ?? DEFAULT_SIMULATE_RUNS;
   const seed = opts.seed ?? clockSeed();
-  const workers = opts.workers ?? availableParallelism();
+  const workers = workersOf(opts);
   const job: SimulateJob = { scenario, invariants, fs: fs.id, runs, seed };
   const outDir = opts.out ?? 'counterexamples';
   try {

@@ -8,33 +8,16 @@
  * @public
  */
 import { Frontier } from './frontier.js';
-import { fingerprinterOf, resolveModel, type ExplorableModel, type Property, type StepView } from './model.js';
-import { minimizeTrace, tracePath, verifyPath } from './path.js';
-import type { EndReason, ExploreOptions, ExploreResult, Finding, LimitReason, PropertyError } from './result.js';
-import { NO_PARENT, VisitedSet } from './visited.js';
+import { fingerprinterOf, type ExplorableModel, type Property, type StepView } from './model.js';
+import { resultOf, seedInitialStates, settingsOf, type Found } from './outcome.js';
+import type { EndReason, ExploreOptions, ExploreResult, LimitReason } from './result.js';
+import { VisitedSet } from './visited.js';
 
 /** Steps (enabled or not) between two looks at the clock and the signal. */
 const POLL_MASK = 4095;
 
 /** The most findings per property `allViolations` keeps. */
 export const ALL_VIOLATIONS_CAP = 100;
-
-interface Found<O> {
-  readonly parent: number;
-  readonly action: number;
-  readonly message: string;
-  readonly observed: O | undefined;
-}
-
-function checkCount(name: string, value: number | undefined, allowZero: boolean): number {
-  if (value === undefined) return Infinity;
-  if (Number.isNaN(value) || value < (allowZero ? 0 : 1) || (Number.isFinite(value) && !Number.isInteger(value))) {
-    throw new RangeError(
-      `explore: ${name} must be ${allowZero ? 'a non-negative' : 'a positive'} integer, got ${value}`,
-    );
-  }
-  return value;
-}
 
 /**
  * Explore every state reachable from `model.initialStates()` in at most
@@ -58,26 +41,13 @@ export function explore<S, O>(
   properties: readonly Property<S, O>[],
   options: ExploreOptions<S, O> = {},
 ): ExploreResult<O> {
-  const maxDepth = checkCount('maxDepth', options.maxDepth, true);
-  const maxStates = checkCount('maxStates', options.maxStates, false);
-  const timeoutMs = options.timeoutMs ?? Infinity;
-  const progressIntervalMs = options.progressIntervalMs ?? 3000;
-  const clock = options.clock ?? (() => performance.now());
+  const settings = settingsOf(model, properties, options);
+  const { maxDepth, maxStates, timeoutMs, progressIntervalMs, clock, allViolations } = settings;
   const { signal, onEvent } = options;
   const visitors = options.visitors ?? [];
-  // Checks the contract (encode and decode go together); the loop below calls the model directly.
-  resolveModel(model);
   // The hot loop calls the model directly: no defaulting closure per step.
   const bytesAreStates = model.encode === undefined;
   const actionCount = model.actionCount;
-  if (!Number.isInteger(actionCount) || actionCount < 0 || actionCount > NO_PARENT) {
-    throw new RangeError(`explore: model.actionCount must be a non-negative integer, got ${actionCount}`);
-  }
-  const ids = new Set<string>();
-  for (const p of properties) {
-    if (ids.has(p.id)) throw new RangeError(`explore: two properties have the id ${JSON.stringify(p.id)}`);
-    ids.add(p.id);
-  }
 
   const start = clock();
   const visited = new VisitedSet(actionCount);
@@ -85,7 +55,6 @@ export function explore<S, O>(
   const fingerprintState = fingerprinterOf(model);
   const fingerprintOf = (encoded: Uint8Array): void => fingerprintState(encoded, fp);
 
-  const allViolations = options.allViolations === true;
   /** Per property, its findings: the first only, or (allViolations) every one at the shortest depth, capped. */
   const found: Found<O>[][] = properties.map(() => []);
   /** allViolations: properties found on this level, judged to its end, then retired. */
@@ -107,9 +76,6 @@ export function explore<S, O>(
   let lastProgressAt = start;
   let lastProgressStates = 0;
   let lastProgressTransitions = 0;
-  /** Initial state ids (0 .. roots.length - 1) to their index in initialStates(). */
-  const roots: number[] = [];
-
   const memory = (): number => {
     const bytes = visited.bytesUsed() + current.bytesUsed() + next.bytesUsed();
     if (bytes > peakBytes) peakBytes = bytes;
@@ -171,27 +137,9 @@ export function explore<S, O>(
   };
 
   // Depth 0: the initial states, deduplicated by fingerprint.
-  if (signal?.aborted) stop = 'aborted';
-  const inits = stop === undefined ? model.initialStates() : [];
-  if (model.encode === undefined && !inits.every((s) => s instanceof Uint8Array)) {
-    throw new TypeError('explore: a model without encode() must have Uint8Array states');
-  }
-  for (let i = 0; i < inits.length; i++) {
-    const encoded = bytesAreStates ? (inits[i] as unknown as Uint8Array) : model.encode!(inits[i]!);
-    fingerprintOf(encoded);
-    if (visited.size >= maxStates) {
-      if (visited.lookup(fp[0]!, fp[1]!) < 0) {
-        stop = 'max-states';
-        break;
-      }
-      continue;
-    }
-    const id = visited.insert(fp[0]!, fp[1]!, NO_PARENT, 0);
-    if (id >= 0) {
-      roots.push(i);
-      if (maxDepth > 0) current.push(encoded);
-    }
-  }
+  const seeded = seedInitialStates(model, settings, visited, current, fingerprintState, signal?.aborted === true);
+  stop = seeded.stop;
+  const roots = seeded.roots;
   let levelFirst = 0;
   let levelEnd = visited.size;
 
@@ -262,81 +210,15 @@ export function explore<S, O>(
   if (stop !== undefined) reason = stop;
   else if (depth >= maxDepth && levelEnd > levelFirst) reason = 'depth-bound';
   else reason = 'state-space-exhausted';
-
-  // Findings: rebuild each trace from parent links, check it replays, minimize.
-  const traceTo = (f: Found<O>): { trace: number[]; initialIndex: number } => ({
-    trace: tracePath(visited, f.parent, f.action),
-    initialIndex: roots[visited.root(f.parent)]!,
-  });
-  const violations: Finding<O>[] = [];
-  const propertyErrors: PropertyError[] = [];
-  const witnessesMissing: string[] = [];
-  for (let i = 0; i < properties.length; i++) {
-    const property = properties[i]!;
-    const err = errors[i];
-    if (err !== undefined) {
-      propertyErrors.push({ propertyId: property.id, message: err.message, ...traceTo(err) });
-    }
-    if (found[i]!.length === 0 && property.kind === 'sometimes' && err === undefined) {
-      witnessesMissing.push(property.id);
-    }
-    /** Minimized traces already reported for this property: several findings can minimize to one. */
-    const reported = new Set<string>();
-    for (const f of found[i]!) {
-      const v = findingOf(property, f);
-      const key = `${v.initialIndex}:${v.trace.join(',')}`;
-      if (reported.has(key)) continue;
-      reported.add(key);
-      violations.push(v);
-    }
-  }
-
-  /** A finding's trace, checked to replay, minimized when the model can. */
-  function findingOf(property: Property<S, O>, f: Found<O>): Finding<O> {
-    const { trace, initialIndex } = traceTo(f);
-    const base = { propertyId: property.id, kind: property.kind, length: trace.length, initialIndex };
-    const replayError = verifyPath(model, trace, initialIndex, visited, f.parent);
-    if (replayError !== undefined) {
-      return { ...base, trace, message: f.message, ...observedOf(f.observed), replayError };
-    }
-    const minimized =
-      options.minimize === false || model.simplerActions === undefined
-        ? undefined
-        : minimizeTrace(model, property, trace, initialIndex, {
-            ...(signal === undefined ? {} : { signal }),
-            // Minimizing is part of the run: --timeout bounds it too (a trace not yet minimal is still shortest).
-            outOfTime: () => clock() - start >= timeoutMs,
-          });
-    if (minimized === undefined) return { ...base, trace, message: f.message, ...observedOf(f.observed) };
-    if (!minimized.changed) return { ...base, trace, message: minimized.message, ...observedOf(minimized.observed) };
-    return {
-      ...base,
-      trace: minimized.trace,
-      message: minimized.message,
-      ...observedOf(minimized.observed),
-      unminimizedTrace: trace,
-    };
-  }
-
-  const statistics = {
-    statesDistinct: visited.size,
+  return resultOf(model, properties, options, settings, {
+    visited,
+    roots,
+    found,
+    errors,
+    reason,
     transitions,
     depthExplored,
-    elapsedMs: Math.round(clock() - start),
-    memoryBytes: peakBytes,
-  };
-  const common = { statistics, violations, witnessesMissing, propertyErrors };
-  if (violations.some((v) => v.kind === 'always')) {
-    return { status: 'violated', complete: !isLimit(reason), reason, ...common };
-  }
-  if (isLimit(reason)) return { status: 'incomplete', complete: false, reason, ...common };
-  return { status: 'holds', complete: true, reason, ...common };
-}
-
-function isLimit(reason: EndReason): reason is LimitReason {
-  return reason === 'max-states' || reason === 'timeout' || reason === 'aborted';
-}
-
-function observedOf<O>(observed: O | undefined): { observed?: O } {
-  return observed === undefined ? {} : { observed };
+    peakBytes,
+    start,
+  });
 }

@@ -26,6 +26,11 @@ export class Frontier {
   private liveBytes = 0;
   private count = 0;
   private readCount = 0;
+  /** Per chunk: its byteLength and the number of its first record (for bytesHeldAfterReading). */
+  private readonly chunkSizes: number[] = [];
+  private readonly chunkFirstRecord: number[] = [];
+  /** Suffix sums of chunkSizes, computed on first use after the last chunk was added. */
+  private heldFrom: number[] | undefined;
 
   /** Records appended. */
   get length(): number {
@@ -51,6 +56,8 @@ export class Frontier {
       if (chunk !== undefined) this.ends.push(this.writePos);
       chunk = new Uint8Array(Math.max(CHUNK_BYTES, need));
       this.chunks.push(chunk);
+      this.chunkSizes.push(chunk.byteLength);
+      this.chunkFirstRecord.push(this.count);
       this.writeChunk = chunk;
       this.writePos = 0;
       this.liveBytes += chunk.byteLength;
@@ -94,6 +101,32 @@ export class Frontier {
     this.readCount++;
     if (this.readCount === this.count) this.release();
     return chunk.subarray(pos, pos + len);
+  }
+
+  /**
+   * What `bytesUsed()` returns once `read` records were shifted, on a
+   * frontier read in one go after its last push (whatever was read since).
+   */
+  bytesHeldAfterReading(read: number): number {
+    if (read >= this.count) return 0;
+    let from = 0;
+    if (read > 0) {
+      // The chunk holding record read - 1 is still held.
+      let lo = 0;
+      let hi = this.chunkFirstRecord.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (this.chunkFirstRecord[mid]! <= read - 1) lo = mid;
+        else hi = mid - 1;
+      }
+      from = lo;
+    }
+    if (this.heldFrom === undefined || this.heldFrom.length !== this.chunkSizes.length + 1) {
+      const held = new Array<number>(this.chunkSizes.length + 1).fill(0);
+      for (let c = this.chunkSizes.length - 1; c >= 0; c--) held[c] = held[c + 1]! + this.chunkSizes[c]!;
+      this.heldFrom = held;
+    }
+    return this.heldFrom[from]!;
   }
 
   /** Drop every chunk (the frontier is done with). */

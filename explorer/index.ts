@@ -19,6 +19,8 @@ export type {
   ViolationEvent,
 } from './result.js';
 export { explore } from './bfs.js';
+export { exploreParallel, parallelAvailable } from './parallel.js';
+export type { ExplorationParts, MergeableVisitor, ParallelSpec } from './parallel.js';
 export { checkLastStep, describeAction, minimizeTrace, replayTrace, walk } from './path.js';
 export type { LastStepVerdict, MinimizedTrace, MinimizeOptions, ReplayedStep, ReplayResult, Walked } from './path.js';
 export { fingerprint64, fingerprintHex, FINGERPRINT_SEED_HI, FINGERPRINT_SEED_LO } from './fingerprint.js';

@@ -27,12 +27,12 @@ const MAX_LOAD = 0.7;
 const MAX_TABLE_BITS = 31;
 
 export class VisitedSet {
-  private readonly hiChunks: Uint32Array[] = [];
-  private readonly loChunks: Uint32Array[] = [];
+  private readonly hiChunks: Uint32Array<ArrayBufferLike>[] = [];
+  private readonly loChunks: Uint32Array<ArrayBufferLike>[] = [];
   private readonly parentChunks: Uint32Array[] = [];
   private readonly actionChunks: Array<Uint16Array | Uint32Array> = [];
   private readonly wideActions: boolean;
-  private table: Uint32Array;
+  private table: Uint32Array<ArrayBufferLike>;
   private mask: number;
   private growAt: number;
   private count = 0;
@@ -43,9 +43,14 @@ export class VisitedSet {
    *   action index fits 16 bits)
    * @param initialTableBits log2 of the initial table size
    */
-  constructor(actionCount: number, initialTableBits = 12) {
+  constructor(
+    actionCount: number,
+    initialTableBits = 12,
+    /** Keep the fingerprints and the table in SharedArrayBuffers, for other threads to read ({@link shareSince}). */
+    private readonly shared = false,
+  ) {
     this.wideActions = actionCount > 0xffff;
-    this.table = new Uint32Array(1 << initialTableBits);
+    this.table = this.words(1 << initialTableBits);
     this.mask = this.table.length - 1;
     this.growAt = Math.floor(this.table.length * MAX_LOAD);
   }
@@ -148,9 +153,32 @@ export class VisitedSet {
     return this.chunkBytes + this.table.byteLength;
   }
 
+  /**
+   * What another thread needs to look fingerprints up (a shared set only):
+   * the current table and the fingerprint chunks from `chunksKnown` on. The
+   * arrays are views of SharedArrayBuffers, so posting them shares them.
+   */
+  shareSince(chunksKnown: number): SharedVisited {
+    if (!this.shared) throw new Error('visited set: not shared');
+    return {
+      table: this.table,
+      hiChunks: this.hiChunks.slice(chunksKnown),
+      loChunks: this.loChunks.slice(chunksKnown),
+    };
+  }
+
+  /** Fingerprint chunks allocated so far. */
+  get chunks(): number {
+    return this.hiChunks.length;
+  }
+
+  private words(n: number): Uint32Array<ArrayBufferLike> {
+    return this.shared ? new Uint32Array(new SharedArrayBuffer(n * 4)) : new Uint32Array(n);
+  }
+
   private addChunk(): void {
-    this.hiChunks.push(new Uint32Array(CHUNK_SIZE));
-    this.loChunks.push(new Uint32Array(CHUNK_SIZE));
+    this.hiChunks.push(this.words(CHUNK_SIZE));
+    this.loChunks.push(this.words(CHUNK_SIZE));
     this.parentChunks.push(new Uint32Array(CHUNK_SIZE));
     this.actionChunks.push(this.wideActions ? new Uint32Array(CHUNK_SIZE) : new Uint16Array(CHUNK_SIZE));
     this.chunkBytes += CHUNK_SIZE * (12 + (this.wideActions ? 4 : 2));
@@ -161,7 +189,7 @@ export class VisitedSet {
     if (bits > MAX_TABLE_BITS) throw new RangeError('visited set: more states than a 2^31-slot table holds');
     // Drop the old table first, so the peak is the new table alone.
     this.table = new Uint32Array(0);
-    const table = new Uint32Array(1 << bits);
+    const table = this.words(1 << bits);
     const mask = table.length - 1;
     const n = this.count;
     for (let c = 0; c * CHUNK_SIZE < n; c++) {
@@ -176,5 +204,52 @@ export class VisitedSet {
     this.table = table;
     this.mask = mask;
     this.growAt = Math.floor(table.length * MAX_LOAD);
+  }
+}
+
+/** A shared visited set's lookup data, as posted to another thread (see {@link VisitedSet.shareSince}). */
+export interface SharedVisited {
+  readonly table: Uint32Array;
+  readonly hiChunks: readonly Uint32Array[];
+  readonly loChunks: readonly Uint32Array[];
+}
+
+/**
+ * Another thread's read-only view of a shared VisitedSet. The owner may
+ * insert while this thread reads: a lookup then may miss a state inserted
+ * meanwhile (or an id in a chunk not received yet), never find one that is
+ * absent, so a caller that drops what it finds here drops only states the
+ * owner also holds.
+ */
+export class VisitedView {
+  private table: Uint32Array<ArrayBufferLike> = new Uint32Array(1);
+  private mask = 0;
+  private readonly hiChunks: Uint32Array<ArrayBufferLike>[] = [];
+  private readonly loChunks: Uint32Array<ArrayBufferLike>[] = [];
+
+  update(u: SharedVisited): void {
+    this.table = u.table;
+    this.mask = u.table.length - 1;
+    this.hiChunks.push(...u.hiChunks);
+    this.loChunks.push(...u.loChunks);
+  }
+
+  has(hi: number, lo: number): boolean {
+    hi >>>= 0;
+    lo >>>= 0;
+    const table = this.table;
+    const mask = this.mask;
+    let slot = lo & mask;
+    for (let probes = 0; probes <= mask; probes++) {
+      const entry = table[slot]!;
+      if (entry === 0) return false;
+      const id = entry - 1;
+      const c = id >>> CHUNK_BITS;
+      if (c >= this.loChunks.length) return false;
+      const k = id & CHUNK_MASK;
+      if (this.loChunks[c]![k] === lo && this.hiChunks[c]![k] === hi) return true;
+      slot = (slot + 1) & mask;
+    }
+    return false;
   }
 }

@@ -1,0 +1,134 @@
+/**
+ * `--workers N` gives what one worker gives, byte for byte: the same runs
+ * with --workers 1 (one thread) and --workers 2 (worker threads) print the
+ * same --json document but elapsedMs (and the --out directory in the
+ * counterexample paths), and write byte-identical counterexample files.
+ * Several kernels, a violated and a holding case, --all-violations,
+ * --max-states, plugins (one that throws after a while), matrix. Runs are
+ * small; dist/ is built by test-support/global-setup.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const main = join(repo, 'dist', 'cli', 'main.js');
+const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-workers-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function pipecheck(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [main, ...args], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let n = 0;
+
+/** Run `args` with 1 and with 2 workers; the JSON documents with elapsedMs and the out directory blanked. */
+function withWorkers(
+  args: readonly string[],
+): Array<{ status: number | null; doc: string; files: Map<string, string> }> {
+  return ['1', '2'].map((workers) => {
+    const out = join(tmp, `out-${n++}`);
+    const r = pipecheck([...args, '--json', '--out', out, '--workers', workers]);
+    expect(r.stderr).not.toMatch(/Error|error:/);
+    const doc = r.stdout
+      .replace(/"elapsedMs": \d+/g, '"elapsedMs": 0')
+      .split(out)
+      .join('OUT');
+    const names = existsSync(out) ? readdirSync(out).sort() : [];
+    return { status: r.status, doc, files: new Map(names.map((f) => [f, readFileSync(join(out, f), 'utf8')])) };
+  });
+}
+
+function expectSame(args: readonly string[]): { status: number | null; doc: Record<string, unknown> } {
+  const [one, two] = withWorkers(args);
+  expect(two!.status).toBe(one!.status);
+  expect(two!.doc).toBe(one!.doc);
+  expect([...two!.files.keys()]).toEqual([...one!.files.keys()]);
+  for (const [name, text] of one!.files) expect(two!.files.get(name)).toBe(text);
+  return { status: one!.status, doc: JSON.parse(one!.doc) as Record<string, unknown> };
+}
+
+const SMALL = ['--pages', '1', '--depth', '3'];
+
+describe('check --workers 2 is check --workers 1', () => {
+  it('on linux, where data-stability is violated (the search stops once every invariant is decided)', () => {
+    const r = expectSame(['check', '--kernel', 'linux', '--depth', '3']);
+    expect(r.status).toBe(1);
+    expect(JSON.stringify(r.doc)).toContain('data-stability');
+  });
+
+  it('on copy, where everything holds to the depth bound', () => {
+    const r = expectSame(['check', '--kernel', 'copy', ...SMALL]);
+    expect(r.status).toBe(0);
+  });
+
+  it('on howells-rfc and cow with --all-violations', () => {
+    expectSame(['check', '--kernel', 'howells-rfc', '--all-violations', ...SMALL]);
+    expectSame(['check', '--kernel', 'cow', '--all-violations', '--depth', '4', '--pages', '1']);
+  });
+
+  it('with --max-states (exit 3 at the same state)', () => {
+    const r = expectSame(['check', '--kernel', 'copy', '--depth', '4', '--max-states', '20000']);
+    expect(r.status).toBe(3);
+  });
+
+  it('with plugins, one of which throws deep in the search', () => {
+    const thrower = join(tmp, 'thrower.js');
+    writeFileSync(
+      thrower,
+      [
+        "import { defineInvariant } from 'pipecheck';",
+        'export default defineInvariant({ id: "thrower", description: "throws on a late read",',
+        '  check({ observed, depth }) { if (observed && depth >= 2) throw new Error("late"); } });',
+        '',
+      ].join('\n'),
+    );
+    const r = expectSame([
+      'check',
+      '--kernel',
+      'dirty-pipe',
+      ...SMALL,
+      '--plugin',
+      join(repo, 'examples', 'no-zero-read.ts'),
+      '--plugin',
+      thrower,
+    ]);
+    expect(JSON.stringify(r.doc)).toContain('thrower');
+  });
+
+  it('with a plugin that keeps a history: on one worker, said on stderr', () => {
+    const args = [
+      'check',
+      '--kernel',
+      'linux',
+      ...SMALL,
+      '--plugin',
+      join(repo, 'examples', 'snapshot-consistency.ts'),
+    ];
+    const r = pipecheck([...args, '--json', '--out', join(tmp, 'history'), '--workers', '2']);
+    expect(JSON.parse(r.stdout)).toHaveProperty('violations');
+    expect(r.stderr).toContain('keeps a history');
+    expect(r.stderr).toContain('one worker');
+  });
+
+  it('matrix over two kernels', () => {
+    const [one, two] = ['1', '2'].map((w) =>
+      pipecheck(['matrix', '--kernels', 'linux,copy', ...SMALL, '--json', '--workers', w]),
+    );
+    expect(two!.status).toBe(one!.status);
+    const blank = (s: string): string => s.replace(/"elapsedMs": \d+/g, '"elapsedMs": 0');
+    expect(blank(two!.stdout)).toBe(blank(one!.stdout));
+  });
+
+  it('--workers 0 or junk is a usage error (exit 2)', () => {
+    for (const bad of ['0', 'two']) {
+      const r = pipecheck(['check', '--workers', bad]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('--workers');
+    }
+  });
+});

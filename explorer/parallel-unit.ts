@@ -1,0 +1,188 @@
+/**
+ * One unit of a level, as a worker thread expands it for the multi-thread
+ * search (parallel.ts): a few hundred consecutive states of the level, in
+ * BFS order, each with every action in index order. Per enabled step, as the
+ * one-thread search does: judge it with the properties the coordinator still
+ * judges, show it to the visitors, fingerprint the next state and keep it as
+ * a candidate unless the shared visited set already holds it. Nothing here
+ * decides anything: the coordinator merges units in order (parallel.ts).
+ *
+ * @internal
+ */
+import { ALL_VIOLATIONS_CAP } from './bfs.js';
+import type { ExplorableModel, Property, StepView, StepVisitor } from './model.js';
+import type { SharedVisited, VisitedView } from './visited.js';
+
+/** A visitor the multi-thread search can run on several threads: its parts are merged in BFS order. */
+export interface MergeableVisitor<S, O = unknown> extends StepVisitor<S, O> {
+  /** What this visitor gathered since the last take (a structured-cloneable value), and start afresh. */
+  take(): unknown;
+  /** Add a part another thread took (parts come in BFS order). */
+  absorb(part: unknown): void;
+}
+
+/** What a module named to the multi-thread search builds in every thread, from plain data. */
+export interface ExplorationParts<S, O = unknown> {
+  readonly model: ExplorableModel<S, O>;
+  readonly properties: readonly Property<S, O>[];
+  readonly visitors?: readonly MergeableVisitor<S, O>[];
+}
+
+/** A unit of work: `count` encoded states, packed (state k is bytes[ends[k-1] .. ends[k])). */
+export interface UnitTask {
+  readonly type: 'unit';
+  readonly unit: number;
+  readonly depth: number;
+  readonly bytes: Uint8Array;
+  readonly ends: Uint32Array;
+  /** Properties to judge (ascending indices). */
+  readonly active: readonly number[];
+  readonly allViolations: boolean;
+  /** Whether the next states' bytes are needed (not on the last level). */
+  readonly keepBytes: boolean;
+  /** What is new in the shared visited set since the last task (undefined: nothing). */
+  readonly visited?: SharedVisited | undefined;
+}
+
+/** A property's finding (error false) or throw (error true) on a step of the unit. */
+export interface UnitEvent<O> {
+  readonly property: number;
+  readonly error: boolean;
+  /** The state's index in the unit, and the action. */
+  readonly state: number;
+  readonly action: number;
+  /** Enabled steps of the unit up to and including this one. */
+  readonly t: number;
+  readonly message: string;
+  readonly observed: O | undefined;
+}
+
+/** Candidate k: words 5k .. 5k+4 are state, action, t (as in UnitEvent), fingerprint hi and lo. */
+export const CANDIDATE_WORDS = 5;
+
+export interface UnitResult<O> {
+  readonly type: 'result';
+  readonly unit: number;
+  /** Enabled steps in the unit. */
+  readonly transitions: number;
+  readonly candidates: Uint32Array;
+  /** The candidates' encoded bytes, packed (with keepBytes), else empty. */
+  readonly bytes: Uint8Array;
+  readonly ends: Uint32Array;
+  /** In step order; at one step, by ascending property index. */
+  readonly events: UnitEvent<O>[];
+  /** visitors[i].take() after the unit. */
+  readonly visitorParts: unknown[];
+}
+
+/** A growable packed byte buffer. */
+class Packed {
+  bytes = new Uint8Array(1 << 14);
+  ends: number[] = [];
+  private used = 0;
+  push(b: Uint8Array): void {
+    if (this.used + b.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + b.length));
+      grown.set(this.bytes.subarray(0, this.used));
+      this.bytes = grown;
+    }
+    this.bytes.set(b, this.used);
+    this.used += b.length;
+    this.ends.push(this.used);
+  }
+  result(): { bytes: Uint8Array; ends: Uint32Array } {
+    return { bytes: this.bytes.slice(0, this.used), ends: Uint32Array.from(this.ends) };
+  }
+}
+
+/** The states of a packed unit, as views. */
+export function unpack(bytes: Uint8Array, ends: Uint32Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let from = 0;
+  for (const end of ends) {
+    out.push(bytes.subarray(from, end));
+    from = end;
+  }
+  return out;
+}
+
+/** Expand one unit (see the module comment). */
+export function expandUnit<S, O>(
+  parts: ExplorationParts<S, O>,
+  fingerprintState: (encoded: Uint8Array, out: Uint32Array) => void,
+  visited: VisitedView,
+  task: UnitTask,
+): UnitResult<O> {
+  const { model, properties } = parts;
+  const visitors = parts.visitors ?? [];
+  const actionCount = model.actionCount;
+  const fp = new Uint32Array(2);
+  const active = [...task.active];
+  const findings = properties.map(() => 0);
+  const events: UnitEvent<O>[] = [];
+  const candidates: number[] = [];
+  const packed = new Packed();
+  let t = 0;
+  const states = unpack(task.bytes, task.ends);
+  for (let s = 0; s < states.length; s++) {
+    const state = model.decode === undefined ? (states[s] as unknown as S) : model.decode(states[s]!);
+    for (let action = 0; action < actionCount; action++) {
+      const step = model.step(state, action);
+      if (step === undefined) continue;
+      t++;
+      if (active.length > 0 || visitors.length > 0) {
+        const view: StepView<S, O> = {
+          before: state,
+          action,
+          after: step.next,
+          observed: step.observed,
+          depth: task.depth,
+        };
+        for (let k = 0; k < active.length;) {
+          const index = active[k]!;
+          let message: string | undefined;
+          let error = false;
+          try {
+            message = properties[index]!.check(view);
+          } catch (e) {
+            message = e instanceof Error ? e.message : String(e);
+            error = true;
+          }
+          if (message !== undefined) {
+            events.push({
+              property: index,
+              error,
+              state: s,
+              action,
+              t,
+              message: String(message),
+              observed: step.observed,
+            });
+            if (!error) findings[index]!++;
+            // Past this, the coordinator would ignore what this property says in the unit.
+            if (error || !task.allViolations || findings[index]! >= ALL_VIOLATIONS_CAP) {
+              active.splice(k, 1);
+              continue;
+            }
+          }
+          k++;
+        }
+        for (let v = 0; v < visitors.length; v++) visitors[v]!.visit(view);
+      }
+      const encoded = model.encode === undefined ? (step.next as unknown as Uint8Array) : model.encode(step.next);
+      fingerprintState(encoded, fp);
+      if (visited.has(fp[0]!, fp[1]!)) continue;
+      candidates.push(s, action, t, fp[0]!, fp[1]!);
+      if (task.keepBytes) packed.push(encoded);
+    }
+  }
+  return {
+    type: 'result',
+    unit: task.unit,
+    transitions: t,
+    candidates: Uint32Array.from(candidates),
+    ...packed.result(),
+    events,
+    visitorParts: visitors.map((v) => v.take()),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The multi-thread search gives the one-thread search's result: the same
+ * states, traces, findings, statistics (but elapsedMs) and the same steps
+ * shown to the visitors, on toy models (test-support/parallel-toys.mjs),
+ * including early stops, the state cap, allViolations and a property that
+ * throws. Runs the compiled worker (dist/, built by the global setup).
+ */
+import { describe, expect, it } from 'vitest';
+import type { explore as exploreFn } from './bfs.js';
+import type { exploreParallel as exploreParallelFn } from './parallel.js';
+import type { ExploreResult } from './result.js';
+
+const TOYS = new URL('../test-support/parallel-toys.mjs', import.meta.url).href;
+const dist = (file: string): string => new URL(`../dist/explorer/${file}`, import.meta.url).href;
+
+interface Toys {
+  createExploration(data: unknown): {
+    model: Parameters<typeof exploreFn>[0];
+    properties: Parameters<typeof exploreFn>[1];
+    visitors: Array<{ visit(v: unknown): void; take(): unknown; absorb(p: unknown): void; steps: number }>;
+  };
+}
+
+async function both(
+  data: { n: number; properties: unknown[] },
+  options: { maxDepth?: number; maxStates?: number; allViolations?: boolean },
+  workers = 2,
+): Promise<{ one: unknown; many: unknown }> {
+  const toys = (await import(TOYS)) as Toys;
+  const { explore } = (await import(dist('bfs.js'))) as { explore: typeof exploreFn };
+  const { exploreParallel } = (await import(dist('parallel.js'))) as { exploreParallel: typeof exploreParallelFn };
+  const local = toys.createExploration(data);
+  const oneEvents: unknown[] = [];
+  const one = explore(local.model, local.properties, {
+    ...options,
+    visitors: local.visitors,
+    onEvent: (e) => oneEvents.push({ ...e, elapsedMs: 0 }),
+  });
+  const remote = toys.createExploration(data);
+  const manyEvents: unknown[] = [];
+  const many = await exploreParallel(
+    remote,
+    { workers, module: TOYS, data },
+    { ...options, onEvent: (e) => manyEvents.push({ ...e, elapsedMs: 0 }) },
+  );
+  const strip = (r: ExploreResult, visitor: unknown) => ({
+    ...r,
+    statistics: { ...r.statistics, elapsedMs: 0 },
+    visitor,
+  });
+  return {
+    one: { result: strip(one, local.visitors[0]!.take()), events: oneEvents },
+    many: { result: strip(many, remote.visitors[0]!.take()), events: manyEvents },
+  };
+}
+
+describe('exploreParallel', () => {
+  it('explores what one thread explores when nothing is violated (several levels, several units)', async () => {
+    const { one, many } = await both({ n: 14, properties: [{ kind: 'sum-below', k: 99 }, { kind: 'never' }] }, {});
+    expect((one as { result: ExploreResult }).result.statistics.statesDistinct).toBe(14 ** 3);
+    expect(many).toEqual(one);
+  });
+
+  it('stops at the same step once every property is decided, visitors included', async () => {
+    const data = { n: 16, properties: [{ kind: 'sum-below', k: 20 }, { kind: 'diagonal' }, { kind: 'x-below', k: 9 }] };
+    const { one, many } = await both(data, {});
+    expect((one as { result: ExploreResult }).result.reason).toBe('all-properties-decided');
+    expect(many).toEqual(one);
+  });
+
+  it('reports every violation at the deciding depth with allViolations', async () => {
+    const data = {
+      n: 12,
+      properties: [
+        { kind: 'sum-below', k: 15 },
+        { kind: 'x-below', k: 6 },
+      ],
+    };
+    const { one, many } = await both(data, { allViolations: true }, 3);
+    expect((one as { result: ExploreResult }).result.violations.length).toBeGreaterThan(2);
+    expect(many).toEqual(one);
+  });
+
+  it('stops at the same new state past maxStates', async () => {
+    const { one, many } = await both({ n: 14, properties: [{ kind: 'sum-below', k: 99 }] }, { maxStates: 1234 });
+    expect((one as { result: ExploreResult }).result.reason).toBe('max-states');
+    expect(many).toEqual(one);
+  });
+
+  it('keeps the earliest event of a property that throws, and no later one', async () => {
+    const data = {
+      n: 12,
+      properties: [
+        { kind: 'throws-at-sum', k: 9, alsoViolatesAt: 12 },
+        { kind: 'sum-below', k: 14 },
+      ],
+    };
+    const { one, many } = await both(data, { maxDepth: 20 });
+    expect((one as { result: ExploreResult }).result.propertyErrors).toHaveLength(1);
+    expect(many).toEqual(one);
+  });
+
+  it('stops at the depth bound like one thread, on one worker too', async () => {
+    const data = { n: 10, properties: [{ kind: 'sum-below', k: 99 }] };
+    const { one, many } = await both(data, { maxDepth: 7 }, 1);
+    expect((one as { result: ExploreResult }).result.reason).toBe('depth-bound');
+    expect(many).toEqual(one);
+  });
+});
