@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../checker/errors.js';
-import { exploreScenario, exploreScenarioParallel, type ExploreJob } from '../checker/explore.js';
+import { exploreScenario, exploreScenarioParallel, type ExploreJob, type JobResult } from '../checker/explore.js';
 import { parallelAvailable } from '../explorer/parallel.js';
 import type { ExploreEvent } from '../explorer/result.js';
 import type { Invariant } from '../invariants/define.js';
@@ -26,6 +26,51 @@ process.exit = ((code?: number | string | null) => {
 export const HISTORY_NOTE =
   'pipecheck: a plugin keeps a history, whose values are numbered per thread: the search runs on one worker';
 
+/**
+ * States a search with several workers first tries on this thread: worker
+ * threads take about a second to start (each loads the checker and the
+ * plugins), more than a search this small takes on one. Its result is the
+ * one-worker result, so nothing changes but the time. PIPECHECK_PROBE_STATES
+ * sets it (0: start the workers at once; the tests of the multi-thread search
+ * use that).
+ */
+export function probeStates(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.PIPECHECK_PROBE_STATES;
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : 200_000;
+}
+
+/**
+ * The job on this thread, stopped at probeStates() states: its result when
+ * the search ended before that (decided, exhausted, a limit of the user's),
+ * else the job for the workers (from scratch, with the time left). Events
+ * wait until the probe is known to be the answer, so none is printed twice;
+ * progress lines are dropped (the probe lasts a second or two).
+ */
+function oneThreadProbe(
+  job: ExploreJob,
+  invariants: readonly Invariant[],
+  hooks: { signal: AbortSignal; onEvent: (e: ExploreEvent) => void },
+): JobResult | { readonly rest: ExploreJob } {
+  const budget = probeStates();
+  if (budget === 0) return { rest: job };
+  const ownLimit = job.maxStates === undefined || job.maxStates > budget;
+  const events: ExploreEvent[] = [];
+  const started = performance.now();
+  const r = exploreScenario({ ...job, maxStates: ownLimit ? budget : job.maxStates }, invariants, {
+    signal: hooks.signal,
+    onEvent: (e) => {
+      if (e.type !== 'progress') events.push(e);
+    },
+  });
+  if (ownLimit && r.result.reason === 'max-states') {
+    const left = job.timeoutMs === undefined ? undefined : Math.max(1, job.timeoutMs - (performance.now() - started));
+    return { rest: { ...job, timeoutMs: left } };
+  }
+  events.forEach(hooks.onEvent);
+  return r;
+}
+
 /** Run one job: on worker threads when asked and possible, else here. */
 async function runJob(job: ExploreJob, invariants: readonly Invariant[], onEvent: (e: ExploreEvent) => void) {
   const hooks = { signal: flagSignal(shared), onEvent };
@@ -35,6 +80,9 @@ async function runJob(job: ExploreJob, invariants: readonly Invariant[], onEvent
     post({ type: 'note', message: HISTORY_NOTE });
     return exploreScenario(job, invariants, hooks);
   }
+  const probe = oneThreadProbe(job, invariants, hooks);
+  if ('result' in probe) return probe;
+  job = probe.rest;
   // Each worker thread notes in its own slot which plugin runs there; the watchdog reads [RUNNING]. (Loading
   // there is not watched: the plugins loaded here first.)
   const running = new Int32Array(new SharedArrayBuffer(4 * workers));

@@ -136,8 +136,12 @@ describe('plugins that misbehave are plugin errors (exit 2), never crashes or vi
     expect(readFileSync(log, 'utf8')).toBe('x');
     pipecheck(['matrix', ...TIGHT, '--kernels', 'linux,copy,cow', '--plugin', p, '--workers', '1'], { LOADS: log });
     expect(readFileSync(log, 'utf8')).toBe('xx');
-    // With worker threads each thread loads it too (code cannot be shared between threads).
-    pipecheck(['check', ...TIGHT, '--plugin', p, '--out', freshDir(), '--workers', '2'], { LOADS: log });
+    // With worker threads each thread loads it too (code cannot be shared between threads). A search this
+    // small would end on one thread before the workers start: PIPECHECK_PROBE_STATES=0 starts them at once.
+    pipecheck(['check', ...TIGHT, '--plugin', p, '--out', freshDir(), '--workers', '2'], {
+      LOADS: log,
+      PIPECHECK_PROBE_STATES: '0',
+    });
     expect(readFileSync(log, 'utf8')).toBe('xxxxx');
   });
 });

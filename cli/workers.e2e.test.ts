@@ -19,8 +19,20 @@ const main = join(repo, 'dist', 'cli', 'main.js');
 const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-workers-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function pipecheck(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
+/**
+ * The CLI, with worker threads started at once: these searches are small enough to end on one thread first
+ * (cli/explore-worker.ts probeStates), which would leave the multi-thread search untested.
+ */
+function pipecheck(
+  args: readonly string[],
+  probeStates = '0',
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [main, ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, PIPECHECK_PROBE_STATES: probeStates },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -29,10 +41,11 @@ let n = 0;
 /** Run `args` with 1 and with 2 workers; the JSON documents with elapsedMs and the out directory blanked. */
 function withWorkers(
   args: readonly string[],
+  probeStates = '0',
 ): Array<{ status: number | null; doc: string; files: Map<string, string> }> {
   return ['1', '2'].map((workers) => {
     const out = join(tmp, `out-${n++}`);
-    const r = pipecheck([...args, '--json', '--out', out, '--workers', workers]);
+    const r = pipecheck([...args, '--json', '--out', out, '--workers', workers], probeStates);
     expect(r.stderr).not.toMatch(/Error|error:/);
     const doc = r.stdout
       .replace(/"elapsedMs": \d+/g, '"elapsedMs": 0')
@@ -43,8 +56,11 @@ function withWorkers(
   });
 }
 
-function expectSame(args: readonly string[]): { status: number | null; doc: Record<string, unknown> } {
-  const [one, two] = withWorkers(args);
+function expectSame(
+  args: readonly string[],
+  probeStates = '0',
+): { status: number | null; doc: Record<string, unknown> } {
+  const [one, two] = withWorkers(args, probeStates);
   expect(two!.status).toBe(one!.status);
   expect(two!.doc).toBe(one!.doc);
   expect([...two!.files.keys()]).toEqual([...one!.files.keys()]);
@@ -59,6 +75,12 @@ describe('check --workers 2 is check --workers 1', () => {
     const r = expectSame(['check', '--kernel', 'linux', '--depth', '3']);
     expect(r.status).toBe(1);
     expect(JSON.stringify(r.doc)).toContain('data-stability');
+  });
+
+  it('when the one-thread probe ends first, and when the workers take over from it', () => {
+    // 10,000 states: the linux search is decided within them; the copy one is not, so the workers start.
+    expect(expectSame(['check', '--kernel', 'linux', '--depth', '3'], '10000').status).toBe(1);
+    expect(expectSame(['check', '--kernel', 'copy', '--depth', '3'], '10000').status).toBe(0);
   });
 
   it('on copy, where everything holds to the depth bound', () => {
