@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'ops',
       ...BOUNDS,
       'fsProfile',
+      'fs',
       'invariant',
       'plugin',
       'out',
@@ -81,7 +82,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'matrix',
     args: ['[scenario]'],
     summary: 'kernel x invariant over a scenario (default: every operation), with pages copied and stolen',
-    options: ['kernels', 'invariants', 'ops', ...BOUNDS, 'fsProfile', 'plugin', 'json', 'maxStates', 'timeout'],
+    options: ['kernels', 'invariants', 'ops', ...BOUNDS, 'fsProfile', 'fs', 'plugin', 'json', 'maxStates', 'timeout'],
     load: async () => (await import('./matrix.js')).matrixCommand,
   },
   {
