@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 /**
  * What a check run is asked to check: the scenario (a file or the default
  * one, with overrides of its kernel, environment and bounds) and the
@@ -12,7 +13,13 @@ import { builtinById, builtinIds, DEFAULT_INVARIANTS } from '../invariants/built
 import type { Invariant } from '../invariants/define.js';
 import { loadPlugin, PluginError } from '../invariants/plugin-loader.js';
 import { BOUND_NAMES, DEFAULT_BOUNDS, type Bounds } from '../model/bounds.js';
-import { DEFAULT_FS, FS_PROFILE_IDS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
+import {
+  DEFAULT_FS,
+  FS_PROFILE_IDS,
+  fsProfileById,
+  unbuildableInitial,
+  type FsProfile,
+} from '../model/folio-policy.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { DEFAULT_CHECK_DEPTH, parseScenario, ScenarioError, type Scenario } from '../model/scenario.js';
 import { OP_NAMES } from '../model/step.js';
@@ -210,10 +217,37 @@ export async function resolveInvariants(
   };
 }
 
+/** An InputError when profile `fs` cannot build `scenario`'s initial page cache (see unbuildableInitial). */
+export function checkInitialForProfile(scenario: Scenario, fs: FsProfile, where: string): void {
+  const why = unbuildableInitial(fs, scenario.initial);
+  if (why) throw new InputError(`${where}: initial.folios: ${why}`);
+}
+
+/** `--fs-profile auto`, `"fsProfile": "auto"`: the profile the probe of a directory calls for. */
+export const AUTO_FS_PROFILE = 'auto';
+
+/**
+ * Probe `dir` (default the OS temp dir) and pick its profile
+ * (oracle/compare.ts profileForProbe), or say why none fits.
+ */
+export async function probeFsProfile(
+  dir: string | undefined,
+): Promise<{ ok: true; profile: FsProfile; why: string } | { ok: false; reason: string }> {
+  const { oracleAvailable } = await import('../oracle/kernel.js');
+  const avail = oracleAvailable();
+  if (!avail.ok) return { ok: false, reason: `cannot probe a file system without the oracle helper: ${avail.reason}` };
+  const { profileForDir } = await import('../oracle/compare.js');
+  const r = await profileForDir(dir);
+  return r.ok ? { ok: true, profile: r.profile, why: `probed ${dir ?? tmpdir()}: ${r.why}` } : r;
+}
+
 /** The file-system profile named `id` (default ext4); `where` is how messages name it. */
 export function resolveFsProfile(id: string | undefined, where = 'fsProfile'): FsProfile {
   if (id === undefined) return DEFAULT_FS;
   const p = fsProfileById(id);
-  if (!p) throw new InputError(`${where}: unknown file-system profile "${id}"; known: ${FS_PROFILE_IDS.join(', ')}`);
+  if (!p) {
+    const known = [...FS_PROFILE_IDS, AUTO_FS_PROFILE].join(', ');
+    throw new InputError(`${where}: unknown file-system profile "${id}"; known: ${known}`);
+  }
   return p;
 }

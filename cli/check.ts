@@ -16,6 +16,7 @@ import { writeHtmlReports, type HtmlReportsWritten } from '../report/index.js';
 import { BOUND_NAMES } from '../model/bounds.js';
 import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf, UsageError } from './exit.js';
+import { checkInitialForProfile } from '../checker/inputs.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
 import { flagOf, workersOf, type CliOptions } from './options.js';
@@ -28,6 +29,7 @@ export function commandLine(file: string | undefined, opts: CliOptions, kernel: 
   parts.push('--kernel', kernel);
   if (opts.ops) parts.push('--ops', opts.ops.join(','));
   if (opts.fsProfile) parts.push('--fs-profile', opts.fsProfile);
+  if (opts.fsProfile === 'auto' && opts.fs !== undefined) parts.push('--fs', quote(opts.fs));
   for (const k of BOUND_NAMES) if (opts[k] !== undefined) parts.push(flagOf(k), String(opts[k]));
   for (const p of opts.plugin ?? []) parts.push('--plugin', quote(p));
   if (opts.allViolations) parts.push('--all-violations');
@@ -48,7 +50,8 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
   // Everything that can be wrong with the input is found before anything runs or is written.
   const { scenario } = scenarioOf(file, opts);
   const invariants = invariantRequest(opts.invariant, opts, { file: file ?? null, ids: scenario.invariants });
-  const fs = fsProfileOf(opts);
+  const fs = await fsProfileOf(opts, io.err);
+  checkInitialForProfile(scenario, fs, file ?? 'the default scenario');
   const job: ExploreJob = {
     scenario,
     invariants,

@@ -209,11 +209,32 @@ describe('file-system profiles', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('--fs-profile tmpfs');
     const [name] = readdirSync(out);
+    expect(name).toMatch(/^linux--tmpfs--data-stability--[0-9a-f]{8}\.json$/);
     expect(JSON.parse(readFileSync(join(out, name!), 'utf8')).fs).toBe('tmpfs');
-    const bad = pipecheck('check', '--fs-profile', 'xfs', '--out', freshDir());
+    const bad = pipecheck('check', '--fs-profile', 'zfs', '--out', freshDir());
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('unknown file-system profile "xfs"; known: ext4, tmpfs');
+    expect(bad.stderr).toContain('unknown file-system profile "zfs"; known: ext4, ext4-1k, xfs, btrfs, tmpfs, auto');
   });
+
+  it('--fs-profile tmpfs refuses an initial page cache tmpfs cannot build (exit 2)', () => {
+    const ops = ['--ops', 'splice,write,pipe-read', '--pages', '2', '--folio-pages', '2', '--depth', '2'];
+    const r = pipecheck('check', ...ops, '--fs-profile', 'tmpfs', '--out', freshDir());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/initial\.folios: tmpfs \(huge=never\) builds order-0 folios only/);
+  });
+
+  const shm = existsSync('/dev/shm') && existsSync(join(repo, 'oracle', 'build', 'pipecheck-oracle'));
+  it.skipIf(!shm)(
+    `--fs-profile auto probes --fs and says what it chose${shm ? '' : ' (skipped: no /dev/shm or no oracle helper)'}`,
+    () => {
+      const r = pipecheck('check', ...TIGHT, '--fs-profile', 'auto', '--fs', '/dev/shm', '--out', freshDir());
+      expect(r.stderr).toMatch(/--fs-profile auto: probed \/dev\/shm: tmpfs .* -> tmpfs profile/);
+      expect(r.status).toBe(1);
+      const none = pipecheck('check', '--fs-profile', 'auto', '--fs', join(repo, 'no-such-dir'), '--out', freshDir());
+      expect(none.status).toBe(2);
+      expect(none.stderr).toMatch(/--fs-profile auto: probing .* failed/);
+    },
+  );
 });
 
 describe('determinism', () => {

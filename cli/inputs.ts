@@ -3,9 +3,17 @@
  * overrides, the invariants asked for, the file-system profile. Messages name
  * the flags (`--pages`), not the scenario fields.
  */
-import { resolveFsProfile, resolveScenario, type InvariantRequest, type ScenarioInput } from '../checker/inputs.js';
+import {
+  AUTO_FS_PROFILE,
+  probeFsProfile,
+  resolveFsProfile,
+  resolveScenario,
+  type InvariantRequest,
+  type ScenarioInput,
+} from '../checker/inputs.js';
 import { BOUND_NAMES, type Bounds } from '../model/bounds.js';
 import type { FsProfile } from '../model/folio-policy.js';
+import { UsageError } from './exit.js';
 import { flagOf, type CliOptions } from './options.js';
 
 /** The bounds given on the command line. */
@@ -39,7 +47,16 @@ export function invariantRequest(
   };
 }
 
-/** `--fs-profile ID` (default ext4). */
-export function fsProfileOf(opts: CliOptions): FsProfile {
-  return resolveFsProfile(opts.fsProfile, '--fs-profile');
+/**
+ * `--fs-profile ID` (default ext4); `auto` probes `--fs DIR` (default the OS
+ * temp dir) with the oracle helper and says on stderr which profile it chose
+ * and why. A directory no profile describes, or no helper, is a usage error
+ * (exit 2) naming what the probe found.
+ */
+export async function fsProfileOf(opts: CliOptions, err: (line: string) => void): Promise<FsProfile> {
+  if (opts.fsProfile !== AUTO_FS_PROFILE) return resolveFsProfile(opts.fsProfile, '--fs-profile');
+  const r = await probeFsProfile(opts.fs);
+  if (!r.ok) throw new UsageError(`--fs-profile auto: ${r.reason}`);
+  err(`--fs-profile auto: ${r.why}`);
+  return r.profile;
 }

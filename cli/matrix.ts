@@ -16,6 +16,7 @@ import { KERNEL_IDS, type KernelId } from '../model/kernels/index.js';
 import { timeoutMs } from './check.js';
 import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf, type ExitCode } from './exit.js';
+import { checkInitialForProfile } from '../checker/inputs.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
 import { workersOf, type CliOptions } from './options.js';
@@ -34,8 +35,9 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
   const file = args[0];
   const kernels = (opts.kernels ?? [...KERNEL_IDS]) as KernelId[];
   for (const k of kernels) checkKernel(k, '--kernels');
-  const fs = fsProfileOf(opts);
+  const fs = await fsProfileOf(opts, io.err);
   const base = scenarioOf(file, { ...opts, kernel: undefined });
+  checkInitialForProfile(base.scenario, fs, file ?? 'the default scenario');
   const invariants = invariantRequest(
     opts.invariants,
     opts,

@@ -160,7 +160,9 @@ export const OPTIONS: OptionTable = {
   fs: { argument: 'DIR', description: 'directory on the file system to test', defaultText: 'the OS temp dir' },
   fsProfile: {
     argument: 'ID',
-    description: `the page cache's file-system behaviour: ${FS_PROFILE_IDS.join(' | ')} (see oracle/FINDINGS.md)`,
+    description:
+      `the page cache's file-system behaviour: ${[...FS_PROFILE_IDS, 'auto'].join(' | ')} ` +
+      '(auto: probe --fs DIR; see docs/kernels.md)',
     defaultText: 'ext4',
   },
   output: {

@@ -1,5 +1,7 @@
 /**
- * Counterexample files on disk: named KERNEL--INVARIANT--HASH.json, written
+ * Counterexample files on disk: named KERNEL--INVARIANT--HASH.json under the
+ * default ext4 profile and KERNEL--PROFILE--INVARIANT--HASH.json under any
+ * other (so runs under two profiles never overwrite each other), written
  * atomically (a temporary file in the same directory, then a rename), read
  * with a clear error naming the file.
  */
@@ -17,16 +19,28 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_FS } from '../model/folio-policy.js';
 import { CounterexampleError, parseCounterexample, type Counterexample } from './format.js';
 
-/** A short, stable hash of what identifies a counterexample: kernel, invariant, scenario and trace. */
+/** Whether `cx` was found under a profile other than the default (ext4; absent: ext4). */
+function nonDefaultProfile(cx: Counterexample): string | undefined {
+  return cx.fs !== undefined && cx.fs !== DEFAULT_FS.id ? cx.fs : undefined;
+}
+
+/**
+ * A short, stable hash of what identifies a counterexample: kernel, invariant,
+ * scenario and trace, and the profile when it is not the default (so the
+ * hashes of ext4 counterexamples stay what they were).
+ */
 export function counterexampleHash(cx: Counterexample): string {
-  const key = JSON.stringify([cx.kernel, cx.invariant, cx.scenario, cx.trace]);
+  const fs = nonDefaultProfile(cx);
+  const key = JSON.stringify([cx.kernel, cx.invariant, cx.scenario, cx.trace, ...(fs ? [fs] : [])]);
   return createHash('sha256').update(key).digest('hex').slice(0, 8);
 }
 
 export function counterexampleFileName(cx: Counterexample): string {
-  return `${cx.kernel}--${cx.invariant}--${counterexampleHash(cx)}.json`;
+  const fs = nonDefaultProfile(cx);
+  return `${cx.kernel}--${fs ? `${fs}--` : ''}${cx.invariant}--${counterexampleHash(cx)}.json`;
 }
 
 /** The temporary file `path` is written to before its rename (STALE_TEMPORARY matches it). */

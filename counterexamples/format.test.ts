@@ -40,3 +40,22 @@ describe('counterexample files that contradict themselves are refused', () => {
     expect(ps[20]).toMatch(/^\.\.\. and \d+ more problems$/);
   });
 });
+
+describe('counterexample file names and their profile', () => {
+  it('name the profile unless it is the default ext4, so two profiles never share a file', async () => {
+    const { counterexampleFileName } = await import('./file.js');
+    const { readCounterexample } = await import('./file.js');
+    const { readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = join(import.meta.dirname, 'classic');
+    const name = readdirSync(dir).find((f) => f.endsWith('.json'))!;
+    const cx = readCounterexample(join(dir, name));
+    const ext4 = counterexampleFileName({ ...cx, fs: 'ext4' });
+    const xfs = counterexampleFileName({ ...cx, fs: 'xfs' });
+    const btrfs = counterexampleFileName({ ...cx, fs: 'btrfs' });
+    expect(ext4).toBe(counterexampleFileName({ ...cx, fs: undefined }));
+    expect(ext4).toMatch(new RegExp(`^${cx.kernel}--${cx.invariant}--[0-9a-f]{8}\\.json$`));
+    expect(xfs).toMatch(new RegExp(`^${cx.kernel}--xfs--${cx.invariant}--[0-9a-f]{8}\\.json$`));
+    expect(new Set([ext4, xfs, btrfs]).size).toBe(3);
+  });
+});

@@ -7,7 +7,7 @@
  * @public
  */
 export interface FsProfile {
-  readonly id: 'ext4' | 'tmpfs';
+  readonly id: 'ext4' | 'ext4-1k' | 'xfs' | 'btrfs' | 'tmpfs';
   readonly description: string;
   /**
    * `by-length`: a write into uncached pages creates a folio whose order comes
@@ -59,6 +59,38 @@ export interface FsProfile {
    * the end of the page holding EOF.
    */
   readonly punchExtendsToEofPage: boolean;
+  /**
+   * fallocate(PUNCH_HOLE) first writes back and drops from the page cache
+   * every folio the range touches, rounded out to whole pages
+   * (xfs_flush_unmap_range: filemap_write_and_wait_range, then
+   * truncate_pagecache_range), so a pipe keeps the old folio even when the
+   * punch covers only part of its page; the parts of blocks inside the range
+   * are then zeroed through fresh uptodate folios (xfs_zero_range ->
+   * iomap_zero_range). Measured on 6.18, xfs. ext4, btrfs and tmpfs zero
+   * partial pages in place.
+   */
+  readonly punchDropsTouchedPages: boolean;
+  /**
+   * Zeroing part of an uncached page (punch, truncate, size growth) reads
+   * the page into the cache uptodate and dirties it (btrfs_truncate_block);
+   * with `partialZeroCreatesFolio` false and this false, nothing is cached.
+   */
+  readonly partialZeroLoadsPage: boolean;
+  /**
+   * A shrink that leaves a partial EOF block zeroes that block's tail
+   * through the page cache before the page cache is truncated
+   * (xfs_setattr_size -> xfs_truncate_page): the page is dirty by then.
+   */
+  readonly shrinkZeroesEofBlockFirst: boolean;
+  /**
+   * A write's folios never span the old EOF: iomap (xfs) writes one
+   * mapping at a time, and the blocks before EOF are one extent, those after
+   * it another (xfs_buffered_write_iomap_begin returns the existing extent),
+   * so __iomap_get_folio's order is capped by the extent's length. Measured
+   * on 6.18: a cold 2048-byte file, then one 8192-byte pwrite at 0 -> folios
+   * 1 1 on xfs, 2 on ext4.
+   */
+  readonly writeFoliosStopAtEof: boolean;
 }
 
 export const EXT4: FsProfile = {
@@ -73,6 +105,48 @@ export const EXT4: FsProfile = {
   spliceHoleZeroPage: false,
   extendZeroesEofBlock: true,
   punchExtendsToEofPage: true,
+  punchDropsTouchedPages: false,
+  partialZeroLoadsPage: false,
+  shrinkZeroesEofBlockFirst: false,
+  writeFoliosStopAtEof: false,
+};
+
+/**
+ * ext4 with 1 KiB blocks: a cell (1 or 2 KiB) is always whole blocks, so no
+ * zeroing is ever of part of a block: ext4_zero_partial_blocks and the EOF
+ * block's tail zeroing have nothing to do, and no folio is created for a
+ * partly zeroed uncached page (measured on 6.18, mkfs.ext4 -b 1024).
+ */
+export const EXT4_1K: FsProfile = {
+  ...EXT4,
+  id: 'ext4-1k',
+  description: 'ext4 with 1 KiB blocks (as ext4, but every cell is whole blocks: no partial-block zeroing)',
+  partialZeroCreatesFolio: false,
+  extendZeroesEofBlock: false,
+};
+
+export const XFS: FsProfile = {
+  ...EXT4,
+  id: 'xfs',
+  description: 'xfs (like ext4, but a punch writes back and drops every page it touches)',
+  punchDropsTouchedPages: true,
+  partialZeroCreatesFolio: false,
+  partialZeroLoadsPage: true,
+  shrinkZeroesEofBlockFirst: true,
+  writeFoliosStopAtEof: true,
+};
+
+export const BTRFS: FsProfile = {
+  ...EXT4,
+  id: 'btrfs',
+  description: 'btrfs (order-0 folios, readahead, partial zeroing reads the page in)',
+  writeFolios: 'order-0',
+  dirtyLargeFoliosSplit: true,
+  pipeHeldCleanDropped: false,
+  partialZeroCreatesFolio: false,
+  partialZeroLoadsPage: true,
+  // btrfs_punch_hole zeroes the partial EOF block in place (btrfs_truncate_block), as asked.
+  punchExtendsToEofPage: false,
 };
 
 export const TMPFS: FsProfile = {
@@ -87,9 +161,13 @@ export const TMPFS: FsProfile = {
   spliceHoleZeroPage: true,
   extendZeroesEofBlock: false,
   punchExtendsToEofPage: false,
+  punchDropsTouchedPages: false,
+  partialZeroLoadsPage: false,
+  shrinkZeroesEofBlockFirst: false,
+  writeFoliosStopAtEof: false,
 };
 
-export const FS_PROFILES: readonly FsProfile[] = [EXT4, TMPFS];
+export const FS_PROFILES: readonly FsProfile[] = [EXT4, EXT4_1K, XFS, BTRFS, TMPFS];
 
 /** The profiles' ids, as `--fs-profile` and counterexample files spell them. */
 export const FS_PROFILE_IDS = FS_PROFILES.map((p) => p.id) as readonly FsProfile['id'][];
@@ -111,4 +189,23 @@ export function log2floor(n: number): number {
 /** Count of trailing zero bits (n > 0). */
 export function ctz(n: number): number {
   return 31 - Math.clz32(n & -n);
+}
+
+/**
+ * Why file system `fs` cannot build the initial page cache a scenario asks
+ * for (undefined: it can). tmpfs keeps a file only in the page cache (no
+ * cold file) and, with huge=never, only in order-0 folios.
+ */
+export function unbuildableInitial(
+  fs: FsProfile,
+  initial: { readonly cached: boolean; readonly folios: readonly number[]; readonly file: readonly unknown[] },
+): string | undefined {
+  if (fs.evictDrops) return undefined;
+  if (!initial.cached && initial.file.length > 0)
+    return `${fs.id} keeps a file only in the page cache: a cold file ("cached": false) cannot be built there`;
+  if (!initial.cached) return undefined;
+  const big = initial.folios.find((n) => n > 1);
+  return big === undefined
+    ? undefined
+    : `${fs.id} (huge=never) builds order-0 folios only; got a folio of ${big} pages`;
 }

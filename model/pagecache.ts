@@ -56,7 +56,9 @@ export function writeFolioPages(ctx: ModelContext, s: State, pos: number, cellsL
   let order = Math.max(0, log2floor(bytes) - 12);
   order = Math.min(order, log2floor(L.F));
   if (page > 0) order = Math.min(order, ctz(page));
-  while (order > 0 && (page + (1 << order) > L.P || anyCached(L, s, page, 1 << order))) order--;
+  // xfs: the pages before the old EOF are another extent than those after it.
+  const eofPage = ctx.fs.writeFoliosStopAtEof && page < L.pagesInFile(L.size(s)) ? L.pagesInFile(L.size(s)) : L.P;
+  while (order > 0 && (page + (1 << order) > eofPage || anyCached(L, s, page, 1 << order))) order--;
   return 1 << order;
 }
 
@@ -67,9 +69,11 @@ export function writeFolioPages(ctx: ModelContext, s: State, pos: number, cellsL
  * FsProfile.partialZeroCreatesFolio). A hole (unmapped block; the model takes
  * an all-zero disk page for one) is left alone: the folio stays clean.
  */
-function zeroUncachedPartialPage(L: Layout, s: State, page: number, start: number, end: number): void {
+function zeroUncachedPartialPage(ctx: ModelContext, s: State, page: number, start: number, end: number): void {
+  const { L } = ctx;
   const f = createCachedFolio(L, s, page, 1);
-  L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_UPTODATE);
+  // iomap (xfs) and btrfs read the block in first: the folio is uptodate.
+  if (!ctx.fs.partialZeroLoadsPage) L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_UPTODATE);
   let hole = true;
   for (let i = 0; i < L.C; i++) if (L.disk(s, page * L.C + i) !== 0) hole = false;
   if (hole) return;
@@ -114,13 +118,31 @@ export function zeroEofBlockTail(ctx: ModelContext, s: State, oldSize: number): 
   const end = (page + 1) * L.C;
   const f = L.pageFolio(s, page);
   if (f < 0) {
-    zeroUncachedPartialPage(L, s, page, oldSize, end);
+    zeroUncachedPartialPage(ctx, s, page, oldSize, end);
     return;
   }
   // The cells past EOF are zero already; the block is dirtied all the same: only
   // this page of a large folio (block_commit_write dirties the buffer; measured on
   // 6.18: a clean 2-page folio, EOF in page 1, grown, then page 1 punched -> clean,
   // splits), and not over a hole.
+  markPartialPageDirty(L, s, page);
+}
+
+/**
+ * xfs, before a shrink to `size` (see FsProfile.shrinkZeroesEofBlockFirst):
+ * xfs_setattr_size zeroes the new EOF block's tail through the page cache
+ * (xfs_truncate_page -> iomap_zero_range) before truncate_setsize, so that
+ * page is dirty (or read in, zeroed and dirty) when the page cache is
+ * truncated: a large folio holding it then never splits or drops.
+ */
+export function zeroNewEofBlockTail(ctx: ModelContext, s: State, size: number): void {
+  const { L } = ctx;
+  if (!ctx.fs.shrinkZeroesEofBlockFirst || size % L.C === 0) return;
+  const page = Math.floor(size / L.C);
+  if (L.pageFolio(s, page) < 0) {
+    zeroUncachedPartialPage(ctx, s, page, size, (page + 1) * L.C);
+    return;
+  }
   markPartialPageDirty(L, s, page);
 }
 
@@ -286,7 +308,7 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     let f = L.pageFolio(s, p);
     if (f < 0) {
       const partial = p * L.C < start || (p + 1) * L.C > end;
-      if (partial && ctx.fs.partialZeroCreatesFolio) zeroUncachedPartialPage(L, s, p, start, end);
+      if (partial && ctx.fs.partialZeroCreatesFolio) zeroUncachedPartialPage(ctx, s, p, start, end);
       continue;
     }
     const fFirst = L.folioIndex(s, f);
@@ -331,7 +353,7 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
       for (let q = Math.floor(zStart / L.C); q <= Math.floor((zEnd - 1) / L.C); q++) {
         const partial = q * L.C < start || (q + 1) * L.C > end;
         if (partial && ctx.fs.partialZeroCreatesFolio && L.pageFolio(s, q) < 0)
-          zeroUncachedPartialPage(L, s, q, start, end);
+          zeroUncachedPartialPage(ctx, s, q, start, end);
       }
     } else {
       // It stays whole: the partial pages are dirty (a folio with nothing partial keeps its state).
@@ -387,5 +409,47 @@ export function splitAtGrownEof(ctx: ModelContext, s: State, size: number): void
   for (let p = page; p < fFirst + fPages; p++) {
     const g = L.pageFolio(s, p);
     if (g >= 0 && L.folioIndex(s, g) * L.C >= size) removeFromCache(L, s, g);
+  }
+}
+
+/**
+ * xfs's punch of cells [off, off + len) (see FsProfile.punchDropsTouchedPages):
+ * xfs_flush_unmap_range writes back every folio the range touches and
+ * truncates the page cache over the range rounded out to whole pages (a
+ * large folio reaching further is zeroed there and split, or dropped when a
+ * pipe holds it); whole blocks become holes; then xfs_zero_range zeroes the
+ * cells of the partly covered pages before EOF through new order-0 uptodate
+ * folios (iomap_zero_range: iomap_write_begin reads the block), which stay
+ * dirty. A block that is a hole is skipped (iomap_zero_iter skips holes).
+ */
+export function punchDroppingTouchedPages(ctx: ModelContext, s: State, off: number, len: number): void {
+  const { L } = ctx;
+  const size = L.size(s);
+  const firstPage = Math.floor(off / L.C);
+  const lastPage = Math.floor((off + len - 1) / L.C);
+  for (let p = firstPage; p <= lastPage; p++) {
+    const f = L.pageFolio(s, p);
+    if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
+  }
+  // Whole pages of the rounded range: truncate_pagecache_range. The disk keeps
+  // what lies outside [off, off + len) in the edge pages.
+  const rs = firstPage * L.C;
+  const re = (lastPage + 1) * L.C;
+  const kept: number[] = [];
+  for (let c = rs; c < re; c++) kept.push(L.disk(s, c));
+  zeroFileRange(ctx, s, rs, re);
+  for (let c = rs; c < re; c++) L.setDisk(s, c, c >= off && c < off + len ? 0 : kept[c - rs]!);
+  const zeroEnd = Math.min(off + len, size);
+  for (const p of new Set([firstPage, lastPage])) {
+    const start = Math.max(off, p * L.C);
+    const end = Math.min(zeroEnd, (p + 1) * L.C);
+    const whole = start === p * L.C && off + len >= (p + 1) * L.C;
+    if (whole || start >= end || L.pageFolio(s, p) >= 0) continue;
+    let hole = true;
+    for (let i = 0; i < L.C; i++) if (kept[p * L.C + i - rs] !== 0) hole = false;
+    if (hole) continue;
+    const f = createCachedFolio(L, s, p, 1);
+    for (let c = start; c < end; c++) L.setFolioCell(s, f, c - p * L.C, 0);
+    markDirty(L, s, f);
   }
 }

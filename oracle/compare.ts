@@ -21,7 +21,7 @@
  */
 import type { Bounds } from '../model/bounds.js';
 import type { KernelId } from '../model/kernels/index.js';
-import { EXT4, PAGE_BYTES, TMPFS, type FsProfile } from '../model/folio-policy.js';
+import { BTRFS, EXT4, EXT4_1K, PAGE_BYTES, TMPFS, XFS, type FsProfile } from '../model/folio-policy.js';
 import type { InitialContents } from '../model/initial.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
@@ -353,34 +353,53 @@ export async function compareCase(
   return compareRuns(c, fs, k, opts);
 }
 
-/** The model's FS profile for a probed directory, or why none fits. */
+/** What the probe found, in one line (for messages). */
+export function probeFindings(p: FsProbe): string {
+  const large =
+    p.largeFolios === null ? 'folio sizes unknown (no /proc/kpageflags)' : `largest folio ${p.maxFolioPages} pages`;
+  const w4 = p.write4Folios ? `a 4-page write makes folios [${p.write4Folios.join(' ')}]` : 'write folios unknown';
+  const bs = p.blockSize !== null ? `, ${p.blockSize}-byte blocks` : '';
+  return `${p.fsType} (magic ${p.magic}${bs}): ${large}, ${w4}, ${p.evictable ? 'evicts' : 'never evicts'}`;
+}
+
+/** The profile a file-system type calls for, and the probed facts it must show to be that file system. */
+const PROFILE_OF_TYPE: Readonly<Record<string, { profile: FsProfile; large: boolean; evictable: boolean }>> = {
+  ext4: { profile: EXT4, large: true, evictable: true },
+  xfs: { profile: XFS, large: true, evictable: true },
+  btrfs: { profile: BTRFS, large: false, evictable: true },
+};
+
+/**
+ * The model's FS profile for a probed directory, or why none fits: the
+ * file-system type picks the profile (tmpfs: huge pages or not), and what
+ * the probe measured must be what the profile describes (large folios or
+ * order 0, eviction), else no profile describes it.
+ */
 export function profileForProbe(
   p: FsProbe,
 ): { ok: true; profile: FsProfile; why: string } | { ok: false; reason: string } {
-  const large = p.largeFolios ?? (p.fsType === 'tmpfs' ? false : p.fsType === 'ext4' ? true : null);
-  if (large === null)
-    return {
-      ok: false,
-      reason: `cannot tell whether ${p.fsType} uses large folios (is /proc/kpageflags readable? needs root)`,
-    };
-  if (large) {
-    if (p.fsType === 'tmpfs')
-      return {
-        ok: false,
-        reason:
-          'tmpfs with huge pages (every folio 512 pages) has no model profile; use a tmpfs with huge=never or ext4',
-      };
-    return {
-      ok: true,
-      profile: EXT4,
-      why: `${p.fsType}: large folios (up to ${p.maxFolioPages ?? '?'} pages) -> ext4 profile`,
-    };
+  const found = probeFindings(p);
+  const refuse = (why: string) => ({ ok: false as const, reason: `no file-system profile describes ${found}: ${why}` });
+  if (p.fsType === 'tmpfs') {
+    if (p.evictable) return refuse('a tmpfs that evicts');
+    if (p.largeFolios === null)
+      return refuse('cannot tell huge=never from huge=always (is /proc/kpageflags readable? needs root)');
+    if (p.largeFolios)
+      // huge=always (or within_size, advise): PMD-sized folios, which no profile models yet.
+      return refuse('tmpfs with huge pages has no profile yet (the model cannot place a folio past EOF)');
+    return { ok: true, profile: TMPFS, why: `${found} -> tmpfs profile (huge=never)` };
   }
-  return {
-    ok: true,
-    profile: TMPFS,
-    why: `${p.fsType}: order-0 folios only${p.evictable ? '' : ', never evicts'} -> tmpfs profile`,
-  };
+  const want =
+    p.fsType === 'ext4' && p.blockSize === 1024
+      ? { profile: EXT4_1K, large: true, evictable: true }
+      : PROFILE_OF_TYPE[p.fsType];
+  if (p.fsType === 'ext4' && p.blockSize !== null && p.blockSize !== 1024 && p.blockSize !== PAGE_BYTES)
+    return refuse('ext4 profiles exist for 4096- and 1024-byte blocks only');
+  if (!want) return refuse(`profiles exist for ${[...Object.keys(PROFILE_OF_TYPE), 'tmpfs'].join(', ')} only`);
+  if (p.largeFolios !== null && p.largeFolios !== want.large)
+    return refuse(`the ${want.profile.id} profile expects ${want.large ? 'large folios' : 'order-0 folios only'}`);
+  if (p.evictable !== want.evictable) return refuse(`the ${want.profile.id} profile expects a page cache that evicts`);
+  return { ok: true, profile: want.profile, why: `${found} -> ${want.profile.id} profile` };
 }
 
 /** Probe `dir` and pick the profile. */

@@ -281,7 +281,10 @@ static void make_scratch(const char *dir) {
   if (fd < 0) die("open scratch file: %s", strerror(e));
   struct statfs sf;
   if (fstatfs(fd, &sf) == 0)
+  {
     printf("probe fs %s 0x%lx\n", fstype((long)sf.f_type), (long)sf.f_type);
+    printf("probe block-size %ld\n", (long)sf.f_bsize);
+  }
 }
 
 static int do_probe(void) {

@@ -120,6 +120,8 @@ export interface FsProbe {
   readonly write4Folios: readonly number[] | null;
   /** Does fdatasync + fadvise(DONTNEED) drop pages (false on tmpfs)? */
   readonly evictable: boolean;
+  /** The file system's block size in bytes (statfs f_bsize); null if the helper did not say. */
+  readonly blockSize: number | null;
   /** Requested slots -> slots obtained by F_SETPIPE_SZ. */
   readonly pipeSlots: Readonly<Record<number, number>>;
   readonly raw: string;
@@ -415,6 +417,7 @@ export async function probeFs(dir?: string, opts: Omit<RunOptions, 'fs'> = {}): 
     maxFolioPages: mx < 0 ? null : mx,
     write4Folios: w4f,
     evictable: probes.get('evictable')?.[0] === '1',
+    blockSize: probes.has('block-size') ? Number.parseInt(probes.get('block-size')?.[0] ?? '', 10) : null,
     pipeSlots,
     raw: r.stdout,
   };

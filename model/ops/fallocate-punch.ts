@@ -1,4 +1,4 @@
-import { zeroFileRange } from '../pagecache.js';
+import { punchDroppingTouchedPages, zeroFileRange } from '../pagecache.js';
 import { copyState } from '../state.js';
 import { fileLength, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
@@ -23,6 +23,12 @@ export const fallocatePunch = defineOperation({
     // ext4 does nothing from EOF on, and extends a range that runs past EOF to
     // that page's end (ext4_punch_hole).
     const eofPageEnd = L.pagesInFile(size) * L.C;
+    if (ctx.fs.punchDropsTouchedPages) {
+      // xfs: every page the range touches is written back and dropped first, even past EOF.
+      punchDroppingTouchedPages(ctx, s, off, Math.min(off + len, eofPageEnd) - off);
+      for (let c = off; c < Math.min(off + len, size); c++) L.setLogical(s, c, 0);
+      return { state: s };
+    }
     if (ctx.fs.punchExtendsToEofPage && off >= size) return { state: s };
     const end = ctx.fs.punchExtendsToEofPage && off + len > size ? eofPageEnd : Math.min(off + len, eofPageEnd);
     zeroFileRange(ctx, s, off, end);

@@ -1,0 +1,99 @@
+/**
+ * Conform on the file systems users run besides ext4 and tmpfs: a 1 GiB xfs,
+ * a 1 GiB btrfs and a 256 MiB ext4 with 1 KiB blocks, each loop-mounted
+ * under /tmp/fsp-test-* for the run and unmounted and deleted after it.
+ * Needs root, mount and the mkfs tools (Debian's xfsprogs, btrfs-progs,
+ * e2fsprogs); a file system that cannot be created is skipped with the
+ * reason, never failed. Seeded: a failure is a disagreement to fix (the
+ * message names the counterexample and the command to re-run).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runConform } from './conform.js';
+import { oracleAvailable } from './kernel.js';
+
+interface LoopFs {
+  readonly name: string;
+  /** The profile `auto` must choose for it. */
+  readonly profile: string;
+  readonly sizeBytes: number;
+  readonly mkfs: readonly string[];
+}
+
+const FILE_SYSTEMS: readonly LoopFs[] = [
+  { name: 'xfs', profile: 'xfs', sizeBytes: 1 << 30, mkfs: ['mkfs.xfs', '-q'] },
+  { name: 'btrfs', profile: 'btrfs', sizeBytes: 1 << 30, mkfs: ['mkfs.btrfs', '-q'] },
+  { name: 'ext4-1k', profile: 'ext4-1k', sizeBytes: 256 << 20, mkfs: ['mkfs.ext4', '-q', '-b', '1024'] },
+];
+
+function run(cmd: string, args: readonly string[]): void {
+  execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Why a loop-mounted file system cannot be made here, or undefined. */
+function cannotMount(fs: LoopFs): string | undefined {
+  const avail = oracleAvailable();
+  if (!avail.ok) return avail.reason;
+  if (process.platform !== 'linux') return 'not Linux';
+  if (process.getuid?.() !== 0) return 'not running as root (loop mounts need it)';
+  try {
+    run('sh', ['-c', `command -v ${fs.mkfs[0]} && command -v mount && command -v umount`]);
+  } catch {
+    return `${fs.mkfs[0]} or mount is not installed`;
+  }
+  return undefined;
+}
+
+/** Make, format and loop-mount `fs`; returns the mount point and how to undo it, or why it failed. */
+function mountLoop(fs: LoopFs): { dir: string; undo: () => void } | { reason: string } {
+  const base = mkdtempSync(join('/tmp', `fsp-test-${fs.name}-`));
+  const image = `${base}.img`;
+  const undo = (): void => {
+    try {
+      run('umount', [base]);
+    } catch {
+      // not mounted
+    }
+    rmSync(base, { recursive: true, force: true });
+    rmSync(image, { force: true });
+  };
+  try {
+    run('truncate', ['-s', String(fs.sizeBytes), image]);
+    run(fs.mkfs[0]!, [...fs.mkfs.slice(1), image]);
+    run('mount', ['-o', 'loop', image, base]);
+    return { dir: base, undo };
+  } catch (e) {
+    undo();
+    const stderr = (e as { stderr?: Buffer }).stderr?.toString().trim();
+    return { reason: `cannot create it: ${stderr || (e as Error).message}` };
+  }
+}
+
+const undos: (() => void)[] = [];
+afterAll(() => {
+  for (const undo of undos) undo();
+});
+
+for (const fs of FILE_SYSTEMS) {
+  const why = cannotMount(fs);
+  const mounted = why === undefined ? mountLoop(fs) : { reason: why };
+  if ('undo' in mounted) undos.push(mounted.undo);
+  const reason = 'reason' in mounted ? ` (skipped: ${mounted.reason})` : '';
+  describe.skipIf('reason' in mounted)(`pipecheck conform on a loop-mounted ${fs.name}${reason}`, () => {
+    it(`probes it as the ${fs.profile} profile and agrees on 300 sequences, seed 42`, async () => {
+      const dir = (mounted as { dir: string }).dir;
+      mkdirSync(dir, { recursive: true });
+      const out = mkdtempSync(join(tmpdir(), 'pipecheck-conform-fs-test-'));
+      try {
+        const r = await runConform({ fs: dir, runs: 300, seed: 42, out });
+        expect(r.status, JSON.stringify(r, null, 1).slice(0, 4000)).toBe('agree');
+        expect(r.status === 'agree' && r.start.why).toMatch(new RegExp(`-> ${fs.profile} profile`));
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    }, 600_000);
+  });
+}
