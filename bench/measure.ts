@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { explore } from '../explorer/bfs.js';
-import { BUILTIN_INVARIANTS } from '../invariants/builtins.js';
+import { DEFAULT_INVARIANTS } from '../invariants/builtins.js';
 import { toProperties } from '../invariants/property.js';
 import { parseScenario, type ScenarioInput } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
@@ -18,7 +18,7 @@ import { buildPan, removePan, runPan, type SpinModelOptions } from './spin.js';
 
 /** What one tool reported for one question: medians over `reps` runs. */
 export interface Measurement {
-  readonly tool: 'spin' | 'pipecheck-cli' | 'pipecheck-library';
+  readonly tool: 'spin' | 'pipecheck-cli' | 'pipecheck-library' | 'pipecheck-simulate';
   readonly statesDistinct: number;
   readonly transitions: number;
   readonly wallMs: number;
@@ -29,6 +29,9 @@ export interface Measurement {
   readonly violationSteps?: number;
   /** `holds` or `violated`. */
   readonly result: 'holds' | 'violated';
+  /** simulate: walks taken, and the median time from the start to the first violation. */
+  readonly walks?: number;
+  readonly firstViolationMs?: number;
 }
 
 export function median(xs: readonly number[]): number {
@@ -64,13 +67,13 @@ function repeat(reps: number, once: () => Run): Run[] {
   return Array.from({ length: Math.max(1, reps) }, once);
 }
 
-/** explore() in this process, every built-in invariant judged on every step (as `pipecheck check`). */
+/** explore() in this process, the default invariants judged on every step (as `pipecheck check` does). */
 export function measureLibrary(scenario: ScenarioInput, depth: number, reps: number): Measurement {
   const once = (): Run => {
     const parsed = parseScenario({ ...scenario, bounds: { ...scenario.bounds, depth } }, 'bench');
     const model = new ScenarioModel(parsed);
     const t0 = performance.now();
-    const r = explore(model, toProperties(model, BUILTIN_INVARIANTS), { maxDepth: depth, minimize: false });
+    const r = explore(model, toProperties(model, DEFAULT_INVARIANTS), { maxDepth: depth, minimize: false });
     const ms = performance.now() - t0;
     return {
       states: r.statistics.statesDistinct,
@@ -124,6 +127,55 @@ export function measureCli(args: readonly string[], reps: number): Measurement {
     }
   };
   return summarize('pipecheck-cli', repeat(reps, once));
+}
+
+interface SimulateJson {
+  readonly walks: number;
+  readonly firstViolationMs: number | null;
+  readonly violations: readonly { readonly length: number }[];
+}
+
+/**
+ * `pipecheck simulate <args> --seed S --json` with seeds 1 .. reps (a
+ * different walk each rep): wall time of the whole process, and the time to
+ * the first violation from its JSON. States and transitions are 0: random
+ * walks count walks.
+ */
+export function measureSimulate(args: readonly string[], reps: number): Measurement {
+  const runs: Array<Run & { readonly walks: number; readonly firstMs: number | null }> = [];
+  for (let seed = 1; seed <= Math.max(1, reps); seed++) {
+    const out = mkdtempSync(join(tmpdir(), 'pipecheck-bench-'));
+    try {
+      const t0 = performance.now();
+      const r = spawnSync(
+        process.execPath,
+        [cliPath(), 'simulate', ...args, '--seed', String(seed), '--json', '--out', out],
+        { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+      );
+      const ms = performance.now() - t0;
+      if (r.status !== 0 && r.status !== 1 && r.status !== 3)
+        throw new Error(`pipecheck simulate ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+      const doc = JSON.parse(r.stdout) as SimulateJson;
+      const shortest = doc.violations.length > 0 ? Math.min(...doc.violations.map((v) => v.length)) : undefined;
+      runs.push({
+        states: 0,
+        transitions: 0,
+        ms,
+        violated: r.status === 1,
+        walks: doc.walks,
+        firstMs: doc.firstViolationMs,
+        ...(shortest !== undefined ? { violationSteps: shortest } : {}),
+      });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  const firsts = runs.map((r) => r.firstMs).filter((x): x is number => x !== null);
+  return {
+    ...summarize('pipecheck-simulate', runs),
+    walks: Math.round(median(runs.map((r) => r.walks))),
+    ...(firsts.length > 0 ? { firstViolationMs: Math.round(median(firsts)) } : {}),
+  };
 }
 
 /** SPIN: generate and compile once (not timed), then time `./pan` `reps` times. */

@@ -30,6 +30,11 @@ describe('npm run bench -- --quick --json', () => {
     for (const row of doc.rows) {
       for (const key of ['depth', 'statesDistinct', 'transitions', 'wallMs', 'reps', 'transitionsPerSecond'] as const)
         expect(isNumber(row[key]), `${row.group} ${row.tool} ${key}`).toBe(true);
+      if (row.tool === 'pipecheck-simulate') {
+        // Random walks count walks, not states.
+        expect(row.walks).toBeGreaterThan(0);
+        continue;
+      }
       expect(row.statesDistinct).toBeGreaterThan(0);
       if (row.tool !== 'spin') expect(isNumber(row.bytesPerState)).toBe(true);
     }
@@ -44,9 +49,15 @@ describe('npm run bench -- --quick --json', () => {
       expect(doc.skipped.map((s) => s.group)).toEqual(['side-by-side']);
     } else {
       expect(tools).toEqual(['spin', 'pipecheck-cli', 'pipecheck-library']);
-      expect(doc.ratios.map((x) => x.name)).toHaveLength(2);
+      expect(doc.ratios.filter((x) => x.name.startsWith('side-by-side'))).toHaveLength(2);
       for (const x of doc.ratios) expect(isNumber(x.value) && x.value > 0).toBe(true);
     }
+    // Each reduction's row pair, with its ratio; simulate finds the partial-folio punch even in 500 walks.
+    for (const name of ['workers: 1 worker / 2 workers (speed-up)', 'symmetry: off / on (speed-up)'])
+      expect(doc.ratios.map((x) => x.name)).toContain(name);
+    const simulate = doc.rows.find((row) => row.group === 'simulate')!;
+    expect(simulate.result).toBe('violated');
+    expect(simulate.violationSteps).toBe(3);
     const worst = doc.memory.worstBytesPerStatePastMillion;
     expect(worst === null || isNumber(worst)).toBe(true);
   });

@@ -9,6 +9,10 @@
  * - default-depth-6: `pipecheck check --kernel copy --depth 6`, every operation;
  * - classic: `pipecheck check --invariant data-stability` (kernel linux), the
  *   wall time to the shortest classic counterexample;
+ * - workers: the side-by-side question at depth 5 on 1 and on 2 workers;
+ * - symmetry: every operation with 3 values at depth 4, --symmetry off and on;
+ * - simulate: random walks at pages 4, folioPages 4, depth 12 to the
+ *   partial-folio punch (time to the first violation, seeds 1..reps);
  * - every-op, splice-punch-truncate: library runs at growing depth.
  *
  * Every pipecheck row has its bytes per visited state; `memory` in the
@@ -23,7 +27,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ScenarioInput } from '../model/scenario.js';
-import { measureCli, measureLibrary, measureSpin, type Measurement } from './measure.js';
+import { measureCli, measureLibrary, measureSimulate, measureSpin, type Measurement } from './measure.js';
 import { spinUnavailable, spinVersion } from './spin.js';
 
 export interface BenchOptions {
@@ -154,6 +158,62 @@ const classic: BenchCase = {
   },
 };
 
+const spinQuestion = (depth: number): string[] => [
+  '--kernel',
+  'copy',
+  '--depth',
+  String(depth),
+  '--ops',
+  SPIN_OPS.join(','),
+];
+
+/** The side-by-side question at depth 5 on one worker and on two: the speed-up (one's time / two's). */
+const workers: BenchCase = {
+  group: 'workers',
+  deep: true,
+  run(o) {
+    const depth = depthFor(o, 5);
+    const name = `SPIN's ops, default bounds, kernel copy, depth ${depth}: --workers 1, then 2`;
+    const one = measureCli([...spinQuestion(depth), '--workers', '1'], o.reps);
+    const two = measureCli([...spinQuestion(depth), '--workers', '2'], o.reps);
+    return {
+      rows: [row(this.group, name, depth, one), row(this.group, name, depth, two)],
+      ratios: [ratio('workers: 1 worker / 2 workers (speed-up)', one, two)],
+    };
+  },
+};
+
+/** Value symmetry off and on, where it merges states: the default bounds with 3 values, depth 4. */
+const symmetry: BenchCase = {
+  group: 'symmetry',
+  deep: true,
+  run(o) {
+    const depth = depthFor(o, 4);
+    const args = ['--kernel', 'copy', '--values', '3', '--depth', String(depth)];
+    const name = `every op, default bounds but values 3, kernel copy, depth ${depth}: --symmetry off, then on`;
+    const off = measureCli(args, o.reps);
+    const on = measureCli([...args, '--symmetry'], o.reps);
+    return {
+      rows: [row(this.group, name, depth, off), row(this.group, name, depth, on)],
+      ratios: [ratio('symmetry: off / on (speed-up)', off, on)],
+    };
+  },
+};
+
+/** simulate at pages 4, folioPages 4, depth 12: the partial-folio punch, found by random walks. */
+const simulate: BenchCase = {
+  group: 'simulate',
+  deep: false,
+  run(o) {
+    const ops = 'splice,fallocate-punch,pipe-read,truncate,writeback,evict';
+    const args = ['--pages', '4', '--folio-pages', '4', '--depth', '12', '--ops', ops];
+    const runs = o.quick ? ['--runs', '500'] : [];
+    const m = measureSimulate([...args, ...runs], o.reps);
+    const name = `pipecheck simulate ${args.join(' ')} (kernel linux), seeds 1..${o.reps}`;
+    return { rows: [row(this.group, name, 12, m)] };
+  },
+};
+
 function libraryCase(group: string, name: string, scenario: ScenarioInput, depths: readonly number[]): BenchCase {
   return {
     group,
@@ -169,6 +229,9 @@ export const CASES: readonly BenchCase[] = [
   sideBySide,
   defaultDepth6,
   classic,
+  workers,
+  symmetry,
+  simulate,
   libraryCase(
     'every-op',
     'every-op (pages 2, cells 2, values 2, slots 2, folioPages 1, userPages 1)',
@@ -255,6 +318,14 @@ const n = (x: number): string => x.toLocaleString('en');
 
 /** One row as a line: the tool's figures (the case is printed above it once). */
 export function formatRow(r: Row): string {
+  if (r.tool === 'pipecheck-simulate') {
+    const first =
+      r.firstViolationMs !== undefined
+        ? `first violation at ${(r.firstViolationMs / 1000).toFixed(2)} s`
+        : 'no violation';
+    const found = r.violationSteps !== undefined ? ` (${r.violationSteps} steps after shrinking)` : '';
+    return `  ${r.tool}: ${n(r.walks ?? 0)} walks, ${first}${found}, ${(r.wallMs / 1000).toFixed(2)} s in all (median of ${r.reps})`;
+  }
   const verdict = r.violationSteps !== undefined ? `, violation in ${r.violationSteps} steps` : '';
   const bytes = r.bytesPerState !== undefined ? `, ${r.bytesPerState} bytes/state` : '';
   const figures = `${n(r.statesDistinct)} states, ${n(r.transitions)} transitions`;

@@ -37,7 +37,7 @@ export const HISTORY_NOTE =
 export function probeStates(env: NodeJS.ProcessEnv = process.env): number {
   const v = env.PIPECHECK_PROBE_STATES;
   const n = v === undefined ? NaN : Number(v);
-  return Number.isInteger(n) && n >= 0 ? n : 200_000;
+  return Number.isInteger(n) && n >= 0 ? n : 100_000;
 }
 
 /**
