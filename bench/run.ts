@@ -324,7 +324,8 @@ export function formatRow(r: Row): string {
         ? `first violation at ${(r.firstViolationMs / 1000).toFixed(2)} s`
         : 'no violation';
     const found = r.violationSteps !== undefined ? ` (${r.violationSteps} steps after shrinking)` : '';
-    return `  ${r.tool}: ${n(r.walks ?? 0)} walks, ${first}${found}, ${(r.wallMs / 1000).toFixed(2)} s in all (median of ${r.reps})`;
+    const wall = `${(r.wallMs / 1000).toFixed(2)} s in all (median of ${r.reps})`;
+    return `  ${r.tool}: ${n(r.walks ?? 0)} walks, ${first}${found}, ${wall}`;
   }
   const verdict = r.violationSteps !== undefined ? `, violation in ${r.violationSteps} steps` : '';
   const bytes = r.bytesPerState !== undefined ? `, ${r.bytesPerState} bytes/state` : '';
