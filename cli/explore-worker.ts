@@ -40,6 +40,9 @@ export function probeStates(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(n) && n >= 0 ? n : 100_000;
 }
 
+/** A --timeout up to this runs on one thread whatever --workers says. */
+export const ONE_THREAD_TIMEOUT_MS = 10_000;
+
 /**
  * The job on this thread, stopped at probeStates() states: its result when
  * the search ended before that (decided, exhausted, a limit of the user's),
@@ -54,6 +57,9 @@ function oneThreadProbe(
 ): JobResult | { readonly rest: ExploreJob } {
   const budget = probeStates();
   if (budget === 0) return { rest: job };
+  // Within a time limit this short the workers' start would take a good part of it: one thread does better.
+  if (job.timeoutMs !== undefined && job.timeoutMs <= ONE_THREAD_TIMEOUT_MS)
+    return exploreScenario(job, invariants, hooks);
   const ownLimit = job.maxStates === undefined || job.maxStates > budget;
   const events: ExploreEvent[] = [];
   const started = performance.now();
