@@ -9,9 +9,8 @@
 import type { ExploreJob } from '../checker/explore.js';
 import { buildReport, type CheckReport } from '../checker/report.js';
 import { reductionNote } from '../checker/reductions.js';
-import { checkWritableDir, counterexampleFileName, writeCounterexamples } from '../counterexamples/file.js';
-import type { Counterexample } from '../counterexamples/format.js';
-import { basename, join } from 'node:path';
+import { checkWritableDir } from '../counterexamples/file.js';
+import { basename } from 'node:path';
 import { writeHtmlReports, type HtmlReportsWritten } from '../report/index.js';
 import { BOUND_NAMES } from '../model/bounds.js';
 import { runJobs, withInterrupt } from './explore-job.js';
@@ -21,6 +20,7 @@ import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
 import { flagOf, workersOf, type CliOptions } from './options.js';
 import { renderCheck } from './render.js';
+import { writtenReport } from './written-report.js';
 
 /** The command line that finds the same thing again (without --invariant: the report adds it). */
 export function commandLine(file: string | undefined, opts: CliOptions, kernel: string, command = 'check'): string {
@@ -83,27 +83,21 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
   const note = reductionNote(done.reductions);
   if (note !== undefined) io.err(note);
   // Counterexamples are written all together or not at all, after the report is built.
-  const pending: Counterexample[] = [];
-  let report: CheckReport = buildReport({
-    scenario,
-    file: file ?? null,
-    job: done,
-    invariantIds: opts.invariant,
-    fs,
-    command: commandLine(file, opts, scenario.kernel),
-    plugins: opts.plugin ?? [],
-    write: (cx) => {
-      pending.push(cx);
-      return join(outDir, counterexampleFileName(cx));
-    },
-  });
-  let writeError: string | undefined;
-  try {
-    writeCounterexamples(outDir, pending);
-  } catch (e) {
-    writeError = `--out ${outDir}: cannot write the counterexamples (${(e as Error).message}); none was written`;
-    report = { ...report, violations: report.violations.map(({ counterexample: _c, ...v }) => v) };
-  }
+  const written = writtenReport(outDir, (write) =>
+    buildReport({
+      scenario,
+      file: file ?? null,
+      job: done,
+      invariantIds: opts.invariant,
+      fs,
+      command: commandLine(file, opts, scenario.kernel),
+      plugins: opts.plugin ?? [],
+      write,
+    }),
+  );
+  let report: CheckReport = written.report;
+  let writeError = written.writeError;
+  const pending = written.written;
   if (opts.html !== undefined && writeError === undefined) {
     try {
       report = withHtmlReports(report, writeHtmlReports(opts.html, report, pending));

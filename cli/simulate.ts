@@ -7,7 +7,6 @@
  * nothing was found, which proves nothing (random search is not exhaustive),
  * also when a time limit or an interrupt stopped the walks.
  */
-import { join } from 'node:path';
 import { readJson } from '../checker/inputs.js';
 import {
   buildSimulateReport,
@@ -17,8 +16,7 @@ import {
   type SimulateJob,
   type SimulateReport,
 } from '../checker/simulate.js';
-import { checkWritableDir, counterexampleFileName, writeCounterexamples } from '../counterexamples/file.js';
-import type { Counterexample } from '../counterexamples/format.js';
+import { checkWritableDir } from '../counterexamples/file.js';
 import { boundsText } from '../model/bounds.js';
 import { commandLine, timeoutMs } from './check.js';
 import { withInterrupt } from './explore-job.js';
@@ -28,6 +26,7 @@ import { INTERRUPTED, processIo, type Io } from './io.js';
 import { workersOf, type CliOptions } from './options.js';
 import { findingLines, num, scenarioHeading, seconds, stepsText, table } from './render.js';
 import { runSimulation, SHARED_WORDS, type SimulateProgress } from './simulate-job.js';
+import { writtenReport } from './written-report.js';
 
 /** A seed from the clock, printed so that the run can be repeated. */
 export function clockSeed(now: number = Date.now()): number {
@@ -148,27 +147,10 @@ export async function simulateCommand(args: readonly string[], opts: CliOptions,
     Date.now,
     SHARED_WORDS,
   );
-  const pending: Counterexample[] = [];
   const command = `${commandLine(file, effective, scenario.kernel, 'simulate')} --runs ${runs} --seed ${seed}`;
-  let report = buildSimulateReport({
-    job,
-    file: file ?? null,
-    outcome,
-    fs,
-    command,
-    plugins: opts.plugin ?? [],
-    write: (cx) => {
-      pending.push(cx);
-      return join(outDir, counterexampleFileName(cx));
-    },
-  });
-  let writeError: string | undefined;
-  try {
-    writeCounterexamples(outDir, pending);
-  } catch (e) {
-    writeError = `--out ${outDir}: cannot write the counterexamples (${(e as Error).message}); none was written`;
-    report = { ...report, violations: report.violations.map(({ counterexample: _c, ...v }) => v) };
-  }
+  const { report, writeError } = writtenReport(outDir, (write) =>
+    buildSimulateReport({ job, file: file ?? null, outcome, fs, command, plugins: opts.plugin ?? [], write }),
+  );
   if (opts.json) io.out(JSON.stringify(report, null, 2));
   else for (const line of renderSimulate(report)) io.out(line);
   if (writeError !== undefined) {
