@@ -4,41 +4,12 @@
  * small (depth <= 4, tight --ops). dist/ is built by test-support/global-setup.ts.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cliRunner, main, repo } from '../test-support/cli-run.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const main = join(repo, 'dist', 'cli', 'main.js');
-const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-e2e-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function pipecheck(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [main, ...args], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-let n = 0;
-function freshDir(): string {
-  return join(tmp, `out-${n++}`);
-}
+const { tmp, pipecheck, freshDir } = cliRunner('e2e', 60_000);
 
 function file(name: string, text: string): string {
   const path = join(tmp, name);

@@ -2,31 +2,13 @@
  * `pipecheck simulate` end to end: `node dist/cli/main.js simulate ...` as a
  * subprocess (dist/ is built by test-support/global-setup.ts).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cliRunner, main, repo } from '../test-support/cli-run.js';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const main = join(repo, 'dist', 'cli', 'main.js');
-const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-simulate-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function pipecheck(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [main, ...args], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-let n = 0;
-const freshDir = (): string => join(tmp, `out-${n++}`);
+const { tmp, pipecheck, freshDir } = cliRunner('simulate', 120_000);
 
 /** Whitlock's punch at 4-page folios, walks of 12 steps. */
 const PUNCH = ['--ops', 'splice,fallocate-punch,pipe-read', '--pages', '4', '--folio-pages', '4'];
