@@ -1,4 +1,4 @@
-import { F_IN_CACHE, F_USER, FOLIO_FIELD, PIPES, type Layout, type State } from '../model/state.js';
+import { F_IN_CACHE, F_USER, FOLIO_FIELD, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
 
@@ -31,7 +31,7 @@ function freedReference(L: Layout, s: State): string | undefined {
   const counted = scratch;
   // A loop, not fill(): the call costs more than clearing a few bytes.
   for (let f = 0; f < L.NF; f++) counted[f] = 0;
-  for (let pipe = 0; pipe < PIPES; pipe++) {
+  for (let pipe = 0; pipe < L.queues; pipe++) {
     const count = L.count(s, pipe);
     const tail = L.tail(s, pipe);
     for (let i = 0; i < count; i++) {

@@ -1,4 +1,4 @@
-import { F_IN_CACHE, F_MAPPED, F_USER, PIPES } from '../model/state.js';
+import { F_IN_CACHE, F_MAPPED, F_USER } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
 
@@ -11,7 +11,7 @@ export const pageOwnership = defineInvariant({
   check({ after }) {
     const L = readerLayout(after);
     const s = readerBytes(after);
-    for (let pipe = 0; pipe < PIPES; pipe++) {
+    for (let pipe = 0; pipe < L.queues; pipe++) {
       for (let i = 0; i < L.count(s, pipe); i++) {
         const slot = L.slotAt(s, pipe, i);
         const f = L.slotFolio(s, pipe, slot);

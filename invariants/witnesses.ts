@@ -1,5 +1,5 @@
 import { counted } from '../model/cells.js';
-import { F_IN_CACHE, PIPES, type Layout, type State } from '../model/state.js';
+import { F_IN_CACHE, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
 
@@ -17,7 +17,7 @@ export const witnessOrphanedFolio = defineInvariant({
     const L = readerLayout(after);
     const a = readerBytes(after);
     const b = readerBytes(before);
-    for (let pipe = 0; pipe < PIPES; pipe++) {
+    for (let pipe = 0; pipe < L.queues; pipe++) {
       for (let slot = 0; slot < L.S; slot++) {
         const fb = L.slotFolio(b, pipe, slot);
         const fa = L.slotFolio(a, pipe, slot);

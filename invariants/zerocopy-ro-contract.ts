@@ -12,7 +12,7 @@
  * end, so the cells compared are those the buffer references in both states.
  */
 import { showCells } from '../model/cells.js';
-import { F_IN_CACHE, F_USER, PIPES, type Layout, type State } from '../model/state.js';
+import { F_IN_CACHE, F_USER, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
 
@@ -39,7 +39,7 @@ function referenced(L: Layout, s: State, pipe: number, slot: number): string {
 
 /** The first buffer whose referenced cells the step changed, as a message. */
 function changedBuffer(L: Layout, before: State, after: State): string | undefined {
-  for (let pipe = 0; pipe < PIPES; pipe++) {
+  for (let pipe = 0; pipe < L.queues; pipe++) {
     for (let slot = 0; slot < L.S; slot++) {
       if (!queued(L, before, pipe, slot) || !queued(L, after, pipe, slot)) continue;
       const from = Math.max(L.slotOffset(before, pipe, slot), L.slotOffset(after, pipe, slot));

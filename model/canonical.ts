@@ -4,7 +4,7 @@
  * array order), so two states that differ only in how folios are numbered
  * are the same bytes. Records of freed folios are all zero.
  */
-import { PIPES, SLOT_FIELD, type Layout, type State } from './state.js';
+import { SLOT_FIELD, type Layout, type State } from './state.js';
 
 /** Scratch space for the layout last canonicalized (a search uses one layout throughout). */
 let scratchLayout: Layout | undefined;
@@ -51,18 +51,18 @@ export function canonicalize(L: Layout, s: State): State {
  * reference bytes, no map to clear or fill.
  */
 function inFirstReferenceOrder(L: Layout, s: State): boolean {
-  const { oPageFolio, oUserFolio, P, U, S, slotSize, pipeSize } = L;
+  const { oPageFolio, oUserFolio, P, userRefs, S, slotSize, pipeSize } = L;
   let seen = 0;
   for (let o = oPageFolio; o < oPageFolio + P; o++) {
     seen = seenAfter(s[o]!, seen);
     if (seen < 0) return false;
   }
-  for (let o = oUserFolio; o < oUserFolio + U; o++) {
+  for (let o = oUserFolio; o < oUserFolio + userRefs; o++) {
     seen = seenAfter(s[o]!, seen);
     if (seen < 0) return false;
   }
   const oSlots = L.slotBase(0, 0) + SLOT_FIELD.folio;
-  for (let pipe = 0; pipe < PIPES; pipe++) {
+  for (let pipe = 0; pipe < L.queues; pipe++) {
     const first = oSlots + pipe * pipeSize;
     for (let o = first; o < first + S * slotSize; o += slotSize) {
       seen = seenAfter(s[o]!, seen);
@@ -81,22 +81,22 @@ function seenAfter(v: number, seen: number): number {
 function renumber(L: Layout, s: State): State {
   scratchFor(L);
   const m = map;
-  const { oPageFolio, oUserFolio, P, U, S, slotSize, pipeSize, NF } = L;
+  const { oPageFolio, oUserFolio, P, userRefs, S, slotSize, pipeSize, NF } = L;
   // The folio-reference byte of slot 0 of pipe 0; the next slot's is `slotSize` bytes on.
   const oSlots = L.slotBase(0, 0) + SLOT_FIELD.folio;
   // m[old] = new + 1 (0: not yet seen)
   for (let old = 0; old < NF; old++) m[old] = 0;
   let next = 0;
   for (let o = oPageFolio; o < oPageFolio + P; o++) next = see(m, s[o]!, next);
-  for (let o = oUserFolio; o < oUserFolio + U; o++) next = see(m, s[o]!, next);
-  for (let pipe = 0; pipe < PIPES; pipe++) {
+  for (let o = oUserFolio; o < oUserFolio + userRefs; o++) next = see(m, s[o]!, next);
+  for (let pipe = 0; pipe < L.queues; pipe++) {
     const first = oSlots + pipe * pipeSize;
     for (let o = first; o < first + S * slotSize; o += slotSize) next = see(m, s[o]!, next);
   }
   moveRecords(L, s, m, next);
   for (let o = oPageFolio; o < oPageFolio + P; o++) s[o] = renumbered(m, s[o]!);
-  for (let o = oUserFolio; o < oUserFolio + U; o++) s[o] = renumbered(m, s[o]!);
-  for (let pipe = 0; pipe < PIPES; pipe++) {
+  for (let o = oUserFolio; o < oUserFolio + userRefs; o++) s[o] = renumbered(m, s[o]!);
+  for (let pipe = 0; pipe < L.queues; pipe++) {
     const first = oSlots + pipe * pipeSize;
     for (let o = first; o < first + S * slotSize; o += slotSize) s[o] = renumbered(m, s[o]!);
   }

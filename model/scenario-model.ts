@@ -15,7 +15,7 @@ import { HistoryTable, type HistoryFold } from './history.js';
 import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
 import { admitsStep } from './env-constraints.js';
-import { OPERATIONS, type AnyOperation, type OpResult } from './ops/index.js';
+import { featuresOfOps, OPERATIONS, type AnyOperation, type OpResult } from './ops/index.js';
 import type { ReadObservation } from './pipe.js';
 import { ENV_PROCESS, type Scenario } from './scenario.js';
 import { Layout, type State } from './state.js';
@@ -84,7 +84,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   ) {
     const kernel = kernelById(scenario.kernel);
     if (!kernel) throw new Error(`unknown kernel ${scenario.kernel}`);
-    this.L = new Layout(scenario.bounds, scenario.processes.length, histories.length);
+    this.L = new Layout(scenario.bounds, scenario.processes.length, histories.length, scenarioFeatures(scenario));
     this.ctx = { L: this.L, kernel, fs };
     const actions: Action[] = scenario.processes.map((_, process) => ({ kind: 'process' as const, process }));
     for (const op of scenario.environment) {
@@ -269,6 +269,11 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
       return r ? toTransition(r) : undefined;
     });
   }
+}
+
+/** The layout features the scenario's operations need: its environment's and its programs'. */
+export function scenarioFeatures(scenario: Scenario) {
+  return featuresOfOps([...scenario.environment, ...scenario.processes.flatMap((p) => p.program.map((st) => st.op))]);
 }
 
 function toTransition(r: OpResult): Transition<State, ReadObservation> {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { B_CAN_MERGE, F_DIRTY, F_UPTODATE, FOLIO_FIELD, Layout, PIPE_FIELD, SLOT_FIELD } from './state.js';
+import {
+  B_CAN_MERGE,
+  F_DIRTY,
+  F_UPTODATE,
+  FILE_UNLINKED,
+  FOLIO_FIELD,
+  featuresOf,
+  Layout,
+  PIPE_FIELD,
+  SLOT_FIELD,
+} from './state.js';
 
 const L = new Layout({ pages: 2, cells: 2, values: 2, slots: 2, folioPages: 2, userPages: 1, depth: 1 }, 1);
 
@@ -63,5 +73,31 @@ describe('the byte layout', () => {
     expect(L.folioFlags(s, g) & F_DIRTY).toBe(F_DIRTY);
     expect(L.folioSize).toBe(FOLIO_FIELD.cells + L.F * L.C);
     expect(L.slotSize).toBe(SLOT_FIELD.ghost + L.C);
+  });
+});
+
+describe('layout features', () => {
+  const b = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 2, userPages: 1, depth: 1 };
+  it('a layout without features has no socket, no private copies and no file state, and reads their defaults', () => {
+    const s = L.blank();
+    expect(L.queues).toBe(2);
+    expect([L.filePos(s), L.fileFlags(s), L.privateFolio(s, 0)]).toEqual([0, 0, -1]);
+    expect(() => L.setFilePos(s, 1)).toThrow(/no file state/);
+    expect(() => L.setPrivateFolio(s, 0, 1)).toThrow(/no private mapping/);
+  });
+  it('each feature adds its own bytes, and the accessors write only those', () => {
+    const all = new Layout(b, 1, 0, featuresOf(['socket', 'privateMapping', 'fileState']));
+    expect(all.queues).toBe(3);
+    expect(all.NF).toBe(L.NF + all.S + all.P);
+    expect(all.totalBytes - L.totalBytes).toBe(2 + all.P + all.pipeSize + (all.S + all.P) * all.folioSize);
+    const s = all.blank();
+    const before = s.slice();
+    all.setFilePos(s, 3);
+    all.setFileFlags(s, FILE_UNLINKED);
+    all.setPrivateFolio(s, 1, 4);
+    expect(changed(before, s)).toEqual([all.oFileState, all.oFileState + 1, all.oPrivateFolio + 1]);
+    expect([all.filePos(s), all.unlinked(s), all.privateFolio(s, 1)]).toEqual([3, true, 4]);
+    expect(all.oPrivateFolio).toBe(all.oUserFolio + all.U);
+    expect(all.userRefs).toBe(all.U + all.P);
   });
 });

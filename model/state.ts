@@ -10,11 +10,13 @@
  * | --- | --- |
  * | file size, in cells | 1 |
  * | program counter of each scenario process | processes |
+ * | (feature fileState) the splicing fd's position in cells, file flags | 2 |
  * | per file page: the folio caching it, plus one (0: not cached) | P |
  * | disk contents per cell (0: zero or hole) | P * C |
  * | ghost: what the file logically holds by POSIX rules | P * C |
  * | per user page: the folio backing it, plus one | U |
- * | pipe 0 (main), then pipe 1 (tee target): tail, count, S slots | 2 * (2 + S * (5 + C)) |
+ * | (feature privateMapping) per file page: its MAP_PRIVATE copy, plus one | P |
+ * | pipe 0 (main), pipe 1 (tee target), (feature socket) the socket: tail, count, S slots | Q * (2 + S * (5 + C)) |
  * | folio table: NF records of pages, flags, index, pipe refs, dirty pages, cells | NF * (5 + F * C) |
  * | history variables: the number of each invariant history's value (model/history.ts) | 4 * H |
  * | (not part of the identity) pages copied, pages stolen | 2 + 2 |
@@ -38,13 +40,47 @@ export const F_MAPPED = 4;
 export const F_IN_CACHE = 8;
 /** It backs user page `index` of the process. */
 export const F_USER = 16;
+/** It is the process's private copy of file page `index` (a store through a MAP_PRIVATE mapping). */
+export const F_PRIVATE = 32;
 
 /** Pipe buffer flags (the kernel's PIPE_BUF_FLAG_*). */
 export const B_CAN_MERGE = 1;
 export const B_GIFT = 2;
 export const B_LRU = 4;
 
+/** The pipes every layout has: pipe 0 (main) and pipe 1 (the tee target). */
 export const PIPES = 2;
+/** The stream socket's send queue, after the pipes, in layouts with the `socket` feature. */
+export const SOCKET = 2;
+
+/**
+ * Parts of the state only some scenarios need, so that the others keep
+ * their states small (the search hashes and copies every byte). Operations
+ * declare what they need (`needs` in their descriptor); a scenario's model
+ * has what its operations need.
+ */
+export interface LayoutFeatures {
+  /** A stream socket's queue of buffers (sendfile, socket-read): queue `SOCKET`, after the pipes. */
+  readonly socket: boolean;
+  /** Per file page, the process's private copy made by a store through a MAP_PRIVATE mapping. */
+  readonly privateMapping: boolean;
+  /** The splicing fd's file position (fpos-write) and whether the file was unlinked. */
+  readonly fileState: boolean;
+}
+
+export type LayoutFeature = keyof LayoutFeatures;
+
+export const NO_FEATURES: LayoutFeatures = { socket: false, privateMapping: false, fileState: false };
+
+/** The features a set of needs asks for. */
+export function featuresOf(needs: Iterable<LayoutFeature>): LayoutFeatures {
+  const out = { ...NO_FEATURES };
+  for (const n of needs) out[n] = true;
+  return out;
+}
+
+/** File-state flags (the `fileState` feature). */
+export const FILE_UNLINKED = 1;
 
 /**
  * Copies of states are carved out of shared slabs. A state is about a hundred
@@ -114,8 +150,12 @@ export class Layout {
   readonly F: number;
   /** User pages (bounds.userPages). */
   readonly U: number;
-  /** Folio records in the table: P + U + 2 * S, as many as can be live at once. */
+  /** Folio records in the table: P + U + Q * S (+ P private copies), as many as can be live at once. */
   readonly NF: number;
+  /** Buffer queues: the two pipes, and the socket with that feature (Q). */
+  readonly queues: number;
+  /** Folio references of user memory from `oUserFolio` on: the U user pages, then the P private copies. */
+  readonly userRefs: number;
   /** Scenario processes (one program counter each). */
   readonly processes: number;
   /** History variables (model/history.ts), 4 bytes each. */
@@ -123,10 +163,14 @@ export class Layout {
 
   readonly oSize = 0;
   readonly oPc = 1;
+  /** The file state (fd position, flags); -1 without the fileState feature. */
+  readonly oFileState: number;
   readonly oPageFolio: number;
   readonly oDisk: number;
   readonly oLogical: number;
   readonly oUserFolio: number;
+  /** Per file page its private copy plus one; -1 without the privateMapping feature. */
+  readonly oPrivateFolio: number;
   readonly oPipes: number;
   readonly slotSize: number;
   readonly pipeSize: number;
@@ -151,6 +195,7 @@ export class Layout {
     readonly bounds: Bounds,
     processes = 0,
     histories = 0,
+    readonly features: LayoutFeatures = NO_FEATURES,
   ) {
     this.P = bounds.pages;
     this.C = bounds.cells;
@@ -159,17 +204,23 @@ export class Layout {
     this.U = bounds.userPages;
     // Page-cache folios are at most P, user pages U, and every other live
     // folio is referenced by at least one of the 2 * S pipe slots.
-    this.NF = this.P + this.U + PIPES * this.S;
+    // Private copies are at most P more.
+    this.queues = features.socket ? PIPES + 1 : PIPES;
+    this.NF = this.P + this.U + this.queues * this.S + (features.privateMapping ? this.P : 0);
     this.processes = processes;
     this.histories = histories;
-    this.oPageFolio = this.oPc + processes;
+    const afterPcs = this.oPc + processes;
+    this.oFileState = features.fileState ? afterPcs : -1;
+    this.oPageFolio = afterPcs + (features.fileState ? 2 : 0);
     this.oDisk = this.oPageFolio + this.P;
     this.oLogical = this.oDisk + this.P * this.C;
     this.oUserFolio = this.oLogical + this.P * this.C;
-    this.oPipes = this.oUserFolio + this.U;
+    this.oPrivateFolio = features.privateMapping ? this.oUserFolio + this.U : -1;
+    this.userRefs = this.U + (features.privateMapping ? this.P : 0);
+    this.oPipes = this.oUserFolio + this.U + (features.privateMapping ? this.P : 0);
     this.slotSize = SLOT_FIELD.ghost + this.C;
     this.pipeSize = PIPE_FIELD.slots + this.S * this.slotSize;
-    this.oFolios = this.oPipes + PIPES * this.pipeSize;
+    this.oFolios = this.oPipes + this.queues * this.pipeSize;
     this.folioSize = FOLIO_FIELD.cells + this.F * this.C;
     this.oHistory = this.oFolios + this.NF * this.folioSize;
     this.identityBytes = this.oHistory + 4 * histories;
@@ -220,6 +271,28 @@ export class Layout {
   fillLogical(s: State, from: number, to: number, v: number): void {
     fillBytes(s, v, this.oLogical + from, this.oLogical + to);
   }
+  /** The splicing fd's file position, in cells (0 without the fileState feature). */
+  filePos(s: State): number {
+    return this.oFileState < 0 ? 0 : s[this.oFileState]!;
+  }
+  setFilePos(s: State, cells: number): void {
+    if (this.oFileState < 0)
+      throw new Error('model bug: the layout has no file state (an op without needs: fileState)');
+    s[this.oFileState] = cells;
+  }
+  /** File flags (FILE_UNLINKED); 0 without the fileState feature. */
+  fileFlags(s: State): number {
+    return this.oFileState < 0 ? 0 : s[this.oFileState + 1]!;
+  }
+  setFileFlags(s: State, flags: number): void {
+    if (this.oFileState < 0)
+      throw new Error('model bug: the layout has no file state (an op without needs: fileState)');
+    s[this.oFileState + 1] = flags;
+  }
+  /** Whether the file was unlinked and every fd but the pipes' closed: no file operation can run. */
+  unlinked(s: State): boolean {
+    return (this.fileFlags(s) & FILE_UNLINKED) !== 0;
+  }
   /** Pages that hold at least one cell of a file of `size` cells. */
   pagesInFile(size: number): number {
     return Math.ceil(size / this.C);
@@ -233,6 +306,19 @@ export class Layout {
   setUserFolio(s: State, page: number, folio: number): void {
     this.numberingTouched = true;
     s[this.oUserFolio + page] = folio + 1;
+  }
+
+  /**
+   * The process's private copy of file page `page` (a store through a
+   * MAP_PRIVATE mapping made it), or -1: none, or no privateMapping feature.
+   */
+  privateFolio(s: State, page: number): number {
+    return this.oPrivateFolio < 0 ? -1 : s[this.oPrivateFolio + page]! - 1;
+  }
+  setPrivateFolio(s: State, page: number, folio: number): void {
+    if (this.oPrivateFolio < 0) throw new Error('model bug: the layout has no private mapping (needs: privateMapping)');
+    this.numberingTouched = true;
+    s[this.oPrivateFolio + page] = folio + 1;
   }
 
   // --- pipes --------------------------------------------------------------
@@ -407,7 +493,7 @@ export class Layout {
   releaseIfUnused(s: State, f: number): void {
     const b = this.folioBase(f);
     // No pipe references (FOLIO_FIELD.refs), neither cached nor user memory (FOLIO_FIELD.flags).
-    if (s[b + 3] === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER)) === 0) {
+    if (s[b + 3] === 0 && (s[b + 1]! & (F_IN_CACHE | F_USER | F_PRIVATE)) === 0) {
       this.numberingTouched = true;
       fillBytes(s, 0, b, b + this.folioSize);
     }

@@ -23,7 +23,7 @@ import { dataValue } from './ops/args.js';
 import { admitsValue } from './env-constraints.js';
 import type { Scenario } from './scenario.js';
 import type { Step } from './step.js';
-import { FOLIO_FIELD, PIPES, type Layout, type State } from './state.js';
+import { FOLIO_FIELD, type Layout, type State } from './state.js';
 
 /** The names of an operation's data-value arguments (`value` of write, append, mmap-store, ...). */
 function valueArgs(op: Step['op']): string[] {
@@ -75,7 +75,7 @@ export function valueOffsets(L: Layout): Uint32Array {
   const out: number[] = [];
   for (let i = 0; i < L.P * L.C; i++) out.push(L.oDisk + i);
   for (let i = 0; i < L.P * L.C; i++) out.push(L.oLogical + i);
-  for (let pipe = 0; pipe < PIPES; pipe++)
+  for (let pipe = 0; pipe < L.queues; pipe++)
     for (let slot = 0; slot < L.S; slot++) for (let i = 0; i < L.C; i++) out.push(L.slotGhostBase(pipe, slot) + i);
   for (let f = 0; f < L.NF; f++) for (let i = 0; i < L.F * L.C; i++) out.push(L.folioBase(f) + FOLIO_FIELD.cells + i);
   return Uint32Array.from(out);

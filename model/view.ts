@@ -16,7 +16,6 @@ import {
   F_MAPPED,
   F_USER,
   F_UPTODATE,
-  PIPES,
   type Layout,
   type State,
 } from './state.js';
@@ -105,7 +104,7 @@ export function viewState(L: Layout, s: State): StateView {
     });
   }
   const pipes: PipeView[] = [];
-  for (let p = 0; p < PIPES; p++) {
+  for (let p = 0; p < L.queues; p++) {
     const buffers: BufferView[] = [];
     for (let i = 0; i < L.count(s, p); i++) {
       const slot = L.slotAt(s, p, i);

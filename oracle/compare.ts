@@ -56,6 +56,8 @@ export interface SideStep {
   readonly read?: readonly number[];
   /** What happened, in a few words: `ok`, `ok 2 cells`, `EAGAIN`, `skip EOF`, `not enabled`. */
   readonly text: string;
+  /** The errno the call failed with (the kernel's, or the model's for a step it fails). */
+  readonly errno?: string;
 }
 
 export interface SideFinal {
@@ -168,7 +170,9 @@ export function modelScenario(c: ConformCase, kernel: KernelId) {
         user: c.initial.user.map((u) => [...u]),
       },
       processes: [],
-      environment: { ops: [] },
+      // The steps replay as given; their operations are named only so that the
+      // model's state has every part they need (a socket, a file position).
+      environment: { ops: [...new Set(c.steps.map((st) => st.op))] },
     },
     'conformance case',
   );
@@ -191,6 +195,11 @@ export function runModelSide(
     }
     s = transition.next;
     const { observed } = transition;
+    const failed = model.applyStep(before, step)?.failed;
+    if (failed !== undefined) {
+      steps.push({ enabled: true, cells: 0, errno: failed, text: failed });
+      continue;
+    }
     const op = OPERATIONS[step.op] as AnyOperation;
     const cells = op.cellsMoved({ L, before, after: s, step: completeStep(step), observed });
     const read = observed?.observed;
@@ -218,7 +227,7 @@ export function kernelSideStep(step: Step, r: KernelStepResult, cells: number): 
     case 'read':
       return { enabled: true, cells: r.cells.length, read: r.cells, text: `read ${showCells(r.cells)}` };
     case 'err':
-      return { enabled: false, cells: 0, text: r.errno };
+      return { enabled: false, cells: 0, errno: r.errno, text: r.errno };
     case 'skip':
       return { enabled: false, cells: 0, text: `skip ${r.reason}` };
     case 'ok': {
@@ -241,7 +250,13 @@ const show = (v: readonly number[] | null | undefined): string => (v ? showCells
 
 function compareStep(index: number, step: Step, m: SideStep, k: SideStep): StepComparison {
   let message: string | undefined;
-  if (m.enabled !== k.enabled) {
+  if (m.errno !== undefined) {
+    // The model fails the call: the kernel must fail it with the same errno.
+    if (k.errno !== m.errno) {
+      const kernel = k.enabled ? `takes it (${k.text})` : `refuses it (${k.text})`;
+      message = `step ${index + 1} ${formatStep(step)}: model fails it with ${m.errno}, kernel ${kernel}`;
+    }
+  } else if (m.enabled !== k.enabled) {
     const model = m.enabled ? `takes it (${m.text})` : 'does not enable it';
     const kernel = k.enabled ? `takes it (${k.text})` : `refuses it (${k.text})`;
     message = `step ${index + 1} ${formatStep(step)}: model ${model}, kernel ${kernel}`;

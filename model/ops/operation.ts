@@ -15,13 +15,20 @@ import { z } from 'zod';
 import type { Bounds } from '../bounds.js';
 import type { ModelContext } from '../context.js';
 import type { ReadObservation } from '../pipe.js';
-import type { Layout, State } from '../state.js';
+import type { Layout, LayoutFeature, State } from '../state.js';
 import type { ArgKind, ArgRange, ArgValue, ArgValues } from './args.js';
 
 export interface OpResult {
   readonly state: State;
-  /** Set by pipe-read: what the reader saw. */
+  /** Set by pipe-read (and every read of a queue): what the reader saw. */
   readonly observed?: ReadObservation;
+  /**
+   * The system call failed with this errno (`EOPNOTSUPP`, `EINVAL`), as the
+   * kernel fails it: the step is taken (a process goes on to its next step)
+   * and changes nothing but the program counter. The oracle must fail it
+   * with the same errno.
+   */
+  readonly failed?: string;
 }
 
 /** An operation's arguments: kinds by name, in the order steps spell them. */
@@ -68,6 +75,8 @@ export interface OperationDefinition<N extends string, A extends ArgKinds> {
   readonly zeroReturnIsRefusal?: boolean;
   /** How often `pipecheck conform` draws it, relative to the others. */
   readonly conformWeight: number;
+  /** Parts of the state it needs beyond the file, the pipes and user memory (default none). */
+  readonly needs?: readonly LayoutFeature[];
 }
 
 /** An operation, as the model, scenarios, the oracle and conform use it. */
@@ -89,6 +98,7 @@ export interface Operation<N extends string = string, A extends ArgKinds = ArgKi
   cellsMoved(run: StepRun<CompleteStep<N, A>>): number;
   readonly zeroReturnIsRefusal: boolean;
   readonly conformWeight: number;
+  readonly needs: readonly LayoutFeature[];
   /** The step as the seed's reproducer would say it: `write(off=0, len=2, value=2)` (given arguments only). */
   show(step: object): string;
   /** The arguments as the oracle helper reads them after the op's name: `[off, len, value]`. */
@@ -109,6 +119,7 @@ export interface AnyOperation {
   cellsMoved(run: StepRun<object>): number;
   readonly zeroReturnIsRefusal: boolean;
   readonly conformWeight: number;
+  readonly needs: readonly LayoutFeature[];
   show(step: object): string;
   oracleArgs(step: object): number[];
 }
@@ -177,6 +188,7 @@ export function defineOperation<const N extends string, const A extends ArgKinds
     cellsMoved: def.cellsMoved ?? (() => 0),
     zeroReturnIsRefusal: def.zeroReturnIsRefusal ?? false,
     conformWeight: def.conformWeight,
+    needs: def.needs ?? [],
     show(step) {
       const args = argNames
         .filter((k) => (step as Record<string, unknown>)[k] !== undefined)
