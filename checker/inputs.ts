@@ -21,7 +21,7 @@ import {
   type FsProfile,
 } from '../model/folio-policy.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
-import { DEFAULT_CHECK_DEPTH, parseScenario, ScenarioError, type Scenario } from '../model/scenario.js';
+import { AUTO_PROFILE, DEFAULT_CHECK_DEPTH, parseScenario, ScenarioError, type Scenario } from '../model/scenario.js';
 import { OP_NAMES } from '../model/step.js';
 import { InputError } from './errors.js';
 
@@ -224,7 +224,7 @@ export function checkInitialForProfile(scenario: Scenario, fs: FsProfile, where:
 }
 
 /** `--fs-profile auto`, `"fsProfile": "auto"`: the profile the probe of a directory calls for. */
-export const AUTO_FS_PROFILE = 'auto';
+export const AUTO_FS_PROFILE = AUTO_PROFILE;
 
 /**
  * Probe `dir` (default the OS temp dir) and pick its profile

@@ -50,7 +50,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
   // Everything that can be wrong with the input is found before anything runs or is written.
   const { scenario } = scenarioOf(file, opts);
   const invariants = invariantRequest(opts.invariant, opts, { file: file ?? null, ids: scenario.invariants });
-  const fs = await fsProfileOf(opts, io.err);
+  const fs = await fsProfileOf(opts, io.err, { file: file ?? null, fsProfile: scenario.fsProfile });
   checkInitialForProfile(scenario, fs, file ?? 'the default scenario');
   const job: ExploreJob = {
     scenario,

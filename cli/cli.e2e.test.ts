@@ -194,6 +194,28 @@ describe('file-system profiles', () => {
     expect(r.stderr).toMatch(/initial\.folios: tmpfs \(huge=never\) builds order-0 folios only/);
   });
 
+  it('a scenario\'s "fsProfile" picks the profile, --fs-profile overrides it, and a bad one names the field', () => {
+    const scenario = (fsProfile: unknown) => ({
+      fsProfile,
+      bounds: { pages: 1, depth: 3 },
+      environment: { ops: ['splice', 'write', 'pipe-read'] },
+      invariants: ['data-stability'],
+    });
+    const path = file('fs-tmpfs.json', JSON.stringify(scenario('tmpfs')));
+    const out = freshDir();
+    const r = pipecheck('check', path, '--out', out);
+    expect(r.status).toBe(1);
+    expect(readdirSync(out)[0]).toMatch(/^linux--tmpfs--data-stability--[0-9a-f]{8}\.json$/);
+    const over = freshDir();
+    expect(pipecheck('check', path, '--fs-profile', 'xfs', '--out', over).status).toBe(1);
+    expect(readdirSync(over)[0]).toMatch(/^linux--xfs--data-stability--/);
+    const bad = file('fs-zfs.json', JSON.stringify(scenario('zfs')));
+    const b = pipecheck('check', bad, '--out', freshDir());
+    expect(b.status).toBe(2);
+    expect(b.stderr).toContain('fsProfile');
+    expect(b.stderr).toContain('zfs');
+  });
+
   const shm = existsSync('/dev/shm') && existsSync(join(repo, 'oracle', 'build', 'pipecheck-oracle'));
   it.skipIf(!shm)(
     `--fs-profile auto probes --fs and says what it chose${shm ? '' : ' (skipped: no /dev/shm or no oracle helper)'}`,

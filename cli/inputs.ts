@@ -48,15 +48,25 @@ export function invariantRequest(
 }
 
 /**
- * `--fs-profile ID` (default ext4); `auto` probes `--fs DIR` (default the OS
- * temp dir) with the oracle helper and says on stderr which profile it chose
- * and why. A directory no profile describes, or no helper, is a usage error
- * (exit 2) naming what the probe found.
+ * `--fs-profile ID`, else the scenario's `"fsProfile"`, else ext4; `auto`
+ * probes `--fs DIR` (default the OS temp dir) with the oracle helper and
+ * says on stderr which profile it chose and why. A directory no profile
+ * describes, or no helper, is a usage error (exit 2) naming what the probe
+ * found and where `auto` was asked for.
  */
-export async function fsProfileOf(opts: CliOptions, err: (line: string) => void): Promise<FsProfile> {
-  if (opts.fsProfile !== AUTO_FS_PROFILE) return resolveFsProfile(opts.fsProfile, '--fs-profile');
+export async function fsProfileOf(
+  opts: CliOptions,
+  err: (line: string) => void,
+  scenario: { readonly file: string | null; readonly fsProfile?: string | undefined } = { file: null },
+): Promise<FsProfile> {
+  const where =
+    opts.fsProfile !== undefined || scenario.fsProfile === undefined
+      ? '--fs-profile'
+      : `${scenario.file ?? 'the scenario'}: fsProfile`;
+  const id = opts.fsProfile ?? scenario.fsProfile;
+  if (id !== AUTO_FS_PROFILE) return resolveFsProfile(id, where);
   const r = await probeFsProfile(opts.fs);
-  if (!r.ok) throw new UsageError(`--fs-profile auto: ${r.reason}`);
-  err(`--fs-profile auto: ${r.why}`);
+  if (!r.ok) throw new UsageError(`${where} auto: ${r.reason}`);
+  err(`${where} auto: ${r.why}`);
   return r.profile;
 }

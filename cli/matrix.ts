@@ -35,8 +35,8 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
   const file = args[0];
   const kernels = (opts.kernels ?? [...KERNEL_IDS]) as KernelId[];
   for (const k of kernels) checkKernel(k, '--kernels');
-  const fs = await fsProfileOf(opts, io.err);
   const base = scenarioOf(file, { ...opts, kernel: undefined });
+  const fs = await fsProfileOf(opts, io.err, { file: file ?? null, fsProfile: base.scenario.fsProfile });
   checkInitialForProfile(base.scenario, fs, file ?? 'the default scenario');
   const invariants = invariantRequest(
     opts.invariants,

@@ -124,7 +124,7 @@ export async function simulateCommand(args: readonly string[], opts: CliOptions,
   const effective: CliOptions = { ...opts, depth: walkDepth(file, opts) };
   const { scenario } = scenarioOf(file, effective);
   const invariants = invariantRequest(opts.invariant, opts, { file: file ?? null, ids: scenario.invariants });
-  const fs = await fsProfileOf(opts, io.err);
+  const fs = await fsProfileOf(opts, io.err, { file: file ?? null, fsProfile: scenario.fsProfile });
   const runs = opts.runs ?? DEFAULT_SIMULATE_RUNS;
   const seed = opts.seed ?? clockSeed();
   const workers = workersOf(opts);

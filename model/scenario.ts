@@ -9,6 +9,7 @@ import { counted } from './cells.js';
 import { z } from 'zod';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, DEPTH_ZERO, isPowerOfTwo, type Bounds } from './bounds.js';
 import { KERNEL_IDS, type KernelId } from './kernels/index.js';
+import { FS_PROFILE_IDS } from './folio-policy.js';
 import { defaultFolioSizes, type InitialContents } from './initial.js';
 import { capProblems, fieldPath, preview } from './field-path.js';
 import { OPERATIONS, operationNamed } from './ops/index.js';
@@ -41,11 +42,18 @@ export const BoundsSchema = z
   .partial()
   .strict();
 
+/** `"fsProfile": "auto"` (and `--fs-profile auto`): the profile a probe of the file system calls for. */
+export const AUTO_PROFILE = 'auto';
+
+const FS_PROFILE_NAMES: readonly string[] = [...FS_PROFILE_IDS, AUTO_PROFILE];
+
 export const ScenarioSchema = z
   .object({
     $schema: z.string().optional(),
     description: z.string().optional(),
     kernel: z.enum(KERNEL_IDS as [KernelId, ...KernelId[]]).optional(),
+    /** The file system whose page cache the scenario is about (`auto`: probe `--fs DIR`); `--fs-profile` overrides it. */
+    fsProfile: z.enum(FS_PROFILE_NAMES as [string, ...string[]]).optional(),
     bounds: BoundsSchema,
     initial: z
       .object({
@@ -75,6 +83,8 @@ export interface Process {
 /** A scenario with every default filled in. */
 export interface Scenario {
   readonly kernel: KernelId;
+  /** The file-system profile the scenario names (`auto`: probe), if it names one. */
+  readonly fsProfile?: string;
   readonly bounds: Bounds;
   readonly initial: InitialContents;
   readonly processes: readonly Process[];
@@ -226,6 +236,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   );
   const sc: Scenario = {
     kernel: raw.kernel ?? 'linux',
+    ...(raw.fsProfile !== undefined ? { fsProfile: raw.fsProfile } : {}),
     bounds,
     initial: {
       file,
@@ -265,6 +276,7 @@ export function defaultScenario(overrides: Partial<Bounds> = {}, kernel: KernelI
 export function scenarioToJson(sc: Scenario): ScenarioInput {
   return {
     kernel: sc.kernel,
+    ...(sc.fsProfile !== undefined ? { fsProfile: sc.fsProfile } : {}),
     bounds: { ...sc.bounds },
     initial: {
       file: [...sc.initial.file],

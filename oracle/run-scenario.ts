@@ -27,7 +27,7 @@ import { resolveInvariants } from '../checker/inputs.js';
 import { writeCounterexample } from '../counterexamples/file.js';
 import type { Invariant } from '../invariants/define.js';
 import { toProperties } from '../invariants/property.js';
-import { DEFAULT_FS, type FsProfile } from '../model/folio-policy.js';
+import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
 import type { KernelId } from '../model/kernels/index.js';
 import type { Scenario } from '../model/scenario.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
@@ -326,8 +326,14 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
   }
   const invariants = opts.invariants ?? (await resolveInvariants(undefined, undefined, scenario.invariants)).invariants;
   const live = opts.live ?? false;
-  let profile = opts.fsProfile ?? DEFAULT_FS;
+  // The scenario's "fsProfile" when no profile is given; "auto" probes as a live run does.
+  let profile = opts.fsProfile ?? fsProfileById(scenario.fsProfile ?? DEFAULT_FS.id) ?? DEFAULT_FS;
   let setup: LiveSetup | undefined;
+  if (!live && opts.fsProfile === undefined && scenario.fsProfile === 'auto') {
+    const prof = await profileForDir(opts.fs ?? tmpdir());
+    if (!prof.ok) return { status: 'unavailable', message: `${source}: fsProfile auto: ${prof.reason}` };
+    profile = prof.profile;
+  }
   if (live) {
     const avail = oracleAvailable();
     if (!avail.ok) return { status: 'unavailable', message: `no live kernel to run on: ${avail.reason}` };
