@@ -287,3 +287,18 @@ describe('hostile scenarios: a clear, bounded error, never a crash', () => {
     expect(q).toBe('processes[1].name: "a\\nb" is used twice');
   });
 });
+
+describe('"fsProfile"', () => {
+  it('is kept as given (an id or auto), survives the JSON round trip, and is absent when not given', () => {
+    const sc = parseScenario({ fsProfile: 'btrfs', bounds: { pages: 1 } });
+    expect(sc.fsProfile).toBe('btrfs');
+    expect(parseScenario(scenarioToJson(sc))).toEqual(sc);
+    expect(parseScenario({ fsProfile: 'auto', bounds: {} }).fsProfile).toBe('auto');
+    expect('fsProfile' in parseScenario({ bounds: {} })).toBe(false);
+  });
+  it('an unknown profile is an error naming the field and the known ones', () => {
+    expect(() => parseScenario({ fsProfile: 'zfs', bounds: {} }, 'x.json')).toThrow(
+      /fsProfile: .*"tmpfs".*"auto".*\(got "zfs"\)/,
+    );
+  });
+});

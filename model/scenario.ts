@@ -52,7 +52,7 @@ export const ScenarioSchema = z
     $schema: z.string().optional(),
     description: z.string().optional(),
     kernel: z.enum(KERNEL_IDS as [KernelId, ...KernelId[]]).optional(),
-    /** The file system whose page cache the scenario is about (`auto`: probe `--fs DIR`); `--fs-profile` overrides it. */
+    /** The file system whose page cache the scenario is about (`auto`: probe `--fs DIR`); `--fs-profile` wins. */
     fsProfile: z.enum(FS_PROFILE_NAMES as [string, ...string[]]).optional(),
     bounds: BoundsSchema,
     initial: z
