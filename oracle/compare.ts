@@ -188,14 +188,16 @@ export function runModelSide(
   const { L } = model;
   const steps: SideStep[] = [];
   let s = model.initialStates()[0]!;
-  for (const { item: step, before, transition } of model.walkSteps(c.steps)) {
-    if (!transition) {
+  // Step by step with applyStep (not walkSteps): the result carries the errno of a step the model fails.
+  for (const step of c.steps) {
+    const before = s;
+    const r = model.applyStep(before, step);
+    if (!r) {
       steps.push({ enabled: false, cells: 0, text: 'not enabled' });
       continue;
     }
-    s = transition.next;
-    const { observed } = transition;
-    const failed = model.applyStep(before, step)?.failed;
+    s = r.state;
+    const { observed, failed } = r;
     if (failed !== undefined) {
       steps.push({ enabled: true, cells: 0, errno: failed, text: failed });
       continue;
