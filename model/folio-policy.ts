@@ -91,6 +91,17 @@ export interface FsProfile {
    * 1 1 on xfs, 2 on ext4.
    */
   readonly writeFoliosStopAtEof: boolean;
+  /**
+   * Invalidating whole blocks inside a large folio (a truncate or punch that
+   * leaves the rest of the folio) forgets their dirty state: ext4's
+   * block_invalidate_folio clears the buffers, so a folio whose only dirty
+   * blocks went is clean and drops or splits as a clean one. iomap (xfs)
+   * keeps the per-block dirty bits unless the whole folio goes
+   * (iomap_invalidate_folio), so the folio stays dirty and cached. Measured
+   * on 6.18, xfs: conform seed 1 (append into a pipe-held 2-page folio,
+   * truncate at the page boundary, write: the pipe sees the write).
+   */
+  readonly partialInvalidateCleans: boolean;
 }
 
 export const EXT4: FsProfile = {
@@ -109,6 +120,7 @@ export const EXT4: FsProfile = {
   partialZeroLoadsPage: false,
   shrinkZeroesEofBlockFirst: false,
   writeFoliosStopAtEof: false,
+  partialInvalidateCleans: true,
 };
 
 /**
@@ -134,6 +146,7 @@ export const XFS: FsProfile = {
   partialZeroLoadsPage: true,
   shrinkZeroesEofBlockFirst: true,
   writeFoliosStopAtEof: true,
+  partialInvalidateCleans: false,
 };
 
 export const BTRFS: FsProfile = {
@@ -165,6 +178,7 @@ export const TMPFS: FsProfile = {
   partialZeroLoadsPage: false,
   shrinkZeroesEofBlockFirst: false,
   writeFoliosStopAtEof: false,
+  partialInvalidateCleans: true,
 };
 
 export const FS_PROFILES: readonly FsProfile[] = [EXT4, EXT4_1K, XFS, BTRFS, TMPFS];

@@ -329,7 +329,8 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     // A folio a user mapping maps stays dirty (its page tables hold the dirty
     // state; measured: mmap-store, splice, punch of every dirty page keeps it).
     const mapped = (L.folioFlags(s, f) & F_MAPPED) !== 0;
-    if (fPages > 1 && wholeFirst <= wholeLast && !mapped) cleanPages(L, s, f, wholeFirst, wholeLast);
+    if (fPages > 1 && wholeFirst <= wholeLast && !mapped && ctx.fs.partialInvalidateCleans)
+      cleanPages(L, s, f, wholeFirst, wholeLast);
     const dirty = (L.folioFlags(s, f) & F_DIRTY) !== 0;
     const markPartialPagesDirty = (): void => {
       // The pages zeroed only in part are dirty now (their blocks were zeroed through the

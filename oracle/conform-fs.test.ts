@@ -12,7 +12,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fsProfileById } from '../model/folio-policy.js';
+import { compareCase } from './compare.js';
 import { runConform } from './conform.js';
+import { FS_REGRESSIONS } from './fs-regressions.js';
 import { oracleAvailable } from './kernel.js';
 
 interface LoopFs {
@@ -95,5 +98,24 @@ for (const fs of FILE_SYSTEMS) {
         rmSync(out, { recursive: true, force: true });
       }
     }, 600_000);
+
+    const regressions = FS_REGRESSIONS.filter((r) => r.profile === fs.profile);
+    it.skipIf(regressions.length === 0)(
+      `agrees with the model on the ${regressions.length} regression traces found on ${fs.name}`,
+      async () => {
+        const dir = (mounted as { dir: string }).dir;
+        for (const r of regressions) {
+          const c = await compareCase(r.case, fsProfileById(r.profile)!, { dir });
+          expect(c.status, `${r.title}: ${JSON.stringify(c).slice(0, 2000)}`).toBe('compared');
+          if (c.status !== 'compared') continue;
+          expect(c.disagreement, r.title).toBeUndefined();
+          expect(
+            c.steps.flatMap((st) => (st.kernel.read ? [st.kernel.read] : [])),
+            r.title,
+          ).toEqual(r.reads);
+        }
+      },
+      60_000,
+    );
   });
 }
