@@ -5,7 +5,7 @@
  * files. `--json` prints it; the human output formats it.
  */
 import { counterexampleOf } from '../counterexamples/build.js';
-import { describeChanges } from '../counterexamples/diff.js';
+import { stepChanges } from '../counterexamples/diff.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import { replayTrace } from '../explorer/path.js';
 import type { Bounds } from '../model/bounds.js';
@@ -114,12 +114,13 @@ export function traceSteps(
   const changes: string[][] = [];
   const views: StateView[] = [];
   for (const s of r.steps) {
-    steps.push(model.stepOf(s.before, s.action) ?? { op: 'pipe-read', len: 0, process: `action ${s.action}` });
+    const step = model.stepOf(s.before, s.action);
+    steps.push(step ?? { op: 'pipe-read', len: 0, process: `action ${s.action}` });
     const before = views[views.length - 1] ?? viewState(model.L, s.before);
     if (views.length === 0) views.push(before);
     const after = viewState(model.L, s.after);
     views.push(after);
-    changes.push(describeChanges(before, after));
+    changes.push(stepChanges(step && model.failureOf(s.before, step), before, after));
   }
   const damagingStep = r.ok && steps.length > 0 ? firstDamagingStep(views, steps.length - 1) : undefined;
   return {

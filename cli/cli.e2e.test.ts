@@ -24,7 +24,7 @@ describe('pipecheck check', () => {
     const out = freshDir();
     const r = pipecheck('check', '--out', out);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('pipecheck check: kernel linux, the default scenario (every operation)');
+    expect(r.stdout).toContain('pipecheck check: kernel linux, the default scenario (the core operations)');
     expect(r.stdout).toContain('bounds: pages=2 cells=2 values=2 slots=2 folioPages=1 userPages=1 depth=4');
     expect(r.stdout).toContain('data-stability VIOLATED in 3 steps:');
     expect(r.stdout).toMatch(/1\. env {2}splice\(off=0, len=1, move=false\)/);

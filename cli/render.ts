@@ -10,7 +10,7 @@ import { builtinById } from '../invariants/builtins.js';
 import { boundsText } from '../model/bounds.js';
 import { showCells } from '../model/cells.js';
 import type { TraceStep } from '../model/scenario-model.js';
-import { coversEveryOperation, formatStep } from '../model/step.js';
+import { coversDefaultEnvironment, DEFAULT_ENVIRONMENT_OPS, formatStep, OP_NAMES } from '../model/step.js';
 
 const nf = new Intl.NumberFormat('en-US');
 export const num = (n: number): string => nf.format(n);
@@ -26,7 +26,10 @@ export function stepsText(n: number): string {
 
 /** The free environment's operations as a heading says them. */
 export function environmentText(ops: readonly string[]): string {
-  return coversEveryOperation(ops) ? 'every operation' : ops.join(', ');
+  if (OP_NAMES.every((op) => ops.includes(op))) return 'every operation';
+  return coversDefaultEnvironment(ops) && ops.length === DEFAULT_ENVIRONMENT_OPS.length
+    ? 'the core operations'
+    : ops.join(', ');
 }
 
 /** A progress line, TLC style, for stderr. */

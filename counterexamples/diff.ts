@@ -4,6 +4,7 @@
  */
 import { counted, showCells } from '../model/cells.js';
 import type { StateView } from '../model/view.js';
+import { queueName } from '../model/state.js';
 
 const cells = showCells;
 
@@ -14,6 +15,20 @@ function folioLabel(v: StateView, id: number): string {
     return `folio of file page${f.pages > 1 ? `s ${f.cachesPage}-${f.cachesPage + f.pages - 1}` : ` ${f.cachesPage}`}`;
   if (f.userPage !== null) return `user page ${f.userPage}`;
   return `pipe-only folio ${cells(f.cells)}`;
+}
+
+/**
+ * What a step changed: one line per change between the views, or, for a
+ * step the file system refused (`failed`: its errno), that it failed and
+ * changed nothing (`fails with EOPNOTSUPP: nothing changed`).
+ */
+export function stepChanges(failed: string | undefined, before: StateView, after: StateView): string[] {
+  return failed === undefined ? describeChanges(before, after) : [failedStepLine(failed)];
+}
+
+/** `fails with EOPNOTSUPP: nothing changed` */
+export function failedStepLine(errno: string): string {
+  return `fails with ${errno}: nothing changed`;
 }
 
 /** One line per change between two views of consecutive states. */
@@ -52,7 +67,7 @@ export function describeChanges(before: StateView, after: StateView): string[] {
       ).join('; ') || 'empty';
     const pb = show(before);
     const pa = show(after);
-    if (pb !== pa) out.push(`pipe ${p}: ${pa}`);
+    if (pb !== pa) out.push(`${queueName(p)}: ${pa}`);
   }
   for (let u = 0; u < after.user.length; u++) {
     if (cells(before.user[u]!) !== cells(after.user[u]!))

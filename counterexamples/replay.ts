@@ -18,7 +18,7 @@ import type { TraceStep } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';
 import { viewState, type StateView } from '../model/view.js';
 import { damagingStep } from './damage.js';
-import { describeChanges } from './diff.js';
+import { stepChanges } from './diff.js';
 import { readCounterexample } from './file.js';
 import { parseCounterexample, type Counterexample } from './format.js';
 
@@ -82,7 +82,7 @@ export function replay(input: Counterexample | string | unknown, opts: ReplayOpt
       step,
       enabled: true,
       ...(r.observed ? { observed: r.observed } : {}),
-      changes: describeChanges(views[views.length - 2]!, views[views.length - 1]!),
+      changes: stepChanges(model.failureOf(r.before, step), views[views.length - 2]!, views[views.length - 1]!),
       ...(message ? { violation: message } : {}),
     });
     if (message && !violation) violation = { step: r.index, message };

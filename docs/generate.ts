@@ -203,11 +203,12 @@ function argRows(op: AnyOperation, kindDocs: ReadonlyMap<string, string>): ArgRo
 /** Every operation: its arguments and the system call it stands for. */
 export function operationsTable(): string {
   return mdTable(
-    ['op', 'arguments', 'the system call'],
+    ['op', 'arguments', 'the system call', 'core'],
     OPERATION_LIST.map((op) => [
       `[${code(op.name)}](#${op.name})`,
       op.argNames.length === 0 ? 'none' : op.argNames.map(code).join(', '),
       op.summary,
+      op.inDefaultEnvironment ? 'yes' : 'no: name it',
     ]),
   );
 }

@@ -24,7 +24,7 @@ export function judgeSteps(
   steps: readonly Step[],
   opts: JudgeStepsOptions = {},
 ): (string | undefined)[] {
-  const model = modelFor(opts);
+  const model = modelFor(opts, steps);
   const out: (string | undefined)[] = [];
   // The history, folded along the steps as the search folds it along a path.
   let history: unknown = invariant.history?.initial;

@@ -1,4 +1,4 @@
-import { PIPE_FIELD, SLOT_FIELD, type Layout, type State } from '../model/state.js';
+import { PIPE_FIELD, queueName, SLOT_FIELD, SOCKET, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
 import { counted, showCells } from '../model/cells.js';
@@ -92,22 +92,39 @@ export const pipeFifo = defineInvariant({
     const L = readerLayout(after);
     const a = readerBytes(after);
     const b = readerBytes(before);
-    for (let pipe = 0; pipe < 2; pipe++) {
+    const moved = observed ? 0 : L.pipeCells(b, 0) - L.pipeCells(a, 0);
+    if (moved > 0) {
+      // splice(pipe 0 -> pipe 1): the oldest cells of pipe 0 leave it, in order, for the end of pipe 1.
+      const gone = queued(L, b, 0).slice(0, moved);
+      if (!queueContinues(L, a, b, 0, moved, true)) {
+        const [rest, now] = [showCells(queued(L, b, 0).slice(moved)), showCells(queued(L, a, 0))];
+        return `pipe 0: after ${counted(moved, 'cell')} moved out it holds ${now}, not ${rest}`;
+      }
+      const want = [...queued(L, b, 1), ...gone];
+      const got = queued(L, a, 1);
+      if (showCells(got) !== showCells(want)) {
+        const should = `so it should hold ${showCells(want)}, not ${showCells(got)}`;
+        return `pipe 1: ${showCells(gone)} moved in from pipe 0, ${should}`;
+      }
+    }
+    for (let pipe = moved > 0 ? 2 : 0; pipe < L.queues; pipe++) {
       if (observed && observed.pipe === pipe) {
         // Walk the queues without building them (a read is a common step); build them for a message only.
         const n = observed.expected.length;
         if (!queueStartsWith(L, b, pipe, observed.expected)) {
           const oldest = showCells(queued(L, b, pipe).slice(0, n));
-          return `pipe ${pipe}: the read returned ${showCells(observed.expected)} but the oldest cells were ${oldest}`;
+          const returned = showCells(observed.expected);
+          return `${queueName(pipe)}: the read returned ${returned} but the oldest cells were ${oldest}`;
         }
         // What is left is what was queued after the cells read, exactly.
         if (!queueContinues(L, a, b, pipe, n, true)) {
           const [rest, now] = [showCells(queued(L, b, pipe).slice(n)), showCells(queued(L, a, pipe))];
-          return `pipe ${pipe}: after reading ${counted(n, 'cell')} the pipe holds ${now}, not ${rest}`;
+          const it = pipe === SOCKET ? 'the socket' : 'the pipe';
+          return `${queueName(pipe)}: after reading ${counted(n, 'cell')} ${it} holds ${now}, not ${rest}`;
         }
       } else if (!sameQueue(L, b, a, pipe) && !queueContinues(L, b, a, pipe, 0, false)) {
         const [held, holds] = [showCells(queued(L, b, pipe)), showCells(queued(L, a, pipe))];
-        return `pipe ${pipe}: held ${held} and now holds ${holds} without a read`;
+        return `${queueName(pipe)}: held ${held} and now holds ${holds} without a read`;
       }
     }
     return undefined;

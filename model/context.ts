@@ -20,16 +20,20 @@ export interface KernelVariant<Id extends string = string> {
   /** Where it comes from (the seed thread, a CVE, mainline). */
   readonly source: string;
   /**
-   * splice(file -> pipe 0) of `len` cells at `off` (already clipped to EOF).
-   * Loads what is not cached, adds buffers at the head of pipe 0 and returns
-   * the cells spliced (it may splice less when the pipe runs out of slots),
-   * or 0 when the pipe has no free slot.
+   * splice(file -> pipe 0) of `len` cells at `off` (already clipped to EOF),
+   * or sendfile's file -> socket (`queue` the socket's: sendfile is a splice
+   * through the task's internal pipe, without SPLICE_F_MOVE). Loads what is
+   * not cached, adds buffers at the head of `queue` and returns the cells
+   * spliced (it may splice less when the queue runs out of slots), or 0 when
+   * the queue has no free slot.
    */
-  spliceToPipe(ctx: ModelContext, s: State, off: number, len: number, move: boolean): number;
+  spliceToPipe(ctx: ModelContext, s: State, off: number, len: number, move: boolean, queue: number): number;
   /** vmsplice(user page -> pipe 0); false when the pipe is full. */
   vmspliceToPipe(ctx: ModelContext, s: State, page: number, gift: boolean): boolean;
   /** tee(pipe 0 -> pipe 1) of up to `len` cells; returns the cells teed (0: nothing). */
   teeToPipe(ctx: ModelContext, s: State, len: number): number;
+  /** splice(pipe 0 -> pipe 1) of up to `len` cells: the buffers move; returns the cells moved (0: nothing). */
+  pipeToPipe(ctx: ModelContext, s: State, len: number): number;
   /**
    * Called before an operation changes folio `folio` in place (a write, a
    * store through a mapping or to user memory, zeroing by punch or truncate).

@@ -39,7 +39,7 @@ export interface RunStepsOptions {
 }
 
 export function runSteps(steps: readonly Step[], opts: RunStepsOptions = {}): StepsRun {
-  const model = modelFor(opts);
+  const model = modelFor(opts, steps);
   const results: StepsRun['results'][number][] = [];
   let s = model.initialStates()[0]!;
   let completed = true;
@@ -57,14 +57,19 @@ export function runSteps(steps: readonly Step[], opts: RunStepsOptions = {}): St
   return { results, completed, final: viewState(model.L, s), finalState: s, model };
 }
 
-/** The model `runSteps` runs on: the default bounds overridden by `opts`, no processes, no environment. */
-export function modelFor(opts: RunStepsOptions = {}): ScenarioModel {
+/**
+ * The model `runSteps` runs on: the default bounds overridden by `opts`, no
+ * processes, and an environment of the operations of `steps` (so that the
+ * layout has what they need: a socket for sendfile); the steps are applied
+ * one by one, never enumerated.
+ */
+export function modelFor(opts: RunStepsOptions = {}, steps: readonly Step[] = []): ScenarioModel {
   const scenario = parseScenario(
     {
       kernel: opts.kernel ?? 'linux',
       bounds: { ...DEFAULT_BOUNDS, ...opts.bounds },
       initial: opts.initial,
-      environment: { ops: [] },
+      environment: { ops: [...new Set(steps.map((st) => st.op))] },
     },
     'runSteps',
   );

@@ -134,7 +134,20 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
 
   /** Apply one step (any step, not only the enumerated ones) without touching program counters. */
   applyStep(s: State, step: Step): OpResult | undefined {
-    return this.applyCompiled(s, compile(step));
+    const c = compile(step);
+    const missing = c.op.needs.find((f) => !this.L.features[f]);
+    if (missing !== undefined) {
+      throw new Error(
+        `${formatStep(step)} needs the ${missing} part of the state, which this scenario's layout lacks: ` +
+          `list ${step.op} in its environment or a program`,
+      );
+    }
+    return this.applyCompiled(s, c);
+  }
+
+  /** The errno `step` fails with in state `s` (undefined: it does not fail, or is not enabled). */
+  failureOf(s: State, step: Step): string | undefined {
+    return this.applyStep(s, step)?.failed;
   }
 
   private applyCompiled(s: State, c: Compiled): OpResult | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioError, scenarioToJson } from './scenario.js';
-import { OP_NAMES } from './step.js';
+import { DEFAULT_ENVIRONMENT_OPS, OP_NAMES } from './step.js';
 import { KERNEL_IDS } from './kernels/index.js';
 
 // The first example of docs/scenario.md, verbatim.
@@ -59,13 +59,14 @@ describe('parseScenario', () => {
   });
 
   it(
-    'fills defaults: linux, a full cached file of non-zero cells, aligned folios, every op for the ' + 'environment',
+    'fills defaults: linux, a full cached file of non-zero cells, aligned folios, the core ops for the ' +
+      'environment',
     () => {
       const sc = parseScenario({ bounds: { pages: 4, cells: 2, folioPages: 2, userPages: 1 } });
       expect(sc.kernel).toBe('linux');
       expect(sc.bounds.values).toBe(2);
       expect(sc.initial).toEqual({ file: [1, 1, 1, 1, 1, 1, 1, 1], cached: true, folios: [2, 2], user: [[1, 1]] });
-      expect(sc.environment).toEqual([...OP_NAMES]);
+      expect(sc.environment).toEqual([...DEFAULT_ENVIRONMENT_OPS]);
       expect(sc.processes).toEqual([]);
       // with processes and no environment there is no free environment
       expect(parseScenario({ ...ok, processes: [{ name: 'p', program: [] }] }).environment).toEqual([]);
@@ -108,9 +109,9 @@ describe('parseScenario', () => {
   });
 
   it('rejects an unknown op in environment.ops', () => {
-    const [p] = problems({ ...ok, environment: { ops: ['write', 'sendfile'] } });
+    const [p] = problems({ ...ok, environment: { ops: ['write', 'sendmmsg'] } });
     expect(p).toMatch(/^environment\.ops\[1\]: /);
-    expect(p).toContain('"sendfile"');
+    expect(p).toContain('"sendmmsg"');
     expect(p).toContain('"mmap-store"');
   });
 

@@ -13,7 +13,7 @@ import { FS_PROFILE_IDS } from './folio-policy.js';
 import { defaultFolioSizes, type InitialContents } from './initial.js';
 import { capProblems, fieldPath, preview } from './field-path.js';
 import { OPERATIONS, operationNamed } from './ops/index.js';
-import { OP_NAMES, StepSchema, type OpName, type Step } from './step.js';
+import { DEFAULT_ENVIRONMENT_OPS, StepSchema, type OpName, type Step } from './step.js';
 import {
   constraintProblems,
   EnvEntrySchema,
@@ -231,9 +231,9 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   const bounds: Bounds = { ...DEFAULT_BOUNDS, ...raw.bounds };
   const max = bounds.pages * bounds.cells;
   const file = raw.initial?.file ?? new Array<number>(max).fill(1);
-  const entries = (raw.environment?.ops ?? (raw.processes && raw.processes.length > 0 ? [] : [...OP_NAMES])).map(
-    splitEntry,
-  );
+  const entries = (
+    raw.environment?.ops ?? (raw.processes && raw.processes.length > 0 ? [] : [...DEFAULT_ENVIRONMENT_OPS])
+  ).map(splitEntry);
   const sc: Scenario = {
     kernel: raw.kernel ?? 'linux',
     ...(raw.fsProfile !== undefined ? { fsProfile: raw.fsProfile } : {}),
@@ -264,7 +264,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
  */
 export const DEFAULT_CHECK_DEPTH = 4;
 
-/** The default scenario `pipecheck check` explores with no file: every operation, small bounds. */
+/** The default scenario `pipecheck check` explores with no file: the core operations, small bounds. */
 export function defaultScenario(overrides: Partial<Bounds> = {}, kernel: KernelId = 'linux'): Scenario {
   return parseScenario(
     { kernel, bounds: { ...DEFAULT_BOUNDS, depth: DEFAULT_CHECK_DEPTH, ...overrides } },

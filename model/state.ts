@@ -53,6 +53,11 @@ export const PIPES = 2;
 /** The stream socket's send queue, after the pipes, in layouts with the `socket` feature. */
 export const SOCKET = 2;
 
+/** A buffer queue as messages name it: `pipe 0`, `pipe 1`, `the socket`. */
+export function queueName(queue: number): string {
+  return queue === SOCKET ? 'the socket' : `pipe ${queue}`;
+}
+
 /**
  * Parts of the state only some scenarios need, so that the others keep
  * their states small (the search hashes and copies every byte). Operations

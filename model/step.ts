@@ -19,11 +19,16 @@ export type { OpName };
 /** Every operation, in the fixed order in which actions are enumerated. */
 export const OP_NAMES: readonly OpName[] = OPERATION_LIST.map((op) => op.name);
 
+/** The operations of a scenario that lists none: the seed thread's calls and the user-memory ones (the rest opt in). */
+export const DEFAULT_ENVIRONMENT_OPS: readonly OpName[] = OPERATION_LIST.filter((op) => op.inDefaultEnvironment).map(
+  (op) => op.name,
+);
+
 export type StepOf<N extends OpName> = Extract<Step, { op: N }>;
 
-/** Whether `ops` names every operation (the default scenario's environment). */
-export function coversEveryOperation(ops: readonly string[]): boolean {
-  return OP_NAMES.every((op) => ops.includes(op));
+/** Whether `ops` names every operation of the default environment (`DEFAULT_ENVIRONMENT_OPS`). */
+export function coversDefaultEnvironment(ops: readonly string[]): boolean {
+  return DEFAULT_ENVIRONMENT_OPS.every((op) => ops.includes(op));
 }
 
 /** A step with every default filled in (`splice` without `move` moves nothing). */

@@ -8,7 +8,7 @@ import { OP_NAMES, type Step } from './step.js';
 import { parseScenario } from './scenario.js';
 import { ScenarioModel } from './scenario-model.js';
 import { canonicalize } from './canonical.js';
-import { F_DIRTY, F_IN_CACHE, F_USER, PIPES, type Layout, type State } from './state.js';
+import { F_DIRTY, F_IN_CACHE, F_USER, type Layout, type State } from './state.js';
 import { type Invariant, type InvariantStep } from '../invariants/define.js';
 import { LayoutStateReader } from '../invariants/state-reader.js';
 import { noUseAfterFree } from '../invariants/no-use-after-free.js';
@@ -25,7 +25,7 @@ import { EXT4, TMPFS, type FsProfile } from './folio-policy.js';
  */
 function structuralProblem(L: Layout, s: State, values: number, kernel: KernelId = 'linux'): string | undefined {
   const refs = new Array<number>(L.NF).fill(0);
-  for (let pipe = 0; pipe < PIPES; pipe++) {
+  for (let pipe = 0; pipe < L.queues; pipe++) {
     const count = L.count(s, pipe);
     if (count > L.S) return `pipe ${pipe}: count ${count} > slots ${L.S}`;
     if (L.tail(s, pipe) >= L.S) return `pipe ${pipe}: tail ${L.tail(s, pipe)} out of the ring`;
@@ -185,7 +185,8 @@ const CONFIGS: readonly Config[] = [
 
 function modelFor(kernel: KernelId, cfg: Config): ScenarioModel {
   const sc = parseScenario(
-    { kernel, bounds: { ...cfg.bounds, depth: 12 }, initial: cfg.initial, environment: { ops: [] } },
+    // Every operation in the environment, so that the layout has what each needs (steps are applied, not enumerated).
+    { kernel, bounds: { ...cfg.bounds, depth: 12 }, initial: cfg.initial, environment: { ops: [...OP_NAMES] } },
     cfg.name,
   );
   return new ScenarioModel(sc, cfg.fs);

@@ -25,7 +25,7 @@ import { BTRFS, EXT4, EXT4_1K, PAGE_BYTES, TMPFS, XFS, type FsProfile } from '..
 import type { InitialContents } from '../model/initial.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
-import { F_UPTODATE, type Layout, type State } from '../model/state.js';
+import { F_UPTODATE, SOCKET, type Layout, type State } from '../model/state.js';
 import { fileContents } from '../model/pagecache.js';
 import { counted, showCells } from '../model/cells.js';
 import { OPERATIONS, type AnyOperation } from '../model/ops/index.js';
@@ -63,8 +63,8 @@ export interface SideStep {
 export interface SideFinal {
   readonly size: number;
   readonly file: readonly number[];
-  /** Cells left in the main pipe and in the tee target. */
-  readonly pipeCells: readonly [number, number];
+  /** Cells left in the main pipe, in the tee target and in the socket (0 in a layout without one). */
+  readonly pipeCells: readonly [number, number, number];
   /** Folio sizes in pages in file order, 0 per uncached page (the helper's notation); null if unknown. */
   readonly folios: readonly number[] | null;
 }
@@ -216,7 +216,7 @@ export function runModelSide(
     final: {
       size: L.size(s),
       file: fileContents(L, s),
-      pipeCells: [L.pipeCells(s, 0), L.pipeCells(s, 1)],
+      pipeCells: [L.pipeCells(s, 0), L.pipeCells(s, 1), L.queues > SOCKET ? L.pipeCells(s, SOCKET) : 0],
       folios: modelFolioList(L, s),
     },
   };
@@ -306,7 +306,7 @@ export function compareRuns(
   const kFinal: SideFinal = {
     size: k.final.size,
     file: k.final.file,
-    pipeCells: [k.final.pipeBytes[0] / cellBytes, k.final.pipeBytes[1] / cellBytes],
+    pipeCells: [k.final.pipeBytes[0] / cellBytes, k.final.pipeBytes[1] / cellBytes, k.final.pipeBytes[2] / cellBytes],
     folios: k.final.folios,
   };
   let disagreement: CaseComparison['disagreement'];
@@ -330,10 +330,12 @@ export function compareRuns(
       expected: m.final.file,
       observed: kFinal.file,
     };
-  } else if (m.final.pipeCells[0] !== kFinal.pipeCells[0] || m.final.pipeCells[1] !== kFinal.pipeCells[1]) {
+  } else if (m.final.pipeCells.some((n, i) => n !== kFinal.pipeCells[i])) {
     disagreement = {
       step: 'final',
-      message: `cells left in the pipes: model ${show(m.final.pipeCells)}, kernel ${show(kFinal.pipeCells)}`,
+      message: `cells left in the pipes and the socket: model ${show(m.final.pipeCells)}, kernel ${show(
+        kFinal.pipeCells,
+      )}`,
     };
   }
   const folioDifference =

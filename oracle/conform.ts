@@ -172,9 +172,10 @@ export function caseOfRaw(r: RawCase): ConformCase {
     user: [r.user.slice(0, r.cells).map((v) => Math.min(v, r.values))],
   };
   const steps = r.picks.flatMap((p) => stepOfPick(p, bounds));
-  // Drain both pipes at the end: what is left in them is compared too.
+  // Drain both pipes (and the socket, if anything was sent) at the end: what is left in them is compared too.
   const drain = r.slots * r.cells;
   steps.push({ op: 'pipe-read', len: drain, pipe: 0 }, { op: 'pipe-read', len: drain, pipe: 1 });
+  if (steps.some((s) => s.op === 'sendfile')) steps.push({ op: 'socket-read', len: drain });
   return { bounds: { ...bounds, depth: Math.min(64, steps.length) }, initial, steps };
 }
 

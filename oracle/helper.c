@@ -25,7 +25,8 @@
  *                      splice off len move | vmsplice page gift |
  *                      user-store page cell value | pipe-write len value |
  *                      pipe-read len pipe | tee len | writeback page |
- *                      evict page
+ *                      evict page | sendfile off len | socket-read len |
+ *                      pipe-splice len
  *   end
  * Output (stdout):
  *   probe K V...       facts about the setup (fs type, pipe slots, ...)
@@ -37,7 +38,7 @@
  *   dirty d ...        per entry of folios: 1 if dirty
  *   size N             final size in cells
  *   file v v ...       final file cells through read() (-1 = mixed bytes)
- *   pipe N M           bytes left in pipe 0 and pipe 1
+ *   pipe N M K         bytes left in pipe 0, pipe 1 and the socket (unread by its peer)
  *   done
  *   error MSG          bad input or setup failure (exit status 2)
  *
@@ -56,6 +57,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/vfs.h>
@@ -85,6 +88,13 @@ static int nsteps = 0, capsteps = 0;
 
 static char dirpath[4096];
 static int fd = -1, p0[2] = {-1, -1}, p1[2] = {-1, -1};
+/* the stream socket sendfile sends into (sv[0]) and its peer reads (sv[1]);
+ * the model's socket queue holds as many buffers as a pipe, one per page part
+ * sent: sq[] mirrors it (bytes per buffer, oldest first) so that a sendfile
+ * sends what the model's queue has room for */
+static int sv[2] = {-1, -1}, qslots = 16;
+static long sq[64];
+static int nsq = 0;
 static char *map;
 static long maplen;
 static int kpf_fd = -1, pm_fd = -1, kpf_ok = 1;
@@ -591,6 +601,43 @@ static void run_step(struct step *s) {
       return;
     }
     free(buf);
+  } else if (!strcmp(s->op, "sendfile")) {
+    arity(s, 2);
+    long off = s->a[0] * cb, end = off + s->a[1] * cb, size = file_size(), pos = off;
+    if (end > size) end = size;
+    for (int room = qslots - nsq; pos < end && room > 0; room--) {
+      long part = PG - pos % PG < end - pos ? PG - pos % PG : end - pos;
+      pos += part;
+    }
+    off_t o = off;
+    r = pos > off ? sendfile(sv[0], fd, &o, pos - off) : 0;
+    for (long p = off; r > 0 && p < off + r && nsq < 64;) {
+      long part = PG - p % PG < off + r - p ? PG - p % PG : off + r - p;
+      sq[nsq++] = part;
+      p += part;
+    }
+  } else if (!strcmp(s->op, "socket-read")) {
+    arity(s, 1);
+    long len = s->a[0] * cb;
+    buf = malloc(len + 1);
+    r = recv(sv[1], buf, len, MSG_DONTWAIT);
+    if (r >= 0) {
+      for (long left = r; left > 0 && nsq > 0;) {
+        long take = sq[0] < left ? sq[0] : left;
+        sq[0] -= take;
+        left -= take;
+        if (sq[0] == 0) memmove(sq, sq + 1, --nsq * sizeof sq[0]);
+      }
+      printf("ok read");
+      print_cells(buf, r);
+      printf("\n");
+      free(buf);
+      return;
+    }
+    free(buf);
+  } else if (!strcmp(s->op, "pipe-splice")) {
+    arity(s, 1);
+    r = splice(p0[0], NULL, p1[1], NULL, s->a[0] * cb, SPLICE_F_NONBLOCK);
   } else if (!strcmp(s->op, "tee")) {
     arity(s, 1);
     r = tee(p0[0], p1[1], s->a[0] * cb, SPLICE_F_NONBLOCK);
@@ -645,6 +692,12 @@ int main(int argc, char **argv) {
     if (r0 < 0 || r1 < 0) printf("probe setpipe-err %s\n", ename(errno));
   }
   printf("probe slots %d\n", fcntl(p0[1], F_GETPIPE_SZ) / (int)PG);
+  qslots = fcntl(p0[1], F_GETPIPE_SZ) / (int)PG;
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) die("socketpair: %s", strerror(errno));
+  /* room for everything a trace sends: the model's queue, not the socket's buffer, is the bound */
+  int sndbuf = 16 << 20;
+  if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf))
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
   if (userpages > 0) {
     user = mmap(NULL, userpages * PG, PROT_READ | PROT_WRITE,
                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -679,10 +732,11 @@ int main(int argc, char **argv) {
   print_cells(buf, got);
   printf("\n");
   free(buf);
-  int n0 = 0, n1 = 0;
+  int n0 = 0, n1 = 0, ns = 0;
   ioctl(p0[0], FIONREAD, &n0);
   ioctl(p1[0], FIONREAD, &n1);
-  printf("pipe %d %d\n", n0, n1);
+  ioctl(sv[1], FIONREAD, &ns);
+  printf("pipe %d %d %d\n", n0, n1, ns);
   if (!kpf_ok) printf("probe kpageflags 0\n");
   printf("done\n");
   return 0;

@@ -91,8 +91,8 @@ export interface KernelRunOk {
     readonly size: number;
     /** File content in cells, read back through read(). */
     readonly file: readonly number[];
-    /** Bytes still in pipe 0 and pipe 1. */
-    readonly pipeBytes: readonly [number, number];
+    /** Bytes still in pipe 0, pipe 1 and the socket (0 from a helper without one). */
+    readonly pipeBytes: readonly [number, number, number];
   };
   /** Every `probe KEY VALUE...` line. */
   readonly probes: Readonly<Record<string, string>>;
@@ -301,7 +301,7 @@ export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}
   let finalFolios: FolioState = { folios: null, dirty: null };
   let size = 0;
   let file: number[] = [];
-  let pipeBytes: [number, number] = [0, 0];
+  let pipeBytes: [number, number, number] = [0, 0, 0];
   let done = false;
   let stepIndex = 0;
   const pushResult = (result: KernelStepResult): void => {
@@ -347,7 +347,7 @@ export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}
           file = nums(rest);
           break;
         case 'pipe':
-          pipeBytes = [Number.parseInt(rest[0] ?? '0', 10), Number.parseInt(rest[1] ?? '0', 10)];
+          pipeBytes = [0, 1, 2].map((i) => Number.parseInt(rest[i] ?? '0', 10)) as [number, number, number];
           break;
         case 'done':
           done = true;

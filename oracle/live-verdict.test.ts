@@ -41,7 +41,7 @@ function kernelRun(c: ConformCase, results: readonly KernelStepResult[], file: r
     init: { folios: [1], dirty: [false], cachedPages: 1 },
     uncachedUnachievable: false,
     steps: c.steps.map((step, i) => ({ step, result: results[i]! })),
-    final: { folios: [1], dirty: [true], size: file.length, file, pipeBytes: [0, 0] },
+    final: { folios: [1], dirty: [true], size: file.length, file, pipeBytes: [0, 0, 0] },
     probes: {},
     elapsedMs: 0,
     raw: '',

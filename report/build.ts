@@ -7,7 +7,7 @@
  * comes from the replay or from the file.
  */
 import { damagingStep } from '../counterexamples/damage.js';
-import { describeChanges } from '../counterexamples/diff.js';
+import { stepChanges } from '../counterexamples/diff.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import { replay, type ReplayResult } from '../counterexamples/replay.js';
 import { replayTrace } from '../explorer/path.js';
@@ -120,7 +120,7 @@ function replayViews(cx: Counterexample, source: string): ReplayedViews {
       ...stepText(cx.trace[r.index]!, r.index),
       replayed: true,
       state,
-      changes: describeChanges(previous, state),
+      changes: stepChanges(model.failureOf(r.before, cx.trace[r.index]!), previous, state),
       ...(r.observed ? { observed: r.observed } : {}),
     });
     previous = state;

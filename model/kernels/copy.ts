@@ -1,13 +1,14 @@
 import { defineKernel } from '../context.js';
-import { changeInPlace, spliceByCopy, teeBuffers, vmspliceByWrite } from './policies.js';
+import { changeInPlace, spliceByCopy, moveBuffers, teeBuffers, vmspliceByWrite } from './policies.js';
 
 /** Torvalds: turn splice and vmsplice into wrappers around read and write; always copy. */
 export const copy = defineKernel({
   id: 'copy',
   summary: 'splice, vmsplice and tee always copy (wrappers around read/write)',
   source: 'Linus Torvalds in the seed thread: "turning it into wrappers around read/write"',
-  spliceToPipe: (ctx, s, off, len) => spliceByCopy(ctx, s, off, len),
+  spliceToPipe: (ctx, s, off, len, _move, queue) => spliceByCopy(ctx, s, off, len, queue),
   vmspliceToPipe: (ctx, s, page) => vmspliceByWrite(ctx, s, page),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
+  pipeToPipe: (ctx, s, len) => moveBuffers(ctx, s, len, 'copy'),
   beforeInPlaceChange: changeInPlace,
 });

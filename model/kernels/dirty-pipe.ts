@@ -12,5 +12,5 @@ export const dirtyPipe = defineKernel({
   id: 'dirty-pipe',
   summary: 'like linux, but splice leaves a stale CAN_MERGE in the slot (Dirty Pipe)',
   source: 'Linux 5.8 to 5.16.10, CVE-2022-0847',
-  spliceToPipe: (ctx, s, off, len) => spliceByReference(ctx, s, off, len, 'keep-stale'),
+  spliceToPipe: (ctx, s, off, len, _move, queue) => spliceByReference(ctx, s, off, len, 'keep-stale', queue),
 });

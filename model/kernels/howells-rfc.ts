@@ -1,5 +1,5 @@
 import { defineKernel } from '../context.js';
-import { changeInPlace, spliceStealOrCopy, teeBuffers, vmspliceStealOrCopy } from './policies.js';
+import { changeInPlace, spliceStealOrCopy, moveBuffers, teeBuffers, vmspliceStealOrCopy } from './policies.js';
 
 /**
  * David Howells' RFC (patches 1-2): steal the folio if nobody else uses it,
@@ -10,8 +10,9 @@ export const howellsRfc = defineKernel({
   id: 'howells-rfc',
   summary: 'splice steals an unused folio or copies; vmsplice steals a gifted page or copies',
   source: "David Howells' RFC, splice: Fix corruption in data spliced to pipe (2023)",
-  spliceToPipe: (ctx, s, off, len) => spliceStealOrCopy(ctx, s, off, len),
+  spliceToPipe: (ctx, s, off, len, _move, queue) => spliceStealOrCopy(ctx, s, off, len, queue),
   vmspliceToPipe: (ctx, s, page, gift) => vmspliceStealOrCopy(ctx, s, page, gift),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
+  pipeToPipe: (ctx, s, len) => moveBuffers(ctx, s, len, 'reference'),
   beforeInPlaceChange: changeInPlace,
 });

@@ -1,5 +1,12 @@
 import { defineKernel } from '../context.js';
-import { changeInPlace, spliceByCopy, spliceStealOrCopy, teeBuffers, vmspliceStealOrCopy } from './policies.js';
+import {
+  changeInPlace,
+  spliceByCopy,
+  spliceStealOrCopy,
+  moveBuffers,
+  teeBuffers,
+  vmspliceStealOrCopy,
+} from './policies.js';
 
 /**
  * Matt Whitlock's reading of the man page: copy, unless the caller passes
@@ -10,9 +17,10 @@ export const move = defineKernel({
   id: 'move',
   summary: 'splice copies unless SPLICE_F_MOVE, then steals an unused folio',
   source: 'Matt Whitlock in the seed thread: "If you want zero copies, then call splice() with SPLICE_F_MOVE"',
-  spliceToPipe: (ctx, s, off, len, moveFlag) =>
-    moveFlag ? spliceStealOrCopy(ctx, s, off, len) : spliceByCopy(ctx, s, off, len),
+  spliceToPipe: (ctx, s, off, len, moveFlag, queue) =>
+    moveFlag ? spliceStealOrCopy(ctx, s, off, len, queue) : spliceByCopy(ctx, s, off, len, queue),
   vmspliceToPipe: (ctx, s, page, gift) => vmspliceStealOrCopy(ctx, s, page, gift),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
+  pipeToPipe: (ctx, s, len) => moveBuffers(ctx, s, len, 'reference'),
   beforeInPlaceChange: changeInPlace,
 });

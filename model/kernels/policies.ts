@@ -6,32 +6,42 @@
  */
 import type { ModelContext } from '../context.js';
 import { loadPage, removeFromCache } from '../pagecache.js';
-import { freeSlots, privatePage, pushBuffer, writeToPipe, type FlagsPolicy } from '../pipe.js';
+import { freeSlots, privatePage, pushBuffer, readFromPipe, writeToPipe, type FlagsPolicy } from '../pipe.js';
 import { userCells, userPagePopulated } from '../user-memory.js';
 import { B_CAN_MERGE, B_GIFT, B_LRU, F_DIRTY, F_IN_CACHE, F_MAPPED, F_USER, F_UPTODATE, type State } from '../state.js';
 
 const MAIN = 0;
 const SECOND = 1;
 
-/** Zero copy: one buffer per page touched, each a reference to the page-cache folio. */
-export function spliceByReference(ctx: ModelContext, s: State, off: number, len: number, flags: FlagsPolicy): number {
+/**
+ * Zero copy: one buffer per page touched, each a reference to the page-cache
+ * folio, at the head of `queue` (pipe 0, or the socket for sendfile).
+ */
+export function spliceByReference(
+  ctx: ModelContext,
+  s: State,
+  off: number,
+  len: number,
+  flags: FlagsPolicy,
+  queue: number,
+): number {
   const { L } = ctx;
   let pos = off;
   const end = off + len;
   // filemap_splice_read asks for at most a page per free slot: the readahead request.
-  const lastPage = Math.floor((Math.min(end, off + Math.max(1, freeSlots(L, s, MAIN)) * L.C) - 1) / L.C);
-  while (pos < end && freeSlots(L, s, MAIN) > 0) {
+  const lastPage = Math.floor((Math.min(end, off + Math.max(1, freeSlots(L, s, queue)) * L.C) - 1) / L.C);
+  while (pos < end && freeSlots(L, s, queue) > 0) {
     const page = Math.floor(pos / L.C);
     const part = Math.min(L.C - (pos % L.C), end - pos);
     if (ctx.fs.spliceHoleZeroPage && L.pageFolio(s, page) < 0) {
       // tmpfs: a hole goes into the pipe as the zero page; nothing is cached (splice_zeropage_into_pipe).
-      pushBuffer(L, s, MAIN, privatePage(L, s, []), 0, pos % L.C, part, flags);
+      pushBuffer(L, s, queue, privatePage(L, s, []), 0, pos % L.C, part, flags);
       pos += part;
       continue;
     }
     // After the first page of the call f_ra.prev_pos is where this splice got to: a miss is sequential.
     const f = loadPage(ctx, s, page, lastPage, pos > off);
-    pushBuffer(L, s, MAIN, f, page - L.folioIndex(s, f), pos % L.C, part, flags);
+    pushBuffer(L, s, queue, f, page - L.folioIndex(s, f), pos % L.C, part, flags);
     pos += part;
   }
   return pos - off;
@@ -49,25 +59,25 @@ export function stealable(ctx: ModelContext, s: State, f: number): boolean {
  * (it leaves the page cache; the disk still has the data), else copy the
  * spliced part of each page into a private page.
  */
-export function spliceStealOrCopy(ctx: ModelContext, s: State, off: number, len: number): number {
+export function spliceStealOrCopy(ctx: ModelContext, s: State, off: number, len: number, queue: number): number {
   const { L } = ctx;
   let pos = off;
   const end = off + len;
-  while (pos < end && freeSlots(L, s, MAIN) > 0) {
+  while (pos < end && freeSlots(L, s, queue) > 0) {
     const f = loadPage(ctx, s, Math.floor(pos / L.C));
     const first = L.folioIndex(s, f);
     const folioEnd = Math.min(end, (first + L.folioPages(s, f)) * L.C);
     const steal = stealable(ctx, s, f);
-    while (pos < folioEnd && freeSlots(L, s, MAIN) > 0) {
+    while (pos < folioEnd && freeSlots(L, s, queue) > 0) {
       const page = Math.floor(pos / L.C);
       const part = Math.min(L.C - (pos % L.C), folioEnd - pos);
       if (steal) {
-        pushBuffer(L, s, MAIN, f, page - first, pos % L.C, part, { set: B_LRU });
+        pushBuffer(L, s, queue, f, page - first, pos % L.C, part, { set: B_LRU });
       } else {
         const cells = new Array<number>(L.C).fill(0);
         for (let i = 0; i < part; i++)
           cells[(pos % L.C) + i] = L.folioCell(s, f, (page - first) * L.C + (pos % L.C) + i);
-        pushBuffer(L, s, MAIN, privatePage(L, s, cells), 0, pos % L.C, part, { set: 0 });
+        pushBuffer(L, s, queue, privatePage(L, s, cells), 0, pos % L.C, part, { set: 0 });
         L.addCopied(s, 1);
       }
       pos += part;
@@ -82,11 +92,11 @@ export function spliceStealOrCopy(ctx: ModelContext, s: State, off: number, len:
 }
 
 /** Torvalds' "wrappers around read/write": copy_splice_read packs the data into fresh pages. */
-export function spliceByCopy(ctx: ModelContext, s: State, off: number, len: number): number {
+export function spliceByCopy(ctx: ModelContext, s: State, off: number, len: number, queue: number): number {
   const { L } = ctx;
   let pos = off;
   const end = off + len;
-  while (pos < end && freeSlots(L, s, MAIN) > 0) {
+  while (pos < end && freeSlots(L, s, queue) > 0) {
     const part = Math.min(L.C, end - pos);
     const cells: number[] = [];
     let page = -1;
@@ -98,7 +108,7 @@ export function spliceByCopy(ctx: ModelContext, s: State, off: number, len: numb
       }
       cells.push(L.folioCell(s, f, (page - L.folioIndex(s, f)) * L.C + ((pos + i) % L.C)));
     }
-    pushBuffer(L, s, MAIN, privatePage(L, s, cells), 0, 0, part, { set: 0 });
+    pushBuffer(L, s, queue, privatePage(L, s, cells), 0, 0, part, { set: 0 });
     L.addCopied(s, 1);
     pos += part;
   }
@@ -177,6 +187,43 @@ export function teeBuffers(ctx: ModelContext, s: State, len: number, how: 'refer
     teed += take;
   }
   return teed;
+}
+
+/**
+ * splice(pipe 0 -> pipe 1) of up to `len` cells (splice_pipe_to_pipe): the
+ * oldest buffers move, folio references and ghosts with them; a buffer moved
+ * in part is split, the part moved becoming its own buffer (a second
+ * reference, GIFT and CAN_MERGE cleared). `copy` packs what moves into
+ * private pages instead (Torvalds' wrappers around read/write). Returns the
+ * cells moved (0: pipe 0 empty or pipe 1 full).
+ */
+export function moveBuffers(ctx: ModelContext, s: State, len: number, how: 'reference' | 'copy'): number {
+  const { L } = ctx;
+  let moved = 0;
+  while (moved < len && L.count(s, MAIN) > 0 && freeSlots(L, s, SECOND) > 0) {
+    const slot = L.tail(s, MAIN);
+    const whole = L.slotLen(s, MAIN, slot) <= len - moved;
+    const take = Math.min(L.slotLen(s, MAIN, slot), len - moved);
+    const f = L.slotFolio(s, MAIN, slot);
+    const page = L.slotPage(s, MAIN, slot);
+    const offset = L.slotOffset(s, MAIN, slot);
+    const flags = L.slotFlags(s, MAIN, slot) & (whole ? ~0 : ~(B_CAN_MERGE | B_GIFT));
+    const ghost = Array.from({ length: take }, (_, c) => L.slotGhost(s, MAIN, slot, c));
+    let out: number;
+    if (how === 'reference') {
+      out = pushBuffer(L, s, SECOND, f, page, offset, take, { set: flags });
+    } else {
+      const cells = new Array<number>(L.C).fill(0);
+      for (let c = 0; c < take; c++) cells[offset + c] = L.folioCell(s, f, page * L.C + offset + c);
+      out = pushBuffer(L, s, SECOND, privatePage(L, s, cells), 0, offset, take, { set: 0 });
+      L.addCopied(s, 1);
+    }
+    for (let c = 0; c < take; c++) L.setSlotGhost(s, SECOND, out, c, ghost[c]!);
+    // What moved leaves pipe 0 (its reference with it, when the whole buffer went).
+    readFromPipe(L, s, MAIN, take);
+    moved += take;
+  }
+  return moved;
 }
 
 /** Change folios in place, shared or not (mainline). */

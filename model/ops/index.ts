@@ -11,7 +11,10 @@ import { mmapStore } from './mmap-store.js';
 import type { AnyOperation } from './operation.js';
 import { featuresOf, type LayoutFeature, type LayoutFeatures } from '../state.js';
 import { pipeRead } from './pipe-read.js';
+import { pipeSplice } from './pipe-splice.js';
 import { pipeWrite } from './pipe-write.js';
+import { sendfile } from './sendfile.js';
+import { socketRead } from './socket-read.js';
 import { splice } from './splice.js';
 import { tee } from './tee.js';
 import { truncate } from './truncate.js';
@@ -39,6 +42,9 @@ export const OPERATION_LIST = [
   append,
   userUnmap,
   userDontneed,
+  sendfile,
+  socketRead,
+  pipeSplice,
 ] as const;
 
 type Operations = (typeof OPERATION_LIST)[number];

@@ -77,6 +77,14 @@ export interface OperationDefinition<N extends string, A extends ArgKinds> {
   readonly conformWeight: number;
   /** Parts of the state it needs beyond the file, the pipes and user memory (default none). */
   readonly needs?: readonly LayoutFeature[];
+  /**
+   * Whether a scenario that lists no operations lets its environment use it
+   * (default true). The operations added after the seed thread's calls
+   * (O_DIRECT, copy_file_range, sendfile, ...) say false: they join when a
+   * scenario or `--ops` names them, so the default scenario, its state
+   * counts and the verdicts of existing scenario files stay as they were.
+   */
+  readonly inDefaultEnvironment?: boolean;
 }
 
 /** An operation, as the model, scenarios, the oracle and conform use it. */
@@ -99,6 +107,7 @@ export interface Operation<N extends string = string, A extends ArgKinds = ArgKi
   readonly zeroReturnIsRefusal: boolean;
   readonly conformWeight: number;
   readonly needs: readonly LayoutFeature[];
+  readonly inDefaultEnvironment: boolean;
   /** The step as the seed's reproducer would say it: `write(off=0, len=2, value=2)` (given arguments only). */
   show(step: object): string;
   /** The arguments as the oracle helper reads them after the op's name: `[off, len, value]`. */
@@ -120,6 +129,7 @@ export interface AnyOperation {
   readonly zeroReturnIsRefusal: boolean;
   readonly conformWeight: number;
   readonly needs: readonly LayoutFeature[];
+  readonly inDefaultEnvironment: boolean;
   show(step: object): string;
   oracleArgs(step: object): number[];
 }
@@ -189,6 +199,7 @@ export function defineOperation<const N extends string, const A extends ArgKinds
     zeroReturnIsRefusal: def.zeroReturnIsRefusal ?? false,
     conformWeight: def.conformWeight,
     needs: def.needs ?? [],
+    inDefaultEnvironment: def.inDefaultEnvironment ?? true,
     show(step) {
       const args = argNames
         .filter((k) => (step as Record<string, unknown>)[k] !== undefined)

@@ -24,7 +24,7 @@ export const splice = defineOperation({
     // A full pipe takes nothing under any policy (KernelVariant.spliceToPipe returns 0): skip the copy.
     if (L.count(before, 0) >= L.S) return undefined;
     const s = copyState(before);
-    const n = ctx.kernel.spliceToPipe(ctx, s, off, Math.min(len, size - off), move);
+    const n = ctx.kernel.spliceToPipe(ctx, s, off, Math.min(len, size - off), move, 0);
     return n > 0 ? { state: s } : undefined;
   },
 });
