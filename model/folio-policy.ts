@@ -102,7 +102,16 @@ export interface FsProfile {
    * truncate at the page boundary, write: the pipe sees the write).
    */
   readonly partialInvalidateCleans: boolean;
+  /**
+   * The fallocate modes beyond PUNCH_HOLE it supports; any other fails with
+   * EOPNOTSUPP. Measured on 6.18: ext4 and xfs take ZERO_RANGE,
+   * COLLAPSE_RANGE and INSERT_RANGE, btrfs only ZERO_RANGE, tmpfs none of them.
+   */
+  readonly fallocateModes: readonly FallocateMode[];
 }
+
+/** fallocate modes beyond PUNCH_HOLE: ZERO_RANGE, COLLAPSE_RANGE, INSERT_RANGE. */
+export type FallocateMode = 'zero' | 'collapse' | 'insert';
 
 export const EXT4: FsProfile = {
   id: 'ext4',
@@ -121,6 +130,7 @@ export const EXT4: FsProfile = {
   shrinkZeroesEofBlockFirst: false,
   writeFoliosStopAtEof: false,
   partialInvalidateCleans: true,
+  fallocateModes: ['zero', 'collapse', 'insert'],
 };
 
 /**
@@ -160,6 +170,7 @@ export const BTRFS: FsProfile = {
   partialZeroLoadsPage: true,
   // btrfs_punch_hole zeroes the partial EOF block in place (btrfs_truncate_block), as asked.
   punchExtendsToEofPage: false,
+  fallocateModes: ['zero'],
 };
 
 export const TMPFS: FsProfile = {
@@ -179,6 +190,7 @@ export const TMPFS: FsProfile = {
   shrinkZeroesEofBlockFirst: false,
   writeFoliosStopAtEof: false,
   partialInvalidateCleans: true,
+  fallocateModes: [],
 };
 
 export const FS_PROFILES: readonly FsProfile[] = [EXT4, EXT4_1K, XFS, BTRFS, TMPFS];

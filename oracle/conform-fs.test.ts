@@ -100,9 +100,9 @@ for (const fs of FILE_SYSTEMS) {
     }, 600_000);
 
     const regressions = FS_REGRESSIONS.filter((r) => r.profile === fs.profile);
-    it.skipIf(regressions.length === 0)(
-      `agrees with the model on the ${regressions.length} regression traces found on ${fs.name}`,
-      async () => {
+    // Registered only where conform found something on that file system.
+    if (regressions.length > 0)
+      it(`agrees with the model on the ${regressions.length} regression traces found on ${fs.name}`, async () => {
         const dir = (mounted as { dir: string }).dir;
         for (const r of regressions) {
           const c = await compareCase(r.case, fsProfileById(r.profile)!, { dir });
@@ -114,8 +114,6 @@ for (const fs of FILE_SYSTEMS) {
             r.title,
           ).toEqual(r.reads);
         }
-      },
-      60_000,
-    );
+      }, 60_000);
   });
 }

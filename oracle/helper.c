@@ -26,7 +26,7 @@
  *                      user-store page cell value | pipe-write len value |
  *                      pipe-read len pipe | tee len | writeback page |
  *                      evict page | sendfile off len | socket-read len |
- *                      pipe-splice len
+ *                      pipe-splice len | fallocate-zero off len
  *   end
  * Output (stdout):
  *   probe K V...       facts about the setup (fs type, pipe slots, ...)
@@ -543,6 +543,9 @@ static void run_step(struct step *s) {
     arity(s, 2);
     r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, s->a[0] * cb,
                   s->a[1] * cb);
+  } else if (!strcmp(s->op, "fallocate-zero")) {
+    arity(s, 2);
+    r = fallocate(fd, FALLOC_FL_ZERO_RANGE, s->a[0] * cb, s->a[1] * cb);
   } else if (!strcmp(s->op, "truncate")) {
     arity(s, 1);
     r = ftruncate(fd, s->a[0] * cb);

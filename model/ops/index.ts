@@ -7,6 +7,7 @@
 import { append } from './append.js';
 import { evict } from './evict.js';
 import { fallocatePunch } from './fallocate-punch.js';
+import { fallocateZero } from './fallocate-zero.js';
 import { mmapStore } from './mmap-store.js';
 import type { AnyOperation } from './operation.js';
 import { featuresOf, type LayoutFeature, type LayoutFeatures } from '../state.js';
@@ -45,6 +46,7 @@ export const OPERATION_LIST = [
   sendfile,
   socketRead,
   pipeSplice,
+  fallocateZero,
 ] as const;
 
 type Operations = (typeof OPERATION_LIST)[number];
