@@ -64,4 +64,21 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
     },
     reads: [[1]],
   },
+  {
+    profile: 'xfs',
+    title:
+      'a punch that runs past EOF drops every page of the unclipped range (xfs_flush_unmap_range): a ' +
+      'pipe-held large folio straddling EOF leaves the cache whole, with its old data',
+    case: {
+      bounds: bounds(2, 4, 1, 2),
+      initial: { file: [1, 0, 0, 0, 0], cached: true, folios: [2], user: [[0, 0, 0, 0]] },
+      steps: [
+        { op: 'splice', off: 0, len: 1, move: false },
+        { op: 'truncate', size: 1 },
+        { op: 'fallocate-punch', off: 0, len: 5 },
+        { op: 'pipe-read', len: 4, pipe: 0 },
+      ],
+    },
+    reads: [[1]],
+  },
 ];

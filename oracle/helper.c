@@ -26,7 +26,8 @@
  *                      user-store page cell value | pipe-write len value |
  *                      pipe-read len pipe | tee len | writeback page |
  *                      evict page | sendfile off len | socket-read len |
- *                      pipe-splice len | fallocate-zero off len
+ *                      pipe-splice len | fallocate-zero off len |
+ *                      fpos-write len value
  *   end
  * Output (stdout):
  *   probe K V...       facts about the setup (fs type, pipe slots, ...)
@@ -526,6 +527,18 @@ static void run_step(struct step *s) {
     free(buf);
     close(afd);
     errno = e;
+  } else if (!strcmp(s->op, "fpos-write")) {
+    /* write(2) on the scratch fd itself, at its position (only fpos-write moves it) */
+    arity(s, 2);
+    long len = s->a[0] * cb;
+    if (mappages > 0 && lseek(fd, 0, SEEK_CUR) + len > (long)mappages * PG) {
+      printf("skip BOUNDS\n");
+      return;
+    }
+    buf = malloc(len + 1);
+    memset(buf, (int)s->a[1], len);
+    r = write(fd, buf, len);
+    free(buf);
   } else if (!strcmp(s->op, "mmap-store")) {
     arity(s, 2);
     long off = s->a[0] * cb;

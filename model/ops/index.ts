@@ -8,6 +8,7 @@ import { append } from './append.js';
 import { evict } from './evict.js';
 import { fallocatePunch } from './fallocate-punch.js';
 import { fallocateZero } from './fallocate-zero.js';
+import { fposWrite } from './fpos-write.js';
 import { mmapStore } from './mmap-store.js';
 import type { AnyOperation } from './operation.js';
 import { featuresOf, type LayoutFeature, type LayoutFeatures } from '../state.js';
@@ -47,6 +48,7 @@ export const OPERATION_LIST = [
   socketRead,
   pipeSplice,
   fallocateZero,
+  fposWrite,
 ] as const;
 
 type Operations = (typeof OPERATION_LIST)[number];
