@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fsProfileById } from '../model/folio-policy.js';
 import { reads, runSteps } from '../model/run-steps.js';
+import { compareCase, profileForDir } from './compare.js';
 import { FS_REGRESSIONS } from './fs-regressions.js';
+import { oracleAvailable } from './kernel.js';
+
+const oracle = oracleAvailable();
+const tmp = oracle.ok ? await profileForDir() : { ok: false as const, reason: oracle.reason };
+const onTmp = tmp.ok ? tmp.profile.id : undefined;
 
 describe.each(FS_REGRESSIONS.map((r) => [`${r.profile}: ${r.title}`, r] as const))('%s', (_title, r) => {
   it('the model reads what the kernel read', () => {
@@ -13,4 +19,15 @@ describe.each(FS_REGRESSIONS.map((r) => [`${r.profile}: ${r.title}`, r] as const
     expect(run.completed).toBe(true);
     expect(reads(run)).toEqual(r.reads);
   });
+
+  const why = tmp.ok ? `the OS temp dir is ${tmp.profile.id}` : tmp.reason;
+  // The others run on a loop mount of their file system (oracle/conform-fs.test.ts).
+  if (r.profile === 'ext4')
+    it.skipIf(onTmp !== 'ext4')(`agrees with the live kernel on the OS temp dir (${why})`, async () => {
+      const c = await compareCase(r.case, fsProfileById(r.profile)!);
+      expect(c.status).toBe('compared');
+      if (c.status !== 'compared') return;
+      expect(c.disagreement).toBeUndefined();
+      expect(c.steps.flatMap((st) => (st.kernel.read ? [st.kernel.read] : []))).toEqual(r.reads);
+    });
 });
