@@ -490,6 +490,13 @@ static long max_extent_pages(void) {
   return (mx + PG - 1) / PG;
 }
 
+/* the reply to a read of a pipe or the socket: "ok read" and the cells */
+static void print_read(const char *buf, long bytes) {
+  printf("ok read");
+  print_cells(buf, bytes);
+  printf("\n");
+}
+
 static void arity(struct step *s, int n) {
   if (s->na < n) die("step %s needs %d arguments", s->op, n);
 }
@@ -610,9 +617,7 @@ static void run_step(struct step *s) {
     buf = malloc(len + 1);
     r = read(which ? p1[0] : p0[0], buf, len);
     if (r >= 0) {
-      printf("ok read");
-      print_cells(buf, r);
-      printf("\n");
+      print_read(buf, r);
       free(buf);
       return;
     }
@@ -644,9 +649,7 @@ static void run_step(struct step *s) {
         left -= take;
         if (sq[0] == 0) memmove(sq, sq + 1, --nsq * sizeof sq[0]);
       }
-      printf("ok read");
-      print_cells(buf, r);
-      printf("\n");
+      print_read(buf, r);
       free(buf);
       return;
     }

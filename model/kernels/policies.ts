@@ -158,6 +158,36 @@ export function vmspliceByWrite(ctx: ModelContext, s: State, page: number): bool
 }
 
 /**
+ * Put `take` cells of pipe 0's buffer in `slot` at the head of pipe 1, as a
+ * reference to the same folio (with `flags`) or as a private copy; the new
+ * buffer's ghost is the original's. Returns pipe 1's slot.
+ */
+function duplicateIntoSecond(
+  ctx: ModelContext,
+  s: State,
+  slot: number,
+  take: number,
+  how: 'reference' | 'copy',
+  flags: number,
+): number {
+  const { L } = ctx;
+  const f = L.slotFolio(s, MAIN, slot);
+  const page = L.slotPage(s, MAIN, slot);
+  const offset = L.slotOffset(s, MAIN, slot);
+  let out: number;
+  if (how === 'reference') {
+    out = pushBuffer(L, s, SECOND, f, page, offset, take, { set: flags });
+  } else {
+    const cells = new Array<number>(L.C).fill(0);
+    for (let c = 0; c < take; c++) cells[offset + c] = L.folioCell(s, f, page * L.C + offset + c);
+    out = pushBuffer(L, s, SECOND, privatePage(L, s, cells), 0, offset, take, { set: 0 });
+    L.addCopied(s, 1);
+  }
+  for (let c = 0; c < take; c++) L.setSlotGhost(s, SECOND, out, c, L.slotGhost(s, MAIN, slot, c));
+  return out;
+}
+
+/**
  * tee (link_pipe): duplicate the oldest buffers of the main pipe, up to `len`
  * cells, into the second pipe, by reference or as private copies. The
  * duplicate's ghost is the original's: what the data was when it first
@@ -170,20 +200,7 @@ export function teeBuffers(ctx: ModelContext, s: State, len: number, how: 'refer
   for (let i = 0; i < count && teed < len && freeSlots(L, s, SECOND) > 0; i++) {
     const slot = L.slotAt(s, MAIN, i);
     const take = Math.min(L.slotLen(s, MAIN, slot), len - teed);
-    const f = L.slotFolio(s, MAIN, slot);
-    const page = L.slotPage(s, MAIN, slot);
-    const offset = L.slotOffset(s, MAIN, slot);
-    const flags = L.slotFlags(s, MAIN, slot) & ~(B_CAN_MERGE | B_GIFT);
-    let out: number;
-    if (how === 'reference') {
-      out = pushBuffer(L, s, SECOND, f, page, offset, take, { set: flags });
-    } else {
-      const cells = new Array<number>(L.C).fill(0);
-      for (let c = 0; c < take; c++) cells[offset + c] = L.folioCell(s, f, page * L.C + offset + c);
-      out = pushBuffer(L, s, SECOND, privatePage(L, s, cells), 0, offset, take, { set: 0 });
-      L.addCopied(s, 1);
-    }
-    for (let c = 0; c < take; c++) L.setSlotGhost(s, SECOND, out, c, L.slotGhost(s, MAIN, slot, c));
+    duplicateIntoSecond(ctx, s, slot, take, how, L.slotFlags(s, MAIN, slot) & ~(B_CAN_MERGE | B_GIFT));
     teed += take;
   }
   return teed;
@@ -204,21 +221,8 @@ export function moveBuffers(ctx: ModelContext, s: State, len: number, how: 'refe
     const slot = L.tail(s, MAIN);
     const whole = L.slotLen(s, MAIN, slot) <= len - moved;
     const take = Math.min(L.slotLen(s, MAIN, slot), len - moved);
-    const f = L.slotFolio(s, MAIN, slot);
-    const page = L.slotPage(s, MAIN, slot);
-    const offset = L.slotOffset(s, MAIN, slot);
     const flags = L.slotFlags(s, MAIN, slot) & (whole ? ~0 : ~(B_CAN_MERGE | B_GIFT));
-    const ghost = Array.from({ length: take }, (_, c) => L.slotGhost(s, MAIN, slot, c));
-    let out: number;
-    if (how === 'reference') {
-      out = pushBuffer(L, s, SECOND, f, page, offset, take, { set: flags });
-    } else {
-      const cells = new Array<number>(L.C).fill(0);
-      for (let c = 0; c < take; c++) cells[offset + c] = L.folioCell(s, f, page * L.C + offset + c);
-      out = pushBuffer(L, s, SECOND, privatePage(L, s, cells), 0, offset, take, { set: 0 });
-      L.addCopied(s, 1);
-    }
-    for (let c = 0; c < take; c++) L.setSlotGhost(s, SECOND, out, c, ghost[c]!);
+    duplicateIntoSecond(ctx, s, slot, take, how, flags);
     // What moved leaves pipe 0 (its reference with it, when the whole buffer went).
     readFromPipe(L, s, MAIN, take);
     moved += take;
