@@ -83,14 +83,16 @@ export interface FsProfile {
    */
   readonly shrinkZeroesEofBlockFirst: boolean;
   /**
-   * A write's folios never span the old EOF: iomap (xfs) writes one
-   * mapping at a time, and the blocks before EOF are one extent, those after
-   * it another (xfs_buffered_write_iomap_begin returns the existing extent),
-   * so __iomap_get_folio's order is capped by the extent's length. Measured
-   * on 6.18: a cold 2048-byte file, then one 8192-byte pwrite at 0 -> folios
-   * 1 1 on xfs, 2 on ext4.
+   * A write's folios never span the end of an extent: iomap (xfs) writes one
+   * mapping at a time, and xfs_buffered_write_iomap_begin returns the
+   * existing extent at the write's offset (blocks, delalloc or unwritten),
+   * or for a hole a delalloc reservation up to the next extent, so
+   * __iomap_get_folio's order is capped where blocks meet a hole. Measured on
+   * 6.18: a cold 2048-byte file, then one 8192-byte pwrite at 0 -> folios 1 1
+   * on xfs, 2 on ext4; the same after punching the file's only block -> 2
+   * (conform, xfs, seed 3).
    */
-  readonly writeFoliosStopAtEof: boolean;
+  readonly writeFoliosStopAtExtentEnd: boolean;
   /**
    * Invalidating whole blocks inside a large folio (a truncate or punch that
    * leaves the rest of the folio) forgets their dirty state: ext4's
@@ -102,6 +104,15 @@ export interface FsProfile {
    * truncate at the page boundary, write: the pipe sees the write).
    */
   readonly partialInvalidateCleans: boolean;
+  /**
+   * fallocate(PUNCH_HOLE) starts at the first block of the range that is not
+   * a hole, and does nothing at all, not even to the page cache, when the
+   * whole range is holes (btrfs_punch_hole -> find_first_non_hole, after
+   * writing back the range's dirty pages). Measured on 6.18, btrfs: a cold
+   * empty file, ftruncate to 1 cell, splice it, punch 2 cells, pwrite 1 at
+   * 0: the pipe reads the new value (conform, btrfs, seed 1).
+   */
+  readonly punchSkipsHoles: boolean;
   /**
    * The fallocate modes beyond PUNCH_HOLE it supports; any other fails with
    * EOPNOTSUPP. Measured on 6.18: ext4 and xfs take ZERO_RANGE,
@@ -128,8 +139,9 @@ export const EXT4: FsProfile = {
   punchDropsTouchedPages: false,
   partialZeroLoadsPage: false,
   shrinkZeroesEofBlockFirst: false,
-  writeFoliosStopAtEof: false,
+  writeFoliosStopAtExtentEnd: false,
   partialInvalidateCleans: true,
+  punchSkipsHoles: false,
   fallocateModes: ['zero', 'collapse', 'insert'],
 };
 
@@ -155,7 +167,7 @@ export const XFS: FsProfile = {
   partialZeroCreatesFolio: false,
   partialZeroLoadsPage: true,
   shrinkZeroesEofBlockFirst: true,
-  writeFoliosStopAtEof: true,
+  writeFoliosStopAtExtentEnd: true,
   partialInvalidateCleans: false,
 };
 
@@ -170,6 +182,7 @@ export const BTRFS: FsProfile = {
   partialZeroLoadsPage: true,
   // btrfs_punch_hole zeroes the partial EOF block in place (btrfs_truncate_block), as asked.
   punchExtendsToEofPage: false,
+  punchSkipsHoles: true,
   fallocateModes: ['zero'],
 };
 
@@ -188,10 +201,20 @@ export const TMPFS: FsProfile = {
   punchDropsTouchedPages: false,
   partialZeroLoadsPage: false,
   shrinkZeroesEofBlockFirst: false,
-  writeFoliosStopAtEof: false,
+  writeFoliosStopAtExtentEnd: false,
   partialInvalidateCleans: true,
+  punchSkipsHoles: false,
   fallocateModes: [],
 };
+
+/**
+ * Whether the file system behaves differently over holes than over blocks
+ * here, so that the model must know which pages have blocks (the layout's
+ * diskExtents feature); elsewhere the model takes an all-zero page for a hole.
+ */
+export function extentsMatter(fs: FsProfile): boolean {
+  return fs.writeFoliosStopAtExtentEnd || fs.punchSkipsHoles;
+}
 
 export const FS_PROFILES: readonly FsProfile[] = [EXT4, EXT4_1K, XFS, BTRFS, TMPFS];
 

@@ -44,6 +44,8 @@ export function defaultInitial(L: Layout): InitialContents {
 export function buildInitialState(L: Layout, init: InitialContents): State {
   const s = L.blank();
   L.setSize(s, init.file.length);
+  // The oracle builds the file with pwrite of every page it holds: each has blocks.
+  L.setBlocks(s, 0, L.pagesInFile(init.file.length), true);
   init.file.forEach((v, i) => {
     L.setDisk(s, i, v);
     L.setLogical(s, i, v);

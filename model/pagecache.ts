@@ -56,27 +56,48 @@ export function writeFolioPages(ctx: ModelContext, s: State, pos: number, cellsL
   let order = Math.max(0, log2floor(bytes) - 12);
   order = Math.min(order, log2floor(L.F));
   if (page > 0) order = Math.min(order, ctz(page));
-  // xfs: the pages before the old EOF are another extent than those after it.
-  const eofPage = ctx.fs.writeFoliosStopAtEof && page < L.pagesInFile(L.size(s)) ? L.pagesInFile(L.size(s)) : L.P;
-  while (order > 0 && (page + (1 << order) > eofPage || anyCached(L, s, page, 1 << order))) order--;
+  const mappingEnd = ctx.fs.writeFoliosStopAtExtentEnd ? extentEnd(L, s, page) : L.P;
+  while (order > 0 && (page + (1 << order) > mappingEnd || anyCached(L, s, page, 1 << order))) order--;
   return 1 << order;
+}
+
+/**
+ * The page after the run of pages from `page` on that are all blocks or all
+ * holes: where xfs's write mapping for `page` ends (the existing extent, or
+ * delalloc up to the next one). Without the layout's diskExtents feature, the
+ * pages before EOF are taken for one extent and those after it for a hole.
+ */
+function extentEnd(L: Layout, s: State, page: number): number {
+  if (!L.tracksExtents) {
+    const eofPage = L.pagesInFile(L.size(s));
+    return page < eofPage ? eofPage : L.P;
+  }
+  const blocks = L.hasBlocks(s, page);
+  let end = page + 1;
+  while (end < L.P && L.hasBlocks(s, end) === blocks) end++;
+  return end;
+}
+
+/** Whether file page `page` is a hole: no blocks, or (without diskExtents) an all-zero disk page. */
+export function isHole(L: Layout, s: State, page: number): boolean {
+  if (L.tracksExtents) return !L.hasBlocks(s, page);
+  for (let i = 0; i < L.C; i++) if (L.disk(s, page * L.C + i) !== 0) return false;
+  return true;
 }
 
 /**
  * ext4 zeroing part of uncached page `page` (__ext4_block_zero_page_range):
  * an order-0 folio is created, the block read into it, the covered cells
  * zeroed and the folio dirtied, but it is not marked uptodate (see
- * FsProfile.partialZeroCreatesFolio). A hole (unmapped block; the model takes
- * an all-zero disk page for one) is left alone: the folio stays clean.
+ * FsProfile.partialZeroCreatesFolio). A hole (unmapped block;
+ * see isHole) is left alone: the folio stays clean.
  */
 function zeroUncachedPartialPage(ctx: ModelContext, s: State, page: number, start: number, end: number): void {
   const { L } = ctx;
   const f = createCachedFolio(L, s, page, 1);
   // iomap (xfs) and btrfs read the block in first: the folio is uptodate.
   if (!ctx.fs.partialZeroLoadsPage) L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_UPTODATE);
-  let hole = true;
-  for (let i = 0; i < L.C; i++) if (L.disk(s, page * L.C + i) !== 0) hole = false;
-  if (hole) return;
+  if (isHole(L, s, page)) return;
   for (let off = Math.max(start, page * L.C); off < Math.min(end, (page + 1) * L.C); off++)
     L.setFolioCell(s, f, off - page * L.C, 0);
   markDirty(L, s, f);
@@ -93,6 +114,7 @@ function zeroUncachedPartialPage(ctx: ModelContext, s: State, page: number, star
  * model takes it for written data (oracle/FINDINGS.md section 12).
  */
 function blockIsHole(L: Layout, s: State, page: number): boolean {
+  if (L.tracksExtents) return !L.hasBlocks(s, page);
   const f = L.pageFolio(s, page);
   if (f >= 0 && (L.folioFlags(s, f) & F_UPTODATE) !== 0) return false;
   if (f >= 0 && (L.folioDirtyPages(s, f) >> (page - L.folioIndex(s, f))) & 1) return false;

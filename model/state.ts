@@ -11,6 +11,7 @@
  * | file size, in cells | 1 |
  * | program counter of each scenario process | processes |
  * | (feature fileState) the splicing fd's position in cells, file flags | 2 |
+ * | (feature diskExtents) bit i: file page i has blocks (not a hole) | 1 |
  * | per file page: the folio caching it, plus one (0: not cached) | P |
  * | disk contents per cell (0: zero or hole) | P * C |
  * | ghost: what the file logically holds by POSIX rules | P * C |
@@ -71,11 +72,22 @@ export interface LayoutFeatures {
   readonly privateMapping: boolean;
   /** The splicing fd's file position (fpos-write) and whether the file was unlinked. */
   readonly fileState: boolean;
+  /**
+   * Which file pages have blocks on disk or reserved for dirty data (an extent,
+   * written, delalloc or unwritten), as against holes: file systems whose
+   * profile says holes matter (`extentsMatter` in folio-policy.ts) need it.
+   */
+  readonly diskExtents: boolean;
 }
 
 export type LayoutFeature = keyof LayoutFeatures;
 
-export const NO_FEATURES: LayoutFeatures = { socket: false, privateMapping: false, fileState: false };
+export const NO_FEATURES: LayoutFeatures = {
+  socket: false,
+  privateMapping: false,
+  fileState: false,
+  diskExtents: false,
+};
 
 /** The features a set of needs asks for. */
 export function featuresOf(needs: Iterable<LayoutFeature>): LayoutFeatures {
@@ -170,6 +182,8 @@ export class Layout {
   readonly oPc = 1;
   /** The file state (fd position, flags); -1 without the fileState feature. */
   readonly oFileState: number;
+  /** The pages with blocks, one bit each; -1 without the diskExtents feature. */
+  readonly oExtents: number;
   readonly oPageFolio: number;
   readonly oDisk: number;
   readonly oLogical: number;
@@ -216,7 +230,9 @@ export class Layout {
     this.histories = histories;
     const afterPcs = this.oPc + processes;
     this.oFileState = features.fileState ? afterPcs : -1;
-    this.oPageFolio = afterPcs + (features.fileState ? 2 : 0);
+    const afterFileState = afterPcs + (features.fileState ? 2 : 0);
+    this.oExtents = features.diskExtents ? afterFileState : -1;
+    this.oPageFolio = afterFileState + (features.diskExtents ? 1 : 0);
     this.oDisk = this.oPageFolio + this.P;
     this.oLogical = this.oDisk + this.P * this.C;
     this.oUserFolio = this.oLogical + this.P * this.C;
@@ -293,6 +309,25 @@ export class Layout {
     if (this.oFileState < 0)
       throw new Error('model bug: the layout has no file state (an op without needs: fileState)');
     s[this.oFileState + 1] = flags;
+  }
+  /** Whether the layout tells holes from blocks (the diskExtents feature). */
+  get tracksExtents(): boolean {
+    return this.oExtents >= 0;
+  }
+  /** Whether file page `page` has blocks (an extent: written, delalloc or unwritten); true without diskExtents. */
+  hasBlocks(s: State, page: number): boolean {
+    return this.oExtents < 0 || (s[this.oExtents]! & (1 << page)) !== 0;
+  }
+  /** Mark file pages [from, to) as having blocks or as holes (no-op without diskExtents). */
+  setBlocks(s: State, from: number, to: number, on: boolean): void {
+    if (this.oExtents < 0 || to <= from) return;
+    const bits = ((1 << to) - 1) & ~((1 << from) - 1);
+    s[this.oExtents] = on ? s[this.oExtents]! | bits : s[this.oExtents]! & ~bits;
+  }
+  /** Dirty pages of a cached folio have blocks: written data, or delalloc space reserved for it. */
+  private dirtyHaveBlocks(s: State, b: number, mask: number): void {
+    if (this.oExtents < 0 || mask === 0 || (s[b + 1]! & F_IN_CACHE) === 0) return; // FOLIO_FIELD.flags
+    s[this.oExtents] = s[this.oExtents]! | (mask << s[b + 2]!); // FOLIO_FIELD.index
   }
   /** Whether the file was unlinked and every fd but the pipes' closed: no file operation can run. */
   unlinked(s: State): boolean {
@@ -461,6 +496,7 @@ export class Layout {
     const flags = s[b + 1]!; // FOLIO_FIELD.flags
     s[b + 4] = mask; // FOLIO_FIELD.dirtyPages
     s[b + 1] = mask === 0 ? flags & ~F_DIRTY : flags | F_DIRTY; // FOLIO_FIELD.flags
+    this.dirtyHaveBlocks(s, b, mask);
   }
   /** Cell `i` of the folio, counted from its first page. */
   folioCell(s: State, f: number, i: number): number {
@@ -488,6 +524,7 @@ export class Layout {
         s[b + 3] = 0; // FOLIO_FIELD.refs
         fillBytes(s, 0, b + 4, b + this.folioSize); // FOLIO_FIELD.dirtyPages
         if (flags & F_DIRTY) s[b + 4] = (1 << pages) - 1; // FOLIO_FIELD.dirtyPages
+        this.dirtyHaveBlocks(s, b, s[b + 4]!);
         return f;
       }
     }

@@ -64,6 +64,8 @@ export interface StateView {
   readonly logical: readonly number[];
   /** Disk contents, every page of the bounds. */
   readonly disk: readonly number[];
+  /** Per file page whether it has blocks (not a hole), where the layout tracks it (diskExtents); else absent. */
+  readonly blocks?: readonly boolean[];
   /** Per file page: the folio caching it, or null. */
   readonly pageCache: readonly (number | null)[];
   readonly folios: readonly FolioView[];
@@ -131,6 +133,7 @@ export function viewState(L: Layout, s: State): StateView {
     file: fileContents(L, s),
     logical: range(size, (i) => L.logical(s, i)),
     disk: range(L.P * L.C, (i) => L.disk(s, i)),
+    ...(L.tracksExtents ? { blocks: Array.from({ length: L.P }, (_, p) => L.hasBlocks(s, p)) } : {}),
     pageCache: range(L.P, (p) => L.pageFolio(s, p)).map((f) => (f < 0 ? null : f)),
     folios,
     user: Array.from({ length: L.U }, (_, u) => userCells(L, s, u)),

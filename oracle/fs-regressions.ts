@@ -30,6 +30,61 @@ const bounds = (pages: number, cells: number, slots: number, folioPages: number)
 
 export const FS_REGRESSIONS: readonly FsRegression[] = [
   {
+    profile: 'btrfs',
+    title:
+      'a punch over holes only does nothing, not even to the page cache (find_first_non_hole): the ' +
+      'hole spliced from the cache stays cached, and a later write reaches the pipe',
+    case: {
+      bounds: bounds(2, 2, 1, 2),
+      initial: { file: [], cached: false, folios: [], user: [[0, 0]] },
+      steps: [
+        { op: 'truncate', size: 1 },
+        { op: 'splice', off: 0, len: 1, move: false },
+        { op: 'fallocate-punch', off: 0, len: 2 },
+        { op: 'write', off: 0, len: 1, value: 1 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[1]],
+  },
+  {
+    profile: 'btrfs',
+    title:
+      'after zeroing the first partial page, a punch skips the holes that follow again: a spliced ' +
+      'hole page stays cached, and a later write reaches the pipe',
+    case: {
+      bounds: bounds(2, 2, 1, 2),
+      initial: { file: [0, 0, 0], cached: false, folios: [1, 1], user: [[0, 0]] },
+      steps: [
+        { op: 'fallocate-punch', off: 1, len: 3 },
+        { op: 'splice', off: 2, len: 1, move: true },
+        { op: 'fallocate-punch', off: 1, len: 3 },
+        { op: 'write', off: 0, len: 4, value: 1 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[1]],
+  },
+  {
+    profile: 'xfs',
+    title:
+      "a write's folios stop where blocks meet a hole, not at EOF: over a punched file one write " +
+      'makes one 2-page folio, which a later sub-page punch zeroes in place under the pipe',
+    case: {
+      bounds: bounds(2, 2, 1, 2),
+      initial: { file: [0], cached: false, folios: [1], user: [[0, 0]] },
+      steps: [
+        { op: 'fallocate-punch', off: 0, len: 2 },
+        { op: 'write', off: 0, len: 4, value: 1 },
+        { op: 'splice', off: 0, len: 1, move: false },
+        { op: 'fallocate-punch', off: 0, len: 1 },
+        { op: 'truncate', size: 0 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[0]],
+  },
+  {
     profile: 'xfs',
     title:
       'ftruncate to the same size zeroes the EOF block tail first (xfs_truncate_page): the pipe-held ' +

@@ -3,7 +3,7 @@ import { KERNEL_IDS, type KernelId } from '../kernels/index.js';
 import { reads, runSteps } from '../run-steps.js';
 import { cachedFolio } from '../view.js';
 import type { Step } from '../step.js';
-import { EXT4, TMPFS } from '../folio-policy.js';
+import { BTRFS, EXT4, TMPFS, XFS } from '../folio-policy.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
 const full = { file: [1, 2, 1, 2], cached: true, folios: [1, 1], user: [[1, 1]] };
@@ -182,4 +182,38 @@ describe('fallocate-punch', () => {
       expect(sub.final.file).toEqual([1, 0, 1, 2]);
     },
   );
+
+  describe('over holes (file systems that track blocks)', () => {
+    const cold = { file: [1, 2, 1, 2], cached: false, folios: [1, 1], user: [[1, 1]] };
+    it('btrfs: a punch of holes only leaves the page cache as it is; one over blocks frees them', () => {
+      const steps: Step[] = [
+        { op: 'fallocate-punch', off: 2, len: 2 },
+        { op: 'splice', off: 2, len: 1, move: false },
+        { op: 'fallocate-punch', off: 2, len: 2 },
+      ];
+      const run = runSteps(steps, { fs: BTRFS, bounds, initial: cold });
+      expect(run.completed).toBe(true);
+      expect(run.final.blocks).toEqual([true, false]);
+      // The second punch found only a hole: the spliced page stays cached.
+      expect(run.final.pageCache[1]).not.toBeNull();
+      const ext4 = runSteps(steps, { fs: EXT4, bounds, initial: cold });
+      expect(ext4.final.blocks).toBeUndefined();
+      expect(ext4.final.pageCache[1]).toBeNull();
+    });
+
+    it('xfs: one write over a punched file makes one folio; over blocks and a hole, one per extent', () => {
+      const b = { ...bounds, folioPages: 2 };
+      const one = { file: [1], cached: false, folios: [1], user: [[1, 1]] };
+      const write: Step = { op: 'write', off: 0, len: 4, value: 2 };
+      const punched = runSteps([{ op: 'fallocate-punch', off: 0, len: 2 }, write], {
+        fs: XFS,
+        bounds: b,
+        initial: one,
+      });
+      expect(punched.final.folios.filter((f) => f.cachesPage !== null).map((f) => f.pages)).toEqual([2]);
+      const kept = runSteps([write], { fs: XFS, bounds: b, initial: one });
+      expect(kept.final.folios.filter((f) => f.cachesPage !== null).map((f) => f.pages)).toEqual([1, 1]);
+      expect(kept.final.blocks).toEqual([true, true]);
+    });
+  });
 });

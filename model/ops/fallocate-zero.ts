@@ -33,6 +33,8 @@ export const fallocateZero = defineOperation({
     }
     for (let c = off; c < Math.min(off + len, size); c++) L.setLogical(s, c, 0);
     if (off + len > size) L.setSize(s, off + len);
+    // The range is allocated (unwritten or preallocated extents, and the partial blocks zeroed).
+    L.setBlocks(s, Math.floor(off / L.C), Math.ceil((off + len) / L.C), true);
     return { state: s };
   },
 });

@@ -29,6 +29,8 @@ export const truncate = defineOperation({
       zeroNewEofBlockTail(ctx, s, size);
       zeroFileRange(ctx, s, size, L.P * L.C);
       for (let c = size; c < old; c++) L.setLogical(s, c, 0);
+      // The blocks past the new EOF block are freed.
+      L.setBlocks(s, L.pagesInFile(size), L.P, false);
     } else {
       // ext4 zeroes the partial old EOF block first, then truncate_pagecache(new size).
       zeroEofBlockTail(ctx, s, old);
