@@ -124,7 +124,8 @@ function blockIsHole(L: Layout, s: State, page: number): boolean {
 
 /** Zeroing part of cached page `page` dirties it, unless its block is a hole (measured on 6.18). */
 function markPartialPageDirty(L: Layout, s: State, page: number): void {
-  if (blockIsHole(L, s, page)) return;
+  // Where cells are whole blocks (cellDirty), zeroing cells zeroes no part of a block: nothing is dirtied.
+  if (L.tracksCellDirty || blockIsHole(L, s, page)) return;
   const f = L.pageFolio(s, page);
   markPagesDirty(L, s, f, page, page);
 }
@@ -267,8 +268,15 @@ export function splitFolioAt(L: Layout, s: State, f: number, at: number): number
     const upper = L.allocFolio(s, half, flags, first + half);
     for (let i = 0; i < half * L.C; i++) L.setFolioCell(s, upper, i, L.folioCell(s, cur, half * L.C + i));
     for (let i = half * L.C; i < 2 * half * L.C; i++) L.setFolioCell(s, cur, i, 0);
-    L.setFolioDirtyPages(s, upper, dirtyPages >> half);
-    L.setFolioDirtyPages(s, cur, dirtyPages & ((1 << half) - 1));
+    if (L.tracksCellDirty) {
+      const cells = L.folioDirtyCells(s, cur);
+      const lowCells = half * L.C;
+      L.setFolioDirtyCells(s, upper, cells >>> lowCells);
+      L.setFolioDirtyCells(s, cur, cells & ((1 << lowCells) - 1));
+    } else {
+      L.setFolioDirtyPages(s, upper, dirtyPages >> half);
+      L.setFolioDirtyPages(s, cur, dirtyPages & ((1 << half) - 1));
+    }
     L.setFolioPages(s, cur, half);
     for (let p = first + half; p < first + 2 * half; p++) L.setPageFolio(s, p, upper);
     if (at >= first + half) cur = upper;
@@ -301,6 +309,26 @@ export function markPagesDirty(L: Layout, s: State, f: number, first: number, la
   const index = L.folioIndex(s, f);
   for (let p = first; p <= last; p++) mask |= 1 << (p - index);
   L.setFolioDirtyPages(s, f, mask);
+}
+
+/**
+ * Mark file cells [from, to) of cached folio `f` dirty: the blocks written
+ * (block_write_end). Without the layout's cellDirty feature, their pages.
+ */
+export function markCellsDirty(L: Layout, s: State, f: number, from: number, to: number): void {
+  if (!L.tracksCellDirty) return markPagesDirty(L, s, f, Math.floor(from / L.C), Math.floor((to - 1) / L.C));
+  const start = L.folioIndex(s, f) * L.C;
+  let cells = L.folioDirtyCells(s, f);
+  for (let c = from; c < to; c++) cells |= 1 << (c - start);
+  L.setFolioDirtyCells(s, f, cells >>> 0);
+}
+
+/** Discard the dirty state of file cells [from, to) of cached folio `f` (block_invalidate_folio); needs cellDirty. */
+function cleanCells(L: Layout, s: State, f: number, from: number, to: number): void {
+  const start = L.folioIndex(s, f) * L.C;
+  let cells = L.folioDirtyCells(s, f);
+  for (let c = from; c < to; c++) cells &= ~(1 << (c - start));
+  L.setFolioDirtyCells(s, f, cells >>> 0);
 }
 
 /** Discard the dirty state of file pages [first, last] of cached folio `f` (block_invalidate_folio). */
@@ -351,8 +379,11 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     // A folio a user mapping maps stays dirty (its page tables hold the dirty
     // state; measured: mmap-store, splice, punch of every dirty page keeps it).
     const mapped = (L.folioFlags(s, f) & F_MAPPED) !== 0;
-    if (fPages > 1 && wholeFirst <= wholeLast && !mapped && ctx.fs.partialInvalidateCleans)
-      cleanPages(L, s, f, wholeFirst, wholeLast);
+    // Where a block is a cell (ext4, 1 KiB blocks), the cells' own blocks lose it.
+    if (fPages > 1 && !mapped && ctx.fs.partialInvalidateCleans) {
+      if (L.tracksCellDirty) cleanCells(L, s, f, zStart, zEnd);
+      else if (wholeFirst <= wholeLast) cleanPages(L, s, f, wholeFirst, wholeLast);
+    }
     const dirty = (L.folioFlags(s, f) & F_DIRTY) !== 0;
     const markPartialPagesDirty = (): void => {
       // The pages zeroed only in part are dirty now (their blocks were zeroed through the
@@ -392,11 +423,12 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     const fEnd = fStart + L.folioPages(s, f) * L.C;
     if (fStart >= start && fEnd <= end) removeFromCache(L, s, f);
   }
-  // The disk: whole pages become holes; partial pages are zeroed where no folio caches them.
+  // The disk: whole pages become holes; partial pages are zeroed where no folio caches them,
+  // and where cells are whole blocks (cellDirty), their blocks are freed: holes.
   for (let off = start; off < end; off++) {
     const page = Math.floor(off / L.C);
     const whole = page * L.C >= start && (page + 1) * L.C <= end;
-    if (whole || L.pageFolio(s, page) < 0) L.setDisk(s, off, 0);
+    if (whole || L.pageFolio(s, page) < 0 || L.tracksCellDirty) L.setDisk(s, off, 0);
   }
 }
 

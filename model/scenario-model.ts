@@ -10,7 +10,7 @@ import type { ExplorableModel, Transition } from '../explorer/model.js';
 import { walk, type Walked } from '../explorer/path.js';
 import { canonicalize } from './canonical.js';
 import type { ModelContext } from './context.js';
-import { DEFAULT_FS, extentsMatter, type FsProfile } from './folio-policy.js';
+import { DEFAULT_FS, dirtyCellsMatter, extentsMatter, type FsProfile } from './folio-policy.js';
 import { HistoryTable, type HistoryFold } from './history.js';
 import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
@@ -84,7 +84,11 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   ) {
     const kernel = kernelById(scenario.kernel);
     if (!kernel) throw new Error(`unknown kernel ${scenario.kernel}`);
-    const features = { ...scenarioFeatures(scenario), diskExtents: extentsMatter(fs) };
+    const features = {
+      ...scenarioFeatures(scenario),
+      diskExtents: extentsMatter(fs),
+      cellDirty: dirtyCellsMatter(fs, scenario.bounds),
+    };
     this.L = new Layout(scenario.bounds, scenario.processes.length, histories.length, features);
     this.ctx = { L: this.L, kernel, fs };
     const actions: Action[] = scenario.processes.map((_, process) => ({ kind: 'process' as const, process }));

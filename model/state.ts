@@ -18,7 +18,8 @@
  * | per user page: the folio backing it, plus one | U |
  * | (feature privateMapping) per file page: its MAP_PRIVATE copy, plus one | P |
  * | pipe 0 (main), pipe 1 (tee target), (feature socket) the socket: tail, count, S slots | Q * (2 + S * (5 + C)) |
- * | folio table: NF records of pages, flags, index, pipe refs, dirty pages, cells | NF * (5 + F * C) |
+ * | folio table: NF records of pages, flags, index, pipe refs, dirty pages, cells, | NF * (5 + F * C (+ 4)) |
+ * | (feature cellDirty) dirty cells | |
  * | history variables: the number of each invariant history's value (model/history.ts) | 4 * H |
  * | (not part of the identity) pages copied, pages stolen | 2 + 2 |
  *
@@ -78,6 +79,13 @@ export interface LayoutFeatures {
    * profile says holes matter (`extentsMatter` in folio-policy.ts) need it.
    */
   readonly diskExtents: boolean;
+  /**
+   * Per folio, which cells are dirty, not only which pages: where a block is
+   * a cell of a page or less than that, but more than half a cell (ext4 with
+   * 1 KiB blocks), so that invalidating whole blocks inside a page can leave
+   * it clean (block_invalidate_folio).
+   */
+  readonly cellDirty: boolean;
 }
 
 export type LayoutFeature = keyof LayoutFeatures;
@@ -87,6 +95,7 @@ export const NO_FEATURES: LayoutFeatures = {
   privateMapping: false,
   fileState: false,
   diskExtents: false,
+  cellDirty: false,
 };
 
 /** The features a set of needs asks for. */
@@ -195,6 +204,8 @@ export class Layout {
   readonly pipeSize: number;
   readonly oFolios: number;
   readonly folioSize: number;
+  /** Offset in a folio record of its dirty-cell mask (4 bytes), or -1 without the cellDirty feature. */
+  readonly oDirtyCells: number;
   readonly oHistory: number;
   /** Bytes that identify a state; what follows is statistics. */
   readonly identityBytes: number;
@@ -242,7 +253,10 @@ export class Layout {
     this.slotSize = SLOT_FIELD.ghost + this.C;
     this.pipeSize = PIPE_FIELD.slots + this.S * this.slotSize;
     this.oFolios = this.oPipes + this.queues * this.pipeSize;
-    this.folioSize = FOLIO_FIELD.cells + this.F * this.C;
+    if (features.cellDirty && this.F * this.C > 32)
+      throw new Error('model bug: cellDirty needs at most 32 cells a folio');
+    this.oDirtyCells = features.cellDirty ? FOLIO_FIELD.cells + this.F * this.C : -1;
+    this.folioSize = FOLIO_FIELD.cells + this.F * this.C + (features.cellDirty ? 4 : 0);
     this.oHistory = this.oFolios + this.NF * this.folioSize;
     this.identityBytes = this.oHistory + 4 * histories;
     this.oCopied = this.identityBytes;
@@ -493,10 +507,56 @@ export class Layout {
   }
   setFolioDirtyPages(s: State, f: number, mask: number): void {
     const b = this.folioBase(f);
+    if (this.oDirtyCells >= 0) {
+      // Pages that stay dirty keep their dirty cells; pages newly dirty are dirty throughout.
+      const old = s[b + 4]!; // FOLIO_FIELD.dirtyPages
+      const cells = (this.readDirtyCells(s, b) & this.cellsOfPages(mask)) | this.cellsOfPages(mask & ~old);
+      this.writeDirtyCells(s, b, cells);
+    }
+    this.setDirtyPagesOnly(s, b, mask);
+  }
+  private setDirtyPagesOnly(s: State, b: number, mask: number): void {
     const flags = s[b + 1]!; // FOLIO_FIELD.flags
     s[b + 4] = mask; // FOLIO_FIELD.dirtyPages
     s[b + 1] = mask === 0 ? flags & ~F_DIRTY : flags | F_DIRTY; // FOLIO_FIELD.flags
     this.dirtyHaveBlocks(s, b, mask);
+  }
+  /** Whether the layout tracks dirty cells (the cellDirty feature). */
+  get tracksCellDirty(): boolean {
+    return this.oDirtyCells >= 0;
+  }
+  /** Which cells of the folio are dirty (bit i: cell i from its first page); needs cellDirty. */
+  folioDirtyCells(s: State, f: number): number {
+    if (this.oDirtyCells < 0) throw new Error('model bug: the layout has no dirty cells (feature cellDirty)');
+    return this.readDirtyCells(s, this.folioBase(f));
+  }
+  /** Set the folio's dirty cells; its dirty pages are the pages with a dirty cell. Needs cellDirty. */
+  setFolioDirtyCells(s: State, f: number, cells: number): void {
+    if (this.oDirtyCells < 0) throw new Error('model bug: the layout has no dirty cells (feature cellDirty)');
+    const b = this.folioBase(f);
+    this.writeDirtyCells(s, b, cells);
+    let pages = 0;
+    const pageMask = (1 << this.C) - 1;
+    for (let p = 0; p < this.F; p++) if ((cells >>> (p * this.C)) & pageMask) pages |= 1 << p;
+    this.setDirtyPagesOnly(s, b, pages);
+  }
+  private readDirtyCells(s: State, b: number): number {
+    const o = b + this.oDirtyCells;
+    return (s[o]! | (s[o + 1]! << 8) | (s[o + 2]! << 16) | (s[o + 3]! << 24)) >>> 0;
+  }
+  private writeDirtyCells(s: State, b: number, cells: number): void {
+    const o = b + this.oDirtyCells;
+    s[o] = cells & 255;
+    s[o + 1] = (cells >>> 8) & 255;
+    s[o + 2] = (cells >>> 16) & 255;
+    s[o + 3] = (cells >>> 24) & 255;
+  }
+  /** The cells of the pages in `pages` (bit i: page i of a folio), as a cell mask. */
+  private cellsOfPages(pages: number): number {
+    let cells = 0;
+    const pageMask = (1 << this.C) - 1;
+    for (let p = 0; p < this.F; p++) if (pages & (1 << p)) cells |= pageMask << (p * this.C);
+    return cells >>> 0;
   }
   /** Cell `i` of the folio, counted from its first page. */
   folioCell(s: State, f: number, i: number): number {
@@ -524,6 +584,7 @@ export class Layout {
         s[b + 3] = 0; // FOLIO_FIELD.refs
         fillBytes(s, 0, b + 4, b + this.folioSize); // FOLIO_FIELD.dirtyPages
         if (flags & F_DIRTY) s[b + 4] = (1 << pages) - 1; // FOLIO_FIELD.dirtyPages
+        if (flags & F_DIRTY && this.oDirtyCells >= 0) this.writeDirtyCells(s, b, this.cellsOfPages(s[b + 4]!));
         this.dirtyHaveBlocks(s, b, s[b + 4]!);
         return f;
       }

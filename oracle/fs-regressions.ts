@@ -30,6 +30,41 @@ const bounds = (pages: number, cells: number, slots: number, folioPages: number)
 
 export const FS_REGRESSIONS: readonly FsRegression[] = [
   {
+    profile: 'ext4-1k',
+    title:
+      'each 1 KiB block is dirty of its own: a punch of the one written cell leaves the pipe-held ' +
+      'large folio clean, truncate drops it, and a later append does not reach the socket',
+    case: {
+      bounds: bounds(2, 2, 1, 2),
+      initial: { file: [0, 0, 0], cached: true, folios: [2], user: [[0, 0]] },
+      steps: [
+        { op: 'sendfile', off: 0, len: 2 },
+        { op: 'write', off: 0, len: 1, value: 1 },
+        { op: 'fallocate-punch', off: 0, len: 1 },
+        { op: 'truncate', size: 1 },
+        { op: 'append', len: 1, value: 1 },
+        { op: 'socket-read', len: 2 },
+      ],
+    },
+    reads: [[0, 0]],
+  },
+  {
+    profile: 'ext4-1k',
+    title:
+      'a punch of whole 1 KiB blocks inside a cached page frees them without dirtying the page: ' +
+      'after writeback and eviction the file reads the zeroes',
+    case: {
+      bounds: bounds(2, 4, 1, 2),
+      initial: { file: [0, 0, 0, 1], cached: true, folios: [1], user: [[0, 0, 0, 0]] },
+      steps: [
+        { op: 'fallocate-punch', off: 1, len: 3 },
+        { op: 'evict', page: 0 },
+        { op: 'write', off: 4, len: 4, value: 1 },
+      ],
+    },
+    reads: [],
+  },
+  {
     profile: 'btrfs',
     title:
       'a punch over holes only does nothing, not even to the page cache (find_first_non_hole): the ' +

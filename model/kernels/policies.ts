@@ -250,7 +250,8 @@ export function copyOnWriteShared(ctx: ModelContext, s: State, f: number): numbe
   for (let i = 0; i < pages * L.C; i++) L.setFolioCell(s, g, i, L.folioCell(s, f, i));
   if (flags & F_IN_CACHE) for (let p = index; p < index + pages; p++) L.setPageFolio(s, p, g);
   if (flags & F_USER) L.setUserFolio(s, index, g);
-  L.setFolioDirtyPages(s, g, L.folioDirtyPages(s, f));
+  if (L.tracksCellDirty) L.setFolioDirtyCells(s, g, L.folioDirtyCells(s, f));
+  else L.setFolioDirtyPages(s, g, L.folioDirtyPages(s, f));
   L.setFolioFlags(s, f, flags & ~(F_IN_CACHE | F_USER | F_MAPPED | F_DIRTY));
   L.setFolioDirtyPages(s, f, 0);
   L.setFolioIndex(s, f, 0);

@@ -3,7 +3,7 @@ import { KERNEL_IDS, type KernelId } from '../kernels/index.js';
 import { reads, runSteps } from '../run-steps.js';
 import { cachedFolio } from '../view.js';
 import type { Step } from '../step.js';
-import { BTRFS, EXT4, TMPFS, XFS } from '../folio-policy.js';
+import { BTRFS, EXT4, EXT4_1K, TMPFS, XFS } from '../folio-policy.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
 const full = { file: [1, 2, 1, 2], cached: true, folios: [1, 1], user: [[1, 1]] };
@@ -215,5 +215,21 @@ describe('fallocate-punch', () => {
       expect(kept.final.folios.filter((f) => f.cachesPage !== null).map((f) => f.pages)).toEqual([1, 1]);
       expect(kept.final.blocks).toEqual([true, true]);
     });
+  });
+
+  it('ext4 with 1 KiB blocks: a punch of the only written cell leaves the folio clean, the cell a hole', () => {
+    const b = { ...bounds, folioPages: 2 };
+    const init = { file: [1, 1, 1, 1], cached: true, folios: [2], user: [[1, 1]] };
+    const steps: Step[] = [
+      { op: 'write', off: 2, len: 1, value: 2 },
+      { op: 'fallocate-punch', off: 2, len: 1 },
+    ];
+    const oneK = runSteps(steps, { fs: EXT4_1K, bounds: b, initial: init });
+    // Clean and unreferenced, the folio splits; the punched page is clean.
+    expect(cachedFolio(oneK.final, 1)).toMatchObject({ pages: 1, cells: [0, 1], dirty: false });
+    expect(oneK.final.disk).toEqual([1, 1, 0, 1]);
+    // With 4 KiB blocks the page's block is zeroed in part through the cache: dirty.
+    const fourK = runSteps(steps, { fs: EXT4, bounds: b, initial: init });
+    expect(cachedFolio(fourK.final, 0)).toMatchObject({ pages: 2, cells: [1, 1, 0, 1], dirty: true });
   });
 });

@@ -2,7 +2,7 @@ import {
   cellInFolio,
   createCachedFolio,
   makeUptodate,
-  markPagesDirty,
+  markCellsDirty,
   writeFolioPages,
   zeroEofBlockTail,
 } from '../pagecache.js';
@@ -37,13 +37,13 @@ export const write = defineOperation({
       f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
       const folioEnd = (L.folioIndex(s, f) + L.folioPages(s, f)) * L.C;
       const stop = Math.min(end, folioEnd);
-      const firstPage = Math.floor(pos / L.C);
+      const from = pos;
       // Cells of a folio are contiguous, and so are the ghost's (this is the search's hottest step).
       L.fillFolioCells(s, f, cellInFolio(L, s, f, pos), stop - pos, value);
       L.fillLogical(s, pos, stop, value);
       pos = stop;
       // block_write_end dirties the blocks written, not the whole folio.
-      markPagesDirty(L, s, f, firstPage, Math.floor((stop - 1) / L.C));
+      markCellsDirty(L, s, f, from, stop);
       // A folio a partial zeroing left not uptodate is complete after the write (block_write_end).
       makeUptodate(L, s, f);
     }
