@@ -7,14 +7,26 @@
  * @public
  */
 export interface FsProfile {
-  readonly id: 'ext4' | 'ext4-1k' | 'xfs' | 'btrfs' | 'tmpfs';
+  readonly id: 'ext4' | 'ext4-1k' | 'xfs' | 'btrfs' | 'tmpfs' | 'tmpfs-huge';
   readonly description: string;
   /**
    * `by-length`: a write into uncached pages creates a folio whose order comes
    * from the bytes still to write (`__filemap_get_folio(..., fgf_set_order(len))`),
    * lowered until it is aligned and covers no cached page. `order-0`: one page each.
+   * `largest-free`: whatever the length, the largest aligned folio around the
+   * page that covers no cached page, up to the bounds' `folioPages`, which
+   * stands for the PMD size (tmpfs huge=always, shmem_suitable_orders:
+   * measured on 6.18, a 1-page pwrite into an empty file makes a 512-page
+   * folio; with page 1 cached, a pwrite at page 2 makes a 2-page one).
    */
-  readonly writeFolios: 'by-length' | 'order-0';
+  readonly writeFolios: 'by-length' | 'order-0' | 'largest-free';
+  /**
+   * ftruncate to a larger size truncates the page cache at the new size too
+   * (ext4_setattr, truncate_setsize), so a large folio straddling it may split
+   * (see splitAtGrownEof). shmem_setattr does not: only a shrink touches the
+   * cache (measured on 6.18, tmpfs huge=always).
+   */
+  readonly growTruncatesPageCache: boolean;
   /**
    * Cold loads are order 0; with readahead, a miss at page 0 (or a sequential
    * one) brings in 4 * roundup_pow2(request) pages, a miss after cached pages
@@ -139,6 +151,7 @@ export const EXT4: FsProfile = {
   id: 'ext4',
   description: 'ext4 (large folios by write length, readahead, dirty large folios never split)',
   writeFolios: 'by-length',
+  growTruncatesPageCache: true,
   readahead: true,
   dirtyLargeFoliosSplit: false,
   pipeHeldCleanDropped: true,
@@ -203,6 +216,7 @@ export const TMPFS: FsProfile = {
   id: 'tmpfs',
   description: 'tmpfs, huge=never (order-0 folios, nothing is ever evicted)',
   writeFolios: 'order-0',
+  growTruncatesPageCache: false,
   readahead: false,
   dirtyLargeFoliosSplit: true,
   pipeHeldCleanDropped: false,
@@ -242,7 +256,24 @@ export function dirtyCellsMatter(
   return fs.dirtyPerBlock && bounds.cells <= 4 && bounds.cells * bounds.folioPages <= 32;
 }
 
-export const FS_PROFILES: readonly FsProfile[] = [EXT4, EXT4_1K, XFS, BTRFS, TMPFS];
+/**
+ * tmpfs mounted huge=always: a write into the file makes the largest folio
+ * that fits (the model's `folioPages` stands for the 2 MiB PMD folio, so a
+ * model of it needs `folioPages` = `pages`); faults through a small mapping
+ * make order-0 folios, holes splice the zero page, and a folio a punch or
+ * truncate covers in part splits at the range's edges, as on ext4, unless a
+ * pipe holds it, when it is zeroed in place and stays whole (measured on
+ * 6.18: a 512-page folio, punch of page 1 -> 1, hole, 1, 1 and larger
+ * pieces past the model's pages).
+ */
+export const TMPFS_HUGE: FsProfile = {
+  ...TMPFS,
+  id: 'tmpfs-huge',
+  description: 'tmpfs, huge=always (a write makes the largest folio that fits)',
+  writeFolios: 'largest-free',
+};
+
+export const FS_PROFILES: readonly FsProfile[] = [EXT4, EXT4_1K, XFS, BTRFS, TMPFS, TMPFS_HUGE];
 
 /** The profiles' ids, as `--fs-profile` and counterexample files spell them. */
 export const FS_PROFILE_IDS = FS_PROFILES.map((p) => p.id) as readonly FsProfile['id'][];
@@ -279,6 +310,10 @@ export function unbuildableInitial(
   if (!initial.cached && initial.file.length > 0)
     return `${fs.id} keeps a file only in the page cache: a cold file ("cached": false) cannot be built there`;
   if (!initial.cached) return undefined;
+  if (fs.writeFolios === 'largest-free')
+    return initial.folios.length <= 1
+      ? undefined
+      : `${fs.id} builds a written file in one folio; got ${initial.folios.length} folios`;
   const big = initial.folios.find((n) => n > 1);
   return big === undefined
     ? undefined

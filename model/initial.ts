@@ -3,7 +3,7 @@
  * whether they are cached and in which folio sizes, and the user pages.
  */
 import { createCachedFolio } from './pagecache.js';
-import { F_UPTODATE, F_USER, type Layout, type State } from './state.js';
+import { F_PMD, F_UPTODATE, F_USER, type Layout, type State } from './state.js';
 import { canonicalize } from './canonical.js';
 
 export interface InitialContents {
@@ -41,7 +41,11 @@ export function defaultInitial(L: Layout): InitialContents {
   };
 }
 
-export function buildInitialState(L: Layout, init: InitialContents): State {
+/**
+ * The initial state. `pmdFolios`: a folio as large as the bounds allow at
+ * page 0 is the PMD folio (F_PMD), as a write builds it (tmpfs huge=always).
+ */
+export function buildInitialState(L: Layout, init: InitialContents, pmdFolios = false): State {
   const s = L.blank();
   L.setSize(s, init.file.length);
   // The oracle builds the file with pwrite of every page it holds: each has blocks.
@@ -53,7 +57,8 @@ export function buildInitialState(L: Layout, init: InitialContents): State {
   if (init.cached) {
     let page = 0;
     for (const pages of init.folios) {
-      createCachedFolio(L, s, page, pages);
+      const f = createCachedFolio(L, s, page, pages);
+      if (pmdFolios && pages === L.P && L.F === L.P) L.setFolioFlags(s, f, L.folioFlags(s, f) | F_PMD);
       page += pages;
     }
   }

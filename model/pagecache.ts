@@ -5,7 +5,7 @@
  */
 import type { ModelContext } from './context.js';
 import { ctz, log2floor, PAGE_BYTES } from './folio-policy.js';
-import { F_DIRTY, F_IN_CACHE, F_MAPPED, F_UPTODATE, type Layout, type State } from './state.js';
+import { F_DIRTY, F_IN_CACHE, F_MAPPED, F_PMD, F_UPTODATE, type Layout, type State } from './state.js';
 
 /** The cell at file offset `off` as read() would return it (through the cache, else the disk). */
 export function fileCell(L: Layout, s: State, off: number): number {
@@ -51,6 +51,7 @@ function anyCached(L: Layout, s: State, first: number, pages: number): boolean {
 export function writeFolioPages(ctx: ModelContext, s: State, pos: number, cellsLeft: number): number {
   const { L } = ctx;
   const page = Math.floor(pos / L.C);
+  if (ctx.fs.writeFolios === 'largest-free') return largestFreeFolio(L, s, page).pages;
   if (ctx.fs.writeFolios === 'order-0' || L.F === 1) return 1;
   const bytes = cellsLeft * (PAGE_BYTES / L.C);
   let order = Math.max(0, log2floor(bytes) - 12);
@@ -59,6 +60,39 @@ export function writeFolioPages(ctx: ModelContext, s: State, pos: number, cellsL
   const mappingEnd = ctx.fs.writeFoliosStopAtExtentEnd ? extentEnd(L, s, page) : L.P;
   while (order > 0 && (page + (1 << order) > mappingEnd || anyCached(L, s, page, 1 << order))) order--;
   return 1 << order;
+}
+
+/**
+ * The largest aligned folio around uncached page `page`, at most
+ * `folioPages`, that covers no cached page (shmem_suitable_orders).
+ */
+export function largestFreeFolio(
+  L: Layout,
+  s: State,
+  page: number,
+): { readonly first: number; readonly pages: number } {
+  for (let pages = 1 << log2floor(L.F); pages > 1; pages >>= 1) {
+    const first = page - (page % pages);
+    if (first + pages <= L.P && !anyCached(L, s, first, pages)) return { first, pages };
+  }
+  return { first: page, pages: 1 };
+}
+
+/**
+ * The folio a write creates for uncached page `page`, `cellsLeft` cells
+ * still to write from `pos`: its first page and size.
+ */
+export function createWriteFolio(ctx: ModelContext, s: State, pos: number, cellsLeft: number): number {
+  const { L } = ctx;
+  const page = Math.floor(pos / L.C);
+  if (ctx.fs.writeFolios === 'largest-free') {
+    const { first, pages } = largestFreeFolio(L, s, page);
+    const f = createCachedFolio(L, s, first, pages);
+    // As large as the bounds allow, it is the PMD folio, which runs on past the model's pages.
+    if (pages === L.P && L.F === L.P) L.setFolioFlags(s, f, L.folioFlags(s, f) | F_PMD);
+    return f;
+  }
+  return createCachedFolio(L, s, page, writeFolioPages(ctx, s, pos, cellsLeft));
 }
 
 /**
@@ -349,9 +383,20 @@ function cleanPages(L: Layout, s: State, f: number, first: number, last: number)
  * dropped from the cache when clean (ext4). Disk pages wholly inside become
  * holes; disk cells of a partly covered, uncached page are zeroed.
  */
-export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: number): void {
+export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: number, toEof = false): void {
   const { L } = ctx;
+  if (toEof && start >= L.P * L.C) {
+    // Past the model's pages, a truncate still covers part of a PMD folio: it splits there if it can,
+    // and its piece over the model's pages is a real folio from then on (measured on 6.18, tmpfs huge=always:
+    // ftruncate to the same size, then a punch of the page drops it from the cache).
+    const f = L.pageFolio(s, 0);
+    if (f >= 0 && L.folioFlags(s, f) & F_PMD && L.folioRefs(s, f) === 0)
+      L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_PMD);
+  }
   if (end <= start) return;
+  // A PMD folio (F_PMD) is wholly inside only a range to the end of the file (`toEof`: a truncate).
+  const whollyInside = (f: number, fStart: number, fEnd: number): boolean =>
+    fStart >= start && fEnd <= end && (toEof || (L.folioFlags(s, f) & F_PMD) === 0);
   const firstPage = Math.floor(start / L.C);
   const lastPage = Math.floor((end - 1) / L.C);
   for (let p = firstPage; p <= lastPage; p++) {
@@ -366,7 +411,13 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     const fStart = fFirst * L.C;
     const fEnd = fStart + fPages * L.C;
     p = fFirst + fPages - 1;
-    if (fStart >= start && fEnd <= end) continue; // wholly inside: removed below
+    if (whollyInside(f, fStart, fEnd)) continue; // wholly inside: removed below
+    if (L.folioFlags(s, f) & F_PMD && L.folioRefs(s, f) === 0) {
+      // It splits (as any large folio, at the range's edges): its pieces within the model's pages are
+      // real folios from now on, and the model's whole folio is wholly inside a range that covers it.
+      L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_PMD);
+      if (whollyInside(f, fStart, fEnd)) continue;
+    }
     f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
     const zStart = Math.max(start, fStart);
     const zEnd = Math.min(end, fEnd);
@@ -421,7 +472,7 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     if (f < 0) continue;
     const fStart = L.folioIndex(s, f) * L.C;
     const fEnd = fStart + L.folioPages(s, f) * L.C;
-    if (fStart >= start && fEnd <= end) removeFromCache(L, s, f);
+    if (whollyInside(f, fStart, fEnd)) removeFromCache(L, s, f);
   }
   // The disk: whole pages become holes; partial pages are zeroed where no folio caches them,
   // and where cells are whole blocks (cellDirty), their blocks are freed: holes.
@@ -446,6 +497,7 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
  */
 export function splitAtGrownEof(ctx: ModelContext, s: State, size: number): void {
   const { L } = ctx;
+  if (!ctx.fs.growTruncatesPageCache) return;
   const page = Math.floor(size / L.C);
   if (page >= L.P) return;
   const f = L.pageFolio(s, page);

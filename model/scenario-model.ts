@@ -108,7 +108,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   }
 
   initialStates(): readonly State[] {
-    const s = buildInitialState(this.L, this.scenario.initial);
+    const s = buildInitialState(this.L, this.scenario.initial, this.fs.writeFolios === 'largest-free');
     this.histories.forEach((h, k) => this.L.setHistoryId(s, k, this.historyTable.intern(h.initial)));
     return [s];
   }

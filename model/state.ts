@@ -44,6 +44,12 @@ export const F_IN_CACHE = 8;
 export const F_USER = 16;
 /** It is the process's private copy of file page `index` (a store through a MAP_PRIVATE mapping). */
 export const F_PRIVATE = 32;
+/**
+ * It stands for a PMD-size folio (tmpfs huge=always) that runs on past the
+ * model's pages: no range the model can name but one to the end of the file
+ * covers it whole. Its pieces lose the flag when it splits.
+ */
+export const F_PMD = 64;
 
 /** Pipe buffer flags (the kernel's PIPE_BUF_FLAG_*). */
 export const B_CAN_MERGE = 1;

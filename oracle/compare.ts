@@ -21,7 +21,7 @@
  */
 import type { Bounds } from '../model/bounds.js';
 import type { KernelId } from '../model/kernels/index.js';
-import { BTRFS, EXT4, EXT4_1K, PAGE_BYTES, TMPFS, XFS, type FsProfile } from '../model/folio-policy.js';
+import { BTRFS, EXT4, EXT4_1K, PAGE_BYTES, TMPFS, TMPFS_HUGE, XFS, type FsProfile } from '../model/folio-policy.js';
 import type { InitialContents } from '../model/initial.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
@@ -277,6 +277,20 @@ function compareStep(index: number, step: Step, m: SideStep, k: SideStep): StepC
  * `checkFolios` (default false) makes a difference in the final folio
  * structure a disagreement too.
  */
+/**
+ * The kernel's folio sizes as the model counts them: where the model's
+ * largest folio stands for the PMD folio (tmpfs huge=always), a larger one
+ * counts as `folioPages`.
+ */
+function modelSizedFolios(
+  fs: FsProfile,
+  folioPages: number,
+  folios: readonly number[] | null,
+): readonly number[] | null {
+  if (!folios || fs.writeFolios !== 'largest-free') return folios;
+  return folios.map((n) => Math.min(n, folioPages));
+}
+
 export function compareRuns(
   c: ConformCase,
   fs: FsProfile,
@@ -284,10 +298,11 @@ export function compareRuns(
   opts: { checkFolios?: boolean; kernel?: KernelId } = {},
 ): CaseComparison | SetupMismatch {
   const want = expectedInitialFolios(c.initial, c.bounds.cells);
-  if (k.init.folios && !same(k.init.folios, want)) {
+  const initFolios = modelSizedFolios(fs, c.bounds.folioPages, k.init.folios);
+  if (initFolios && !same(initFolios, want)) {
     return {
       status: 'setup-mismatch',
-      message: `initial folios: asked for ${show(want)}, the kernel built ${show(k.init.folios)}`,
+      message: `initial folios: asked for ${show(want)}, the kernel built ${show(initFolios)}`,
     };
   }
   if (!c.initial.cached && k.init.cachedPages !== 0) {
@@ -307,7 +322,7 @@ export function compareRuns(
     size: k.final.size,
     file: k.final.file,
     pipeCells: [k.final.pipeBytes[0] / cellBytes, k.final.pipeBytes[1] / cellBytes, k.final.pipeBytes[2] / cellBytes],
-    folios: k.final.folios,
+    folios: modelSizedFolios(fs, c.bounds.folioPages, k.final.folios),
   };
   let disagreement: CaseComparison['disagreement'];
   const firstBad = steps.find((s) => !s.agree);
@@ -403,9 +418,7 @@ export function profileForProbe(
     if (p.evictable) return refuse('a tmpfs that evicts');
     if (p.largeFolios === null)
       return refuse('cannot tell huge=never from huge=always (is /proc/kpageflags readable? needs root)');
-    if (p.largeFolios)
-      // huge=always (or within_size, advise): PMD-sized folios, which no profile models yet.
-      return refuse('tmpfs with huge pages has no profile yet (the model cannot place a folio past EOF)');
+    if (p.largeFolios) return { ok: true, profile: TMPFS_HUGE, why: `${found} -> tmpfs-huge profile (huge pages)` };
     return { ok: true, profile: TMPFS, why: `${found} -> tmpfs profile (huge=never)` };
   }
   const want =

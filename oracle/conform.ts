@@ -65,7 +65,7 @@ export interface RawCase {
   readonly size: number;
   readonly fileCells: readonly number[];
   readonly cached: boolean;
-  readonly layout: 'big' | 'pages' | 'mixed';
+  readonly layout: 'big' | 'pages' | 'mixed' | 'one';
   readonly mixed: readonly number[];
   readonly user: readonly number[];
   readonly picks: readonly Pick[];
@@ -87,7 +87,8 @@ function pickArb(): fc.Arbitrary<Pick> {
 /** A random conformance case: bounds, an initial file the profile can build, and steps. */
 export function rawCaseArb(profile: FsProfile, maxSteps: number): fc.Arbitrary<RawCase> {
   return fc.record({
-    pages: fc.integer({ min: 1, max: 4 }),
+    // A model of tmpfs huge=always has one folio size, the PMD's: folioPages = pages.
+    pages: profile.writeFolios === 'largest-free' ? fc.constantFrom(1, 2, 4) : fc.integer({ min: 1, max: 4 }),
     cells: fc.constantFrom(2 as const, 4 as const),
     values: fc.integer({ min: 1, max: 3 }),
     slots: fc.constantFrom(1 as const, 2 as const, 4 as const),
@@ -98,7 +99,9 @@ export function rawCaseArb(profile: FsProfile, maxSteps: number): fc.Arbitrary<R
     layout:
       profile.writeFolios === 'by-length'
         ? fc.constantFrom('big' as const, 'pages' as const, 'mixed' as const)
-        : fc.constant('pages' as const),
+        : profile.writeFolios === 'largest-free'
+          ? fc.constant('one' as const)
+          : fc.constant('pages' as const),
     mixed: fc.array(fc.nat(2), { minLength: 4, maxLength: 4 }),
     user: fc.array(fc.nat(3), { minLength: 4, maxLength: 4 }),
     picks: fc.array(pickArb(), { minLength: 1, maxLength: maxSteps }),
@@ -156,15 +159,21 @@ export function caseOfRaw(r: RawCase): ConformCase {
     userPages: 1,
     depth: 1,
   };
-  const size = r.size % (r.pages * r.cells + 1);
+  // 'one': a file filling every page, in one folio, or empty (tmpfs huge=always writes one PMD folio;
+  // the helper's ftruncate to a size inside a page would split it).
+  const size = r.layout === 'one' ? (r.size > 0 ? r.pages * r.cells : 0) : r.size % (r.pages * r.cells + 1);
   const file = r.fileCells.slice(0, size).map((v) => Math.min(v, r.values));
   const filePages = Math.ceil(size / r.cells);
   const folios =
-    r.layout === 'big'
-      ? defaultFolioSizes(filePages, folioPages)
-      : r.layout === 'mixed'
-        ? mixedLayout(filePages, folioPages, r.mixed)
-        : new Array<number>(filePages).fill(1);
+    r.layout === 'one'
+      ? filePages > 0
+        ? [r.pages]
+        : []
+      : r.layout === 'big'
+        ? defaultFolioSizes(filePages, folioPages)
+        : r.layout === 'mixed'
+          ? mixedLayout(filePages, folioPages, r.mixed)
+          : new Array<number>(filePages).fill(1);
   const initial: InitialContents = {
     file,
     cached: r.cached,

@@ -30,6 +30,60 @@ const bounds = (pages: number, cells: number, slots: number, folioPages: number)
 
 export const FS_REGRESSIONS: readonly FsRegression[] = [
   {
+    profile: 'tmpfs-huge',
+    title:
+      'a punch of a whole page inside a PMD folio a pipe holds zeroes it in place: the folio stays ' +
+      'cached, and a later write reaches the pipe',
+    case: {
+      bounds: bounds(1, 2, 1, 1),
+      initial: { file: [0, 0], cached: true, folios: [1], user: [[0, 0]] },
+      steps: [
+        { op: 'splice', off: 0, len: 1, move: false },
+        { op: 'fallocate-punch', off: 0, len: 2 },
+        { op: 'write', off: 0, len: 2, value: 1 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[1]],
+  },
+  {
+    profile: 'tmpfs-huge',
+    title:
+      'ftruncate to the same size splits the PMD folio past EOF: the page is a folio of its own, a punch ' +
+      'drops it, and the socket peer reads the data stored before',
+    case: {
+      bounds: bounds(1, 4, 1, 1),
+      initial: { file: [0, 0, 0, 0], cached: true, folios: [1], user: [[0, 0, 0, 0]] },
+      steps: [
+        { op: 'truncate', size: 4 },
+        { op: 'mmap-store', off: 0, value: 1 },
+        { op: 'sendfile', off: 0, len: 1 },
+        { op: 'fallocate-punch', off: 0, len: 4 },
+        { op: 'truncate', size: 0 },
+        { op: 'socket-read', len: 4 },
+      ],
+    },
+    reads: [[1]],
+  },
+  {
+    profile: 'tmpfs-huge',
+    title:
+      'a sub-page punch splits an unreferenced PMD folio at its edges: the page the socket then ' +
+      'references is a folio of its own, and a later punch of it leaves the peer the zeroes it got',
+    case: {
+      bounds: bounds(4, 2, 1, 4),
+      initial: { file: [0, 0, 0, 0, 0, 0, 0, 0], cached: true, folios: [4], user: [[0, 0]] },
+      steps: [
+        { op: 'fallocate-punch', off: 0, len: 1 },
+        { op: 'sendfile', off: 4, len: 1 },
+        { op: 'write', off: 1, len: 4, value: 1 },
+        { op: 'fallocate-punch', off: 4, len: 2 },
+        { op: 'socket-read', len: 2 },
+      ],
+    },
+    reads: [[0]],
+  },
+  {
     profile: 'ext4-1k',
     title:
       'each 1 KiB block is dirty of its own: a punch of the one written cell leaves the pipe-held ' +

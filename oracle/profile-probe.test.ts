@@ -34,6 +34,13 @@ describe('--fs-profile auto: the profile a probe calls for', () => {
     expect(chosen(probe({ fsType: 'tmpfs', magic: '0x1021994', ...order0, evictable: false }))).toBe('tmpfs');
   });
 
+  it('chooses tmpfs-huge for a tmpfs whose writes make large folios (huge=always)', () => {
+    expect(chosen(probe({ fsType: 'tmpfs', evictable: false, write4Folios: [512] }))).toBe('tmpfs-huge');
+    expect(chosen(probe({ fsType: 'tmpfs', evictable: false, largeFolios: false, write4Folios: [1, 1, 1, 1] }))).toBe(
+      'tmpfs',
+    );
+  });
+
   it('says why it chose, with what the probe found', () => {
     const r = profileForProbe(probe({ fsType: 'xfs' }));
     expect(r.ok && r.why).toMatch(/xfs .*4096-byte blocks.*largest folio 512 pages.*-> xfs profile/);
@@ -41,8 +48,6 @@ describe('--fs-profile auto: the profile a probe calls for', () => {
 
   it('refuses a file system no profile describes, naming what the probe found', () => {
     expect(chosen(probe({ fsType: 'vfat' }))).toMatch(/refused: no file-system profile describes vfat .*only/);
-    // tmpfs huge=always: large folios.
-    expect(chosen(probe({ fsType: 'tmpfs', evictable: false, write4Folios: [512] }))).toMatch(/huge pages/);
     // A btrfs with large folios (a later kernel) is not what the btrfs profile measured.
     expect(chosen(probe({ fsType: 'btrfs' }))).toMatch(/expects order-0 folios only/);
     expect(chosen(probe({ fsType: 'xfs', largeFolios: false }))).toMatch(/expects large folios/);

@@ -27,7 +27,7 @@ export const truncate = defineOperation({
       // xfs_truncate_page), for the same size too: the partial folio is dirty, so a pipe-held
       // large folio that cannot split stays cached (measured on 6.18: conform, xfs, seed 1).
       zeroNewEofBlockTail(ctx, s, size);
-      zeroFileRange(ctx, s, size, L.P * L.C);
+      zeroFileRange(ctx, s, size, L.P * L.C, true);
       for (let c = size; c < old; c++) L.setLogical(s, c, 0);
       // The blocks past the new EOF block are freed.
       L.setBlocks(s, L.pagesInFile(size), L.P, false);

@@ -1,11 +1,4 @@
-import {
-  cellInFolio,
-  createCachedFolio,
-  makeUptodate,
-  markCellsDirty,
-  writeFolioPages,
-  zeroEofBlockTail,
-} from '../pagecache.js';
+import { cellInFolio, createWriteFolio, makeUptodate, markCellsDirty, zeroEofBlockTail } from '../pagecache.js';
 import { copyState } from '../state.js';
 import { dataValue, fileLength, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
@@ -33,7 +26,7 @@ export const write = defineOperation({
     while (pos < end) {
       const page = Math.floor(pos / L.C);
       let f = L.pageFolio(s, page);
-      if (f < 0) f = createCachedFolio(L, s, page, writeFolioPages(ctx, s, pos, end - pos));
+      if (f < 0) f = createWriteFolio(ctx, s, pos, end - pos);
       f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
       const folioEnd = (L.folioIndex(s, f) + L.folioPages(s, f)) * L.C;
       const stop = Math.min(end, folioEnd);
