@@ -3,7 +3,7 @@ import { explore } from '../explorer/bfs.js';
 import { DEFAULT_FS } from '../model/folio-policy.js';
 import { parseScenario } from '../model/scenario.js';
 import { scenarioModelFor, toProperties } from './property.js';
-import { runSteps, type RunStepsOptions } from '../model/run-steps.js';
+import { modelFor, runSteps, type RunStepsOptions } from '../model/run-steps.js';
 import type { Step } from '../model/step.js';
 import type { KernelId } from '../model/kernels/index.js';
 import { defineInvariant, type Invariant, type InvariantStep } from './define.js';
@@ -27,9 +27,8 @@ function checkAll(
   kernel: KernelId = 'linux',
   opts: RunStepsOptions = {},
 ): (string | undefined)[] {
-  const run = runSteps([], { kernel, bounds, initial, ...opts });
-  const model = run.model;
-  let s = run.finalState;
+  const model = modelFor({ kernel, bounds, initial, ...opts }, steps);
+  let s = model.initialStates()[0]!;
   const out: (string | undefined)[] = [];
   steps.forEach((step, depth) => {
     const r = model.applyStep(s, step);
@@ -92,6 +91,21 @@ describe('built-in invariants on concrete steps', () => {
     for (const kernel of ['copy', 'cow', 'howells-rfc'] as const) {
       expect(checkAll(zerocopyRoContract, overwrite, kernel)).toEqual([undefined, undefined, undefined]);
     }
+  });
+
+  it('zerocopy-ro-contract fails at the write that changes data sendfile left in the socket, naming the socket', () => {
+    const sent: Step[] = [
+      { op: 'sendfile', off: 0, len: 2 },
+      { op: 'write', off: 0, len: 1, value: 2 },
+      { op: 'socket-read', len: 2 },
+    ];
+    const msgs = checkAll(zerocopyRoContract, sent, 'linux');
+    expect(msgs[0]).toBeUndefined();
+    expect(msgs[1]).toBe(
+      'the socket still references [1, 1] of file page 0 and this step changed them to [2, 1]: ' +
+        'data handed over zero copy was modified',
+    );
+    expect(checkAll(zerocopyRoContract, sent, 'copy')).toEqual([undefined, undefined, undefined]);
   });
 
   it('zerocopy-ro-contract judges only cells still queued: consumed, other pages, removed folios hold', () => {

@@ -2,7 +2,7 @@
  * Kicinski's TLS_TX_ZEROCOPY_RO question from the seed thread: a sender who
  * promises not to modify data handed over zero copy wants to know which step
  * breaks the promise. This invariant fails at the first step that changes
- * cells a pipe buffer still references (a pwrite, a store through a mapping,
+ * cells a pipe or socket buffer still references (a pwrite, a store through a mapping,
  * a punch or truncate that zeroes in place, a store to vmspliced user memory),
  * even when the read that would show it comes later or never.
  *
@@ -12,7 +12,7 @@
  * end, so the cells compared are those the buffer references in both states.
  */
 import { showCells } from '../model/cells.js';
-import { F_IN_CACHE, F_USER, type Layout, type State } from '../model/state.js';
+import { F_IN_CACHE, F_USER, queueName, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
 
@@ -55,7 +55,7 @@ function changedBuffer(L: Layout, before: State, after: State): string | undefin
       }
       if (was.some((v, i) => v !== now[i])) {
         return (
-          `pipe ${pipe} still references ${showCells(was)} of ${referenced(L, before, pipe, slot)} ` +
+          `${queueName(pipe)} still references ${showCells(was)} of ${referenced(L, before, pipe, slot)} ` +
           `and this step changed them to ${showCells(now)}: data handed over zero copy was modified`
         );
       }
@@ -69,7 +69,7 @@ export const zerocopyRoContract = defineInvariant({
   // --symmetry: it compares a buffer's cells before and after a step, never with a particular value.
   valueSymmetric: true,
   description:
-    'no step changes data a pipe still references (the promise TLS_TX_ZEROCOPY_RO asks of a sender), ' +
+    'no step changes data a pipe or a socket still references (the promise TLS_TX_ZEROCOPY_RO asks of a sender), ' +
     'judged at the step that changes it, not at the read',
   check({ before, after }) {
     return changedBuffer(readerLayout(before), readerBytes(before), readerBytes(after));
