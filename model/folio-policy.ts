@@ -142,6 +142,58 @@ export interface FsProfile {
    * COLLAPSE_RANGE and INSERT_RANGE, btrfs only ZERO_RANGE, tmpfs none of them.
    */
   readonly fallocateModes: readonly FallocateMode[];
+  /**
+   * pwrite on an O_DIRECT fd (measured on 6.18: splice a page, direct-write
+   * over it, read the pipe). `invalidate` (ext4, xfs: iomap_dio_rw ->
+   * kiocb_invalidate_pages): every folio the range touches is written back
+   * and leaves the page cache, a large one whole and a pipe-held one too
+   * (invalidate_inode_pages2_range does not look at extra references), then
+   * the data goes to disk: the pipe keeps the old data. `buffered` (tmpfs:
+   * O_DIRECT opens, but shmem has no direct I/O): a write through the page
+   * cache, the pipe sees the new data. `btrfs`: a write not aligned to the
+   * 4 KiB sector, or over a folio that cannot be invalidated (a pipe holds
+   * it: lock_extent_direct still finds a page, -ENOTBLK), falls back to a
+   * buffered write, then writes the range back and drops the clean,
+   * unmapped, unreferenced folios of it (btrfs_direct_write ->
+   * invalidate_mapping_pages): the pipe sees the new data; an aligned one
+   * over folios nobody else holds goes to disk as `invalidate` does.
+   */
+  readonly directWrite: 'invalidate' | 'buffered' | 'btrfs';
+  /**
+   * A direct write not aligned to the 4 KiB block, on a file that had blocks
+   * reflinked into it (XFS_DIFLAG2_REFLINK; a truncate to 0 clears it), is a
+   * buffered write: xfs_file_dio_write_unaligned returns -ENOTBLK before
+   * anything is invalidated ("can't unshare a partial block"), so the pipe
+   * sees the new data. Measured on 6.18, xfs: conform seeds 1 and 2
+   * (copy-file-range of a page, splice, a one-cell direct-write: the pipe
+   * reads the write). ext4, btrfs and tmpfs: false.
+   */
+  readonly reflinkedUnalignedDirectWriteBuffered: boolean;
+  /**
+   * The alignment in bytes O_DIRECT needs of the offset and length (the
+   * device's logical block size: 512 on the loop devices and the disk here,
+   * xfs sectsz=512); a misaligned write fails with EINVAL. 0: none (btrfs
+   * falls back to a buffered write, tmpfs does not do direct I/O). A cell is
+   * 512 bytes or more, so on 6.18 here no direct-write fails (measured:
+   * 512-byte writes succeed on ext4, ext4-1k and xfs, 100-byte ones fail
+   * with EINVAL there and succeed on btrfs and tmpfs).
+   */
+  readonly directWriteAlign: number;
+  /**
+   * copy_file_range from another file of the same file system. `copy`
+   * (ext4, tmpfs): a splice-based copy (do_splice_direct), a buffered write
+   * of the source's bytes: the pipe sees the new data. `reflink` (xfs with
+   * reflink=1, btrfs): remap_file_range(REMAP_FILE_CAN_SHORTEN) shares the
+   * source's blocks: with the destination offset on a 4 KiB block, the length
+   * is rounded down to whole blocks (the call returns less; measured: 6144
+   * bytes asked, 4096 copied) after the destination's folios over the range
+   * are written back and the page cache is truncated there
+   * (truncate_inode_pages_range: a pipe keeps an order-0 folio with the old
+   * data; a large folio the pipe holds has the range zeroed in place and
+   * leaves the cache, so the pipe sees zeroes); an unaligned offset or less
+   * than a block falls back to the copy.
+   */
+  readonly copyFileRange: 'copy' | 'reflink';
 }
 
 /** fallocate modes beyond PUNCH_HOLE: ZERO_RANGE, COLLAPSE_RANGE, INSERT_RANGE. */
@@ -168,6 +220,10 @@ export const EXT4: FsProfile = {
   punchSkipsHoles: false,
   dirtyPerBlock: false,
   fallocateModes: ['zero', 'collapse', 'insert'],
+  directWrite: 'invalidate',
+  reflinkedUnalignedDirectWriteBuffered: false,
+  directWriteAlign: 512,
+  copyFileRange: 'copy',
 };
 
 /**
@@ -195,6 +251,8 @@ export const XFS: FsProfile = {
   shrinkZeroesEofBlockFirst: true,
   writeFoliosStopAtExtentEnd: true,
   partialInvalidateCleans: false,
+  copyFileRange: 'reflink',
+  reflinkedUnalignedDirectWriteBuffered: true,
 };
 
 export const BTRFS: FsProfile = {
@@ -210,6 +268,10 @@ export const BTRFS: FsProfile = {
   punchExtendsToEofPage: false,
   punchSkipsHoles: true,
   fallocateModes: ['zero'],
+  directWrite: 'btrfs',
+  reflinkedUnalignedDirectWriteBuffered: false,
+  directWriteAlign: 0,
+  copyFileRange: 'reflink',
 };
 
 export const TMPFS: FsProfile = {
@@ -233,6 +295,10 @@ export const TMPFS: FsProfile = {
   punchSkipsHoles: false,
   dirtyPerBlock: false,
   fallocateModes: [],
+  directWrite: 'buffered',
+  reflinkedUnalignedDirectWriteBuffered: false,
+  directWriteAlign: 0,
+  copyFileRange: 'copy',
 };
 
 /**

@@ -560,3 +560,19 @@ export function punchDroppingTouchedPages(ctx: ModelContext, s: State, off: numb
     markDirty(L, s, f);
   }
 }
+
+/**
+ * Write back and take out of the page cache every folio caching a page in
+ * [firstPage, lastPage], a large one whole and one a pipe holds too (the
+ * pipe keeps it and its data): filemap_write_and_wait_range, then
+ * invalidate_inode_pages2_range, as an O_DIRECT write does before it writes
+ * (kiocb_invalidate_pages; it unmaps a mapped folio first).
+ */
+export function writeBackAndInvalidate(L: Layout, s: State, firstPage: number, lastPage: number): void {
+  for (let p = firstPage; p <= lastPage; p++) {
+    const f = L.pageFolio(s, p);
+    if (f < 0) continue;
+    if (L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
+    removeFromCache(L, s, f);
+  }
+}

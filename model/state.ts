@@ -77,7 +77,7 @@ export interface LayoutFeatures {
   readonly socket: boolean;
   /** Per file page, the process's private copy made by a store through a MAP_PRIVATE mapping. */
   readonly privateMapping: boolean;
-  /** The splicing fd's file position (fpos-write) and whether the file was unlinked. */
+  /** The splicing fd's file position (fpos-write), whether the file was unlinked or had blocks reflinked. */
   readonly fileState: boolean;
   /**
    * Which file pages have blocks on disk or reserved for dirty data (an extent,
@@ -113,6 +113,12 @@ export function featuresOf(needs: Iterable<LayoutFeature>): LayoutFeatures {
 
 /** File-state flags (the `fileState` feature). */
 export const FILE_UNLINKED = 1;
+/**
+ * Blocks were reflinked into the file (copy-file-range on xfs or btrfs): xfs
+ * sets XFS_DIFLAG2_REFLINK and clears it only when a truncate leaves no
+ * extents (see FsProfile.reflinkedUnalignedDirectWriteBuffered).
+ */
+export const FILE_REFLINKED = 2;
 
 /**
  * Copies of states are carved out of shared slabs. A state is about a hundred

@@ -203,7 +203,7 @@ export function runModelSide(
       continue;
     }
     const op = OPERATIONS[step.op] as AnyOperation;
-    const cells = op.cellsMoved({ L, before, after: s, step: completeStep(step), observed });
+    const cells = op.cellsMoved({ L, fs, before, after: s, step: completeStep(step), observed });
     const read = observed?.observed;
     steps.push(
       read

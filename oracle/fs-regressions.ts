@@ -242,4 +242,39 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
     },
     reads: [[0]],
   },
+  {
+    profile: 'xfs',
+    title:
+      'an unaligned direct write to a file with reflinked blocks is a buffered write ' +
+      '(xfs_file_dio_write_unaligned: -ENOTBLK): the pipe-held folio stays cached and sees it',
+    case: {
+      bounds: { ...bounds(1, 2, 1, 1), values: 2 },
+      initial: { file: [], cached: false, folios: [], user: [[0, 0]] },
+      steps: [
+        { op: 'copy-file-range', off: 0, len: 2, value: 1 },
+        { op: 'splice', off: 0, len: 1, move: false },
+        { op: 'direct-write', off: 0, len: 1, value: 1 },
+        { op: 'copy-file-range', off: 0, len: 1, value: 2 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[2]],
+  },
+  {
+    profile: 'xfs',
+    title:
+      'a reflink past EOF marks the file too: an unaligned direct write over a hole the pipe holds ' +
+      'is buffered, and the pipe reads it',
+    case: {
+      bounds: bounds(4, 2, 1, 4),
+      initial: { file: [], cached: false, folios: [], user: [[0, 0]] },
+      steps: [
+        { op: 'copy-file-range', off: 4, len: 2, value: 1 },
+        { op: 'splice', off: 0, len: 1, move: false },
+        { op: 'direct-write', off: 0, len: 1, value: 1 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[1]],
+  },
 ];

@@ -27,7 +27,14 @@
  *                      pipe-read len pipe | tee len | writeback page |
  *                      evict page | sendfile off len | socket-read len |
  *                      pipe-splice len | fallocate-zero off len |
- *                      fpos-write len value
+ *                      fpos-write len value | direct-write off len value |
+ *                      copy-file-range off len value
+ *                      direct-write: pwrite on a second fd opened O_DIRECT
+ *                      (through /proc/self/fd), from a page-aligned buffer;
+ *                      copy-file-range: the second scratch file is refilled
+ *                      with len cells of value plus one page (so a reflink
+ *                      never ends at its EOF), then copy_file_range from its
+ *                      offset 0 into the file at off
  *   end
  * Output (stdout):
  *   probe K V...       facts about the setup (fs type, pipe slots, ...)
@@ -88,6 +95,7 @@ static struct step *steps; /* grown as the trace needs */
 static int nsteps = 0, capsteps = 0;
 
 static char dirpath[4096];
+static int gfd = -1; /* the second scratch file, copy-file-range's source */
 static int fd = -1, p0[2] = {-1, -1}, p1[2] = {-1, -1};
 /* the stream socket sendfile sends into (sv[0]) and its peer reads (sv[1]);
  * the model's socket queue holds as many buffers as a pipe, one per page part
@@ -288,8 +296,13 @@ static void make_scratch(const char *dir) {
   fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   int e = errno;
   if (fd >= 0) unlink(path);
+  snprintf(path, sizeof path, "%s/g", dirpath);
+  gfd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int ge = errno;
+  if (gfd >= 0) unlink(path);
   rmdir(dirpath);
   if (fd < 0) die("open scratch file: %s", strerror(e));
+  if (gfd < 0) die("open second scratch file: %s", strerror(ge));
   struct statfs sf;
   if (fstatfs(fd, &sf) == 0)
   {
@@ -351,7 +364,8 @@ static void check_extents(void) {
         die("step %d (%s): argument %d is %ld, out of range 0..%ld", i + 1,
             s->op, k + 1, s->a[k], max);
     if (!strcmp(s->op, "write") || !strcmp(s->op, "fallocate-punch") ||
-        !strcmp(s->op, "splice"))
+        !strcmp(s->op, "splice") || !strcmp(s->op, "direct-write") ||
+        !strcmp(s->op, "copy-file-range"))
       end = s->na >= 2 ? (s->a[0] + s->a[1]) * cb : 0;
     else if (!strcmp(s->op, "truncate"))
       end = s->na >= 1 ? s->a[0] * cb : 0;
@@ -479,7 +493,9 @@ static long max_extent_pages(void) {
   long cb = cellbytes(), mx = (long)nfilecells * cb, grow = 0;
   for (int i = 0; i < nsteps; i++) {
     struct step *s = &steps[i];
-    if (!strcmp(s->op, "write") && s->na >= 2 && (s->a[0] + s->a[1]) * cb > mx)
+    if ((!strcmp(s->op, "write") || !strcmp(s->op, "direct-write") ||
+         !strcmp(s->op, "copy-file-range")) &&
+        s->na >= 2 && (s->a[0] + s->a[1]) * cb > mx)
       mx = (s->a[0] + s->a[1]) * cb;
     if (!strcmp(s->op, "truncate") && s->na >= 1 && s->a[0] * cb > mx)
       mx = s->a[0] * cb;
@@ -512,6 +528,32 @@ static void run_step(struct step *s) {
     memset(buf, (int)s->a[2], len);
     r = pwrite(fd, buf, len, s->a[0] * cb);
     free(buf);
+  } else if (!strcmp(s->op, "direct-write")) {
+    arity(s, 3);
+    long len = s->a[1] * cb;
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    int dfd = open(self, O_RDWR | O_DIRECT | O_CLOEXEC);
+    if (dfd < 0) die("open O_DIRECT: %s", strerror(errno));
+    void *p;
+    if (posix_memalign(&p, PG, len)) die("posix_memalign: out of memory");
+    buf = p;
+    memset(buf, (int)s->a[2], len);
+    r = pwrite(dfd, buf, len, s->a[0] * cb);
+    int e = errno;
+    free(buf);
+    close(dfd);
+    errno = e;
+  } else if (!strcmp(s->op, "copy-file-range")) {
+    arity(s, 3);
+    long len = s->a[1] * cb;
+    if (ftruncate(gfd, 0)) die("ftruncate source: %s", strerror(errno));
+    buf = malloc(len + PG);
+    memset(buf, (int)s->a[2], len + PG);
+    if (pwrite(gfd, buf, len + PG, 0) != len + PG) die("pwrite source: %s", strerror(errno));
+    free(buf);
+    loff_t in = 0, out = s->a[0] * cb;
+    r = copy_file_range(gfd, &in, fd, &out, len, 0);
   } else if (!strcmp(s->op, "append")) {
     /* write(2) on a second fd opened O_APPEND (the scratch file is unlinked:
      * reopened through /proc/self/fd) */

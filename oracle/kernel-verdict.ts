@@ -111,7 +111,7 @@ function referenceRun(c: ConformCase, fs: FsProfile): RefRun {
     }
     s = transition.next;
     const op = OPERATIONS[step.op] as AnyOperation;
-    const cells = op.cellsMoved({ L, before, after: s, step: completeStep(step), observed: transition.observed });
+    const cells = op.cellsMoved({ L, fs, before, after: s, step: completeStep(step), observed: transition.observed });
     const changesFile = !sameCells(logicalFile(L, before), logicalFile(L, s));
     steps.push({
       enabled: true,

@@ -5,6 +5,8 @@
  * here, its case in the oracle helper (oracle/helper.c) and its test.
  */
 import { append } from './append.js';
+import { copyFileRange } from './copy-file-range.js';
+import { directWrite } from './direct-write.js';
 import { evict } from './evict.js';
 import { fallocatePunch } from './fallocate-punch.js';
 import { fallocateZero } from './fallocate-zero.js';
@@ -49,6 +51,8 @@ export const OPERATION_LIST = [
   pipeSplice,
   fallocateZero,
   fposWrite,
+  directWrite,
+  copyFileRange,
 ] as const;
 
 type Operations = (typeof OPERATION_LIST)[number];

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { Bounds } from '../bounds.js';
 import type { ModelContext } from '../context.js';
+import type { FsProfile } from '../folio-policy.js';
 import type { ReadObservation } from '../pipe.js';
 import type { Layout, LayoutFeature, State } from '../state.js';
 import type { ArgKind, ArgRange, ArgValue, ArgValues } from './args.js';
@@ -47,6 +48,8 @@ export type CompleteStep<N extends string, A extends ArgKinds> = { readonly op: 
 /** What one step did, for `cellsMoved`. */
 export interface StepRun<P> {
   readonly L: Layout;
+  /** The file system the step ran on (copy_file_range copies less where it reflinks). */
+  readonly fs: FsProfile;
   readonly before: State;
   readonly after: State;
   readonly step: P;

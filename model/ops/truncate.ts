@@ -1,5 +1,5 @@
 import { splitAtGrownEof, zeroEofBlockTail, zeroFileRange, zeroNewEofBlockTail } from '../pagecache.js';
-import { copyState } from '../state.js';
+import { copyState, FILE_REFLINKED } from '../state.js';
 import { fileSize } from './args.js';
 import { defineOperation } from './operation.js';
 
@@ -37,6 +37,8 @@ export const truncate = defineOperation({
       splitAtGrownEof(ctx, s, size);
     }
     L.setSize(s, size);
+    // xfs_itruncate_clear_reflink_flags: no extents left, the file is no longer a reflink one.
+    if (size === 0 && L.fileFlags(s) & FILE_REFLINKED) L.setFileFlags(s, L.fileFlags(s) & ~FILE_REFLINKED);
     return { state: s };
   },
 });
