@@ -6,6 +6,8 @@
  */
 import { append } from './append.js';
 import { evict } from './evict.js';
+import { fallocateCollapse } from './fallocate-collapse.js';
+import { fallocateInsert } from './fallocate-insert.js';
 import { fallocatePunch } from './fallocate-punch.js';
 import { fallocateZero } from './fallocate-zero.js';
 import { fposWrite } from './fpos-write.js';
@@ -49,6 +51,8 @@ export const OPERATION_LIST = [
   pipeSplice,
   fallocateZero,
   fposWrite,
+  fallocateCollapse,
+  fallocateInsert,
 ] as const;
 
 type Operations = (typeof OPERATION_LIST)[number];
