@@ -86,6 +86,17 @@ describe('fallocate-collapse', () => {
     expect(r.final.file).toEqual([9, 1, 1, 2, 2, 2, 2]);
   });
 
+  it('xfs: a new EOF inside a page reads that page in and dirties it (xfs_setattr_size); ext4 caches nothing', () => {
+    const initial = { file: [2, 2, 2], cached: false, folios: [1, 1] };
+    const steps: Step[] = [{ op: 'fallocate-collapse', off: 0, len: 2 }];
+    const on = (fs: FsProfile) => runSteps(steps, { fs, bounds: { ...bounds, pages: 2, folioPages: 1 }, initial });
+    const x = on(XFS).final;
+    expect(x.file).toEqual([2]);
+    expect(x.pageCache[0]).not.toBeNull();
+    expect(x.folios.find((f) => f.id === x.pageCache[0])).toMatchObject({ cells: [2, 0], dirty: true });
+    expect(on(EXT4).final.pageCache).toEqual([null, null]);
+  });
+
   it('fails with EINVAL off a block boundary or up to EOF, with EOPNOTSUPP on btrfs and tmpfs', () => {
     const at = (off: number, len: number): Step => ({ op: 'fallocate-collapse', off, len });
     expect(errnoOf(EXT4, at(2, 2))).toBeUndefined();

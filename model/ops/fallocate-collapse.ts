@@ -1,4 +1,4 @@
-import { invalidateForShift } from '../pagecache.js';
+import { invalidateForShift, zeroNewEofBlockTail } from '../pagecache.js';
 import { PAGE_BYTES } from '../folio-policy.js';
 import { copyState } from '../state.js';
 import { fileLength, fileOffset } from './args.js';
@@ -13,7 +13,8 @@ import { defineOperation } from './operation.js';
  * the file does not reach it; a pipe-held large folio straddling the first
  * dropped page is zeroed in place from there (xfs: only over the collapsed
  * range) before it leaves the cache, so the pipe reader sees zeroes there.
- * Pages after the shift are read back from disk.
+ * Pages after the shift are read back from disk; on xfs a new EOF inside a
+ * page has that page read in, its tail zeroed, and dirtied (as a shrink).
  *
  * Measured on 6.18 (4-page file, page i holding i + 1, splice, collapse,
  * read the pipe; then the file):
@@ -54,6 +55,13 @@ export const fallocateCollapse = defineOperation({
       L.setLogical(s, c, from < size ? L.logical(s, from) : 0);
     }
     L.setSize(s, size - len);
+    // xfs then sets the size as a truncate does (xfs_falloc_setsize -> xfs_setattr_size): a new EOF
+    // off a block boundary has its block's tail zeroed through the cache, so that page is read in
+    // and dirty (FsProfile.shrinkZeroesEofBlockFirst; conform on xfs: a cold 3-cell file at 2 cells
+    // a page, collapse(0, 2) -> page 0 cached on xfs, nothing on ext4). iomap_zero_range skips a
+    // hole or unwritten block; the model cannot tell one from written zeroes once the page is
+    // uncached, and reads the block in all the same (only the final folio structure differs).
+    zeroNewEofBlockTail(ctx, s, size - len);
     return { state: s };
   },
 });
