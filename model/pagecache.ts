@@ -576,3 +576,32 @@ export function writeBackAndInvalidate(L: Layout, s: State, firstPage: number, l
     removeFromCache(L, s, f);
   }
 }
+
+/**
+ * The page cache and disk before fallocate(COLLAPSE_RANGE or INSERT_RANGE)
+ * shifts the extents at cell `off` (see FsProfile.shiftInvalidates): every
+ * dirty folio caching a page from the first invalidated page on is written
+ * back, so the disk holds what shifts; then the page cache from that page to
+ * the end is truncated as truncate_pagecache does (zeroFileRange: a
+ * pipe-held large folio straddling the page is zeroed from there on and,
+ * being clean, dropped; the pipe keeps the rest). xfs's collapse first
+ * truncates the collapsed range `[off, off + len)` alone, so a pipe-held
+ * large folio is zeroed only there. The disk is left as written back (the
+ * caller shifts it).
+ */
+export function invalidateForShift(ctx: ModelContext, s: State, off: number, len: number, collapse: boolean): void {
+  const { L } = ctx;
+  const xfs = ctx.fs.shiftInvalidates === 'range-then-block-before';
+  // xfs_prepare_shift starts at the block before the offset; both round down to a page.
+  const blockCells = (ctx.fs.blockBytes * L.C) / PAGE_BYTES;
+  const startPage = Math.floor((xfs ? Math.max(0, off - blockCells) : off) / L.C);
+  for (let p = startPage; p < L.P; p++) {
+    const f = L.pageFolio(s, p);
+    if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
+  }
+  const disk: number[] = [];
+  for (let c = 0; c < L.P * L.C; c++) disk.push(L.disk(s, c));
+  if (xfs && collapse) zeroFileRange(ctx, s, Math.floor(off / L.C) * L.C, Math.ceil((off + len) / L.C) * L.C);
+  zeroFileRange(ctx, s, startPage * L.C, L.P * L.C);
+  for (let c = 0; c < L.P * L.C; c++) L.setDisk(s, c, disk[c]!);
+}

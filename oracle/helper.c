@@ -28,7 +28,9 @@
  *                      evict page | sendfile off len | socket-read len |
  *                      pipe-splice len | fallocate-zero off len |
  *                      fpos-write len value | direct-write off len value |
- *                      copy-file-range off len value
+ *                      copy-file-range off len value | fallocate-collapse off len |
+ *                      fallocate-insert off len (skip BOUNDS when the file
+ *                      would grow past the pages line, as the model's does not)
  *                      direct-write: pwrite on a second fd opened O_DIRECT
  *                      (through /proc/self/fd), from a page-aligned buffer;
  *                      copy-file-range: the second scratch file is refilled
@@ -365,7 +367,8 @@ static void check_extents(void) {
             s->op, k + 1, s->a[k], max);
     if (!strcmp(s->op, "write") || !strcmp(s->op, "fallocate-punch") ||
         !strcmp(s->op, "splice") || !strcmp(s->op, "direct-write") ||
-        !strcmp(s->op, "copy-file-range"))
+        !strcmp(s->op, "copy-file-range") || !strcmp(s->op, "fallocate-collapse") ||
+        !strcmp(s->op, "fallocate-insert"))
       end = s->na >= 2 ? (s->a[0] + s->a[1]) * cb : 0;
     else if (!strcmp(s->op, "truncate"))
       end = s->na >= 1 ? s->a[0] * cb : 0;
@@ -608,6 +611,18 @@ static void run_step(struct step *s) {
   } else if (!strcmp(s->op, "fallocate-zero")) {
     arity(s, 2);
     r = fallocate(fd, FALLOC_FL_ZERO_RANGE, s->a[0] * cb, s->a[1] * cb);
+  } else if (!strcmp(s->op, "fallocate-collapse")) {
+    arity(s, 2);
+    r = fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, s->a[0] * cb, s->a[1] * cb);
+  } else if (!strcmp(s->op, "fallocate-insert")) {
+    arity(s, 2);
+    /* the model's file never outgrows its bounds (pages P): an insert that
+     * would grow it past them is a step the model does not take */
+    if (mappages > 0 && file_size() + s->a[1] * cb > (long)mappages * PG) {
+      printf("skip BOUNDS\n");
+      return;
+    }
+    r = fallocate(fd, FALLOC_FL_INSERT_RANGE, s->a[0] * cb, s->a[1] * cb);
   } else if (!strcmp(s->op, "truncate")) {
     arity(s, 1);
     r = ftruncate(fd, s->a[0] * cb);

@@ -8,6 +8,8 @@ import { append } from './append.js';
 import { copyFileRange } from './copy-file-range.js';
 import { directWrite } from './direct-write.js';
 import { evict } from './evict.js';
+import { fallocateCollapse } from './fallocate-collapse.js';
+import { fallocateInsert } from './fallocate-insert.js';
 import { fallocatePunch } from './fallocate-punch.js';
 import { fallocateZero } from './fallocate-zero.js';
 import { fposWrite } from './fpos-write.js';
@@ -53,6 +55,8 @@ export const OPERATION_LIST = [
   fposWrite,
   directWrite,
   copyFileRange,
+  fallocateCollapse,
+  fallocateInsert,
 ] as const;
 
 type Operations = (typeof OPERATION_LIST)[number];
