@@ -184,7 +184,9 @@ describe('file-system profiles', () => {
     expect(JSON.parse(readFileSync(join(out, name!), 'utf8')).fs).toBe('tmpfs');
     const bad = pipecheck('check', '--fs-profile', 'zfs', '--out', freshDir());
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('unknown file-system profile "zfs"; known: ext4, ext4-1k, xfs, btrfs, tmpfs, tmpfs-huge, auto');
+    expect(bad.stderr).toContain(
+      'unknown file-system profile "zfs"; known: ext4, ext4-1k, xfs, btrfs, tmpfs, tmpfs-huge, auto',
+    );
   });
 
   it('--fs-profile tmpfs refuses an initial page cache tmpfs cannot build (exit 2)', () => {
