@@ -311,6 +311,78 @@ for (const { name, dir, skip } of dirs) {
       expect(r.final.file).toEqual(Array<number>(16).fill(1));
     });
 
+    it('unlink after splice: the reader sees the data, later file steps are skipped, no file is reported', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 2,
+            file: [1, 1, 1, 1],
+            steps: [
+              { op: 'splice', off: 0, len: 2 },
+              { op: 'mmap-store', off: 0, value: 2 },
+              { op: 'unlink' },
+              { op: 'write', off: 0, len: 1, value: 3 },
+              { op: 'pipe-read', len: 2 },
+            ],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(r.steps.map((s) => s.result)).toEqual([
+        { kind: 'ok', bytes: 4096 },
+        { kind: 'ok', bytes: 2048 },
+        { kind: 'ok', bytes: 0 },
+        { kind: 'skip', reason: 'UNLINKED' },
+        { kind: 'read', cells: [2, 1] },
+      ]);
+      expect(r.final.unlinked).toBe(true);
+      expect(r.final.file).toEqual([]);
+    });
+
+    it('splice-out into the page its buffer references copies forward; the reply is what it wrote', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 2,
+            file: [1, 1, 2, 2],
+            steps: [
+              { op: 'splice', off: 2, len: 2 },
+              { op: 'write', off: 2, len: 1, value: 3 },
+              { op: 'splice-out', off: 3, len: 2 },
+              { op: 'splice-out', off: 0, len: 1 },
+            ],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(r.steps.map((s) => s.result)).toEqual([
+        { kind: 'ok', bytes: 4096 },
+        { kind: 'ok', bytes: 2048 },
+        { kind: 'read', cells: [3, 3] },
+        { kind: 'err', errno: 'EAGAIN' },
+      ]);
+      expect(r.final.file).toEqual([1, 1, 3, 3, 3]);
+    });
+
+    it('mmap-private-store after splice: neither the reader nor the file sees it', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 2,
+            file: [1, 1, 1, 1],
+            steps: [
+              { op: 'splice', off: 0, len: 2 },
+              { op: 'mmap-private-store', off: 1, value: 2 },
+              { op: 'pipe-read', len: 2 },
+            ],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(reads(r)).toEqual([[1, 1]]);
+      expect(r.final.file).toEqual([1, 1, 1, 1]);
+    });
+
     it('empty pipe read and full pipe give EAGAIN', async () => {
       const r = ok(
         await runOnKernel(
