@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { traceSteps } from '../../checker/report.js';
+import { explore } from '../../explorer/bfs.js';
+import { DEFAULT_INVARIANTS } from '../../invariants/builtins.js';
+import { dataStability } from '../../invariants/data-stability.js';
+import { toProperties } from '../../invariants/property.js';
 import { BTRFS, EXT4, TMPFS, XFS } from '../folio-policy.js';
 import { reads, runSteps } from '../run-steps.js';
+import { parseScenario } from '../scenario.js';
+import { ScenarioModel } from '../scenario-model.js';
 import type { Step } from '../step.js';
 
 const bounds = { pages: 4, cells: 2, values: 3, slots: 2, folioPages: 1, userPages: 1 };
@@ -80,5 +87,27 @@ describe('splice-out', () => {
     );
     expect(grown.final.file).toEqual([1, 1, 0, 0, 0, 0, 2, 2]);
     expect(runSteps([{ op: 'splice-out', off: 0, len: 1 }], { bounds, initial }).completed).toBe(false);
+  });
+});
+
+describe('splice-out, unlink and mmap-private-store in a search', () => {
+  const ops = ['splice', 'mmap-store', 'splice-out', 'unlink', 'mmap-private-store', 'pipe-read', 'truncate'];
+  const small = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
+
+  it('linux: data-stability judges splice-out as a read: splice, store, splice-out is the shortest violation', () => {
+    const model = new ScenarioModel(parseScenario({ bounds: { ...small, depth: 3 }, environment: { ops } }));
+    const [property] = toProperties(model, [dataStability]);
+    const [v] = explore(model, [property!], { maxDepth: 3 }).violations;
+    const shown = traceSteps(model, v!.trace, v!.initialIndex);
+    expect(shown.steps.map((st) => st.op)).toEqual(['splice', 'mmap-store', 'splice-out']);
+    expect(v?.message).toMatch(/expected \[1\] \(what entered the pipe\) but saw \[2\]/);
+  });
+
+  it('copy: every default invariant holds with them (private copies and unlinked folios are accounted for)', () => {
+    const model = new ScenarioModel(
+      parseScenario({ kernel: 'copy', bounds: { ...small, depth: 4 }, environment: { ops } }),
+    );
+    const r = explore(model, toProperties(model, DEFAULT_INVARIANTS), { maxDepth: 4 });
+    expect(r.violations).toEqual([]);
   });
 });
