@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../model/step.js';
+import { compareCase, profileForDir } from './compare.js';
 import {
   encodeTrace,
   oracleAvailable,
@@ -337,6 +338,38 @@ for (const { name, dir, skip } of dirs) {
       ]);
       expect(r.final.unlinked).toBe(true);
       expect(r.final.file).toEqual([]);
+    });
+
+    it('conform compares no file after unlink, and the model and the kernel agree on the rest', async () => {
+      const prof = await profileForDir(dir);
+      expect(prof.ok).toBe(true);
+      if (!prof.ok) return;
+      const c = await compareCase(
+        {
+          bounds: { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1, depth: 6 },
+          initial: { file: [1, 1, 1, 1], cached: true, folios: [1, 1], user: [[1, 1]] },
+          steps: [
+            { op: 'splice', off: 0, len: 2 },
+            { op: 'write', off: 0, len: 1, value: 2 },
+            { op: 'unlink' },
+            { op: 'write', off: 0, len: 1, value: 1 },
+            { op: 'pipe-read', len: 2 },
+          ],
+        },
+        prof.profile,
+        { dir },
+      );
+      expect(c.status).toBe('compared');
+      if (c.status !== 'compared') return;
+      expect(c.disagreement).toBeUndefined();
+      expect([c.model.unlinked, c.kernel.unlinked]).toEqual([true, true]);
+      expect(c.steps.map((st) => st.kernel.text)).toEqual([
+        'ok 2 cells',
+        'ok 1 cell',
+        'ok',
+        'skip UNLINKED',
+        'read [2, 1]',
+      ]);
     });
 
     it('splice-out into the page its buffer references copies forward; the reply is what it wrote', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { traceSteps } from '../../checker/report.js';
 import { BTRFS, EXT4, EXT4_1K, TMPFS, XFS } from '../folio-policy.js';
 import { reads, runSteps } from '../run-steps.js';
 import { parseScenario } from '../scenario.js';
@@ -37,6 +38,18 @@ describe('unlink', () => {
     // The pipe's folio and the user page's: no other folio is alive.
     expect(run.final.folios).toHaveLength(2);
     expect(run.model.L.unlinked(run.finalState)).toBe(true);
+  });
+
+  it('a trace says so, and the pipe buffer is then a folio only the pipe holds', () => {
+    const sc = parseScenario({
+      bounds: { ...bounds, depth: 2 },
+      initial: full,
+      processes: [{ name: 'p', program: [{ op: 'splice', off: 0, len: 2 }, { op: 'unlink' }] }],
+    });
+    const model = new ScenarioModel(sc);
+    const shown = traceSteps(model, [0, 0], 0);
+    expect(shown.changes[1]).toContain('file unlinked, its fds and mappings closed');
+    expect(shown.changes[1]).toContain('pipe 0: [1, 1] -> pipe-only folio [1, 1]');
   });
 
   it('afterwards no operation on the file is enabled (a second unlink neither); pipe and memory ones are', () => {
