@@ -109,6 +109,8 @@ function pipesView(...pipes: Partial<BufferView>[][]): StateView {
     pageCache: [],
     folios: [],
     user: [],
+    privateCopies: [],
+    unlinked: false,
     pipes: [0, 1].map((p) => ({ buffers: (pipes[p] ?? []).map(buffer), slotFlags: [] })),
     processPcs: [],
     cost: { pagesCopied: 0, pagesStolen: 0 },

@@ -14,6 +14,7 @@ function folioLabel(v: StateView, id: number): string {
   if (f.cachesPage !== null)
     return `folio of file page${f.pages > 1 ? `s ${f.cachesPage}-${f.cachesPage + f.pages - 1}` : ` ${f.cachesPage}`}`;
   if (f.userPage !== null) return `user page ${f.userPage}`;
+  if (f.privatePage !== null) return `private copy of file page ${f.privatePage}`;
   return `pipe-only folio ${cells(f.cells)}`;
 }
 
@@ -34,6 +35,7 @@ export function failedStepLine(errno: string): string {
 /** One line per change between two views of consecutive states. */
 export function describeChanges(before: StateView, after: StateView): string[] {
   const out: string[] = [];
+  if (!before.unlinked && after.unlinked) out.push('file unlinked, its fds and mappings closed');
   if (before.size !== after.size) out.push(`file size ${before.size} -> ${counted(after.size, 'cell')}`);
   if (cells(before.file) !== cells(after.file)) out.push(`file reads ${cells(before.file)} -> ${cells(after.file)}`);
   if (cells(before.disk) !== cells(after.disk)) out.push(`disk ${cells(before.disk)} -> ${cells(after.disk)}`);
@@ -72,6 +74,13 @@ export function describeChanges(before: StateView, after: StateView): string[] {
   for (let u = 0; u < after.user.length; u++) {
     if (cells(before.user[u]!) !== cells(after.user[u]!))
       out.push(`user page ${u} ${cells(before.user[u]!)} -> ${cells(after.user[u]!)}`);
+  }
+  for (let p = 0; p < after.privateCopies.length; p++) {
+    const show = (v: StateView): string => {
+      const c = v.privateCopies[p];
+      return c ? cells(c) : 'none';
+    };
+    if (show(before) !== show(after)) out.push(`private copy of file page ${p} ${show(before)} -> ${show(after)}`);
   }
   const cost = (v: StateView): string => `copied ${v.cost.pagesCopied}, stolen ${v.cost.pagesStolen}`;
   if (cost(before) !== cost(after)) out.push(`pages ${cost(after)}`);

@@ -1,4 +1,4 @@
-import { F_IN_CACHE, F_USER, FOLIO_FIELD, type Layout, type State } from '../model/state.js';
+import { F_IN_CACHE, F_PRIVATE, F_USER, FOLIO_FIELD, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
 
@@ -54,7 +54,7 @@ function countMismatch(L: Layout, s: State): string | undefined {
     if (s[b + FOLIO_FIELD.refs] !== refs) {
       return `folio ${f} counts ${L.folioRefs(s, f)} pipe references but ${refs} exist`;
     }
-    if (refs === 0 && (s[b + FOLIO_FIELD.flags]! & (F_IN_CACHE | F_USER)) === 0)
+    if (refs === 0 && (s[b + FOLIO_FIELD.flags]! & (F_IN_CACHE | F_USER | F_PRIVATE)) === 0)
       return `folio ${f} is referenced by nothing but was not freed`;
   }
   return undefined;

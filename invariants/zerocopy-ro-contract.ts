@@ -12,7 +12,7 @@
  * end, so the cells compared are those the buffer references in both states.
  */
 import { showCells } from '../model/cells.js';
-import { F_IN_CACHE, F_USER, queueName, type Layout, type State } from '../model/state.js';
+import { F_IN_CACHE, F_PRIVATE, F_USER, queueName, type Layout, type State } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
 
@@ -34,6 +34,7 @@ function referenced(L: Layout, s: State, pipe: number, slot: number): string {
   const page = L.folioIndex(s, f) + L.slotPage(s, pipe, slot);
   if (flags & F_IN_CACHE) return `file page ${page}`;
   if (flags & F_USER) return `user page ${L.folioIndex(s, f)}`;
+  if (flags & F_PRIVATE) return `the private copy of file page ${L.folioIndex(s, f)}`;
   return 'a page only pipes reference';
 }
 

@@ -8,7 +8,7 @@ import { OP_NAMES, type Step } from './step.js';
 import { parseScenario } from './scenario.js';
 import { ScenarioModel } from './scenario-model.js';
 import { canonicalize } from './canonical.js';
-import { F_DIRTY, F_IN_CACHE, F_USER, type Layout, type State } from './state.js';
+import { F_DIRTY, F_IN_CACHE, F_PRIVATE, F_USER, type Layout, type State } from './state.js';
 import { type Invariant, type InvariantStep } from '../invariants/define.js';
 import { LayoutStateReader } from '../invariants/state-reader.js';
 import { noUseAfterFree } from '../invariants/no-use-after-free.js';
@@ -62,7 +62,8 @@ function structuralProblem(L: Layout, s: State, values: number, kernel: KernelId
     if (L.folioRefs(s, f) !== refs[f])
       return `folio ${f}: stored pipe refs ${L.folioRefs(s, f)} but ${refs[f]} slots reference it`;
     const flags = L.folioFlags(s, f);
-    if (refs[f] === 0 && (flags & (F_IN_CACHE | F_USER)) === 0) return `folio ${f} is live but referenced by nothing`;
+    if (refs[f] === 0 && (flags & (F_IN_CACHE | F_USER | F_PRIVATE)) === 0)
+      return `folio ${f} is live but referenced by nothing`;
     if (flags & F_IN_CACHE) {
       const idx = L.folioIndex(s, f);
       if (idx + pages > L.P) return `folio ${f} caches pages ${idx}..${idx + pages - 1} beyond the file's pages`;
@@ -72,6 +73,8 @@ function structuralProblem(L: Layout, s: State, values: number, kernel: KernelId
     }
     if (flags & F_USER && L.userFolio(s, L.folioIndex(s, f)) !== f)
       return `folio ${f} says it backs user page ${L.folioIndex(s, f)} but it does not`;
+    if (flags & F_PRIVATE && L.privateFolio(s, L.folioIndex(s, f)) !== f)
+      return `folio ${f} says it is the private copy of file page ${L.folioIndex(s, f)} but it is not`;
     for (let i = 0; i < pages * L.C; i++) {
       if (L.folioCell(s, f, i) > values) return `folio ${f} cell ${i} holds ${L.folioCell(s, f, i)} > ${values}`;
     }

@@ -7,7 +7,7 @@
  * not reach the pipe; munmap or MADV_DONTNEED after vmsplice leaves the pipe
  * its reference to the old page, with the old data.
  */
-import { F_UPTODATE, F_USER, type Layout, type State } from './state.js';
+import { F_PRIVATE, F_UPTODATE, F_USER, type Layout, type State } from './state.js';
 
 /** Whether user page `page` is backed by a folio (touched since it was mapped). */
 export function userPagePopulated(L: Layout, s: State, page: number): boolean {
@@ -41,5 +41,20 @@ export function zapUserPage(L: Layout, s: State, page: number): void {
   if (f < 0) return;
   L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_USER);
   L.setUserFolio(s, page, -1);
+  L.releaseIfUnused(s, f);
+}
+
+/**
+ * The process's MAP_PRIVATE mapping of the file lets go of its private copy
+ * of file page `page` (munmap, or a truncate that unmaps the page, COWed
+ * copies too): like a zapped user page, the copy stays alive only while a
+ * pipe references it. No-op without a copy or without the privateMapping
+ * feature.
+ */
+export function dropPrivateCopy(L: Layout, s: State, page: number): void {
+  const f = L.privateFolio(s, page);
+  if (f < 0) return;
+  L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_PRIVATE);
+  L.setPrivateFolio(s, page, -1);
   L.releaseIfUnused(s, f);
 }

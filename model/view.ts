@@ -14,6 +14,7 @@ import {
   F_DIRTY,
   F_IN_CACHE,
   F_MAPPED,
+  F_PRIVATE,
   F_USER,
   F_UPTODATE,
   type Layout,
@@ -33,6 +34,8 @@ export interface FolioView {
   readonly cachesPage: number | null;
   /** The user page it backs, or null. */
   readonly userPage: number | null;
+  /** The file page it is the process's MAP_PRIVATE copy of, or null. */
+  readonly privatePage: number | null;
   /** References from pipe buffers. */
   readonly pipeRefs: number;
 }
@@ -71,6 +74,13 @@ export interface StateView {
   readonly folios: readonly FolioView[];
   /** Per user page: its cells (zeros for a page not populated since it was mapped or zapped). */
   readonly user: readonly (readonly number[])[];
+  /**
+   * Per file page: the cells of the process's MAP_PRIVATE copy (a store through that mapping made
+   * it), or null; empty in a layout without the privateMapping feature.
+   */
+  readonly privateCopies: readonly (readonly number[] | null)[];
+  /** The file was unlinked and its fds closed (`unlink`): nothing can change it any more. */
+  readonly unlinked: boolean;
   readonly pipes: readonly PipeView[];
   readonly processPcs: readonly number[];
   readonly cost: { readonly pagesCopied: number; readonly pagesStolen: number };
@@ -102,6 +112,7 @@ export function viewState(L: Layout, s: State): StateView {
       mapped: (flags & F_MAPPED) !== 0,
       cachesPage: flags & F_IN_CACHE ? L.folioIndex(s, f) : null,
       userPage: flags & F_USER ? L.folioIndex(s, f) : null,
+      privatePage: flags & F_PRIVATE ? L.folioIndex(s, f) : null,
       pipeRefs: L.folioRefs(s, f),
     });
   }
@@ -137,6 +148,10 @@ export function viewState(L: Layout, s: State): StateView {
     pageCache: range(L.P, (p) => L.pageFolio(s, p)).map((f) => (f < 0 ? null : f)),
     folios,
     user: Array.from({ length: L.U }, (_, u) => userCells(L, s, u)),
+    privateCopies: L.features.privateMapping
+      ? range(L.P, (p) => L.privateFolio(s, p)).map((f) => (f < 0 ? null : range(L.C, (i) => L.folioCell(s, f, i))))
+      : [],
+    unlinked: L.unlinked(s),
     pipes,
     processPcs: range(L.processes, (i) => L.pc(s, i)),
     cost: { pagesCopied: L.pagesCopied(s), pagesStolen: L.pagesStolen(s) },

@@ -67,6 +67,8 @@ export interface SideFinal {
   readonly pipeCells: readonly [number, number, number];
   /** Folio sizes in pages in file order, 0 per uncached page (the helper's notation); null if unknown. */
   readonly folios: readonly number[] | null;
+  /** An unlink step let go of the file: size, contents and folios are not compared (there is no file). */
+  readonly unlinked: boolean;
 }
 
 export interface StepComparison {
@@ -218,6 +220,7 @@ export function runModelSide(
       file: fileContents(L, s),
       pipeCells: [L.pipeCells(s, 0), L.pipeCells(s, 1), L.queues > SOCKET ? L.pipeCells(s, SOCKET) : 0],
       folios: modelFolioList(L, s),
+      unlinked: L.unlinked(s),
     },
   };
 }
@@ -323,6 +326,7 @@ export function compareRuns(
     file: k.final.file,
     pipeCells: [k.final.pipeBytes[0] / cellBytes, k.final.pipeBytes[1] / cellBytes, k.final.pipeBytes[2] / cellBytes],
     folios: modelSizedFolios(fs, c.bounds.folioPages, k.final.folios),
+    unlinked: k.final.unlinked ?? false,
   };
   let disagreement: CaseComparison['disagreement'];
   const firstBad = steps.find((s) => !s.agree);
@@ -333,12 +337,19 @@ export function compareRuns(
       ...(firstBad.model.read ? { expected: firstBad.model.read } : {}),
       ...(firstBad.kernel.read ? { observed: firstBad.kernel.read } : {}),
     };
-  } else if (m.final.size !== kFinal.size) {
+  } else if (m.final.unlinked !== kFinal.unlinked) {
+    disagreement = {
+      step: 'final',
+      message: `the file: model ${m.final.unlinked ? 'unlinked' : 'still there'}, kernel ${
+        kFinal.unlinked ? 'unlinked' : 'still there'
+      }`,
+    };
+  } else if (!m.final.unlinked && m.final.size !== kFinal.size) {
     disagreement = {
       step: 'final',
       message: `final size: model ${counted(m.final.size, 'cell')}, kernel ${kFinal.size}`,
     };
-  } else if (!same(m.final.file, kFinal.file)) {
+  } else if (!m.final.unlinked && !same(m.final.file, kFinal.file)) {
     disagreement = {
       step: 'final',
       message: `final file: model ${show(m.final.file)}, kernel ${show(kFinal.file)}`,
@@ -354,7 +365,7 @@ export function compareRuns(
     };
   }
   const folioDifference =
-    kFinal.folios && !same(m.final.folios, kFinal.folios)
+    !kFinal.unlinked && kFinal.folios && !same(m.final.folios, kFinal.folios)
       ? `final folios (pages, 0 = uncached): model ${show(m.final.folios)}, kernel ${show(kFinal.folios)}`
       : undefined;
   if (!disagreement && folioDifference && opts.checkFolios) disagreement = { step: 'final', message: folioDifference };

@@ -29,7 +29,9 @@
  *                      pipe-splice len | fallocate-zero off len |
  *                      fpos-write len value | direct-write off len value |
  *                      copy-file-range off len value | fallocate-collapse off len |
- *                      fallocate-insert off len (skip BOUNDS when the file
+ *                      fallocate-insert off len | unlink | splice-out off len |
+ *                      mmap-private-store off value
+ *                      (fallocate-insert: skip BOUNDS when the file
  *                      would grow past the pages line, as the model's does not)
  *                      direct-write: pwrite on a second fd opened O_DIRECT
  *                      (through /proc/self/fd), from a page-aligned buffer;
@@ -43,12 +45,17 @@
  *   init folios ... dirty ...  the initial folio structure actually obtained
  *   init cached N      pages of the file in the page cache after setup
  *   one line per step: ok N | ok read v v ... | err ENAME | skip REASON
+ *                      (splice-out replies "ok read" with the cells it wrote,
+ *                      read back from the file)
  *   (trace 1) after folios f ... dirty d ...
  *   folios f ...       final folio sizes (pages) in file order, 0 = uncached
  *   dirty d ...        per entry of folios: 1 if dirty
  *   size N             final size in cells
  *   file v v ...       final file cells through read() (-1 = mixed bytes)
  *   pipe N M K         bytes left in pipe 0, pipe 1 and the socket (unread by its peer)
+ *   (after an unlink step the file is gone: "unlinked" instead of the
+ *   folios, dirty, size and file lines, and every later step that needs the
+ *   file prints "skip UNLINKED")
  *   done
  *   error MSG          bad input or setup failure (exit status 2)
  *
@@ -106,8 +113,9 @@ static int fd = -1, p0[2] = {-1, -1}, p1[2] = {-1, -1};
 static int sv[2] = {-1, -1}, qslots = 16;
 static long sq[64];
 static int nsq = 0;
-static char *map;
+static char *map, *pmap; /* the MAP_SHARED and the MAP_PRIVATE mapping of the file */
 static long maplen;
+static int unlinked = 0; /* after an unlink step: fd closed, mappings gone */
 static int kpf_fd = -1, pm_fd = -1, kpf_ok = 1;
 
 static void die(const char *fmt, ...) {
@@ -368,11 +376,11 @@ static void check_extents(void) {
     if (!strcmp(s->op, "write") || !strcmp(s->op, "fallocate-punch") ||
         !strcmp(s->op, "splice") || !strcmp(s->op, "direct-write") ||
         !strcmp(s->op, "copy-file-range") || !strcmp(s->op, "fallocate-collapse") ||
-        !strcmp(s->op, "fallocate-insert"))
+        !strcmp(s->op, "fallocate-insert") || !strcmp(s->op, "splice-out"))
       end = s->na >= 2 ? (s->a[0] + s->a[1]) * cb : 0;
     else if (!strcmp(s->op, "truncate"))
       end = s->na >= 1 ? s->a[0] * cb : 0;
-    else if (!strcmp(s->op, "mmap-store"))
+    else if (!strcmp(s->op, "mmap-store") || !strcmp(s->op, "mmap-private-store"))
       end = s->na >= 1 ? (s->a[0] + 1) * cb : 0;
     if (end > max)
       die("step %d (%s) reaches byte %ld, past the %d pages this helper handles",
@@ -497,7 +505,7 @@ static long max_extent_pages(void) {
   for (int i = 0; i < nsteps; i++) {
     struct step *s = &steps[i];
     if ((!strcmp(s->op, "write") || !strcmp(s->op, "direct-write") ||
-         !strcmp(s->op, "copy-file-range")) &&
+         !strcmp(s->op, "copy-file-range") || !strcmp(s->op, "splice-out")) &&
         s->na >= 2 && (s->a[0] + s->a[1]) * cb > mx)
       mx = (s->a[0] + s->a[1]) * cb;
     if (!strcmp(s->op, "truncate") && s->na >= 1 && s->a[0] * cb > mx)
@@ -520,11 +528,58 @@ static void arity(struct step *s, int n) {
   if (s->na < n) die("step %s needs %d arguments", s->op, n);
 }
 
+/* the steps that work on the file (an fd of it or a mapping): none is possible after unlink */
+static int uses_file(const char *op) {
+  static const char *const pipe_or_memory[] = {
+      "vmsplice", "user-store", "user-unmap", "user-dontneed", "pipe-write",
+      "pipe-read", "socket-read", "pipe-splice", "tee"};
+  for (size_t i = 0; i < sizeof pipe_or_memory / sizeof pipe_or_memory[0]; i++)
+    if (!strcmp(op, pipe_or_memory[i])) return 0;
+  return 1;
+}
+
 static void run_step(struct step *s) {
   long cb = cellbytes();
   ssize_t r;
   char *buf;
-  if (!strcmp(s->op, "write")) {
+  if (unlinked && uses_file(s->op)) {
+    printf("skip UNLINKED\n");
+    return;
+  }
+  if (!strcmp(s->op, "unlink")) {
+    /* the scratch file was unlinked when it was created: what is left is to
+     * let go of every reference, so the inode is evicted (its folios leave
+     * the page cache; the pipes keep theirs) */
+    munmap(map, maplen);
+    munmap(pmap, maplen);
+    r = close(fd);
+    fd = -1;
+    unlinked = 1;
+  } else if (!strcmp(s->op, "splice-out")) {
+    arity(s, 2);
+    loff_t off = s->a[0] * cb;
+    r = splice(p0[0], NULL, fd, &off, s->a[1] * cb, SPLICE_F_NONBLOCK);
+    if (r > 0) { /* the reply is what it wrote, read back from the file (as a pipe read's) */
+      buf = malloc(r + 1);
+      ssize_t got = pread(fd, buf, r, s->a[0] * cb);
+      print_read(buf, got > 0 ? got : 0);
+      free(buf);
+      return;
+    }
+  } else if (!strcmp(s->op, "mmap-private-store")) {
+    arity(s, 2);
+    long off = s->a[0] * cb;
+    if (off + cb > file_size()) {
+      printf("skip EOF\n");
+      return;
+    }
+    if (off + cb > maplen) {
+      printf("skip MAPPING\n");
+      return;
+    }
+    memset(pmap + off, (int)s->a[1], cb);
+    r = cb;
+  } else if (!strcmp(s->op, "write")) {
     arity(s, 3);
     long len = s->a[1] * cb;
     buf = malloc(len + 1);
@@ -739,6 +794,24 @@ static void run_step(struct step *s) {
   else printf("ok %ld\n", (long)r);
 }
 
+/* the final folios, size and contents of the file (it must still be open) */
+static void print_final_file(void) {
+  report_folios("");
+  long size = file_size();
+  printf("size %ld\n", size / cellbytes());
+  char *buf = calloc(size + 1, 1);
+  long got = 0;
+  while (got < size) {
+    ssize_t r = pread(fd, buf + got, size - got, got);
+    if (r <= 0) break;
+    got += r;
+  }
+  printf("file");
+  print_cells(buf, got);
+  printf("\n");
+  free(buf);
+}
+
 int main(int argc, char **argv) {
   const char *dir = getenv("TMPDIR");
   int probe = 0;
@@ -788,26 +861,17 @@ int main(int argc, char **argv) {
   maplen = mp * PG;
   map = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (map == MAP_FAILED) die("mmap file: %s", strerror(errno));
+  pmap = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  if (pmap == MAP_FAILED) die("mmap file private: %s", strerror(errno));
 
   for (int i = 0; i < nsteps; i++) {
     run_step(&steps[i]);
-    if (tracing) report_folios("after ");
+    if (tracing && !unlinked) report_folios("after ");
+    else if (tracing) printf("after unlinked\n");
   }
 
-  report_folios("");
-  long size = file_size();
-  printf("size %ld\n", size / cellbytes());
-  char *buf = calloc(size + 1, 1);
-  long got = 0;
-  while (got < size) {
-    ssize_t r = pread(fd, buf + got, size - got, got);
-    if (r <= 0) break;
-    got += r;
-  }
-  printf("file");
-  print_cells(buf, got);
-  printf("\n");
-  free(buf);
+  if (unlinked) printf("unlinked\n");
+  else print_final_file();
   int n0 = 0, n1 = 0, ns = 0;
   ioctl(p0[0], FIONREAD, &n0);
   ioctl(p1[0], FIONREAD, &n1);

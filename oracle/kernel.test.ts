@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../model/step.js';
+import { compareCase, profileForDir } from './compare.js';
 import {
   encodeTrace,
   oracleAvailable,
@@ -309,6 +310,110 @@ for (const { name, dir, skip } of dirs) {
       expect(r.slots).toBe(2);
       expect(reads(r)[1]).toEqual([1, 6]);
       expect(r.final.file).toEqual(Array<number>(16).fill(1));
+    });
+
+    it('unlink after splice: the reader sees the data, later file steps are skipped, no file is reported', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 2,
+            file: [1, 1, 1, 1],
+            steps: [
+              { op: 'splice', off: 0, len: 2 },
+              { op: 'mmap-store', off: 0, value: 2 },
+              { op: 'unlink' },
+              { op: 'write', off: 0, len: 1, value: 3 },
+              { op: 'pipe-read', len: 2 },
+            ],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(r.steps.map((s) => s.result)).toEqual([
+        { kind: 'ok', bytes: 4096 },
+        { kind: 'ok', bytes: 2048 },
+        { kind: 'ok', bytes: 0 },
+        { kind: 'skip', reason: 'UNLINKED' },
+        { kind: 'read', cells: [2, 1] },
+      ]);
+      expect(r.final.unlinked).toBe(true);
+      expect(r.final.file).toEqual([]);
+    });
+
+    it('conform compares no file after unlink, and the model and the kernel agree on the rest', async () => {
+      const prof = await profileForDir(dir);
+      expect(prof.ok).toBe(true);
+      if (!prof.ok) return;
+      const c = await compareCase(
+        {
+          bounds: { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1, depth: 6 },
+          initial: { file: [1, 1, 1, 1], cached: true, folios: [1, 1], user: [[1, 1]] },
+          steps: [
+            { op: 'splice', off: 0, len: 2 },
+            { op: 'write', off: 0, len: 1, value: 2 },
+            { op: 'unlink' },
+            { op: 'write', off: 0, len: 1, value: 1 },
+            { op: 'pipe-read', len: 2 },
+          ],
+        },
+        prof.profile,
+        { dir },
+      );
+      expect(c.status).toBe('compared');
+      if (c.status !== 'compared') return;
+      expect(c.disagreement).toBeUndefined();
+      expect([c.model.unlinked, c.kernel.unlinked]).toEqual([true, true]);
+      expect(c.steps.map((st) => st.kernel.text)).toEqual([
+        'ok 2 cells',
+        'ok 1 cell',
+        'ok',
+        'skip UNLINKED',
+        'read [2, 1]',
+      ]);
+    });
+
+    it('splice-out into the page its buffer references copies forward; the reply is what it wrote', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 2,
+            file: [1, 1, 2, 2],
+            steps: [
+              { op: 'splice', off: 2, len: 2 },
+              { op: 'write', off: 2, len: 1, value: 3 },
+              { op: 'splice-out', off: 3, len: 2 },
+              { op: 'splice-out', off: 0, len: 1 },
+            ],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(r.steps.map((s) => s.result)).toEqual([
+        { kind: 'ok', bytes: 4096 },
+        { kind: 'ok', bytes: 2048 },
+        { kind: 'read', cells: [3, 3] },
+        { kind: 'err', errno: 'EAGAIN' },
+      ]);
+      expect(r.final.file).toEqual([1, 1, 3, 3, 3]);
+    });
+
+    it('mmap-private-store after splice: neither the reader nor the file sees it', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 2,
+            file: [1, 1, 1, 1],
+            steps: [
+              { op: 'splice', off: 0, len: 2 },
+              { op: 'mmap-private-store', off: 1, value: 2 },
+              { op: 'pipe-read', len: 2 },
+            ],
+          },
+          { fs: dir },
+        ),
+      );
+      expect(reads(r)).toEqual([[1, 1]]);
+      expect(r.final.file).toEqual([1, 1, 1, 1]);
     });
 
     it('empty pipe read and full pipe give EAGAIN', async () => {

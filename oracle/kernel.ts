@@ -93,6 +93,8 @@ export interface KernelRunOk {
     readonly file: readonly number[];
     /** Bytes still in pipe 0, pipe 1 and the socket (0 from a helper without one). */
     readonly pipeBytes: readonly [number, number, number];
+    /** An unlink step let go of the file: there are no final folios, size or contents (null, 0, []). */
+    readonly unlinked?: boolean;
   };
   /** Every `probe KEY VALUE...` line. */
   readonly probes: Readonly<Record<string, string>>;
@@ -303,6 +305,7 @@ export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}
   let file: number[] = [];
   let pipeBytes: [number, number, number] = [0, 0, 0];
   let done = false;
+  let unlinked = false;
   let stepIndex = 0;
   const pushResult = (result: KernelStepResult): void => {
     const step = input.steps[stepIndex];
@@ -349,6 +352,9 @@ export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}
         case 'pipe':
           pipeBytes = [0, 1, 2].map((i) => Number.parseInt(rest[i] ?? '0', 10)) as [number, number, number];
           break;
+        case 'unlinked':
+          unlinked = true;
+          break;
         case 'done':
           done = true;
           break;
@@ -370,7 +376,7 @@ export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}
     init: { ...init, cachedPages },
     uncachedUnachievable: probes['uncached-unachievable'] !== undefined,
     steps,
-    final: { ...finalFolios, size, file, pipeBytes },
+    final: { ...finalFolios, size, file, pipeBytes, unlinked },
     probes,
     elapsedMs: r.elapsedMs,
     raw: r.stdout,

@@ -13,6 +13,7 @@ import { fallocateInsert } from './fallocate-insert.js';
 import { fallocatePunch } from './fallocate-punch.js';
 import { fallocateZero } from './fallocate-zero.js';
 import { fposWrite } from './fpos-write.js';
+import { mmapPrivateStore } from './mmap-private-store.js';
 import { mmapStore } from './mmap-store.js';
 import type { AnyOperation } from './operation.js';
 import { featuresOf, type LayoutFeature, type LayoutFeatures } from '../state.js';
@@ -22,8 +23,10 @@ import { pipeWrite } from './pipe-write.js';
 import { sendfile } from './sendfile.js';
 import { socketRead } from './socket-read.js';
 import { splice } from './splice.js';
+import { spliceOut } from './splice-out.js';
 import { tee } from './tee.js';
 import { truncate } from './truncate.js';
+import { unlink } from './unlink.js';
 import { userDontneed } from './user-dontneed.js';
 import { userStore } from './user-store.js';
 import { userUnmap } from './user-unmap.js';
@@ -57,6 +60,9 @@ export const OPERATION_LIST = [
   copyFileRange,
   fallocateCollapse,
   fallocateInsert,
+  unlink,
+  spliceOut,
+  mmapPrivateStore,
 ] as const;
 
 type Operations = (typeof OPERATION_LIST)[number];

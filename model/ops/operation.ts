@@ -88,6 +88,15 @@ export interface OperationDefinition<N extends string, A extends ArgKinds> {
    * counts and the verdicts of existing scenario files stay as they were.
    */
   readonly inDefaultEnvironment?: boolean;
+  /**
+   * Whether it works on the file (through an fd of it or a mapping of it),
+   * so that it is not enabled once the file is unlinked and those fds and
+   * mappings are closed (`unlink`; `Layout.unlinked`). Default true: a new
+   * file operation is right without thinking of unlink. The pipe, socket
+   * and user-memory operations say false. Checked once, in `apply` as
+   * `defineOperation` builds it, so no module tests the flag itself.
+   */
+  readonly usesFile?: boolean;
 }
 
 /** An operation, as the model, scenarios, the oracle and conform use it. */
@@ -111,6 +120,8 @@ export interface Operation<N extends string = string, A extends ArgKinds = ArgKi
   readonly conformWeight: number;
   readonly needs: readonly LayoutFeature[];
   readonly inDefaultEnvironment: boolean;
+  /** Whether it works on the file: not enabled once the file is unlinked. */
+  readonly usesFile: boolean;
   /** The step as the seed's reproducer would say it: `write(off=0, len=2, value=2)` (given arguments only). */
   show(step: object): string;
   /** The arguments as the oracle helper reads them after the op's name: `[off, len, value]`. */
@@ -133,6 +144,7 @@ export interface AnyOperation {
   readonly conformWeight: number;
   readonly needs: readonly LayoutFeature[];
   readonly inDefaultEnvironment: boolean;
+  readonly usesFile: boolean;
   show(step: object): string;
   oracleArgs(step: object): number[];
 }
@@ -157,6 +169,7 @@ export function defineOperation<const N extends string, const A extends ArgKinds
   const schema = z.object(shape).strict() as unknown as Operation<N, A>['schema'];
   const valueOf = (step: object, k: string): number | boolean | undefined =>
     (step as Record<string, number | boolean | undefined>)[k] ?? kinds[k]!.default;
+  const usesFile = def.usesFile ?? true;
   const complete = (step: object): CompleteStep<N, A> => {
     const out: Record<string, unknown> = { op: def.name };
     for (const k of argNames) out[k] = valueOf(step, k);
@@ -197,12 +210,15 @@ export function defineOperation<const N extends string, const A extends ArgKinds
       return out;
     },
     complete,
-    apply: def.apply,
+    // The one place unlink disables the file's operations (states without the
+    // fileState feature are never unlinked: `unlinked` reads no byte there).
+    apply: usesFile ? (ctx, s, step) => (ctx.L.unlinked(s) ? undefined : def.apply(ctx, s, step)) : def.apply,
     cellsMoved: def.cellsMoved ?? (() => 0),
     zeroReturnIsRefusal: def.zeroReturnIsRefusal ?? false,
     conformWeight: def.conformWeight,
     needs: def.needs ?? [],
     inDefaultEnvironment: def.inDefaultEnvironment ?? true,
+    usesFile,
     show(step) {
       const args = argNames
         .filter((k) => (step as Record<string, unknown>)[k] !== undefined)

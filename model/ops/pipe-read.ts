@@ -14,6 +14,7 @@ export const pipeRead = defineOperation({
   args: { len: pipeLength, pipe: pipeIndex },
   enumerate: ['pipe', 'len'],
   conformWeight: 3,
+  usesFile: false,
   cellsMoved: ({ observed }) => observed?.observed.length ?? 0,
   apply(ctx, before, { len, pipe }) {
     const { L } = ctx;

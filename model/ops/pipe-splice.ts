@@ -15,6 +15,7 @@ export const pipeSplice = defineOperation({
   summary: 'splice(pipe -> second pipe): the buffers move',
   args: { len: pipeLength },
   conformWeight: 2,
+  usesFile: false,
   inDefaultEnvironment: false,
   cellsMoved: ({ L, before, after }) => L.pipeCells(after, 1) - L.pipeCells(before, 1),
   apply(ctx, before, { len }) {

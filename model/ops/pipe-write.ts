@@ -15,6 +15,7 @@ export const pipeWrite = defineOperation({
   args: { len: pipeWriteLength, value: dataValue },
   enumerate: ['value', 'len'],
   conformWeight: 2,
+  usesFile: false,
   cellsMoved: ({ step }) => step.len,
   apply(ctx, before, { len, value }) {
     const { L } = ctx;

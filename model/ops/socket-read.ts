@@ -14,6 +14,7 @@ export const socketRead = defineOperation({
   summary: "the socket's peer reads: recv(MSG_DONTWAIT)",
   args: { len: pipeLength },
   conformWeight: 2,
+  usesFile: false,
   needs: ['socket'],
   inDefaultEnvironment: false,
   cellsMoved: ({ observed }) => observed?.observed.length ?? 0,

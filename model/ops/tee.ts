@@ -12,6 +12,7 @@ export const tee = defineOperation({
   summary: 'tee(pipe -> second pipe)',
   args: { len: pipeLength },
   conformWeight: 2,
+  usesFile: false,
   // tee of an empty pipe returns 0: nothing happened.
   zeroReturnIsRefusal: true,
   cellsMoved: ({ L, before, after }) => L.pipeCells(after, 1) - L.pipeCells(before, 1),

@@ -13,6 +13,7 @@ export const userDontneed = defineOperation({
   summary: 'madvise(MADV_DONTNEED) on the user page',
   args: { page: userPage },
   conformWeight: 1,
+  usesFile: false,
   apply(ctx, before, { page }) {
     return userUnmap.apply(ctx, before, { op: 'user-unmap', page });
   },

@@ -10,6 +10,7 @@ export const userStore = defineOperation({
   args: { page: userPage, cell: pageCell, value: dataValue },
   enumerate: ['value', 'page', 'cell'],
   conformWeight: 1,
+  usesFile: false,
   cellsMoved: () => 1,
   apply(ctx, before, { page, cell, value }) {
     const { L } = ctx;

@@ -14,6 +14,7 @@ export const userUnmap = defineOperation({
   summary: 'munmap the user page and map a fresh one at the same address',
   args: { page: userPage },
   conformWeight: 1,
+  usesFile: false,
   apply(ctx, before, { page }) {
     const { L } = ctx;
     if (page < 0 || page >= L.U) return undefined;

@@ -12,6 +12,8 @@ export const vmsplice = defineOperation({
   args: { page: userPage, gift: flag },
   enumerate: ['gift', 'page'],
   conformWeight: 1,
+  // Anonymous user memory: it works after unlink (a file-backed source would not).
+  usesFile: false,
   cellsMoved: ({ L }) => L.C,
   apply(ctx, before, { page, gift }) {
     const { L } = ctx;
