@@ -183,7 +183,7 @@ interface ArgRow {
   readonly name: string;
   readonly doc: string;
   readonly required: boolean;
-  readonly default?: number | boolean;
+  readonly default?: number | boolean | string;
 }
 
 function argRows(op: AnyOperation, kindDocs: ReadonlyMap<string, string>): ArgRow[] {

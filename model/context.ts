@@ -6,6 +6,7 @@
  */
 import type { Layout, State } from './state.js';
 import type { FsProfile } from './folio-policy.js';
+import type { MemorySource } from './ops/args.js';
 
 /**
  * A kernel variant changes only the policy it is about: what splice, vmsplice
@@ -28,8 +29,12 @@ export interface KernelVariant<Id extends string = string> {
    * the queue has no free slot.
    */
   spliceToPipe(ctx: ModelContext, s: State, off: number, len: number, move: boolean, queue: number): number;
-  /** vmsplice(user page -> pipe 0); false when the pipe is full. */
-  vmspliceToPipe(ctx: ModelContext, s: State, page: number, gift: boolean): boolean;
+  /**
+   * vmsplice(user memory -> pipe 0) of page `page` of the memory `source`
+   * names (anonymous, or a shared or private mapping of the file: the page is
+   * inside the file); false when the pipe is full.
+   */
+  vmspliceToPipe(ctx: ModelContext, s: State, page: number, gift: boolean, source: MemorySource): boolean;
   /** tee(pipe 0 -> pipe 1) of up to `len` cells; returns the cells teed (0: nothing). */
   teeToPipe(ctx: ModelContext, s: State, len: number): number;
   /** splice(pipe 0 -> pipe 1) of up to `len` cells: the buffers move; returns the cells moved (0: nothing). */

@@ -15,10 +15,12 @@
  */
 import { z } from 'zod';
 import type { Bounds } from './bounds.js';
-import { operationNamed } from './ops/index.js';
+import type { ArgScalar } from './ops/args.js';
+import { operationNamed, type AnyOperation } from './ops/index.js';
+import type { LayoutFeature } from './state.js';
 import { OP_NAMES, type OpName } from './step.js';
 
-const scalar = z.union([z.number().int(), z.boolean()]);
+const scalar = z.union([z.number().int(), z.boolean(), z.string()]);
 
 /** One argument's constraint. */
 export const ArgConstraintSchema = z.union([
@@ -56,7 +58,7 @@ export function splitEntry(entry: EnvEntry): { readonly op: OpName; readonly arg
 }
 
 /** Whether `value` meets `c`. */
-export function admitsValue(c: ArgConstraint, value: number | boolean): boolean {
+export function admitsValue(c: ArgConstraint, value: ArgScalar): boolean {
   if (Array.isArray(c)) return c.includes(value);
   if (typeof c === 'object') {
     return (
@@ -68,9 +70,66 @@ export function admitsValue(c: ArgConstraint, value: number | boolean): boolean 
 
 /** Whether a complete step meets every constraint. */
 export function admitsStep(args: ArgConstraints, step: object): boolean {
-  const given = step as Readonly<Record<string, number | boolean>>;
+  const given = step as Readonly<Record<string, ArgScalar>>;
   for (const [k, c] of Object.entries(args)) if (!admitsValue(c, given[k]!)) return false;
   return true;
+}
+
+/**
+ * Whether the free environment takes `step` of `operation` under `args`:
+ * every constraint admits it, and each argument left free has one of its
+ * ordinary values (an opt-in value, such as vmsplice's `source:
+ * "file-shared"`, is taken only where a constraint names it).
+ */
+export function environmentAdmits(operation: AnyOperation, args: ArgConstraints, step: object): boolean {
+  if (!admitsStep(args, step)) return false;
+  const given = step as Readonly<Record<string, ArgScalar>>;
+  for (const k of operation.argNames) {
+    const optIn = operation.args[k]!.optIn;
+    if (optIn && args[k] === undefined && optIn.includes(given[k]!)) return false;
+  }
+  return true;
+}
+
+/** The layout features the environment's steps of `operation` under `args` need (its arguments' values too). */
+export function environmentNeeds(operation: AnyOperation, args: ArgConstraints, b: Bounds): LayoutFeature[] {
+  const out = new Set<LayoutFeature>(operation.needs);
+  const valued = operation.argNames.filter((k) => operation.args[k]!.needs);
+  if (valued.length === 0) return [...out];
+  for (const step of operation.domain(b))
+    if (environmentAdmits(operation, args, step)) for (const f of operation.stepNeeds(step)) out.add(f);
+  return [...out];
+}
+
+/**
+ * The environment entries that let a model take exactly these steps'
+ * operations (conform, replays): each operation by name, with, for an
+ * argument whose opt-in values the steps use, the values they use.
+ */
+export function environmentOfSteps(steps: readonly object[]): EnvEntry[] {
+  const used = new Map<string, Map<string, Set<ArgScalar>>>();
+  for (const step of steps) {
+    const name = (step as { op: string }).op;
+    const operation = operationNamed(name);
+    if (!operation) continue;
+    const args = used.get(name) ?? new Map<string, Set<ArgScalar>>();
+    used.set(name, args);
+    const complete = operation.complete(step) as Readonly<Record<string, ArgScalar>>;
+    for (const k of operation.argNames) {
+      const optIn = operation.args[k]!.optIn;
+      if (!optIn || !optIn.includes(complete[k]!)) continue;
+      const values =
+        args.get(k) ??
+        new Set<ArgScalar>(operation.args[k]!.default !== undefined ? [operation.args[k]!.default!] : []);
+      values.add(complete[k]!);
+      args.set(k, values);
+    }
+  }
+  return [...used].map(([op, args]) =>
+    args.size === 0
+      ? (op as OpName)
+      : ({ op, ...Object.fromEntries([...args].map(([k, v]) => [k, [...v]])) } as EnvEntry),
+  );
 }
 
 /** `off>=4`, `value=1`, `len in 1,2`: a constraint as headings and traces say it. */
@@ -106,8 +165,15 @@ export function constraintProblems(op: OpName, args: ArgConstraints, b: Bounds, 
     const sample = operation.complete({ op })[k as never] as unknown;
     if (typeof sample === 'boolean' && typeof c === 'object' && !Array.isArray(c))
       out.push(`${at}.${k}: a flag takes true, false or a list, not a range`);
+    if (typeof sample === 'string') {
+      const names = operation.args[k]!.values(b, {}).map(String);
+      if (typeof c === 'object' && !Array.isArray(c)) out.push(`${at}.${k}: takes a name or a list, not a range`);
+      for (const v of Array.isArray(c) ? c : typeof c === 'object' ? [] : [c])
+        if (!names.includes(String(v)))
+          out.push(`${at}.${k}: ${JSON.stringify(v)} is not one of ${names.map((n) => `"${n}"`).join(', ')}`);
+    }
   }
-  if (out.length === 0 && !operation.domain(b).some((step) => admitsStep(args, step)))
+  if (out.length === 0 && !operation.domain(b).some((step) => environmentAdmits(operation, args, step)))
     out.push(`${at}: ${entryText(op, args)} admits no step under these bounds`);
   return out;
 }

@@ -5,6 +5,7 @@
  *
  * @public
  */
+import { environmentOfSteps } from './env-constraints.js';
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
 import type { KernelId } from './kernels/index.js';
 import type { FsProfile } from './folio-policy.js';
@@ -69,7 +70,7 @@ export function modelFor(opts: RunStepsOptions = {}, steps: readonly Step[] = []
       kernel: opts.kernel ?? 'linux',
       bounds: { ...DEFAULT_BOUNDS, ...opts.bounds },
       initial: opts.initial,
-      environment: { ops: [...new Set(steps.map((st) => st.op))] },
+      environment: { ops: environmentOfSteps(steps) },
     },
     'runSteps',
   );

@@ -14,11 +14,11 @@ import { DEFAULT_FS, dirtyCellsMatter, extentsMatter, type FsProfile } from './f
 import { HistoryTable, type HistoryFold } from './history.js';
 import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
-import { admitsStep } from './env-constraints.js';
-import { featuresOfOps, OPERATIONS, type AnyOperation, type OpResult } from './ops/index.js';
+import { environmentAdmits, environmentNeeds } from './env-constraints.js';
+import { OPERATIONS, type AnyOperation, type OpResult } from './ops/index.js';
 import type { ReadObservation } from './pipe.js';
 import { ENV_PROCESS, type Scenario } from './scenario.js';
-import { Layout, type State } from './state.js';
+import { featuresOf, Layout, type LayoutFeature, type State } from './state.js';
 import { ValueSymmetry } from './value-symmetry.js';
 import { completeStep, formatStep, sameStep, type CompleteStep, type Step } from './step.js';
 
@@ -95,7 +95,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     for (const op of scenario.environment) {
       const args = scenario.environmentArgs[op] ?? {};
       for (const step of OPERATIONS[op].domain(scenario.bounds) as CompleteStep[])
-        if (admitsStep(args, step)) actions.push({ kind: 'env', step });
+        if (environmentAdmits(OPERATIONS[op], args, step)) actions.push({ kind: 'env', step });
     }
     this.actions = actions;
     this.actionCount = actions.length;
@@ -131,7 +131,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   stepOf(s: State, action: number): TraceStep | undefined {
     const a = this.actions[action];
     if (!a) return undefined;
-    if (a.kind === 'env') return { ...a.step, process: ENV_PROCESS };
+    if (a.kind === 'env') return { ...OPERATIONS[a.step.op].plain(a.step), process: ENV_PROCESS };
     const p = this.scenario.processes[a.process]!;
     const st = p.program[this.L.pc(s, a.process)];
     return st ? { ...st, process: p.name } : undefined;
@@ -190,7 +190,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   formatAction(action: number): string {
     const a = this.actions[action];
     if (!a) return `action ${action}`;
-    if (a.kind === 'env') return formatStep(a.step);
+    if (a.kind === 'env') return formatStep(OPERATIONS[a.step.op].plain(a.step));
     return `${this.scenario.processes[a.process]!.name}: next step`;
   }
 
@@ -291,7 +291,11 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
 
 /** The layout features the scenario's operations need: its environment's and its programs'. */
 export function scenarioFeatures(scenario: Scenario) {
-  return featuresOfOps([...scenario.environment, ...scenario.processes.flatMap((p) => p.program.map((st) => st.op))]);
+  const needs: LayoutFeature[] = [];
+  for (const op of scenario.environment)
+    needs.push(...environmentNeeds(OPERATIONS[op], scenario.environmentArgs[op] ?? {}, scenario.bounds));
+  for (const p of scenario.processes) for (const st of p.program) needs.push(...OPERATIONS[st.op].stepNeeds(st));
+  return featuresOf(needs);
 }
 
 function toTransition(r: OpResult): Transition<State, ReadObservation> {
@@ -300,6 +304,5 @@ function toTransition(r: OpResult): Transition<State, ReadObservation> {
 
 /** A complete step's arguments as numbers (a flag is 0 or 1), in the operation's order. */
 function numericArgs(st: CompleteStep): number[] {
-  const values = st as unknown as Readonly<Record<string, number | boolean>>;
-  return OPERATIONS[st.op].argNames.map((k) => Number(values[k]));
+  return OPERATIONS[st.op].oracleArgs(st);
 }

@@ -7,7 +7,10 @@
  * not reach the pipe; munmap or MADV_DONTNEED after vmsplice leaves the pipe
  * its reference to the old page, with the old data.
  */
-import { F_PRIVATE, F_UPTODATE, F_USER, type Layout, type State } from './state.js';
+import type { ModelContext } from './context.js';
+import type { MemorySource } from './ops/args.js';
+import { faultPage } from './pagecache.js';
+import { F_MAPPED, F_PRIVATE, F_UPTODATE, F_USER, type Layout, type State } from './state.js';
 
 /** Whether user page `page` is backed by a folio (touched since it was mapped). */
 export function userPagePopulated(L: Layout, s: State, page: number): boolean {
@@ -57,4 +60,45 @@ export function dropPrivateCopy(L: Layout, s: State, page: number): void {
   L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_PRIVATE);
   L.setPrivateFolio(s, page, -1);
   L.releaseIfUnused(s, f);
+}
+
+/** The page a user address resolves to: page `page` of `folio`, or the shared zero page (folio -1). */
+export interface MemoryPage {
+  readonly folio: number;
+  readonly page: number;
+}
+
+/**
+ * What get_user_pages returns for page `page` of user memory from `source`,
+ * read-only, as vmsplice takes it (iov_iter_get_pages2): an anonymous page
+ * (or the zero page, not populated); through a MAP_SHARED mapping of the
+ * file, the page-cache page, faulted in (a read fault maps it); through a
+ * MAP_PRIVATE mapping, the process's private copy where a store made one,
+ * else the page-cache page itself, mapped read-only. The caller checks that
+ * `page` is inside the file (past EOF the fault fails: EFAULT).
+ *
+ * Measured on 6.18 on ext4 (4 KiB and 1 KiB blocks), xfs, btrfs, tmpfs and
+ * tmpfs huge=always, a 2-page file vmspliced from page 0 of a mapping: a
+ * later pwrite reaches the pipe from a shared mapping and from a private one
+ * the process never stored to; a private store after it does not (it copies)
+ * and one before it does (the pipe holds that copy, and a second private
+ * store changes it in place).
+ */
+export function memoryPage(ctx: ModelContext, s: State, page: number, source: MemorySource): MemoryPage {
+  const { L } = ctx;
+  if (source === 'anon') return { folio: L.userFolio(s, page), page: 0 };
+  if (source === 'file-private') {
+    const copy = L.privateFolio(s, page);
+    if (copy >= 0) return { folio: copy, page: 0 };
+  }
+  const f = faultPage(ctx, s, page);
+  L.setFolioFlags(s, f, L.folioFlags(s, f) | F_MAPPED);
+  return { folio: f, page: page - L.folioIndex(s, f) };
+}
+
+/** The cells of a memory page as the process reads them (the zero page reads zeros). */
+export function memoryCells(L: Layout, s: State, m: MemoryPage): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < L.C; i++) out.push(m.folio < 0 ? 0 : L.folioCell(s, m.folio, m.page * L.C + i));
+  return out;
 }

@@ -19,6 +19,7 @@
  *
  * @public
  */
+import { environmentOfSteps } from '../model/env-constraints.js';
 import type { Bounds } from '../model/bounds.js';
 import type { KernelId } from '../model/kernels/index.js';
 import { BTRFS, EXT4, EXT4_1K, PAGE_BYTES, TMPFS, TMPFS_HUGE, XFS, type FsProfile } from '../model/folio-policy.js';
@@ -174,7 +175,7 @@ export function modelScenario(c: ConformCase, kernel: KernelId) {
       processes: [],
       // The steps replay as given; their operations are named only so that the
       // model's state has every part they need (a socket, a file position).
-      environment: { ops: [...new Set(c.steps.map((st) => st.op))] },
+      environment: { ops: environmentOfSteps(c.steps) },
     },
     'conformance case',
   );

@@ -22,7 +22,7 @@
  *   trace 0|1          print an "after" line with folio state after each step
  *   step OP ARGS...    write off len value | mmap-store off value |
  *                      fallocate-punch off len | truncate size |
- *                      splice off len move | vmsplice page gift |
+ *                      splice off len move | vmsplice page gift source |
  *                      user-store page cell value | pipe-write len value |
  *                      pipe-read len pipe | tee len | writeback page |
  *                      evict page | sendfile off len | socket-read len |
@@ -687,12 +687,32 @@ static void run_step(struct step *s) {
     unsigned fl = SPLICE_F_NONBLOCK | (s->na >= 3 && s->a[2] ? SPLICE_F_MOVE : 0);
     r = splice(fd, &off, p0[1], NULL, s->a[1] * cb, fl);
   } else if (!strcmp(s->op, "vmsplice")) {
+    /* source (third argument): 0 the anonymous user pages, 1 the MAP_SHARED
+     * and 2 the MAP_PRIVATE mapping of the file, page a[0] of it */
     arity(s, 1);
-    if (s->a[0] < 0 || s->a[0] >= userpages) {
+    long source = s->na >= 3 ? s->a[2] : 0;
+    unsigned char *base = user;
+    if (source == 0 && (s->a[0] < 0 || s->a[0] >= userpages)) {
       printf("skip NOPAGE\n");
       return;
     }
-    struct iovec iov = {user + s->a[0] * PG, PG};
+    if (source != 0) {
+      if (unlinked) {
+        printf("skip UNLINKED\n");
+        return;
+      }
+      /* past the page that holds EOF the fault fails (EFAULT): the model takes no such step */
+      if (s->a[0] * PG >= file_size()) {
+        printf("skip EOF\n");
+        return;
+      }
+      if ((s->a[0] + 1) * PG > maplen) {
+        printf("skip MAPPING\n");
+        return;
+      }
+      base = (unsigned char *)(source == 1 ? map : pmap);
+    }
+    struct iovec iov = {base + s->a[0] * PG, PG};
     unsigned fl = SPLICE_F_NONBLOCK | (s->na >= 2 && s->a[1] ? SPLICE_F_GIFT : 0);
     r = vmsplice(p0[1], &iov, 1, fl);
   } else if (!strcmp(s->op, "user-store")) {

@@ -55,7 +55,7 @@ describe('encodeTrace', () => {
       'user 0 1 1',
       'step splice 0 2 0',
       'step pipe-read 2 0',
-      'step vmsplice 0 1',
+      'step vmsplice 0 1 0',
       'step pipe-read 1 1',
       'end',
       '',
@@ -414,6 +414,50 @@ for (const { name, dir, skip } of dirs) {
       );
       expect(reads(r)).toEqual([[1, 1]]);
       expect(r.final.file).toEqual([1, 1, 1, 1]);
+    });
+
+    it('vmsplice from a mapping of the file: the kernel and the model agree on what the pipe reads', async () => {
+      const shared: Step = { op: 'vmsplice', page: 0, source: 'file-shared' };
+      const priv: Step = { op: 'vmsplice', page: 0, source: 'file-private' };
+      const cases: { steps: Step[]; reads: number[][] }[] = [
+        { steps: [shared, { op: 'write', off: 0, len: 1, value: 2 }], reads: [[2, 1]] },
+        { steps: [priv, { op: 'write', off: 0, len: 1, value: 2 }], reads: [[2, 1]] },
+        { steps: [priv, { op: 'mmap-private-store', off: 0, value: 2 }], reads: [[1, 1]] },
+        {
+          steps: [{ op: 'mmap-private-store', off: 0, value: 3 }, priv, { op: 'mmap-private-store', off: 1, value: 2 }],
+          reads: [[3, 2]],
+        },
+        { steps: [shared, { op: 'truncate', size: 1 }], reads: [[1, 0]] },
+      ];
+      const prof = await profileForDir(dir);
+      expect(prof.ok).toBe(true);
+      if (!prof.ok) return;
+      for (const c of cases) {
+        const steps: Step[] = [...c.steps, { op: 'pipe-read', len: 2 }];
+        const kase = { cells: 2, file: [1, 1, 1, 1], user: [[0, 0]], steps };
+        expect(reads(ok(await runOnKernel(kase, { fs: dir }))), JSON.stringify(c.steps)).toEqual(c.reads);
+        const bounds = { pages: 2, cells: 2, values: 3, slots: 2, folioPages: 1, userPages: 1, depth: 8 };
+        const initial = { file: [1, 1, 1, 1], cached: true, folios: [1, 1], user: [[0, 0]] };
+        const cmp = await compareCase({ bounds, initial, steps }, prof.profile, { dir });
+        expect(cmp.status).toBe('compared');
+        if (cmp.status === 'compared') expect(cmp.disagreement, JSON.stringify(c.steps)).toBeUndefined();
+      }
+    });
+
+    it('vmsplice from a mapping past EOF is skipped (EFAULT), as the model does not take it', async () => {
+      const r = ok(
+        await runOnKernel(
+          {
+            cells: 2,
+            file: [1],
+            user: [[0, 0]],
+            steps: [{ op: 'vmsplice', page: 1, source: 'file-shared' }],
+            pages: 2,
+          },
+          { fs: dir },
+        ),
+      );
+      expect(r.steps[0]!.result).toEqual({ kind: 'skip', reason: 'EOF' });
     });
 
     it('empty pipe read and full pipe give EAGAIN', async () => {

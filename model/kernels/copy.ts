@@ -7,7 +7,7 @@ export const copy = defineKernel({
   summary: 'splice, vmsplice and tee always copy (wrappers around read/write)',
   source: 'Linus Torvalds in the seed thread: "turning it into wrappers around read/write"',
   spliceToPipe: (ctx, s, off, len, _move, queue) => spliceByCopy(ctx, s, off, len, queue),
-  vmspliceToPipe: (ctx, s, page) => vmspliceByWrite(ctx, s, page),
+  vmspliceToPipe: (ctx, s, page, _gift, source) => vmspliceByWrite(ctx, s, page, source),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
   pipeToPipe: (ctx, s, len) => moveBuffers(ctx, s, len, 'copy'),
   beforeInPlaceChange: changeInPlace,

@@ -11,7 +11,7 @@ export const cow = defineKernel({
   summary: 'splice shares folios read-only; the first change of a shared folio copies it',
   source: 'Linus Torvalds in the seed thread: the COW write() trick',
   spliceToPipe: (ctx, s, off, len, _move, queue) => spliceByReference(ctx, s, off, len, { set: 0 }, queue),
-  vmspliceToPipe: (ctx, s, page, gift) => vmspliceByReference(ctx, s, page, gift),
+  vmspliceToPipe: (ctx, s, page, gift, source) => vmspliceByReference(ctx, s, page, gift, source),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'reference'),
   pipeToPipe: (ctx, s, len) => moveBuffers(ctx, s, len, 'reference'),
   beforeInPlaceChange: copyOnWriteShared,

@@ -11,7 +11,7 @@ export const howellsRfc = defineKernel({
   summary: 'splice steals an unused folio or copies; vmsplice steals a gifted page or copies',
   source: "David Howells' RFC, splice: Fix corruption in data spliced to pipe (2023)",
   spliceToPipe: (ctx, s, off, len, _move, queue) => spliceStealOrCopy(ctx, s, off, len, queue),
-  vmspliceToPipe: (ctx, s, page, gift) => vmspliceStealOrCopy(ctx, s, page, gift),
+  vmspliceToPipe: (ctx, s, page, gift, source) => vmspliceStealOrCopy(ctx, s, page, gift, source),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
   pipeToPipe: (ctx, s, len) => moveBuffers(ctx, s, len, 'reference'),
   beforeInPlaceChange: changeInPlace,

@@ -7,7 +7,7 @@ export const linux = defineKernel({
   summary: 'splice and vmsplice put references to page-cache and user folios in the pipe (zero copy)',
   source: 'mainline since 2005; measured on Linux 6.18',
   spliceToPipe: (ctx, s, off, len, _move, queue) => spliceByReference(ctx, s, off, len, { set: 0 }, queue),
-  vmspliceToPipe: (ctx, s, page, gift) => vmspliceByReference(ctx, s, page, gift),
+  vmspliceToPipe: (ctx, s, page, gift, source) => vmspliceByReference(ctx, s, page, gift, source),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'reference'),
   pipeToPipe: (ctx, s, len) => moveBuffers(ctx, s, len, 'reference'),
   beforeInPlaceChange: changeInPlace,

@@ -19,7 +19,7 @@ export const move = defineKernel({
   source: 'Matt Whitlock in the seed thread: "If you want zero copies, then call splice() with SPLICE_F_MOVE"',
   spliceToPipe: (ctx, s, off, len, moveFlag, queue) =>
     moveFlag ? spliceStealOrCopy(ctx, s, off, len, queue) : spliceByCopy(ctx, s, off, len, queue),
-  vmspliceToPipe: (ctx, s, page, gift) => vmspliceStealOrCopy(ctx, s, page, gift),
+  vmspliceToPipe: (ctx, s, page, gift, source) => vmspliceStealOrCopy(ctx, s, page, gift, source),
   teeToPipe: (ctx, s, len) => teeBuffers(ctx, s, len, 'copy'),
   pipeToPipe: (ctx, s, len) => moveBuffers(ctx, s, len, 'reference'),
   beforeInPlaceChange: changeInPlace,

@@ -7,8 +7,20 @@
 import type { ModelContext } from '../context.js';
 import { loadPage, removeFromCache } from '../pagecache.js';
 import { freeSlots, privatePage, pushBuffer, readFromPipe, writeToPipe, type FlagsPolicy } from '../pipe.js';
-import { userCells, userPagePopulated } from '../user-memory.js';
-import { B_CAN_MERGE, B_GIFT, B_LRU, F_DIRTY, F_IN_CACHE, F_MAPPED, F_USER, F_UPTODATE, type State } from '../state.js';
+import type { MemorySource } from '../ops/args.js';
+import { memoryCells, memoryPage } from '../user-memory.js';
+import {
+  B_CAN_MERGE,
+  B_GIFT,
+  B_LRU,
+  F_DIRTY,
+  F_IN_CACHE,
+  F_MAPPED,
+  F_PRIVATE,
+  F_USER,
+  F_UPTODATE,
+  type State,
+} from '../state.js';
 
 const MAIN = 0;
 const SECOND = 1;
@@ -116,43 +128,60 @@ export function spliceByCopy(ctx: ModelContext, s: State, off: number, len: numb
 }
 
 /**
- * vmsplice by reference: the user page itself goes into the pipe (GIFT
- * recorded); a page not populated puts the shared zero page there, which
- * nothing ever changes (a folio only the pipe references, in the model).
+ * vmsplice by reference: the page the user memory resolves to goes into the
+ * pipe (GIFT recorded): the user page itself, or the page-cache or private
+ * page a mapping of the file maps (`memoryPage`). An anonymous page not
+ * populated puts the shared zero page there, which nothing ever changes (a
+ * folio only the pipe references, in the model).
  */
-export function vmspliceByReference(ctx: ModelContext, s: State, page: number, gift: boolean): boolean {
+export function vmspliceByReference(
+  ctx: ModelContext,
+  s: State,
+  page: number,
+  gift: boolean,
+  source: MemorySource,
+): boolean {
   const { L } = ctx;
   if (freeSlots(L, s, MAIN) === 0) return false;
-  const f = userPagePopulated(L, s, page) ? L.userFolio(s, page) : privatePage(L, s, userCells(L, s, page));
-  pushBuffer(L, s, MAIN, f, 0, 0, L.C, { set: gift ? B_GIFT : 0 });
+  const m = memoryPage(ctx, s, page, source);
+  const f = m.folio >= 0 ? m.folio : privatePage(L, s, memoryCells(L, s, m));
+  pushBuffer(L, s, MAIN, f, m.page, 0, L.C, { set: gift ? B_GIFT : 0 });
   return true;
 }
 
 /**
- * Howells' RFC: with SPLICE_F_GIFT and a whole unshared page, steal it (the
- * process's page is replaced by a fresh zero page); else copy it.
+ * Howells' RFC: with SPLICE_F_GIFT and a whole unshared anonymous page,
+ * steal it (the process's page is replaced by a fresh zero page); else copy
+ * it. A page of a mapping of the file is shared with the page cache (or, a
+ * private copy, stands for the file's data in the mapping): copied.
  */
-export function vmspliceStealOrCopy(ctx: ModelContext, s: State, page: number, gift: boolean): boolean {
+export function vmspliceStealOrCopy(
+  ctx: ModelContext,
+  s: State,
+  page: number,
+  gift: boolean,
+  source: MemorySource,
+): boolean {
   const { L } = ctx;
   if (freeSlots(L, s, MAIN) === 0) return false;
-  const f = L.userFolio(s, page);
+  const m = memoryPage(ctx, s, page, source);
   // A page not populated maps the shared zero page: never unshared, so it is copied.
-  if (f >= 0 && gift && L.folioRefs(s, f) === 0) {
-    pushBuffer(L, s, MAIN, f, 0, 0, L.C, { set: B_LRU });
-    L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_USER);
+  if (source === 'anon' && m.folio >= 0 && gift && L.folioRefs(s, m.folio) === 0) {
+    pushBuffer(L, s, MAIN, m.folio, 0, 0, L.C, { set: B_LRU });
+    L.setFolioFlags(s, m.folio, L.folioFlags(s, m.folio) & ~F_USER);
     L.setUserFolio(s, page, L.allocFolio(s, 1, F_UPTODATE | F_USER, page));
     L.addStolen(s, 1);
     return true;
   }
-  pushBuffer(L, s, MAIN, privatePage(L, s, userCells(L, s, page)), 0, 0, L.C, { set: 0 });
+  pushBuffer(L, s, MAIN, privatePage(L, s, memoryCells(L, s, m)), 0, 0, L.C, { set: 0 });
   L.addCopied(s, 1);
   return true;
 }
 
 /** vmsplice as writev(): the page's cells are written into the pipe like pipe-write. */
-export function vmspliceByWrite(ctx: ModelContext, s: State, page: number): boolean {
+export function vmspliceByWrite(ctx: ModelContext, s: State, page: number, source: MemorySource): boolean {
   const { L } = ctx;
-  if (!writeToPipe(L, s, MAIN, userCells(L, s, page))) return false;
+  if (!writeToPipe(L, s, MAIN, memoryCells(L, s, memoryPage(ctx, s, page, source)))) return false;
   L.addCopied(s, 1);
   return true;
 }
@@ -243,16 +272,17 @@ export function changeInPlace(_ctx: ModelContext, _s: State, f: number): number 
 export function copyOnWriteShared(ctx: ModelContext, s: State, f: number): number {
   const { L } = ctx;
   const flags = L.folioFlags(s, f);
-  if (L.folioRefs(s, f) === 0 || (flags & (F_IN_CACHE | F_USER)) === 0) return f;
+  if (L.folioRefs(s, f) === 0 || (flags & (F_IN_CACHE | F_USER | F_PRIVATE)) === 0) return f;
   const pages = L.folioPages(s, f);
   const index = L.folioIndex(s, f);
   const g = L.allocFolio(s, pages, flags, index);
   for (let i = 0; i < pages * L.C; i++) L.setFolioCell(s, g, i, L.folioCell(s, f, i));
   if (flags & F_IN_CACHE) for (let p = index; p < index + pages; p++) L.setPageFolio(s, p, g);
   if (flags & F_USER) L.setUserFolio(s, index, g);
+  if (flags & F_PRIVATE) L.setPrivateFolio(s, index, g);
   if (L.tracksCellDirty) L.setFolioDirtyCells(s, g, L.folioDirtyCells(s, f));
   else L.setFolioDirtyPages(s, g, L.folioDirtyPages(s, f));
-  L.setFolioFlags(s, f, flags & ~(F_IN_CACHE | F_USER | F_MAPPED | F_DIRTY));
+  L.setFolioFlags(s, f, flags & ~(F_IN_CACHE | F_USER | F_PRIVATE | F_MAPPED | F_DIRTY));
   L.setFolioDirtyPages(s, f, 0);
   L.setFolioIndex(s, f, 0);
   L.addCopied(s, pages);

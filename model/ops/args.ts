@@ -8,9 +8,13 @@
  */
 import { z } from 'zod';
 import { maxFileCells, type Bounds } from '../bounds.js';
+import type { LayoutFeature } from '../state.js';
+
+/** A value an argument takes: a number, a flag, or one of a few names (`source: "file-shared"`). */
+export type ArgScalar = number | boolean | string;
 
 /** The arguments a step has so far, by name (a range may depend on an earlier argument: `len` on `off`). */
-export type ArgValues = Readonly<Record<string, number | boolean>>;
+export type ArgValues = Readonly<Record<string, ArgScalar>>;
 
 /** What a value must be in under the bounds, and what that range is (for the error message). */
 export interface ArgRange {
@@ -25,7 +29,7 @@ export interface ArgRange {
  * One argument. `Z` is its zod type; `V` its value once defaults are filled
  * in (what `apply` receives).
  */
-export interface ArgKind<Z extends z.ZodType = z.ZodType, V extends number | boolean = number | boolean> {
+export interface ArgKind<Z extends z.ZodType = z.ZodType, V extends ArgScalar = ArgScalar> {
   readonly schema: Z;
   /** The value of an optional argument a step leaves out. */
   readonly default?: V;
@@ -35,6 +39,17 @@ export interface ArgKind<Z extends z.ZodType = z.ZodType, V extends number | boo
   range?(b: Bounds, earlier: ArgValues): ArgRange | undefined;
   /** The helper's encoding (a non-negative integer), and the largest it accepts. */
   readonly oracleMax: number;
+  /** The helper's number for a named value (its place in `values`); numbers and flags need none. */
+  encode?(v: V): number;
+  /**
+   * Values the free environment takes only when a constraint on the argument
+   * admits them (scenario `environment.ops`): a plain operation name keeps to
+   * the others, so adding a value leaves the state counts of existing
+   * scenarios as they were. Process steps and conform use every value.
+   */
+  readonly optIn?: readonly V[];
+  /** Layout features a value needs beyond the operation's own `needs` (default none). */
+  needs?(v: V): readonly LayoutFeature[];
 }
 
 /** The value an argument of kind `K` has once its default is filled in. */
@@ -90,13 +105,41 @@ export const fileSize = integer(nat, (b) => ({ lo: 0, hi: maxFileCells(b), what:
 /** A page of the file. */
 export const filePage = integer(nat, (b) => ({ lo: 0, hi: b.pages - 1, what: 'a file page' }));
 
-/** One of the process's user pages. */
-export const userPage = integer(nat, (b) => ({
+const userPageRange = (b: Bounds): ArgRange => ({
   lo: 0,
   hi: b.userPages - 1,
   what: 'a user page',
   empty: 'bounds.userPages is 0, so there is no user page',
-}));
+});
+
+/** One of the process's user pages. */
+export const userPage = integer(nat, userPageRange);
+
+export const MEMORY_SOURCES = ['anon', 'file-shared', 'file-private'] as const;
+export type MemorySource = (typeof MEMORY_SOURCES)[number];
+const sourceSchema = z.enum(MEMORY_SOURCES).optional();
+/**
+ * What the user memory is: `anon` (the process's anonymous pages, the
+ * default), `file-shared` or `file-private` (a MAP_SHARED or MAP_PRIVATE
+ * mapping of the file). The environment takes a file source only where a
+ * constraint names it.
+ */
+export const memorySource: ArgKind<typeof sourceSchema, MemorySource> = {
+  schema: sourceSchema,
+  default: 'anon',
+  values: () => MEMORY_SOURCES,
+  oracleMax: MEMORY_SOURCES.length - 1,
+  encode: (v) => MEMORY_SOURCES.indexOf(v),
+  optIn: ['file-shared', 'file-private'],
+  needs: (v) => (v === 'file-private' ? ['privateMapping'] : []),
+};
+
+/** A page of user memory: one of the process's user pages with `source` `anon`, else a page of the mapped file. */
+export const memoryPage = integer(nat, (b, { source }) =>
+  source === undefined || source === 'anon'
+    ? userPageRange(b)
+    : { lo: 0, hi: b.pages - 1, what: 'a page of the mapped file' },
+);
 
 /** A cell within one page. */
 export const pageCell = integer(nat, (b) => ({ lo: 0, hi: b.cells - 1, what: 'a cell of a page' }));

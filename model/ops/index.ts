@@ -16,7 +16,6 @@ import { fposWrite } from './fpos-write.js';
 import { mmapPrivateStore } from './mmap-private-store.js';
 import { mmapStore } from './mmap-store.js';
 import type { AnyOperation } from './operation.js';
-import { featuresOf, type LayoutFeature, type LayoutFeatures } from '../state.js';
 import { pipeRead } from './pipe-read.js';
 import { pipeSplice } from './pipe-splice.js';
 import { pipeWrite } from './pipe-write.js';
@@ -86,13 +85,6 @@ export const OPERATIONS = Object.fromEntries(OPERATION_LIST.map((op) => [op.name
 /** The operation named `name`, whatever the name's type (undefined when there is none). */
 export function operationNamed(name: string): AnyOperation | undefined {
   return Object.prototype.hasOwnProperty.call(OPERATIONS, name) ? OPERATIONS[name as OpName] : undefined;
-}
-
-/** The layout features a set of operations needs (state.ts `LayoutFeatures`). */
-export function featuresOfOps(names: Iterable<string>): LayoutFeatures {
-  const needs: LayoutFeature[] = [];
-  for (const name of names) needs.push(...(operationNamed(name)?.needs ?? []));
-  return featuresOf(needs);
 }
 
 export type { AnyOperation, Operation, OpResult } from './operation.js';

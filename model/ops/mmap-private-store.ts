@@ -49,6 +49,9 @@ export const mmapPrivateStore = defineOperation({
       const base = (page - L.folioIndex(s, f)) * L.C;
       for (let i = 0; i < L.C; i++) L.setFolioCell(s, p, i, L.folioCell(s, f, base + i));
       L.setPrivateFolio(s, page, p);
+    } else {
+      // The copy may be in a pipe (vmsplice from the private mapping): the variant's in-place policy.
+      p = ctx.kernel.beforeInPlaceChange(ctx, s, p);
     }
     L.setFolioCell(s, p, off % L.C, value);
     return { state: s };

@@ -17,7 +17,7 @@ import type { ModelContext } from '../context.js';
 import type { FsProfile } from '../folio-policy.js';
 import type { ReadObservation } from '../pipe.js';
 import type { Layout, LayoutFeature, State } from '../state.js';
-import type { ArgKind, ArgRange, ArgValue, ArgValues } from './args.js';
+import type { ArgKind, ArgRange, ArgScalar, ArgValue, ArgValues } from './args.js';
 
 export interface OpResult {
   readonly state: State;
@@ -114,11 +114,19 @@ export interface Operation<N extends string = string, A extends ArgKinds = ArgKi
   problems(step: z.output<z.ZodObject<StepShape<N, A>>>, b: Bounds): string[];
   /** The step with every default filled in. */
   complete(step: z.output<z.ZodObject<StepShape<N, A>>>): CompleteStep<N, A>;
+  /**
+   * The step without the arguments that have opt-in values and are at their
+   * default (vmsplice's `source: "anon"`), as traces show an environment's
+   * step: the same as before the argument existed, counterexample hashes too.
+   */
+  plain<T extends object>(step: T): T;
   apply(ctx: ModelContext, s: State, step: CompleteStep<N, A>): OpResult | undefined;
   cellsMoved(run: StepRun<CompleteStep<N, A>>): number;
   readonly zeroReturnIsRefusal: boolean;
   readonly conformWeight: number;
   readonly needs: readonly LayoutFeature[];
+  /** What a step needs: `needs`, and what its arguments' values need (vmsplice from a private mapping). */
+  stepNeeds(step: object): readonly LayoutFeature[];
   readonly inDefaultEnvironment: boolean;
   /** Whether it works on the file: not enabled once the file is unlinked. */
   readonly usesFile: boolean;
@@ -138,11 +146,13 @@ export interface AnyOperation {
   domain(b: Bounds): object[];
   problems(step: object, b: Bounds): string[];
   complete(step: object): object;
+  plain<T extends object>(step: T): T;
   apply(ctx: ModelContext, s: State, step: object): OpResult | undefined;
   cellsMoved(run: StepRun<object>): number;
   readonly zeroReturnIsRefusal: boolean;
   readonly conformWeight: number;
   readonly needs: readonly LayoutFeature[];
+  stepNeeds(step: object): readonly LayoutFeature[];
   readonly inDefaultEnvironment: boolean;
   readonly usesFile: boolean;
   show(step: object): string;
@@ -167,8 +177,8 @@ export function defineOperation<const N extends string, const A extends ArgKinds
   const kinds = def.args as ArgKinds;
   const shape = { op: z.literal(def.name), ...Object.fromEntries(argNames.map((k) => [k, kinds[k]!.schema])) };
   const schema = z.object(shape).strict() as unknown as Operation<N, A>['schema'];
-  const valueOf = (step: object, k: string): number | boolean | undefined =>
-    (step as Record<string, number | boolean | undefined>)[k] ?? kinds[k]!.default;
+  const valueOf = (step: object, k: string): ArgScalar | undefined =>
+    (step as Record<string, ArgScalar | undefined>)[k] ?? kinds[k]!.default;
   const usesFile = def.usesFile ?? true;
   const complete = (step: object): CompleteStep<N, A> => {
     const out: Record<string, unknown> = { op: def.name };
@@ -183,7 +193,7 @@ export function defineOperation<const N extends string, const A extends ArgKinds
     schema,
     domain(b) {
       const out: CompleteStep<N, A>[] = [];
-      const chosen: Record<string, number | boolean> = {};
+      const chosen: Record<string, ArgScalar> = {};
       const pick = (i: number): void => {
         if (i === order.length) {
           out.push(complete(chosen));
@@ -210,6 +220,11 @@ export function defineOperation<const N extends string, const A extends ArgKinds
       return out;
     },
     complete,
+    plain(step) {
+      const out: Record<string, unknown> = { ...(step as Record<string, unknown>) };
+      for (const k of argNames) if (kinds[k]!.optIn && out[k] === kinds[k]!.default) delete out[k];
+      return out as typeof step;
+    },
     // The one place unlink disables the file's operations (states without the
     // fileState feature are never unlinked: `unlinked` reads no byte there).
     apply: usesFile ? (ctx, s, step) => (ctx.L.unlinked(s) ? undefined : def.apply(ctx, s, step)) : def.apply,
@@ -217,6 +232,14 @@ export function defineOperation<const N extends string, const A extends ArgKinds
     zeroReturnIsRefusal: def.zeroReturnIsRefusal ?? false,
     conformWeight: def.conformWeight,
     needs: def.needs ?? [],
+    stepNeeds(step) {
+      const out = [...(def.needs ?? [])];
+      for (const k of argNames) {
+        const v = valueOf(step, k);
+        if (v !== undefined) out.push(...(kinds[k]!.needs?.(v as never) ?? []));
+      }
+      return out;
+    },
     inDefaultEnvironment: def.inDefaultEnvironment ?? true,
     usesFile,
     show(step) {
@@ -228,8 +251,9 @@ export function defineOperation<const N extends string, const A extends ArgKinds
     oracleArgs(step) {
       return argNames.map((k) => {
         const v = valueOf(step, k);
-        const n = typeof v === 'boolean' ? Number(v) : v;
-        const max = kinds[k]!.oracleMax;
+        const kind = kinds[k]!;
+        const n = typeof v === 'boolean' ? Number(v) : typeof v === 'string' ? kind.encode?.(v as never) : v;
+        const max = kind.oracleMax;
         if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max) {
           throw new RangeError(`${def.name}.${k} must be an integer in 0..${max}, got ${String(v)}`);
         }
