@@ -1,4 +1,4 @@
-import { F_IN_CACHE, F_MAPPED, F_PRIVATE, F_USER } from '../model/state.js';
+import { ANY_MAPPING, F_IN_CACHE, F_PRIVATE, F_USER } from '../model/state.js';
 import { defineInvariant } from './define.js';
 import { readerBytes, readerLayout } from './state-reader.js';
 
@@ -22,7 +22,7 @@ export const pageOwnership = defineInvariant({
           return `pipe ${pipe} holds a folio that is also the process's user page ${L.folioIndex(s, f)}`;
         if (flags & F_PRIVATE)
           return `pipe ${pipe} holds a folio that is the process's private copy of file page ${L.folioIndex(s, f)}`;
-        if (flags & F_MAPPED) return `pipe ${pipe} holds a folio that a user mapping maps`;
+        if (flags & ANY_MAPPING) return `pipe ${pipe} holds a folio that a user mapping maps`;
       }
     }
     return undefined;

@@ -215,7 +215,12 @@ export interface FsProfile {
    * everything from the block before the offset to EOF (xfs_prepare_shift
    * takes offset - blocksize, to stabilize the boundary block), so the page
    * before the offset leaves the cache too. Measured on 6.18 (splice, then
-   * collapse or insert, then write and read the pipe).
+   * collapse or insert, then write and read the pipe). A MAP_PRIVATE
+   * mapping's copies go with ext4's truncate_pagecache (even_cows) from the
+   * offset's page on; xfs's truncate_pagecache_range keeps them (measured:
+   * copies of pages 0, 1 and 3, collapse or insert at page 1: ext4 keeps
+   * page 0's copy only, xfs all three, but for a copy a collapse leaves past
+   * EOF).
    */
   readonly shiftInvalidates: 'from-offset-page' | 'range-then-block-before';
 }

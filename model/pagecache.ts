@@ -5,7 +5,7 @@
  */
 import type { ModelContext } from './context.js';
 import { ctz, log2floor, PAGE_BYTES } from './folio-policy.js';
-import { F_DIRTY, F_IN_CACHE, F_MAPPED, F_PMD, F_UPTODATE, type Layout, type State } from './state.js';
+import { ANY_MAPPING, F_DIRTY, F_IN_CACHE, F_MAPPED, F_PMD, F_UPTODATE, type Layout, type State } from './state.js';
 
 /** The cell at file offset `off` as read() would return it (through the cache, else the disk). */
 export function fileCell(L: Layout, s: State, off: number): number {
@@ -278,7 +278,7 @@ export function removeFromCache(L: Layout, s: State, f: number): void {
   const first = L.folioIndex(s, f);
   const pages = L.folioPages(s, f);
   for (let p = first; p < first + pages; p++) if (L.pageFolio(s, p) === f) L.setPageFolio(s, p, -1);
-  L.setFolioFlags(s, f, L.folioFlags(s, f) & ~(F_IN_CACHE | F_MAPPED));
+  L.setFolioFlags(s, f, L.folioFlags(s, f) & ~(F_IN_CACHE | ANY_MAPPING));
   L.setFolioDirtyPages(s, f, 0);
   L.setFolioIndex(s, f, 0);
   L.releaseIfUnused(s, f);

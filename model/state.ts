@@ -50,6 +50,17 @@ export const F_PRIVATE = 32;
  * covers it whole. Its pieces lose the flag when it splits.
  */
 export const F_PMD = 64;
+/**
+ * A mapping of the file maps it, by read faults only (vmsplice from the
+ * mapping): it counts as mapped (DONTNEED keeps it) but its page tables
+ * hold no dirty state, so a punch treats it as an unmapped folio does
+ * (measured on ext4: vmsplice, pwrite, punch of the page drops the folio, as
+ * after splice; after a store through the mapping it stays). A store
+ * through the mapping turns it into F_MAPPED.
+ */
+export const F_MAPPED_READ = 128;
+/** Mapped by a user mapping, written through it or only read (F_MAPPED | F_MAPPED_READ). */
+export const ANY_MAPPING = F_MAPPED | F_MAPPED_READ;
 
 /** Pipe buffer flags (the kernel's PIPE_BUF_FLAG_*). */
 export const B_CAN_MERGE = 1;

@@ -10,7 +10,7 @@
 import type { ModelContext } from './context.js';
 import type { MemorySource } from './ops/args.js';
 import { faultPage } from './pagecache.js';
-import { F_MAPPED, F_PRIVATE, F_UPTODATE, F_USER, type Layout, type State } from './state.js';
+import { F_MAPPED, F_MAPPED_READ, F_PRIVATE, F_UPTODATE, F_USER, type Layout, type State } from './state.js';
 
 /** Whether user page `page` is backed by a folio (touched since it was mapped). */
 export function userPagePopulated(L: Layout, s: State, page: number): boolean {
@@ -62,6 +62,12 @@ export function dropPrivateCopy(L: Layout, s: State, page: number): void {
   L.releaseIfUnused(s, f);
 }
 
+/** Drop the private copies of file pages `from` .. P - 1 (`dropPrivateCopy`). */
+export function dropPrivateCopiesFrom(L: Layout, s: State, from: number): void {
+  if (!L.features.privateMapping) return;
+  for (let p = Math.max(0, from); p < L.P; p++) dropPrivateCopy(L, s, p);
+}
+
 /** The page a user address resolves to: page `page` of `folio`, or the shared zero page (folio -1). */
 export interface MemoryPage {
   readonly folio: number;
@@ -92,7 +98,8 @@ export function memoryPage(ctx: ModelContext, s: State, page: number, source: Me
     if (copy >= 0) return { folio: copy, page: 0 };
   }
   const f = faultPage(ctx, s, page);
-  L.setFolioFlags(s, f, L.folioFlags(s, f) | F_MAPPED);
+  // A read fault maps it; one that a store made writable already stands.
+  if ((L.folioFlags(s, f) & F_MAPPED) === 0) L.setFolioFlags(s, f, L.folioFlags(s, f) | F_MAPPED_READ);
   return { folio: f, page: page - L.folioIndex(s, f) };
 }
 

@@ -8,12 +8,12 @@ import { userCells } from './user-memory.js';
 import { fileContents } from './pagecache.js';
 import { bufferCells } from './pipe.js';
 import {
+  ANY_MAPPING,
   B_CAN_MERGE,
   B_GIFT,
   B_LRU,
   F_DIRTY,
   F_IN_CACHE,
-  F_MAPPED,
   F_PRIVATE,
   F_USER,
   F_UPTODATE,
@@ -109,7 +109,7 @@ export function viewState(L: Layout, s: State): StateView {
       cells,
       dirty: (flags & F_DIRTY) !== 0,
       uptodate: (flags & F_UPTODATE) !== 0,
-      mapped: (flags & F_MAPPED) !== 0,
+      mapped: (flags & ANY_MAPPING) !== 0,
       cachesPage: flags & F_IN_CACHE ? L.folioIndex(s, f) : null,
       userPage: flags & F_USER ? L.folioIndex(s, f) : null,
       privatePage: flags & F_PRIVATE ? L.folioIndex(s, f) : null,

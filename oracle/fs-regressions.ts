@@ -277,4 +277,62 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
     },
     reads: [[1]],
   },
+
+  {
+    profile: 'ext4',
+    title:
+      'vmsplice from a shared mapping only read-maps the page: a punch of a page the pwrite dirtied ' +
+      'drops the large folio as after splice (the pipe keeps it zeroed), so a later write misses the pipe',
+    case: {
+      bounds: bounds(4, 2, 1, 4),
+      initial: { file: [0, 0, 0], cached: true, folios: [2], user: [[0, 0]] },
+      steps: [
+        { op: 'vmsplice', page: 0, gift: false, source: 'file-shared' },
+        { op: 'write', off: 0, len: 1, value: 1 },
+        { op: 'fallocate-zero', off: 0, len: 2 },
+        { op: 'fpos-write', len: 1, value: 1 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[0, 0]],
+  },
+  {
+    profile: 'ext4-1k',
+    title:
+      "a collapse drops the MAP_PRIVATE mapping's copies from the offset's page on (truncate_pagecache, " +
+      'even_cows): vmsplice from the mapping then takes the page cache',
+    case: {
+      bounds: bounds(1, 4, 1, 1),
+      initial: { file: [], cached: false, folios: [], user: [[0, 0, 0, 0]] },
+      steps: [
+        { op: 'fallocate-zero', off: 0, len: 1 },
+        { op: 'mmap-private-store', off: 0, value: 1 },
+        { op: 'write', off: 0, len: 4, value: 1 },
+        { op: 'fallocate-collapse', off: 0, len: 1 },
+        { op: 'vmsplice', page: 0, gift: false, source: 'file-private' },
+        { op: 'pipe-read', len: 4, pipe: 0 },
+      ],
+    },
+    reads: [[1, 1, 1, 0]],
+  },
+  {
+    profile: 'xfs',
+    title:
+      "an insert keeps the MAP_PRIVATE mapping's copies (truncate_pagecache_range): vmsplice from the " +
+      'mapping takes the copy, not the shifted data',
+    case: {
+      bounds: { ...bounds(4, 2, 2, 1), values: 3 },
+      initial: { file: [1, 1, 1, 1, 1, 1], cached: true, folios: [1, 1, 1], user: [[0, 0]] },
+      steps: [
+        { op: 'mmap-private-store', off: 0, value: 2 },
+        { op: 'mmap-private-store', off: 2, value: 2 },
+        { op: 'write', off: 2, len: 4, value: 3 },
+        { op: 'fallocate-insert', off: 2, len: 2 },
+        { op: 'vmsplice', page: 1, gift: false, source: 'file-private' },
+        { op: 'vmsplice', page: 0, gift: false, source: 'file-private' },
+        { op: 'pipe-read', len: 4, pipe: 0 },
+      ],
+    },
+    reads: [[2, 1, 2, 1]],
+  },
 ];

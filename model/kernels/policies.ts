@@ -10,12 +10,12 @@ import { freeSlots, privatePage, pushBuffer, readFromPipe, writeToPipe, type Fla
 import type { MemorySource } from '../ops/args.js';
 import { memoryCells, memoryPage } from '../user-memory.js';
 import {
+  ANY_MAPPING,
   B_CAN_MERGE,
   B_GIFT,
   B_LRU,
   F_DIRTY,
   F_IN_CACHE,
-  F_MAPPED,
   F_PRIVATE,
   F_USER,
   F_UPTODATE,
@@ -63,7 +63,7 @@ export function spliceByReference(
 export function stealable(ctx: ModelContext, s: State, f: number): boolean {
   const { L } = ctx;
   const flags = L.folioFlags(s, f);
-  return (flags & F_IN_CACHE) !== 0 && (flags & (F_DIRTY | F_MAPPED)) === 0 && L.folioRefs(s, f) === 0;
+  return (flags & F_IN_CACHE) !== 0 && (flags & (F_DIRTY | ANY_MAPPING)) === 0 && L.folioRefs(s, f) === 0;
 }
 
 /**
@@ -282,7 +282,7 @@ export function copyOnWriteShared(ctx: ModelContext, s: State, f: number): numbe
   if (flags & F_PRIVATE) L.setPrivateFolio(s, index, g);
   if (L.tracksCellDirty) L.setFolioDirtyCells(s, g, L.folioDirtyCells(s, f));
   else L.setFolioDirtyPages(s, g, L.folioDirtyPages(s, f));
-  L.setFolioFlags(s, f, flags & ~(F_IN_CACHE | F_USER | F_PRIVATE | F_MAPPED | F_DIRTY));
+  L.setFolioFlags(s, f, flags & ~(F_IN_CACHE | F_USER | F_PRIVATE | ANY_MAPPING | F_DIRTY));
   L.setFolioDirtyPages(s, f, 0);
   L.setFolioIndex(s, f, 0);
   L.addCopied(s, pages);

@@ -1,6 +1,6 @@
 import { removeFromCache, writeBack, writeBackAndInvalidate } from '../pagecache.js';
 import { PAGE_BYTES } from '../folio-policy.js';
-import { copyState, F_DIRTY, F_MAPPED, FILE_REFLINKED, type State } from '../state.js';
+import { ANY_MAPPING, copyState, F_DIRTY, FILE_REFLINKED, type State } from '../state.js';
 import type { ModelContext } from '../context.js';
 import { dataValue, fileLength, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
@@ -84,7 +84,7 @@ function dropWrittenRange(ctx: ModelContext, s: State, firstPage: number, lastPa
     const f = L.pageFolio(s, p);
     if (f < 0) continue;
     if (L.folioFlags(s, f) & F_DIRTY) writeBack(L, s, f);
-    if (L.folioPages(s, f) === 1 && (L.folioFlags(s, f) & F_MAPPED) === 0 && L.folioRefs(s, f) === 0)
+    if (L.folioPages(s, f) === 1 && (L.folioFlags(s, f) & ANY_MAPPING) === 0 && L.folioRefs(s, f) === 0)
       removeFromCache(L, s, f);
   }
 }

@@ -1,5 +1,5 @@
 import { removeFromCache, writeBack } from '../pagecache.js';
-import { copyState, F_DIRTY, F_MAPPED } from '../state.js';
+import { ANY_MAPPING, copyState, F_DIRTY } from '../state.js';
 import { filePage } from './args.js';
 import { defineOperation } from './operation.js';
 
@@ -25,7 +25,7 @@ export const evict = defineOperation({
     if (flags & F_DIRTY) {
       // DONTNEED starts writeback of a dirty folio but does not drop it.
       writeBack(L, s, f);
-    } else if (L.folioPages(s, f) === 1 && (flags & F_MAPPED) === 0 && L.folioRefs(s, f) === 0) {
+    } else if (L.folioPages(s, f) === 1 && (flags & ANY_MAPPING) === 0 && L.folioRefs(s, f) === 0) {
       // A large folio is dropped only when the range covers all of it: one page never does.
       removeFromCache(L, s, f);
     }

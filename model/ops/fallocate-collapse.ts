@@ -1,6 +1,7 @@
 import { invalidateForShift, zeroNewEofBlockTail } from '../pagecache.js';
 import { PAGE_BYTES } from '../folio-policy.js';
 import { copyState } from '../state.js';
+import { dropPrivateCopiesFrom } from '../user-memory.js';
 import { fileLength, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
 
@@ -49,6 +50,7 @@ export const fallocateCollapse = defineOperation({
     const size = L.size(s);
     if (off + len >= size) return { state: s, failed: 'EINVAL' };
     invalidateForShift(ctx, s, off, len, true);
+    if (ctx.fs.shiftInvalidates === 'from-offset-page') dropPrivateCopiesFrom(L, s, Math.floor(off / L.C));
     for (let c = off; c < total; c++) {
       const from = c + len;
       L.setDisk(s, c, from < size ? L.disk(s, from) : 0);
@@ -63,6 +65,8 @@ export const fallocateCollapse = defineOperation({
       }
     }
     L.setSize(s, size - len);
+    // The new size is set as a truncate sets it: copies past the new EOF go (even_cows).
+    dropPrivateCopiesFrom(L, s, L.pagesInFile(size - len));
     // xfs then sets the size as a truncate does (xfs_falloc_setsize -> xfs_setattr_size): a new EOF
     // off a block boundary has its block's tail zeroed through the cache, so that page is read in
     // and dirty (FsProfile.shrinkZeroesEofBlockFirst; conform on xfs: a cold 3-cell file at 2 cells

@@ -1,6 +1,7 @@
 import { invalidateForShift } from '../pagecache.js';
 import { PAGE_BYTES } from '../folio-policy.js';
 import { copyState } from '../state.js';
+import { dropPrivateCopiesFrom } from '../user-memory.js';
 import { fileLength, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
 
@@ -44,6 +45,7 @@ export const fallocateInsert = defineOperation({
       return { state: s, failed: 'EINVAL' };
     if (off >= size) return { state: s, failed: 'EINVAL' };
     invalidateForShift(ctx, s, off, len, false);
+    if (ctx.fs.shiftInvalidates === 'from-offset-page') dropPrivateCopiesFrom(L, s, Math.floor(off / L.C));
     for (let c = total - 1; c >= off; c--) {
       const from = c - len;
       const inside = from >= off && from < size;

@@ -1,5 +1,5 @@
 import { cellInFolio, faultPage, markDirty } from '../pagecache.js';
-import { copyState, F_MAPPED } from '../state.js';
+import { copyState, F_MAPPED, F_MAPPED_READ } from '../state.js';
 import { dataValue, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
 
@@ -22,7 +22,7 @@ export const mmapStore = defineOperation({
     let f = faultPage(ctx, s, Math.floor(off / L.C));
     f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
     L.setFolioCell(s, f, cellInFolio(L, s, f, off), value);
-    L.setFolioFlags(s, f, L.folioFlags(s, f) | F_MAPPED);
+    L.setFolioFlags(s, f, (L.folioFlags(s, f) | F_MAPPED) & ~F_MAPPED_READ);
     markDirty(L, s, f);
     L.setLogical(s, off, value);
     return { state: s };

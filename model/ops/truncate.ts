@@ -1,6 +1,6 @@
 import { splitAtGrownEof, zeroEofBlockTail, zeroFileRange, zeroNewEofBlockTail } from '../pagecache.js';
 import { copyState, FILE_REFLINKED } from '../state.js';
-import { dropPrivateCopy } from '../user-memory.js';
+import { dropPrivateCopiesFrom } from '../user-memory.js';
 import { fileSize } from './args.js';
 import { defineOperation } from './operation.js';
 
@@ -38,7 +38,7 @@ export const truncate = defineOperation({
       splitAtGrownEof(ctx, s, size);
     }
     // truncate_pagecache unmaps the pages from round_up(size) on, private copies too (even_cows).
-    if (L.features.privateMapping) for (let p = L.pagesInFile(size); p < L.P; p++) dropPrivateCopy(L, s, p);
+    dropPrivateCopiesFrom(L, s, L.pagesInFile(size));
     L.setSize(s, size);
     // xfs_itruncate_clear_reflink_flags: no extents left, the file is no longer a reflink one.
     if (size === 0 && L.fileFlags(s) & FILE_REFLINKED) L.setFileFlags(s, L.fileFlags(s) & ~FILE_REFLINKED);
