@@ -63,7 +63,9 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
   afterAll(async () => {
     await browser?.close();
     rmSync(dir, { recursive: true, force: true });
-    console.log(`report screenshots: ${shots}`);
+    // The screenshots are for a person to look at: kept only when asked for (PIPECHECK_KEEP_SCREENSHOTS=1).
+    if (process.env.PIPECHECK_KEEP_SCREENSHOTS) console.log(`report screenshots: ${shots}`);
+    else rmSync(shots, { recursive: true, force: true });
   });
 
   /** A fresh context and page on `file`; every request the page makes is recorded. */
