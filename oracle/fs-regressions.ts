@@ -335,4 +335,22 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
     },
     reads: [[2, 1, 2, 1]],
   },
+  {
+    profile: 'ext4',
+    title:
+      'a zero range that grows the file and ends inside a block zeroes in place and dirties the large ' +
+      'folio, which stays: the socket still references the cached folio, and a later write reaches the peer',
+    case: {
+      bounds: bounds(2, 2, 1, 2),
+      initial: { file: [0, 1, 0], cached: true, folios: [2], user: [[0, 0]] },
+      steps: [
+        { op: 'sendfile', off: 0, len: 1 },
+        { op: 'fallocate-zero', off: 3, len: 1 },
+        { op: 'fpos-write', len: 1, value: 1 },
+        { op: 'writeback', page: 0 },
+        { op: 'socket-read', len: 2 },
+      ],
+    },
+    reads: [[1]],
+  },
 ];
