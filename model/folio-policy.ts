@@ -83,19 +83,20 @@ export interface FsProfile {
    */
   readonly punchDropsTouchedPages: boolean;
   /**
-   * fallocate(ZERO_RANGE) that grows the file and ends inside a block zeroes
-   * the range in place through the page cache and dirties the folios, which
-   * then neither split nor leave the cache (ext4). Measured on 6.18, ext4, a
-   * 2-page folio, page 0 spliced, the file 5 or 6 of 8 cells: a zero range
-   * ending at cell 6 or 7 keeps the folio whole, so a later write reaches
-   * the pipe; one ending at cell 8 (a block boundary) drops it (the pipe
-   * keeps it), as does any range inside EOF. Where false (and for a range
-   * that ends on a block boundary) the page cache is treated as a punch of
-   * the range up to the end of the EOF page treats it, and a range that
-   * starts at or past EOF leaves it alone (measured: ext4, file of 6 cells,
-   * zero of cells 6-7 keeps the folio whole, spliced or not).
+   * fallocate(ZERO_RANGE): a partial edge block of the range that reaches
+   * past EOF is zeroed in place through the page cache first, dirtying its
+   * folio, before the page cache over the range is truncated (ext4); a
+   * dirty large folio then neither splits nor leaves the cache. Otherwise
+   * the page cache is treated as a punch of the range, up to the end of the
+   * EOF page, treats it; a range that starts at or past EOF leaves it alone.
+   * Measured on 6.18, ext4, a 2-page folio (1 KiB cells), page 0 spliced:
+   * a file of 5 or 6 cells zeroed at 4-6, 0-6, 4-7, 5-7 or 6-8 keeps the
+   * folio whole, so a later write reaches the pipe, spliced or not; zeroed at
+   * 4-8 or 1-8 (no partial edge past EOF), or anywhere inside EOF, it is
+   * dropped (split when no pipe holds it). A cold one-page file, page 0 sent
+   * to a socket, zeroed at 0-5: page 0 leaves the cache with its old data.
    */
-  readonly zeroRangeGrowingInPlace: boolean;
+  readonly zeroRangeEdgePastEofFirst: boolean;
   /**
    * Zeroing part of an uncached page (punch, truncate, size growth) reads
    * the page into the cache uptodate and dirties it (btrfs_truncate_block);
@@ -256,7 +257,7 @@ export const EXT4: FsProfile = {
   extendZeroesEofBlock: true,
   punchExtendsToEofPage: true,
   punchDropsTouchedPages: false,
-  zeroRangeGrowingInPlace: true,
+  zeroRangeEdgePastEofFirst: true,
   partialZeroLoadsPage: false,
   shrinkZeroesEofBlockFirst: false,
   writeFoliosStopAtExtentEnd: false,
@@ -291,7 +292,7 @@ export const EXT4_1K: FsProfile = {
 
 export const XFS: FsProfile = {
   ...EXT4,
-  zeroRangeGrowingInPlace: false,
+  zeroRangeEdgePastEofFirst: false,
   id: 'xfs',
   description: 'xfs (like ext4, but a punch writes back and drops every page it touches)',
   punchDropsTouchedPages: true,
@@ -308,7 +309,7 @@ export const XFS: FsProfile = {
 
 export const BTRFS: FsProfile = {
   ...EXT4,
-  zeroRangeGrowingInPlace: false,
+  zeroRangeEdgePastEofFirst: false,
   id: 'btrfs',
   description: 'btrfs (order-0 folios, readahead, partial zeroing reads the page in)',
   writeFolios: 'order-0',
@@ -344,7 +345,7 @@ export const TMPFS: FsProfile = {
   punchExtendsToEofPage: false,
   punchDropsTouchedPages: false,
   // Not consulted: tmpfs refuses ZERO_RANGE.
-  zeroRangeGrowingInPlace: false,
+  zeroRangeEdgePastEofFirst: false,
   partialZeroLoadsPage: false,
   shrinkZeroesEofBlockFirst: false,
   writeFoliosStopAtExtentEnd: false,

@@ -338,8 +338,8 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
   {
     profile: 'ext4',
     title:
-      'a zero range that grows the file and ends inside a block zeroes in place and dirties the large ' +
-      'folio, which stays: the socket still references the cached folio, and a later write reaches the peer',
+      'a zero range whose partial end block reaches past EOF zeroes it in place first, dirtying the large ' +
+      'folio, which then stays: the socket still references the cached folio, and a later write reaches the peer',
     case: {
       bounds: bounds(2, 2, 1, 2),
       initial: { file: [0, 1, 0], cached: true, folios: [2], user: [[0, 0]] },
@@ -352,5 +352,21 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
       ],
     },
     reads: [[1]],
+  },
+  {
+    profile: 'ext4',
+    title:
+      'the zeroed edge past EOF is on an uncached page: nothing is created for it, and the page the ' +
+      'socket holds, wholly inside the range, leaves the cache with its old data',
+    case: {
+      bounds: { ...bounds(3, 4, 1, 2), depth: 6 },
+      initial: { file: [0, 0, 0, 1], cached: false, folios: [1], user: [[0, 0, 0, 0]] },
+      steps: [
+        { op: 'sendfile', off: 0, len: 4 },
+        { op: 'fallocate-zero', off: 0, len: 5 },
+        { op: 'socket-read', len: 4 },
+      ],
+    },
+    reads: [[0, 0, 0, 1]],
   },
 ];

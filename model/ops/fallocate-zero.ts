@@ -28,13 +28,12 @@ export const fallocateZero = defineOperation({
     const size = L.size(s);
     if (ctx.fs.punchDropsTouchedPages) {
       punchDroppingTouchedPages(ctx, s, off, len);
-    } else if (ctx.fs.zeroRangeGrowingInPlace && off + len > size && !onBlockBoundary(ctx, off + len)) {
-      zeroCachedInPlace(ctx, s, off, size);
-    } else if (off < size) {
+    } else {
+      if (ctx.fs.zeroRangeEdgePastEofFirst) zeroEdgesPastEof(ctx, s, off, off + len, size);
       // Unlike a punch, ext4 does not round a range past EOF out to the EOF page: a page
       // only partly inside is zeroed in place (measured on 6.18: conform, ext4, seed 2);
       // a range that starts at or past EOF leaves the page cache alone (conform, ext4, seed 1).
-      zeroFileRange(ctx, s, off, Math.min(off + len, L.pagesInFile(size) * L.C));
+      if (off < size) zeroFileRange(ctx, s, off, Math.min(off + len, L.pagesInFile(size) * L.C));
     }
     for (let c = off; c < Math.min(off + len, size); c++) L.setLogical(s, c, 0);
     if (off + len > size) L.setSize(s, off + len);
@@ -44,16 +43,27 @@ export const fallocateZero = defineOperation({
   },
 });
 
-/** Whether cell `c` starts a block of the file system (a page: 4 KiB blocks; every cell: 1 KiB). */
-function onBlockBoundary(ctx: ModelContext, c: number): boolean {
-  const cellBytes = PAGE_BYTES / ctx.L.C;
-  return (c * cellBytes) % ctx.fs.blockBytes === 0;
+/**
+ * The range's partial edge blocks that reach past EOF (`size`), zeroed in
+ * place through the page cache before the page cache is truncated
+ * (FsProfile.zeroRangeEdgePastEofFirst): the start edge `[from, its block's
+ * end)` and the end edge `[its block's start, to)`. A block is a page or
+ * less; where a cell holds whole blocks there is no partial edge.
+ */
+function zeroEdgesPastEof(ctx: ModelContext, s: State, from: number, to: number, size: number): void {
+  const bc = (ctx.fs.blockBytes * ctx.L.C) / PAGE_BYTES;
+  if (bc <= 1) return;
+  const startEdgeEnd = Math.min(to, Math.ceil(from / bc) * bc);
+  if (from % bc !== 0 && startEdgeEnd > size) zeroCachedInPlace(ctx, s, from, startEdgeEnd);
+  const endEdgeStart = Math.max(from, Math.floor(to / bc) * bc);
+  if (to % bc !== 0 && to > size) zeroCachedInPlace(ctx, s, endEdgeStart, to);
 }
 
 /**
- * Zero cells [from, to) of the cached folios in place and dirty them; no
- * folio splits or leaves the cache (FsProfile.zeroRangeGrowingInPlace).
- * Uncached pages stay uncached: the disk is zeroed under them.
+ * Zero cells [from, to) of the cached folios in place and dirty them, so
+ * that the truncation after it neither splits nor drops them (a dirty ext4
+ * large folio does neither). Uncached pages stay uncached: the disk is
+ * zeroed under them.
  */
 function zeroCachedInPlace(ctx: ModelContext, s: State, from: number, to: number): void {
   const { L } = ctx;
