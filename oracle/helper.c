@@ -538,6 +538,21 @@ static int uses_file(const char *op) {
   return 1;
 }
 
+/* Whether bytes [off, off + len) of the file are inside EOF and the mappings;
+ * if not, says why (`skip EOF`: a store or fault there raises SIGBUS or
+ * EFAULT, a step the model does not take; `skip MAPPING`) */
+static int in_mapping(long off, long len) {
+  if (off + len > file_size()) {
+    printf("skip EOF\n");
+    return 0;
+  }
+  if (off + len > maplen) {
+    printf("skip MAPPING\n");
+    return 0;
+  }
+  return 1;
+}
+
 static void run_step(struct step *s) {
   long cb = cellbytes();
   ssize_t r;
@@ -569,14 +584,7 @@ static void run_step(struct step *s) {
   } else if (!strcmp(s->op, "mmap-private-store")) {
     arity(s, 2);
     long off = s->a[0] * cb;
-    if (off + cb > file_size()) {
-      printf("skip EOF\n");
-      return;
-    }
-    if (off + cb > maplen) {
-      printf("skip MAPPING\n");
-      return;
-    }
+    if (!in_mapping(off, cb)) return;
     memset(pmap + off, (int)s->a[1], cb);
     r = cb;
   } else if (!strcmp(s->op, "write")) {
@@ -649,14 +657,7 @@ static void run_step(struct step *s) {
   } else if (!strcmp(s->op, "mmap-store")) {
     arity(s, 2);
     long off = s->a[0] * cb;
-    if (off + cb > file_size()) {
-      printf("skip EOF\n");
-      return;
-    }
-    if (off + cb > maplen) {
-      printf("skip MAPPING\n");
-      return;
-    }
+    if (!in_mapping(off, cb)) return;
     memset(map + off, (int)s->a[1], cb);
     r = cb;
   } else if (!strcmp(s->op, "fallocate-punch")) {
@@ -702,14 +703,7 @@ static void run_step(struct step *s) {
         return;
       }
       /* past the page that holds EOF the fault fails (EFAULT): the model takes no such step */
-      if (s->a[0] * PG >= file_size()) {
-        printf("skip EOF\n");
-        return;
-      }
-      if ((s->a[0] + 1) * PG > maplen) {
-        printf("skip MAPPING\n");
-        return;
-      }
+      if (!in_mapping(s->a[0] * PG, 1)) return;
       base = (unsigned char *)(source == 1 ? map : pmap);
     }
     struct iovec iov = {base + s->a[0] * PG, PG};
