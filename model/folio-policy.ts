@@ -88,7 +88,8 @@ export interface FsProfile {
    * folio, before the page cache over the range is truncated (ext4); a
    * dirty large folio then neither splits nor leaves the cache. Otherwise
    * the page cache is treated as a punch of the range, up to the end of the
-   * EOF page, treats it; a range that starts at or past EOF leaves it alone.
+   * EOF page, treats it (ext4 1 KiB: a range that starts at EOF drops a
+   * pipe-held large folio it reaches into, as conform measured).
    * Measured on 6.18, ext4, a 2-page folio (1 KiB cells), page 0 spliced:
    * a file of 5 or 6 cells zeroed at 4-6, 0-6, 4-7, 5-7 or 6-8 keeps the
    * folio whole, so a later write reaches the pipe, spliced or not; zeroed at

@@ -369,4 +369,21 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
     },
     reads: [[0, 0, 0, 1]],
   },
+  {
+    profile: 'ext4-1k',
+    title:
+      'with 1 KiB blocks a zero range has no partial edge: one that starts at EOF truncates the page ' +
+      'cache like any other, dropping the large folio the socket holds, so the peer reads the old data',
+    case: {
+      bounds: bounds(2, 2, 1, 2),
+      initial: { file: [0, 1, 0], cached: true, folios: [2], user: [[0, 0]] },
+      steps: [
+        { op: 'sendfile', off: 0, len: 1 },
+        { op: 'fallocate-zero', off: 3, len: 1 },
+        { op: 'fpos-write', len: 1, value: 1 },
+        { op: 'socket-read', len: 2 },
+      ],
+    },
+    reads: [[0]],
+  },
 ];
