@@ -35,6 +35,7 @@ export interface MeasuredRow {
 const OLD = [1, 1, 1, 1];
 const NEW = [2, 1, 1, 1];
 const ZERO = [0, 0, 0, 0];
+const NEW_PAGE = [2, 2, 2, 2];
 
 export const MEASURED_ROWS: readonly MeasuredRow[] = [
   {
@@ -150,6 +151,66 @@ export const MEASURED_ROWS: readonly MeasuredRow[] = [
       { op: 'pipe-read', len: 4 },
     ],
     reads: [NEW],
+  },
+  // The newer operations, measured on all six file systems.
+  {
+    title: '`vmsplice` of a `MAP_SHARED` page, `pwrite`',
+    steps: [
+      { op: 'vmsplice', page: 0, gift: false, source: 'file-shared' },
+      { op: 'write', off: 0, len: 1, value: 2 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    reads: [NEW],
+  },
+  {
+    title: '`sendfile`, `pwrite`, the peer reads',
+    steps: [
+      { op: 'sendfile', off: 0, len: 4 },
+      { op: 'write', off: 0, len: 1, value: 2 },
+      { op: 'socket-read', len: 4 },
+    ],
+    reads: [NEW],
+  },
+  {
+    title: '`O_DIRECT` `pwrite` of the page',
+    steps: [
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'direct-write', off: 0, len: 4, value: 2 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    reads: [OLD],
+    on: { btrfs: [NEW_PAGE], tmpfs: [NEW_PAGE], 'tmpfs-huge': [NEW_PAGE] },
+  },
+  {
+    title: '`copy_file_range` of the page',
+    steps: [
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'copy-file-range', off: 0, len: 4, value: 2 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    reads: [NEW_PAGE],
+    on: { xfs: [ZERO], btrfs: [OLD] },
+  },
+  {
+    title: '`pwrite`, then `unlink`',
+    steps: [
+      { op: 'splice', off: 0, len: 4 },
+      { op: 'write', off: 0, len: 1, value: 2 },
+      { op: 'unlink' },
+      { op: 'pipe-read', len: 4 },
+    ],
+    reads: [NEW],
+  },
+  {
+    title: '`ZERO_RANGE` of exactly page 1',
+    steps: [
+      { op: 'splice', off: 4, len: 4 },
+      { op: 'fallocate-zero', off: 4, len: 4 },
+      { op: 'pipe-read', len: 4 },
+    ],
+    // tmpfs refuses ZERO_RANGE (EOPNOTSUPP), huge pages or not: the pipe keeps the old data.
+    reads: [ZERO],
+    on: { btrfs: [OLD], tmpfs: [OLD], 'tmpfs-huge': [OLD] },
   },
 ];
 
