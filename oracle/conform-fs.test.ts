@@ -2,7 +2,8 @@
  * Conform on the file systems users run besides ext4 and tmpfs: a 1 GiB xfs,
  * a 1 GiB btrfs and a 256 MiB ext4 with 1 KiB blocks, each loop-mounted
  * under /tmp/fsp-test-* for the run and unmounted and deleted after it, and
- * a 64 MiB tmpfs mounted huge=always there.
+ * a 64 MiB tmpfs mounted huge=always there; on each, the rows of the
+ * README's measured table (oracle/measured-table.ts) too.
  * Needs root, mount and the mkfs tools (Debian's xfsprogs, btrfs-progs,
  * e2fsprogs); a file system that cannot be created is skipped with the
  * reason, never failed. Seeded: a failure is a disagreement to fix (the
@@ -14,10 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fsProfileById } from '../model/folio-policy.js';
+import { checkMeasuredRow } from '../test-support/measured-row.js';
 import { compareCase } from './compare.js';
 import { runConform } from './conform.js';
 import { FS_REGRESSIONS } from './fs-regressions.js';
 import { oracleAvailable } from './kernel.js';
+import { MEASURED_ROWS } from './measured-table.js';
 
 interface LoopFs {
   readonly name: string;
@@ -106,6 +109,11 @@ for (const fs of FILE_SYSTEMS) {
           rmSync(out, { recursive: true, force: true });
         }
       }, 600_000);
+
+      // The README's measured table, this file system's column: the kernel's reads and the model's agree.
+      it.each(MEASURED_ROWS)(`README measured table (${fs.profile} column): $title`, async (row) => {
+        await checkMeasuredRow(row, fsProfileById(fs.profile)!, (mounted as { dir: string }).dir);
+      });
 
       const regressions = FS_REGRESSIONS.filter((r) => r.profile === fs.profile);
       // Registered only where conform found something on that file system.
