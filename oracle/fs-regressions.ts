@@ -386,4 +386,22 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
     },
     reads: [[0]],
   },
+  {
+    profile: 'btrfs',
+    title:
+      'a zero range with a partial edge over a hole rounds it out to the block, which is preallocated: the ' +
+      'page leaves the cache, the pipe keeps it, and a later write misses the pipe',
+    case: {
+      bounds: { ...bounds(1, 2, 1, 1), depth: 6 },
+      initial: { file: [], cached: false, folios: [], user: [[0, 0]] },
+      steps: [
+        { op: 'truncate', size: 1 },
+        { op: 'splice', off: 0, len: 1, move: false },
+        { op: 'fallocate-zero', off: 0, len: 1 },
+        { op: 'write', off: 0, len: 1, value: 1 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[0]],
+  },
 ];

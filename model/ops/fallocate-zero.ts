@@ -32,7 +32,8 @@ export const fallocateZero = defineOperation({
       if (ctx.fs.zeroRangeEdgePastEofFirst) zeroEdgesPastEof(ctx, s, off, off + len, size);
       // Unlike a punch, ext4 does not round a range past EOF out to the EOF page: a page
       // only partly inside is zeroed in place (measured on 6.18: conform, ext4, seed 2).
-      zeroFileRange(ctx, s, off, Math.min(off + len, L.pagesInFile(size) * L.C));
+      const [from, to] = ctx.fs.zeroRangeRoundsHolesOut ? roundHoleEdgesOut(ctx, s, off, off + len) : [off, off + len];
+      zeroFileRange(ctx, s, from, Math.min(to, L.pagesInFile(size) * L.C));
     }
     for (let c = off; c < Math.min(off + len, size); c++) L.setLogical(s, c, 0);
     if (off + len > size) L.setSize(s, off + len);
@@ -41,6 +42,17 @@ export const fallocateZero = defineOperation({
     return { state: s };
   },
 });
+
+/**
+ * [from, to) with each partial edge page that is a hole widened to the
+ * whole page (FsProfile.zeroRangeRoundsHolesOut; a block is a page there).
+ */
+function roundHoleEdgesOut(ctx: ModelContext, s: State, from: number, to: number): [number, number] {
+  const { L } = ctx;
+  const start = from % L.C !== 0 && !L.hasBlocks(s, Math.floor(from / L.C)) ? from - (from % L.C) : from;
+  const end = to % L.C !== 0 && !L.hasBlocks(s, Math.floor(to / L.C)) ? to - (to % L.C) + L.C : to;
+  return [start, end];
+}
 
 /**
  * The range's partial edge blocks that reach past EOF (`size`), zeroed in
