@@ -93,8 +93,8 @@ export interface OperationDefinition<N extends string, A extends ArgKinds> {
    * so that it is not enabled once the file is unlinked and those fds and
    * mappings are closed (`unlink`; `Layout.unlinked`). Default true: a new
    * file operation is right without thinking of unlink. The pipe, socket
-   * and user-memory operations say false. Checked once, in `apply` as
-   * `defineOperation` builds it, so no module tests the flag itself.
+   * and user-memory operations say false. Checked once, where the model
+   * applies a step (ScenarioModel), so no module tests the flag itself.
    */
   readonly usesFile?: boolean;
 }
@@ -225,9 +225,7 @@ export function defineOperation<const N extends string, const A extends ArgKinds
       for (const k of argNames) if (kinds[k]!.optIn && out[k] === kinds[k]!.default) delete out[k];
       return out as typeof step;
     },
-    // The one place unlink disables the file's operations (states without the
-    // fileState feature are never unlinked: `unlinked` reads no byte there).
-    apply: usesFile ? (ctx, s, step) => (ctx.L.unlinked(s) ? undefined : def.apply(ctx, s, step)) : def.apply,
+    apply: def.apply,
     cellsMoved: def.cellsMoved ?? (() => 0),
     zeroReturnIsRefusal: def.zeroReturnIsRefusal ?? false,
     conformWeight: def.conformWeight,
