@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXT4, TMPFS } from '../model/folio-policy.js';
 import { checkMeasuredRow } from '../test-support/measured-row.js';
 import { profileForDir } from './compare.js';
@@ -42,13 +42,14 @@ describe.skipIf(!avail.ok || !tmpExt4)(
   `README measured table, live on ${tmpdir()} (ext4 profile)` +
     skipped(!tmpExt4 && 'the OS temp dir is not on an FS with large folios'),
   () => {
-    it.each(MEASURED_ROWS)('$title', async (r) => checkMeasuredRow(r, EXT4, tmpdir()));
+    // checkMeasuredRow asserts the row's reads and the model's agreement; it rejects on any difference.
+    it.each(MEASURED_ROWS)('$title', async (r) => expect(checkMeasuredRow(r, EXT4, tmpdir())).resolves.toBeUndefined());
   },
 );
 
 describe.skipIf(!avail.ok || shmMissing !== false)(
   `README measured table, live on /dev/shm (tmpfs profile)${skipped(shmMissing)}`,
   () => {
-    it.each(MEASURED_ROWS)('$title', async (r) => checkMeasuredRow(r, TMPFS, shm));
+    it.each(MEASURED_ROWS)('$title', async (r) => expect(checkMeasuredRow(r, TMPFS, shm)).resolves.toBeUndefined());
   },
 );
