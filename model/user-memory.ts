@@ -12,11 +12,6 @@ import type { MemorySource } from './ops/args.js';
 import { faultPage } from './pagecache.js';
 import { F_MAPPED, F_MAPPED_READ, F_PRIVATE, F_UPTODATE, F_USER, type Layout, type State } from './state.js';
 
-/** Whether user page `page` is backed by a folio (touched since it was mapped). */
-export function userPagePopulated(L: Layout, s: State, page: number): boolean {
-  return L.userFolio(s, page) >= 0;
-}
-
 /** The cells of user page `page` as the process reads them (zeros when not populated). */
 export function userCells(L: Layout, s: State, page: number): number[] {
   const f = L.userFolio(s, page);
