@@ -25,8 +25,8 @@ export {
   DEFAULT_INVARIANTS,
   ON_REQUEST_INVARIANTS,
 } from './invariants/builtins.js';
-export { replay } from './counterexamples/replay.js';
-export type { ReplayOptions, ReplayResult, ReplayStep } from './counterexamples/replay.js';
+export { replay } from './replay/replay.js';
+export type { ReplayOptions, ReplayResult, ReplayStep } from './replay/replay.js';
 export { parseCounterexample, CounterexampleSchema, COUNTEREXAMPLE_FORMAT } from './counterexamples/format.js';
 export type { Counterexample } from './counterexamples/format.js';
 export { readCounterexample, writeCounterexample } from './counterexamples/file.js';

@@ -3,7 +3,7 @@ import { DEFAULT_INVARIANTS, BUILTIN_WITNESSES } from '../invariants/builtins.js
 import { defineInvariant, type Invariant } from '../invariants/define.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { parseScenario, type Scenario } from '../model/scenario.js';
-import { replay } from '../counterexamples/replay.js';
+import { replay } from '../replay/replay.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import { exploreScenario, type JobResult } from './explore.js';
 import { buildReport } from './report.js';

@@ -5,7 +5,7 @@
 import { dirname, basename, join } from 'node:path';
 import { readCounterexample, writeFileAtomic } from '../counterexamples/file.js';
 import { CounterexampleError } from '../counterexamples/format.js';
-import { toItf } from '../counterexamples/itf.js';
+import { toItf } from '../replay/itf.js';
 import { processIo, type Io } from './io.js';
 import { EXIT, UsageError } from './exit.js';
 import type { CliOptions } from './options.js';

@@ -3,7 +3,7 @@
  * replays the counterexample and asserts it reproduces at the recorded step.
  */
 import { CounterexampleError } from '../counterexamples/format.js';
-import { exportTest, runHint } from '../counterexamples/export-test.js';
+import { exportTest, runHint } from '../replay/export-test.js';
 import { processIo, type Io } from './io.js';
 import { EXIT, UsageError } from './exit.js';
 import type { CliOptions } from './options.js';

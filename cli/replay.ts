@@ -20,7 +20,7 @@
 import { checkKernel, loadPlugins } from '../checker/inputs.js';
 import { readCounterexample } from '../counterexamples/file.js';
 import { CounterexampleError, type Counterexample } from '../counterexamples/format.js';
-import { replay, type ReplayResult } from '../counterexamples/replay.js';
+import { replay, type ReplayResult } from '../replay/replay.js';
 import { showCells } from '../model/cells.js';
 import type { KernelId } from '../model/kernels/index.js';
 import { formatStep } from '../model/step.js';

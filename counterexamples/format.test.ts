@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CounterexampleError, parseCounterexample } from './format.js';
-import { replay } from './replay.js';
 
 const classic = JSON.parse(readFileSync(new URL('./classic/write.json', import.meta.url), 'utf8')) as Record<
   string,
@@ -27,11 +26,6 @@ describe('counterexample files that contradict themselves are refused', () => {
 
   it('a top-level kernel that is not the scenario kernel', () => {
     expect(problemsOf({ ...classic, kernel: 'copy' })).toEqual(['kernel: "copy", but scenario.kernel is "linux"']);
-  });
-
-  it('a process named env in the scenario does not replay silently wrong: replay says why', () => {
-    const scenario = { ...classic.scenario, processes: [{ name: 'env', program: [] }] };
-    expect(() => replay({ ...classic, scenario })).toThrow(/processes\[0\]\.name: "env" names the free environment/);
   });
 
   it('floods of problems are capped', () => {

@@ -9,7 +9,7 @@
 import { damagingStep } from '../counterexamples/damage.js';
 import { stepChanges } from '../counterexamples/diff.js';
 import type { Counterexample } from '../counterexamples/format.js';
-import { replay, type ReplayResult } from '../counterexamples/replay.js';
+import { replay, type ReplayResult } from '../replay/replay.js';
 import { replayTrace } from '../explorer/path.js';
 import { builtinById } from '../invariants/builtins.js';
 import type { Bounds } from '../model/bounds.js';

@@ -2,9 +2,9 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCounterexample } from './file.js';
+import { readCounterexample } from '../counterexamples/file.js';
 import { replay } from './replay.js';
-import { findClassics } from './classic/regenerate.js';
+import { findClassics } from './regenerate-classic.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = join(root, 'counterexamples', 'classic');
@@ -60,7 +60,7 @@ describe('the classic counterexamples', () => {
     expect(replay(join(dir, 'dirty-pipe.json')).violation?.message).toMatch(/^file cell \d+ reads 2/);
   });
 
-  it('are what the checker finds today (regenerate with dist/counterexamples/classic/regenerate.js)', async () => {
+  it('are what the checker finds today (regenerate with dist/replay/regenerate-classic.js)', async () => {
     const found = await findClassics(dir, root);
     expect(found.map((c) => `${c.name}.json`)).toEqual(files);
     for (const c of found) {

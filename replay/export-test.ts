@@ -14,8 +14,8 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IndentationText, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
 import { formatStep } from '../model/step.js';
-import { readCounterexample, writeFileAtomic } from './file.js';
-import type { Counterexample } from './format.js';
+import { readCounterexample, writeFileAtomic } from '../counterexamples/file.js';
+import type { Counterexample } from '../counterexamples/format.js';
 
 export interface ExportTestOptions {
   /** Where the test goes (default: NAME.test.ts next to the JSON). */

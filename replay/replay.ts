@@ -17,10 +17,10 @@ import { parseScenario } from '../model/scenario.js';
 import type { TraceStep } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';
 import { viewState, type StateView } from '../model/view.js';
-import { damagingStep } from './damage.js';
-import { stepChanges } from './diff.js';
-import { readCounterexample } from './file.js';
-import { parseCounterexample, type Counterexample } from './format.js';
+import { damagingStep } from '../counterexamples/damage.js';
+import { stepChanges } from '../counterexamples/diff.js';
+import { readCounterexample } from '../counterexamples/file.js';
+import { parseCounterexample, type Counterexample } from '../counterexamples/format.js';
 
 export interface ReplayOptions {
   /** Replay on another kernel variant than the one recorded. */

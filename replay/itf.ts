@@ -13,7 +13,7 @@ import { ScenarioModel } from '../model/scenario-model.js';
 import type { State } from '../model/state.js';
 import type { Step } from '../model/step.js';
 import { viewState } from '../model/view.js';
-import type { Counterexample } from './format.js';
+import type { Counterexample } from '../counterexamples/format.js';
 
 export type ItfValue = number | boolean | string | ItfValue[] | { [k: string]: ItfValue };
 

@@ -4,7 +4,7 @@
  * exactly as `pipecheck check SCENARIO.json` does, and writes NAME.json next
  * to the scenarios' directory. Run it after a model change that moves them:
  *
- *     npm run build && node dist/counterexamples/classic/regenerate.js
+ *     npm run build && node dist/replay/regenerate-classic.js
  *
  * `classic.test.ts` replays every committed file and checks that the checker
  * still finds the same traces.
@@ -12,11 +12,11 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { exploreScenario } from '../../checker/explore.js';
-import { resolveRequest, resolveScenario } from '../../checker/inputs.js';
-import { buildReport } from '../../checker/report.js';
-import { writeFileAtomic } from '../file.js';
-import type { Counterexample } from '../format.js';
+import { exploreScenario } from '../checker/explore.js';
+import { resolveRequest, resolveScenario } from '../checker/inputs.js';
+import { buildReport } from '../checker/report.js';
+import { writeFileAtomic } from '../counterexamples/file.js';
+import type { Counterexample } from '../counterexamples/format.js';
 
 export interface Classic {
   readonly name: string;
@@ -66,7 +66,7 @@ export async function findClassics(dir: string, root: string): Promise<Classic[]
 }
 
 async function main(): Promise<void> {
-  const root = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+  const root = resolve(fileURLToPath(new URL('../../', import.meta.url)));
   const dir = resolve(process.argv[2] ?? join(root, 'counterexamples', 'classic'));
   for (const { name, counterexample: cx } of await findClassics(dir, root)) {
     const path = join(dir, `${name}.json`);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readCounterexample } from './file.js';
+import { readCounterexample } from '../counterexamples/file.js';
 import { ITF_VARS, toItf, type ItfValue } from './itf.js';
 
-const path = new URL('./classic/write.json', import.meta.url).pathname;
+const path = new URL('../counterexamples/classic/write.json', import.meta.url).pathname;
 
 function hasNull(v: unknown): boolean {
   if (v === null) return true;
