@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 /**
  * What a check run is asked to check: the scenario (a file or the default
  * one, with overrides of its kernel, environment and bounds) and the
@@ -225,21 +224,6 @@ export function checkInitialForProfile(scenario: Scenario, fs: FsProfile, where:
 
 /** `--fs-profile auto`, `"fsProfile": "auto"`: the profile the probe of a directory calls for. */
 export const AUTO_FS_PROFILE = AUTO_PROFILE;
-
-/**
- * Probe `dir` (default the OS temp dir) and pick its profile
- * (oracle/compare.ts profileForProbe), or say why none fits.
- */
-export async function probeFsProfile(
-  dir: string | undefined,
-): Promise<{ ok: true; profile: FsProfile; why: string } | { ok: false; reason: string }> {
-  const { oracleAvailable } = await import('../oracle/kernel.js');
-  const avail = oracleAvailable();
-  if (!avail.ok) return { ok: false, reason: `cannot probe a file system without the oracle helper: ${avail.reason}` };
-  const { profileForDir } = await import('../oracle/compare.js');
-  const r = await profileForDir(dir);
-  return r.ok ? { ok: true, profile: r.profile, why: `probed ${dir ?? tmpdir()}: ${r.why}` } : r;
-}
 
 /** The file-system profile named `id` (default ext4); `where` is how messages name it. */
 export function resolveFsProfile(id: string | undefined, where = 'fsProfile'): FsProfile {

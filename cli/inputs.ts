@@ -5,7 +5,6 @@
  */
 import {
   AUTO_FS_PROFILE,
-  probeFsProfile,
   resolveFsProfile,
   resolveScenario,
   type InvariantRequest,
@@ -65,6 +64,8 @@ export async function fsProfileOf(
       : `${scenario.file ?? 'the scenario'}: fsProfile`;
   const id = opts.fsProfile ?? scenario.fsProfile;
   if (id !== AUTO_FS_PROFILE) return resolveFsProfile(id, where);
+  // The probe needs the oracle helper: loaded only when asked for, and passed in by the command line (checker/ does not probe).
+  const { probeFsProfile } = await import('../oracle/compare.js');
   const r = await probeFsProfile(opts.fs);
   if (!r.ok) throw new UsageError(`${where} auto: ${r.reason}`);
   err(`${where} auto: ${r.why}`);

@@ -19,6 +19,7 @@
  *
  * @public
  */
+import { tmpdir } from 'node:os';
 import { environmentOfSteps } from '../model/env-constraints.js';
 import type { Bounds } from '../model/bounds.js';
 import type { KernelId } from '../model/kernels/index.js';
@@ -32,6 +33,7 @@ import { counted, showCells } from '../model/cells.js';
 import { OPERATIONS, type AnyOperation } from '../model/ops/index.js';
 import { completeStep, formatStep, type Step } from '../model/step.js';
 import {
+  oracleAvailable,
   probeFs,
   runOnKernel,
   type FsProbe,
@@ -454,4 +456,18 @@ export async function profileForDir(
   if (p.status !== 'ok') return { ok: false, reason: `probing ${dir ?? 'the temp dir'} failed: ${p.message}` };
   const r = profileForProbe(p);
   return r.ok ? { ...r, probe: p } : r;
+}
+
+/**
+ * Probe `dir` (default the OS temp dir) and pick its profile
+ * (profileForProbe), or say why none fits: what `--fs-profile auto` does.
+ * The library (checker/) does not probe; the command line passes this in.
+ */
+export async function probeFsProfile(
+  dir: string | undefined,
+): Promise<{ ok: true; profile: FsProfile; why: string } | { ok: false; reason: string }> {
+  const avail = oracleAvailable();
+  if (!avail.ok) return { ok: false, reason: `cannot probe a file system without the oracle helper: ${avail.reason}` };
+  const r = await profileForDir(dir);
+  return r.ok ? { ok: true, profile: r.profile, why: `probed ${dir ?? tmpdir()}: ${r.why}` } : r;
 }
