@@ -30,17 +30,6 @@ export function defaultFolioSizes(pages: number, folioPages: number): number[] {
   return sizes;
 }
 
-/** The initial contents a scenario gets when it leaves a field out. */
-export function defaultInitial(L: Layout): InitialContents {
-  const file = new Array<number>(L.P * L.C).fill(1);
-  return {
-    file,
-    cached: true,
-    folios: defaultFolioSizes(L.P, L.F),
-    user: Array.from({ length: L.U }, () => new Array<number>(L.C).fill(1)),
-  };
-}
-
 /**
  * The initial state. `pmdFolios`: a folio as large as the bounds allow at
  * page 0 is the PMD folio (F_PMD), as a write builds it (tmpfs huge=always).

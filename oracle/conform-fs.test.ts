@@ -3,7 +3,7 @@
  * a 1 GiB btrfs and a 256 MiB ext4 with 1 KiB blocks, each loop-mounted
  * under /tmp/fsp-test-* for the run and unmounted and deleted after it, and
  * a 64 MiB tmpfs mounted huge=always there; on each, the rows of the
- * README's measured table (oracle/measured-table.ts) too.
+ * README's measured table (test-support/measured-table.ts) too.
  * Needs root, mount and the mkfs tools (Debian's xfsprogs, btrfs-progs,
  * e2fsprogs); a file system that cannot be created is skipped with the
  * reason, never failed. Seeded: a failure is a disagreement to fix (the
@@ -18,9 +18,9 @@ import { fsProfileById } from '../model/folio-policy.js';
 import { checkMeasuredRow } from '../test-support/measured-row.js';
 import { compareCase } from './compare.js';
 import { runConform } from './conform.js';
-import { FS_REGRESSIONS } from './fs-regressions.js';
+import { FS_REGRESSIONS } from '../test-support/fs-regressions.js';
 import { oracleAvailable } from './kernel.js';
-import { MEASURED_ROWS } from './measured-table.js';
+import { MEASURED_ROWS } from '../test-support/measured-table.js';
 
 interface LoopFs {
   readonly name: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fsProfileById } from '../model/folio-policy.js';
 import { reads, runSteps } from '../model/run-steps.js';
 import { compareCase, profileForDir } from './compare.js';
-import { FS_REGRESSIONS } from './fs-regressions.js';
+import { FS_REGRESSIONS } from '../test-support/fs-regressions.js';
 import { oracleAvailable } from './kernel.js';
 
 const oracle = oracleAvailable();

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FS_PROFILES } from '../model/folio-policy.js';
+import { FS_PROFILES, TMPFS } from '../model/folio-policy.js';
+import { reads, runSteps, type RunStepsOptions } from '../model/run-steps.js';
+import type { Step } from '../model/step.js';
 import { runModelSide } from './compare.js';
-import { MEASURED_ROWS, measuredCase, readsOn, type ProfileId } from './measured-table.js';
+import { MEASURED_ROWS, measuredCase, readsOn, type ProfileId } from '../test-support/measured-table.js';
 
 // The README's measured table on the model alone, every column: what the
-// kernel's reads returned (oracle/measured-table.ts) is what the model reads
+// kernel's reads returned (test-support/measured-table.ts) is what the model reads
 // under that file system's profile. The live tests (table.live.test.ts,
 // conform-fs.test.ts) check the same rows against the kernel; the README's
 // table must show them.
@@ -87,4 +89,100 @@ describe("the README's measured table", () => {
       expect(got[i], `${row.title}, ${col}`).toBe(reads[0] === ext4 ? reads[0] : `**${reads[0]}**`);
     });
   });
+});
+
+// What the rows' reads do not show: the state each mutation leaves (the
+// file, the page cache, the pipe's buffers), on the linux variant.
+describe('the measured rows, beyond the reads', () => {
+  const bounds = { pages: 2, cells: 4, values: 2, slots: 4, folioPages: 1, userPages: 1 };
+  const oldFile = { file: [1, 1, 1, 1, 1, 1, 1, 1], cached: true, folios: [1, 1], user: [[1, 1, 1, 1]] };
+  const opts: RunStepsOptions = { kernel: 'linux', bounds, initial: oldFile };
+  const OLD = [1, 1, 1, 1];
+
+  it('`write()` into the pipe after a splice: the file is untouched and the write is a new buffer', () => {
+    const run = runSteps(
+      [
+        { op: 'splice', off: 0, len: 2 },
+        { op: 'pipe-write', len: 2, value: 2 },
+      ],
+      opts,
+    );
+    expect(run.final.file).toEqual(oldFile.file);
+    expect(run.final.folios.filter((f) => f.cachesPage !== null).flatMap((f) => f.cells)).toEqual(oldFile.file);
+    expect(run.final.pipes[0]!.buffers.map((b) => b.cells)).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+  });
+
+  it('`posix_fadvise(DONTNEED)` of a spliced page: the folio stays in the cache', () => {
+    const run = runSteps(
+      [
+        { op: 'splice', off: 0, len: 4 },
+        { op: 'evict', page: 0 },
+      ],
+      opts,
+    );
+    expect(run.final.pageCache[0]).not.toBeNull();
+    expect(run.final.pipes[0]!.buffers[0]!.folio).toBe(run.final.pageCache[0]);
+  });
+
+  it('`ftruncate` to 0: the file is empty while the pipe keeps the old data', () => {
+    const run = runSteps(
+      [
+        { op: 'splice', off: 0, len: 4 },
+        { op: 'truncate', size: 0 },
+      ],
+      opts,
+    );
+    expect(run.final.file).toEqual([]);
+    expect(run.final.pipes[0]!.buffers[0]!.cells).toEqual(OLD);
+  });
+
+  // fallocate punch of exactly one page (page 1) of a 4-page file.
+  const punchBounds = { pages: 4, cells: 2, values: 2, slots: 2, folioPages: 4, userPages: 0 };
+  const punchOne: Step[] = [
+    { op: 'splice', off: 2, len: 2 },
+    { op: 'fallocate-punch', off: 2, len: 2 },
+    { op: 'pipe-read', len: 2 },
+  ];
+  const fourPages = (folios: number[]) => ({ file: [1, 1, 1, 1, 1, 1, 1, 1], cached: true, folios, user: [] });
+
+  it(
+    '`fallocate` punch of exactly one page of a 4-page file: zeroes when the page is part of a large ' + 'folio (ext4)',
+    () => {
+      const run = runSteps(punchOne, { kernel: 'linux', bounds: punchBounds, initial: fourPages([4]) });
+      expect(run.completed).toBe(true);
+      expect(reads(run)).toEqual([[0, 0]]);
+      expect(run.final.file).toEqual([1, 1, 0, 0, 1, 1, 1, 1]);
+    },
+  );
+
+  it('`fallocate` punch of exactly one page of a 4-page file: old when the page is its own folio (tmpfs)', () => {
+    const run = runSteps(punchOne, { kernel: 'linux', bounds: punchBounds, initial: fourPages([1, 1, 1, 1]) });
+    expect(run.completed).toBe(true);
+    expect(reads(run)).toEqual([[1, 1]]);
+    expect(run.final.file).toEqual([1, 1, 0, 0, 1, 1, 1, 1]);
+  });
+
+  it(
+    'the ext4 case from scratch: a 4-page pwrite makes one large folio (by-length), so the punch ' + 'zeroes in place',
+    () => {
+      const run = runSteps([{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne], {
+        kernel: 'linux',
+        bounds: punchBounds,
+        initial: { file: [], cached: true, folios: [], user: [] },
+      });
+      expect(run.completed).toBe(true);
+      expect(reads(run)).toEqual([[0, 0]]);
+      // and with an order-0 write policy (tmpfs without huge pages) the pipe keeps the old page
+      const tmpfs = runSteps([{ op: 'write', off: 0, len: 8, value: 1 }, ...punchOne], {
+        kernel: 'linux',
+        bounds: punchBounds,
+        initial: { file: [], cached: true, folios: [], user: [] },
+        fs: TMPFS,
+      });
+      expect(reads(tmpfs)).toEqual([[1, 1]]);
+    },
+  );
 });

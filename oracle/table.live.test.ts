@@ -5,9 +5,9 @@ import { EXT4, TMPFS } from '../model/folio-policy.js';
 import { checkMeasuredRow } from '../test-support/measured-row.js';
 import { profileForDir } from './compare.js';
 import { oracleAvailable } from './kernel.js';
-import { MEASURED_ROWS } from './measured-table.js';
+import { MEASURED_ROWS } from '../test-support/measured-table.js';
 
-// The README's measured table (oracle/measured-table.ts), each row run on the
+// The README's measured table (test-support/measured-table.ts), each row run on the
 // live kernel (OS temp dir = ext4 here, and /dev/shm = tmpfs) and on the
 // model with the matching FS profile: the kernel's reads must be the
 // table's, and the model must agree with the kernel on every step, read,

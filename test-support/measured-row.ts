@@ -1,5 +1,5 @@
 /**
- * One row of the README's measured table (oracle/measured-table.ts) run on
+ * One row of the README's measured table (test-support/measured-table.ts) run on
  * the live kernel in a directory and on the model under that file system's
  * profile: the kernel's reads must be the row's for that profile, and the
  * model must agree with the kernel on every step, read, the final file and
@@ -9,7 +9,7 @@
 import { expect } from 'vitest';
 import type { FsProfile } from '../model/folio-policy.js';
 import { compareCase } from '../oracle/compare.js';
-import { measuredCase, readsOn, writesFile, type MeasuredRow } from '../oracle/measured-table.js';
+import { measuredCase, readsOn, writesFile, type MeasuredRow } from './measured-table.js';
 
 export async function checkMeasuredRow(row: MeasuredRow, fs: FsProfile, dir: string): Promise<void> {
   const c = measuredCase(row, fs);

@@ -7,7 +7,7 @@
  * it was measured on.
  */
 import type { FsProfile } from '../model/folio-policy.js';
-import type { ConformCase } from './compare.js';
+import type { ConformCase } from '../oracle/compare.js';
 
 export interface FsRegression {
   readonly profile: FsProfile['id'];

@@ -13,7 +13,7 @@
  */
 import type { FsProfile } from '../model/folio-policy.js';
 import type { Step } from '../model/step.js';
-import type { ConformCase } from './compare.js';
+import type { ConformCase } from '../oracle/compare.js';
 
 export type ProfileId = FsProfile['id'];
 
