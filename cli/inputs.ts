@@ -64,7 +64,7 @@ export async function fsProfileOf(
       : `${scenario.file ?? 'the scenario'}: fsProfile`;
   const id = opts.fsProfile ?? scenario.fsProfile;
   if (id !== AUTO_FS_PROFILE) return resolveFsProfile(id, where);
-  // The probe needs the oracle helper: loaded only when asked for, and passed in by the command line (checker/ does not probe).
+  // The probe needs the oracle helper: loaded only when asked for (checker/ does not probe).
   const { probeFsProfile } = await import('../oracle/compare.js');
   const r = await probeFsProfile(opts.fs);
   if (!r.ok) throw new UsageError(`${where} auto: ${r.reason}`);

@@ -269,24 +269,36 @@ function resolveFs(fs: string | undefined): string {
   return fs ?? tmpdir();
 }
 
-/** Run a trace on the live kernel. Never rejects for kernel-side failures; rejects (RangeError) on malformed input. */
-export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}): Promise<KernelRunResult> {
-  const stdin = encodeTrace(input);
-  const avail = oracleAvailable(opts.binary !== undefined ? { binary: opts.binary } : {});
-  if (!avail.ok) return { status: 'unavailable', message: avail.reason };
-  const dir = resolveFs(opts.fs);
-  if (!existsSync(dir)) return { status: 'error', message: `--fs directory ${dir} does not exist` };
-  const r = await runHelper(avail.binary, ['--fs', dir], stdin, opts.timeoutMs ?? 10_000);
-  if (r.spawnError) return { status: 'unavailable', message: `cannot run ${avail.binary}: ${r.spawnError.message}` };
+/** What the helper printed, read line by line (the protocol comment at the top of helper.c). */
+interface HelperOutput {
+  readonly probes: Record<string, string>;
+  readonly steps: KernelStepRecord[];
+  init: FolioState;
+  cachedPages: number;
+  finalFolios: FolioState;
+  size: number;
+  file: number[];
+  pipeBytes: [number, number, number];
+  done: boolean;
+  unlinked: boolean;
+}
+
+/** The run as a failure when the helper could not start, timed out or reported an error; else undefined. */
+function helperFailure(
+  r: Spawned,
+  binary: string,
+  timeoutMs: number,
+  lines: readonly string[],
+): KernelRunFailed | undefined {
+  if (r.spawnError) return { status: 'unavailable', message: `cannot run ${binary}: ${r.spawnError.message}` };
   if (r.timedOut) {
     return {
       status: 'timeout',
-      message: `oracle helper killed after ${opts.timeoutMs ?? 10_000} ms`,
+      message: `oracle helper killed after ${timeoutMs} ms`,
       raw: r.stdout,
       stderr: r.stderr,
     };
   }
-  const lines = r.stdout.split('\n').filter((l) => l.length > 0);
   const errLine = lines.find((l) => l.startsWith('error '));
   if (errLine || r.code !== 0) {
     return {
@@ -296,78 +308,87 @@ export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}
       stderr: r.stderr,
     };
   }
-  const probes: Record<string, string> = {};
-  const steps: KernelStepRecord[] = [];
-  let init: FolioState = { folios: null, dirty: null };
-  let cachedPages = 0;
-  let finalFolios: FolioState = { folios: null, dirty: null };
-  let size = 0;
-  let file: number[] = [];
-  let pipeBytes: [number, number, number] = [0, 0, 0];
-  let done = false;
-  let unlinked = false;
-  let stepIndex = 0;
-  const pushResult = (result: KernelStepResult): void => {
-    const step = input.steps[stepIndex];
-    if (step === undefined) throw new Error('oracle helper printed more step results than steps');
-    steps.push({ step, result });
-    stepIndex++;
-  };
-  try {
-    for (const line of lines) {
-      const t = line.split(/\s+/);
-      const [k, ...rest] = t;
-      switch (k) {
-        case 'probe':
-          if (rest[0] !== undefined) probes[rest[0]] = rest.slice(1).join(' ');
-          break;
-        case 'init':
-          if (rest[0] === 'folios') init = parseFolioLine(rest.slice(1));
-          else if (rest[0] === 'cached') cachedPages = Number.parseInt(rest[1] ?? '0', 10);
-          break;
-        case 'ok':
-          if (rest[0] === 'read') pushResult({ kind: 'read', cells: nums(rest.slice(1)) });
-          else pushResult({ kind: 'ok', bytes: Number.parseInt(rest[0] ?? '0', 10) });
-          break;
-        case 'err':
-          pushResult({ kind: 'err', errno: rest[0] ?? 'EUNKNOWN' });
-          break;
-        case 'skip':
-          pushResult({ kind: 'skip', reason: rest[0] ?? '' });
-          break;
-        case 'after': {
-          const last = steps[steps.length - 1];
-          if (last && rest[0] === 'folios') steps[steps.length - 1] = { ...last, after: parseFolioLine(rest.slice(1)) };
-          break;
-        }
-        case 'folios':
-          finalFolios = parseFolioLine(rest);
-          break;
-        case 'size':
-          size = Number.parseInt(rest[0] ?? '0', 10);
-          break;
-        case 'file':
-          file = nums(rest);
-          break;
-        case 'pipe':
-          pipeBytes = [0, 1, 2].map((i) => Number.parseInt(rest[i] ?? '0', 10)) as [number, number, number];
-          break;
-        case 'unlinked':
-          unlinked = true;
-          break;
-        case 'done':
-          done = true;
-          break;
-        default:
-          break;
-      }
+  return undefined;
+}
+
+/** The result of the next step of `trace`; throws when the helper printed more results than steps. */
+function pushResult(out: HelperOutput, trace: readonly Step[], result: KernelStepResult): void {
+  const step = trace[out.steps.length];
+  if (step === undefined) throw new Error('oracle helper printed more step results than steps');
+  out.steps.push({ step, result });
+}
+
+/** Fold one line of the helper's output into `out`. */
+function readLine(out: HelperOutput, trace: readonly Step[], line: string): void {
+  const [k, ...rest] = line.split(/\s+/);
+  switch (k) {
+    case 'probe':
+      if (rest[0] !== undefined) out.probes[rest[0]] = rest.slice(1).join(' ');
+      break;
+    case 'init':
+      if (rest[0] === 'folios') out.init = parseFolioLine(rest.slice(1));
+      else if (rest[0] === 'cached') out.cachedPages = Number.parseInt(rest[1] ?? '0', 10);
+      break;
+    case 'ok':
+      if (rest[0] === 'read') pushResult(out, trace, { kind: 'read', cells: nums(rest.slice(1)) });
+      else pushResult(out, trace, { kind: 'ok', bytes: Number.parseInt(rest[0] ?? '0', 10) });
+      break;
+    case 'err':
+      pushResult(out, trace, { kind: 'err', errno: rest[0] ?? 'EUNKNOWN' });
+      break;
+    case 'skip':
+      pushResult(out, trace, { kind: 'skip', reason: rest[0] ?? '' });
+      break;
+    case 'after': {
+      const last = out.steps[out.steps.length - 1];
+      if (last && rest[0] === 'folios')
+        out.steps[out.steps.length - 1] = { ...last, after: parseFolioLine(rest.slice(1)) };
+      break;
     }
-  } catch (e) {
-    return { status: 'error', message: e instanceof Error ? e.message : String(e), raw: r.stdout, stderr: r.stderr };
+    case 'folios':
+      out.finalFolios = parseFolioLine(rest);
+      break;
+    case 'size':
+      out.size = Number.parseInt(rest[0] ?? '0', 10);
+      break;
+    case 'file':
+      out.file = nums(rest);
+      break;
+    case 'pipe':
+      out.pipeBytes = [0, 1, 2].map((i) => Number.parseInt(rest[i] ?? '0', 10)) as [number, number, number];
+      break;
+    case 'unlinked':
+      out.unlinked = true;
+      break;
+    case 'done':
+      out.done = true;
+      break;
+    default:
+      break;
   }
-  if (!done || steps.length !== input.steps.length) {
-    return { status: 'error', message: 'oracle helper output incomplete', raw: r.stdout, stderr: r.stderr };
-  }
+}
+
+/** Read the helper's output lines; throws when they do not fit `trace`. */
+function readOutput(lines: readonly string[], trace: readonly Step[]): HelperOutput {
+  const out: HelperOutput = {
+    probes: {},
+    steps: [],
+    init: { folios: null, dirty: null },
+    cachedPages: 0,
+    finalFolios: { folios: null, dirty: null },
+    size: 0,
+    file: [],
+    pipeBytes: [0, 0, 0],
+    done: false,
+    unlinked: false,
+  };
+  for (const line of lines) readLine(out, trace, line);
+  return out;
+}
+
+/** A complete run's result, from what the helper printed. */
+function runOk(out: HelperOutput, r: Spawned): KernelRunOk {
+  const { probes, init, cachedPages, steps, finalFolios, size, file, pipeBytes, unlinked } = out;
   const fsType = (probes['fs'] ?? 'unknown').split(' ')[0] ?? 'unknown';
   return {
     status: 'ok',
@@ -381,6 +402,30 @@ export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}
     elapsedMs: r.elapsedMs,
     raw: r.stdout,
   };
+}
+
+/** Run a trace on the live kernel. Never rejects for kernel-side failures; rejects (RangeError) on malformed input. */
+export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}): Promise<KernelRunResult> {
+  const stdin = encodeTrace(input);
+  const avail = oracleAvailable(opts.binary !== undefined ? { binary: opts.binary } : {});
+  if (!avail.ok) return { status: 'unavailable', message: avail.reason };
+  const dir = resolveFs(opts.fs);
+  if (!existsSync(dir)) return { status: 'error', message: `--fs directory ${dir} does not exist` };
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const r = await runHelper(avail.binary, ['--fs', dir], stdin, timeoutMs);
+  const lines = r.spawnError || r.timedOut ? [] : r.stdout.split('\n').filter((l) => l.length > 0);
+  const failed = helperFailure(r, avail.binary, timeoutMs, lines);
+  if (failed) return failed;
+  let out: HelperOutput;
+  try {
+    out = readOutput(lines, input.steps);
+  } catch (e) {
+    return { status: 'error', message: e instanceof Error ? e.message : String(e), raw: r.stdout, stderr: r.stderr };
+  }
+  if (!out.done || out.steps.length !== input.steps.length) {
+    return { status: 'error', message: 'oracle helper output incomplete', raw: r.stdout, stderr: r.stderr };
+  }
+  return runOk(out, r);
 }
 
 /** Report the folio behaviour of the file system holding `dir`. */

@@ -296,11 +296,16 @@ function summarize(invariants: readonly Invariant[], runs: readonly Interleaving
   };
 }
 
-/** Run the scenario's interleavings (see the module comment). */
-export async function runScenario(scenario: Scenario, opts: RunScenarioOptions = {}): Promise<RunScenarioResult> {
-  const t0 = Date.now();
-  const source = opts.source ?? 'the scenario';
-  const maxTraces = opts.maxTraces ?? DEFAULT_MAX_TRACES;
+/** A run that could not run (see RunScenarioResult). */
+type RunRefused = Extract<RunScenarioResult, { readonly message: string }>;
+
+/** Why `run` refuses these options or this scenario, or undefined. */
+function refusal(
+  scenario: Scenario,
+  opts: RunScenarioOptions,
+  source: string,
+  maxTraces: number,
+): RunRefused | undefined {
   if (!Number.isSafeInteger(maxTraces) || maxTraces < 1) {
     return { status: 'bad-input', message: `--max-traces must be a positive integer, got ${String(opts.maxTraces)}` };
   }
@@ -315,8 +320,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
         `(explore a free environment with pipecheck check)`,
     };
   }
-  const lengths = scenario.processes.map((p) => p.program.length);
-  const steps = lengths.reduce((a, b) => a + b, 0);
+  const steps = scenario.processes.reduce((a, p) => a + p.program.length, 0);
   if (steps === 0) return { status: 'bad-input', message: `${source}: every process's program is empty` };
   if (steps > MAX_STEPS) {
     return {
@@ -324,33 +328,127 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       message: `${source}: the programs have ${steps} steps in all; an interleaving has at most ${MAX_STEPS}`,
     };
   }
-  const invariants = opts.invariants ?? (await resolveInvariants(undefined, undefined, scenario.invariants)).invariants;
-  const live = opts.live ?? false;
-  // The scenario's "fsProfile" when no profile is given; "auto" probes as a live run does.
-  let profile = opts.fsProfile ?? fsProfileById(scenario.fsProfile ?? DEFAULT_FS.id) ?? DEFAULT_FS;
-  let setup: LiveSetup | undefined;
-  if (!live && opts.fsProfile === undefined && scenario.fsProfile === 'auto') {
-    const prof = await profileForDir(opts.fs ?? tmpdir());
-    if (!prof.ok) return { status: 'unavailable', message: `${source}: fsProfile auto: ${prof.reason}` };
-    profile = prof.profile;
-  }
+  return undefined;
+}
+
+/**
+ * The profile the model uses: the one given, else the scenario's
+ * "fsProfile" ("auto" probes as a live run does); a live run probes its
+ * directory and takes that one, with the setup it runs on.
+ */
+async function profileOf(
+  scenario: Scenario,
+  opts: RunScenarioOptions,
+  source: string,
+  live: boolean,
+): Promise<{ profile: FsProfile; setup?: LiveSetup } | RunRefused> {
   if (live) {
     const avail = oracleAvailable();
     if (!avail.ok) return { status: 'unavailable', message: `no live kernel to run on: ${avail.reason}` };
     const dir = opts.fs ?? tmpdir();
     const prof = await profileForDir(dir);
     if (!prof.ok) return { status: 'unavailable', message: prof.reason };
-    profile = prof.profile;
-    setup = { dir, why: prof.why };
+    return { profile: prof.profile, setup: { dir, why: prof.why } };
   }
+  if (opts.fsProfile === undefined && scenario.fsProfile === 'auto') {
+    const prof = await profileForDir(opts.fs ?? tmpdir());
+    if (!prof.ok) return { status: 'unavailable', message: `${source}: fsProfile auto: ${prof.reason}` };
+    return { profile: prof.profile };
+  }
+  return { profile: opts.fsProfile ?? fsProfileById(scenario.fsProfile ?? DEFAULT_FS.id) ?? DEFAULT_FS };
+}
 
+/** Which interleavings run: all of them, or `maxTraces` sampled with a seed. */
+function interleavingsToRun(
+  lengths: readonly number[],
+  maxTraces: number,
+  givenSeed: number | undefined,
+): { total: number; sampled: boolean; seed: number | undefined; ranks: bigint[] } {
   const totalBig = countInterleavings(lengths);
   const sampled = totalBig > BigInt(maxTraces);
-  const seed = sampled ? (opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0) : undefined;
+  const seed = sampled ? (givenSeed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0) : undefined;
   const ranks = sampled
     ? sampleRanks(totalBig, maxTraces, seed!)
     : Array.from({ length: Number(totalBig) }, (_, i) => BigInt(i));
-  const total = Number(totalBig);
+  return { total: Number(totalBig), sampled, seed, ranks };
+}
+
+/** What one live run needs besides its interleaving. */
+interface LiveContext {
+  readonly scenario: Scenario;
+  readonly opts: RunScenarioOptions;
+  readonly source: string;
+  readonly profile: FsProfile;
+  readonly setup: LiveSetup;
+  readonly ids: readonly string[];
+  /** ` --max-traces N --seed S` when sampled, for the counterexample's command. */
+  readonly sample: string;
+  readonly seed: number;
+  readonly t0: number;
+}
+
+/** Interleaving `n` (1-based) on the kernel, compared with the model; a counterexample written on a disagreement. */
+async function runLive(
+  x: LiveContext,
+  trace: readonly TraceStep[],
+  n: number,
+): Promise<{ live: LiveRun; fsType: string } | RunRefused> {
+  const { scenario, source, profile, setup } = x;
+  const stepList: Step[] = trace.map(({ process: _process, ...step }) => step);
+  const c: ConformCase = {
+    bounds: { ...scenario.bounds, depth: Math.max(1, stepList.length) },
+    initial: scenario.initial,
+    steps: stepList,
+  };
+  let r;
+  try {
+    r = await compareCase(c, profile, { dir: setup.dir, kernel: scenario.kernel });
+  } catch (e) {
+    if (e instanceof RangeError) return { status: 'bad-input', message: `${source}: ${e.message}` };
+    throw e;
+  }
+  if (r.status === 'setup-mismatch') {
+    return {
+      status: 'unavailable',
+      message: `the kernel cannot build ${source}'s initial state on ${setup.dir}: ${r.message}`,
+    };
+  }
+  if (r.status !== 'compared') {
+    const status = r.status === 'unavailable' ? 'unavailable' : 'oracle-failed';
+    return { status, message: `the oracle failed on interleaving ${n}: ${r.status}: ${r.message}` };
+  }
+  let counterexample: string | undefined;
+  if (r.disagreement && scenario.kernel === 'linux') {
+    const cx = {
+      ...conformanceCounterexample(c, r, { seed: x.seed, fsDir: setup.dir, runs: 1, elapsedMs: Date.now() - x.t0 }),
+      command: `pipecheck run ${source} --live --fs ${setup.dir}${x.sample}`,
+    };
+    counterexample = writeCounterexample(x.opts.out ?? 'counterexamples', cx);
+  }
+  const live: LiveRun = {
+    agree: r.disagreement === undefined,
+    ...(r.disagreement ? { disagreement: { step: r.disagreement.step, message: r.disagreement.message } } : {}),
+    ...(r.folioDifference ? { folioDifference: r.folioDifference } : {}),
+    kernel: judgeOnKernel(x.ids, c, profile, r),
+    ...(r.disagreement ? { steps: r.steps } : {}),
+    ...(counterexample !== undefined ? { counterexample } : {}),
+  };
+  return { live, fsType: r.raw.fsType };
+}
+
+/** Run the scenario's interleavings (see the module comment). */
+export async function runScenario(scenario: Scenario, opts: RunScenarioOptions = {}): Promise<RunScenarioResult> {
+  const t0 = Date.now();
+  const source = opts.source ?? 'the scenario';
+  const maxTraces = opts.maxTraces ?? DEFAULT_MAX_TRACES;
+  const refused = refusal(scenario, opts, source, maxTraces);
+  if (refused) return refused;
+  const lengths = scenario.processes.map((p) => p.program.length);
+  const invariants = opts.invariants ?? (await resolveInvariants(undefined, undefined, scenario.invariants)).invariants;
+  const chosen = await profileOf(scenario, opts, source, opts.live ?? false);
+  if ('status' in chosen) return chosen;
+  const { profile, setup } = chosen;
+  const { total, sampled, seed, ranks } = interleavingsToRun(lengths, maxTraces, opts.seed);
   opts.onStart?.({
     total,
     running: ranks.length,
@@ -361,60 +459,21 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
 
   const model = new ScenarioModel(scenario, profile);
   const ids = invariants.map((i) => i.id);
+  const sample = sampled ? ` --max-traces ${maxTraces} --seed ${seed}` : '';
+  const liveContext = setup && { scenario, opts, source, profile, setup, ids, sample, seed: seed ?? 0, t0 };
   const runs: InterleavingRun[] = [];
   let fsType = '';
   for (const [n, rank] of ranks.entries()) {
-    const order = interleavingAt(rank, lengths);
-    const m = runOnModel(model, invariants, order);
+    const m = runOnModel(model, invariants, interleavingAt(rank, lengths));
     const base = { index: n + 1, trace: m.trace, notEnabled: m.notEnabled, model: m.verdicts };
-    if (!setup) {
+    if (!liveContext) {
       runs.push(base);
       continue;
     }
-    const stepList: Step[] = m.trace.map(({ process: _process, ...step }) => step);
-    const c: ConformCase = {
-      bounds: { ...scenario.bounds, depth: Math.max(1, stepList.length) },
-      initial: scenario.initial,
-      steps: stepList,
-    };
-    let r;
-    try {
-      r = await compareCase(c, profile, { dir: setup.dir, kernel: scenario.kernel });
-    } catch (e) {
-      if (e instanceof RangeError) return { status: 'bad-input', message: `${source}: ${e.message}` };
-      throw e;
-    }
-    if (r.status === 'setup-mismatch') {
-      return {
-        status: 'unavailable',
-        message: `the kernel cannot build ${source}'s initial state on ${setup.dir}: ${r.message}`,
-      };
-    }
-    if (r.status !== 'compared') {
-      const status = r.status === 'unavailable' ? 'unavailable' : 'oracle-failed';
-      return { status, message: `the oracle failed on interleaving ${n + 1}: ${r.status}: ${r.message}` };
-    }
-    fsType = r.raw.fsType;
-    let counterexample: string | undefined;
-    if (r.disagreement && scenario.kernel === 'linux') {
-      const sample = sampled ? ` --max-traces ${maxTraces} --seed ${seed}` : '';
-      const cx = {
-        ...conformanceCounterexample(c, r, { seed: seed ?? 0, fsDir: setup.dir, runs: 1, elapsedMs: Date.now() - t0 }),
-        command: `pipecheck run ${source} --live --fs ${setup.dir}${sample}`,
-      };
-      counterexample = writeCounterexample(opts.out ?? 'counterexamples', cx);
-    }
-    runs.push({
-      ...base,
-      live: {
-        agree: r.disagreement === undefined,
-        ...(r.disagreement ? { disagreement: { step: r.disagreement.step, message: r.disagreement.message } } : {}),
-        ...(r.folioDifference ? { folioDifference: r.folioDifference } : {}),
-        kernel: judgeOnKernel(ids, c, profile, r),
-        ...(r.disagreement ? { steps: r.steps } : {}),
-        ...(counterexample !== undefined ? { counterexample } : {}),
-      },
-    });
+    const r = await runLive(liveContext, m.trace, n + 1);
+    if ('status' in r) return r;
+    fsType = r.fsType;
+    runs.push({ ...base, live: r.live });
   }
   return {
     status: 'ran',
