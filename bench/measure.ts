@@ -87,7 +87,7 @@ export function measureLibrary(scenario: ScenarioInput, depth: number, reps: num
 }
 
 /** dist/cli/main.js, from dist/bench/measure.js (or from the sources, when a test imports this module). */
-export function cliPath(): string {
+function cliPath(): string {
   const fromDist = fileURLToPath(new URL('../cli/main.js', import.meta.url));
   return import.meta.url.includes('/dist/') ? fromDist : fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 }

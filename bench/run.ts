@@ -261,7 +261,7 @@ export interface BenchDocument {
   readonly memory: { readonly worstBytesPerStatePastMillion: number | null };
 }
 
-export function parseOptions(argv: readonly string[]): BenchOptions {
+function parseOptions(argv: readonly string[]): BenchOptions {
   const value = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -317,7 +317,7 @@ export function runBench(o: BenchOptions, onRow: (r: Row) => void = () => {}): B
 const n = (x: number): string => x.toLocaleString('en');
 
 /** One row as a line: the tool's figures (the case is printed above it once). */
-export function formatRow(r: Row): string {
+function formatRow(r: Row): string {
   if (r.tool === 'pipecheck-simulate') {
     const first =
       r.firstViolationMs !== undefined
@@ -334,7 +334,7 @@ export function formatRow(r: Row): string {
   return `  ${r.tool}: ${figures}, ${speed}, ${(r.wallMs / 1000).toFixed(2)} s (median of ${r.reps})`;
 }
 
-export function formatSummary(d: BenchDocument): string {
+function formatSummary(d: BenchDocument): string {
   const worst = d.memory.worstBytesPerStatePastMillion;
   const lines = [
     ...d.ratios.map((r) => `ratio ${r.name}: ${r.value}`),

@@ -55,7 +55,7 @@ export function spinVersion(): string {
 }
 
 /** The Promela model: beside this module in the sources, two levels up from dist/bench. */
-export function promelaModelPath(): string {
+function promelaModelPath(): string {
   const candidates = ['spin/pipe.pml', '../../bench/spin/pipe.pml'].map((p) =>
     fileURLToPath(new URL(p, import.meta.url)),
   );

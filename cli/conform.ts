@@ -10,12 +10,12 @@ import { EXIT } from './exit.js';
 import { processIo, type Io } from './io.js';
 import type { CliOptions } from './options.js';
 
-export function startLine(s: ConformStart): string {
+function startLine(s: ConformStart): string {
   return `conform: ${s.fsDir} (${s.why}), ${s.runs} runs, seed ${s.seed}`;
 }
 
 /** What a conform run found, as lines. */
-export function conformLines(r: ConformResult): string[] {
+function conformLines(r: ConformResult): string[] {
   switch (r.status) {
     case 'bad-input':
     case 'unavailable':
@@ -72,7 +72,7 @@ function disagreementLines(r: Extract<ConformResult, { status: 'disagree' }>): s
   return out;
 }
 
-export function conformExitCode(r: ConformResult): number {
+function conformExitCode(r: ConformResult): number {
   if (r.status === 'agree') return EXIT.ok;
   if (r.status === 'disagree' || r.status === 'not-reproduced') return EXIT.violated;
   return EXIT.usage;

@@ -63,18 +63,14 @@ export function scenarioText(sc: ScenarioInput): string {
 }
 
 /** `LOG:LINE: not mapped: REASON: CALL`, in line order, for calls and unreadable lines alike. */
-export function notMappedLines(
-  log: string,
-  notMapped: readonly NotMapped[],
-  problems: readonly ParseProblem[],
-): string[] {
+function notMappedLines(log: string, notMapped: readonly NotMapped[], problems: readonly ParseProblem[]): string[] {
   return [...notMapped, ...problems]
     .sort((a, b) => a.line - b.line)
     .map((n) => `${log}:${n.line}: not mapped: ${n.reason}: ${n.text}`);
 }
 
 /** The summary line on stderr: the file, the steps per process, and what became of every call. */
-export function summaryLine(log: string, m: StraceMapping, parseProblems: number): string {
+function summaryLine(log: string, m: StraceMapping, parseProblems: number): string {
   const processes = processesOf(m);
   const perProcess = processes.map((p) => `${p.name} ${p.program.length}`).join(', ');
   const c = m.counts;

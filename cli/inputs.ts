@@ -16,7 +16,7 @@ import { UsageError } from './exit.js';
 import { flagOf, type CliOptions } from './options.js';
 
 /** The bounds given on the command line. */
-export function boundsOf(opts: CliOptions): Partial<Bounds> {
+function boundsOf(opts: CliOptions): Partial<Bounds> {
   const out: Partial<Record<keyof Bounds, number>> = {};
   for (const k of BOUND_NAMES) if (opts[k] !== undefined) out[k] = opts[k];
   return out;

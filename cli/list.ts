@@ -9,7 +9,7 @@ import { processIo, type Io } from './io.js';
 import type { CliOptions } from './options.js';
 import { table } from './render.js';
 
-export const LIST_WHAT = ['kernels', 'ops', 'invariants'] as const;
+const LIST_WHAT = ['kernels', 'ops', 'invariants'] as const;
 
 export async function listCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
   const what = args[0];

@@ -178,7 +178,7 @@ export interface ProgramIo {
  * errors (unknown option, missing argument) throw a CommanderError instead of
  * exiting.
  */
-export function buildProgram(onInvoke: (inv: Invocation) => void, io?: ProgramIo): Command {
+function buildProgram(onInvoke: (inv: Invocation) => void, io?: ProgramIo): Command {
   const program = new Command('pipecheck')
     .description(
       'A model checker for Linux pipe data stability: ' +

@@ -25,7 +25,7 @@ export function stepsText(n: number): string {
 }
 
 /** The free environment's operations as a heading says them. */
-export function environmentText(ops: readonly string[]): string {
+function environmentText(ops: readonly string[]): string {
   if (OP_NAMES.every((op) => ops.includes(op))) return 'every operation';
   return coversDefaultEnvironment(ops) && ops.length === DEFAULT_ENVIRONMENT_OPS.length
     ? 'the core operations'
@@ -85,7 +85,7 @@ export function traceLines(
 }
 
 /** Under the step that changed data a reader later saw (counterexamples/damage.ts). */
-export const DAMAGE_MARK = '^ this step changed data already in the pipe';
+const DAMAGE_MARK = '^ this step changed data already in the pipe';
 
 function verdictText(id: string, v: Verdict, r: CheckReport): string {
   const f = [...r.violations, ...r.witnesses].find((x) => x.invariant === id);

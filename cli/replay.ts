@@ -31,7 +31,7 @@ import type { CliOptions } from './options.js';
 import { traceLines } from './render.js';
 
 /** Human output of a live replay: numbered steps with both sides' outcomes, reads side by side, the verdict. */
-export function renderLiveReplay(r: LiveReplayResult): string {
+function renderLiveReplay(r: LiveReplayResult): string {
   if (r.status !== 'compared') return `live replay ${r.status}: ${r.message}`;
   const lines: string[] = [];
   const prof = r.profile === r.recordedProfile ? r.profile : `${r.profile} (the file recorded ${r.recordedProfile})`;

@@ -55,7 +55,7 @@ function multinomialText(r: Ran): string {
 }
 
 /** What a run found, as lines. */
-export function runLines(file: string, r: Ran): string[] {
+function runLines(file: string, r: Ran): string[] {
   const live = r.live !== undefined;
   const procs = r.processes.map((p) => `${p.name} (${counted(p.steps, 'step')})`).join(', ');
   const out = [`pipecheck run ${file}: kernel ${r.kernel}, processes ${procs}`];
@@ -155,7 +155,7 @@ export function runLines(file: string, r: Ran): string[] {
   return out;
 }
 
-export function runExitCode(r: RunScenarioResult): number {
+function runExitCode(r: RunScenarioResult): number {
   if (r.status !== 'ran') return EXIT.usage;
   return (r.summary.disagree ?? 0) > 0 ? EXIT.violated : EXIT.ok;
 }

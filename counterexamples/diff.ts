@@ -28,7 +28,7 @@ export function stepChanges(failed: string | undefined, before: StateView, after
 }
 
 /** `fails with EOPNOTSUPP: nothing changed` */
-export function failedStepLine(errno: string): string {
+function failedStepLine(errno: string): string {
   return `fails with ${errno}: nothing changed`;
 }
 

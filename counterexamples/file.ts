@@ -32,7 +32,7 @@ function nonDefaultProfile(cx: Counterexample): string | undefined {
  * scenario and trace, and the profile when it is not the default (so the
  * hashes of ext4 counterexamples stay what they were).
  */
-export function counterexampleHash(cx: Counterexample): string {
+function counterexampleHash(cx: Counterexample): string {
   const fs = nonDefaultProfile(cx);
   const key = JSON.stringify([cx.kernel, cx.invariant, cx.scenario, cx.trace, ...(fs ? [fs] : [])]);
   return createHash('sha256').update(key).digest('hex').slice(0, 8);
@@ -82,7 +82,7 @@ function alive(pid: number): boolean {
 }
 
 /** Remove the temporary files that a run killed between write and rename left in `dir`; returns them. */
-export function removeStaleTemporaries(dir: string): string[] {
+function removeStaleTemporaries(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);

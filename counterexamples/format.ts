@@ -16,10 +16,10 @@ import { StepSchema } from '../model/step.js';
 export const COUNTEREXAMPLE_FORMAT = 'pipecheck-counterexample/1';
 
 /** A trace step: a step of the interface, with the process that took it. */
-export const TraceStepSchema = z.intersection(StepSchema, z.object({ process: z.string().min(1) }));
+const TraceStepSchema = z.intersection(StepSchema, z.object({ process: z.string().min(1) }));
 
 /** How `pipecheck simulate` found a counterexample (a random walk, shrunk by fast-check). */
-export const SimulationSchema = z
+const SimulationSchema = z
   .object({
     /** The run's seed (`simulate --seed`). */
     seed: z.number().int(),
@@ -76,7 +76,6 @@ export const CounterexampleSchema = z
   .strict();
 
 export type Counterexample = z.infer<typeof CounterexampleSchema>;
-export type CounterexampleTraceStep = z.infer<typeof TraceStepSchema>;
 
 export class CounterexampleError extends Error {
   constructor(

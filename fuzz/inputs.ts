@@ -227,7 +227,7 @@ const CHECKS = [
   "return after.file().includes(2) ? 'a 2 in the file' : undefined;",
 ] as const;
 
-export const HANGING_CHECKS = ['for (;;) {}', 'while (true) { Math.random(); }'] as const;
+const HANGING_CHECKS = ['for (;;) {}', 'while (true) { Math.random(); }'] as const;
 
 const TOP_LEVELS = [
   '',

@@ -121,7 +121,7 @@ export interface SetupMismatch {
 export type CompareResult = CaseComparison | SetupMismatch | KernelRunFailed;
 
 /** The model's folio list in the helper's notation, over the pages of the file. */
-export function modelFolioList(L: Layout, s: State): number[] {
+function modelFolioList(L: Layout, s: State): number[] {
   const out: number[] = [];
   const np = L.pagesInFile(L.size(s));
   let p = 0;
@@ -140,13 +140,13 @@ export function modelFolioList(L: Layout, s: State): number[] {
 }
 
 /** The folio list the kernel should report right after building `initial`. */
-export function expectedInitialFolios(initial: InitialContents, cells: number): number[] {
+function expectedInitialFolios(initial: InitialContents, cells: number): number[] {
   const np = Math.ceil(initial.file.length / cells);
   return initial.cached ? [...initial.folios] : new Array<number>(np).fill(0);
 }
 
 /** The helper's input for a case: the same initial state (cached folios written back: clean) and steps. */
-export function kernelInput(c: ConformCase) {
+function kernelInput(c: ConformCase) {
   const cached = c.initial.cached;
   return {
     cells: c.bounds.cells,
@@ -229,7 +229,7 @@ export function runModelSide(
 }
 
 /** The kernel's result for a step, in the model's terms. */
-export function kernelSideStep(step: Step, r: KernelStepResult, cells: number): SideStep {
+function kernelSideStep(step: Step, r: KernelStepResult, cells: number): SideStep {
   const cellBytes = PAGE_BYTES / cells;
   switch (r.kind) {
     case 'read':
@@ -402,7 +402,7 @@ export async function compareCase(
 }
 
 /** What the probe found, in one line (for messages). */
-export function probeFindings(p: FsProbe): string {
+function probeFindings(p: FsProbe): string {
   const large =
     p.largeFolios === null ? 'folio sizes unknown (no /proc/kpageflags)' : `largest folio ${p.maxFolioPages} pages`;
   const w4 = p.write4Folios ? `a 4-page write makes folios [${p.write4Folios.join(' ')}]` : 'write folios unknown';

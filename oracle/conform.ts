@@ -30,7 +30,7 @@ import type { OpName, Step } from '../model/step.js';
 import { compareCase, profileForDir, type CaseComparison, type ConformCase } from './compare.js';
 import { oracleAvailable } from './kernel.js';
 
-export const CONFORMANCE_INVARIANT = 'kernel-conformance';
+const CONFORMANCE_INVARIANT = 'kernel-conformance';
 
 export interface ConformOptions {
   /** Directory on the file system to test (default: the OS temp dir). */

@@ -61,7 +61,7 @@ export interface KernelViolation {
 }
 
 /** The invariants the kernel's reports can judge. */
-export const KERNEL_JUDGED_INVARIANTS = ['data-stability', 'file-integrity', 'kernel-conformance'] as const;
+const KERNEL_JUDGED_INVARIANTS = ['data-stability', 'file-integrity', 'kernel-conformance'] as const;
 
 /** What an invariant the kernel cannot judge is about. */
 const ABOUT: Readonly<Record<string, string>> = {

@@ -135,7 +135,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const BINARY_NAME = 'pipecheck-oracle';
 
 /** Where the helper binary is expected (source tree or compiled dist/oracle). */
-export function oracleBinaryCandidates(): string[] {
+function oracleBinaryCandidates(): string[] {
   const env = process.env['PIPECHECK_ORACLE'];
   const c = [join(HERE, 'build', BINARY_NAME), resolve(HERE, '..', '..', 'oracle', 'build', BINARY_NAME)];
   return env ? [env, ...c] : c;

@@ -38,7 +38,7 @@ import { oracleAvailable } from './kernel.js';
 import { judgeOnKernel, type KernelViolation } from './kernel-verdict.js';
 
 /** The most interleavings run when `maxTraces` is not given. */
-export const DEFAULT_MAX_TRACES = 200;
+const DEFAULT_MAX_TRACES = 200;
 
 /** The longest interleaving (the oracle's and the scenario format's limit on a trace). */
 const MAX_STEPS = 64;

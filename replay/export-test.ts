@@ -30,12 +30,12 @@ function str(s: string): string {
 }
 
 /** The default output path: `dir/NAME.test.ts` for `dir/NAME.json`. */
-export function defaultTestPath(cxPath: string): string {
+function defaultTestPath(cxPath: string): string {
   return join(dirname(cxPath), `${basename(cxPath).replace(/\.json$/i, '')}.test.ts`);
 }
 
 /** The generated test's source text; `sourceName` names the JSON file it came from. */
-export function testSource(cx: Counterexample, sourceName: string, packageName = 'pipecheck'): string {
+function testSource(cx: Counterexample, sourceName: string, packageName = 'pipecheck'): string {
   const project = new Project({
     useInMemoryFileSystem: true,
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },

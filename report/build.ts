@@ -138,7 +138,7 @@ function stepText(step: TraceStep, index: number): Pick<ReportStep, 'index' | 'p
 }
 
 /** The processes that take a step in `trace`, in the scenario's order, the environment last. */
-export function timelineProcesses(cx: Counterexample): string[] {
+function timelineProcesses(cx: Counterexample): string[] {
   const named = (cx.scenario.processes ?? []).map((p) => p.name);
   const taking = new Set(cx.trace.map((s) => s.process));
   const ordered = named.filter((n) => taking.has(n));

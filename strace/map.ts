@@ -148,10 +148,7 @@ const FILE_WRITES = new Set(['write', 'pwrite64', 'writev', 'pwritev', 'pwritev2
  * else the regular file spliced or sent from, else the first opened for
  * writing and then written.
  */
-export function chooseFile(
-  calls: readonly ResolvedCall[],
-  wanted?: string,
-): { path: string; line: number } | undefined {
+function chooseFile(calls: readonly ResolvedCall[], wanted?: string): { path: string; line: number } | undefined {
   const opened = calls.flatMap((c) => c.opened.filter(isRegularPath));
   const firstOpen = (path: string) => opened.find((d) => samePath(d.path, path));
   const pick = (path: string) => ({ path, line: firstOpen(path)?.line ?? 0 });
