@@ -78,6 +78,8 @@ describe('the layers (docs/extending.md)', () => {
     expect(mayImport(engine, model, true)).toBe(false);
     expect(mayImport(engine, support, false)).toBe(false);
     expect(mayImport(engine, support, true)).toBe(true);
+    const cli = LAYERS.find((l) => l.name === 'command line')!;
+    expect(mayImport(cli, support, false)).toBe(false);
     for (const l of LAYERS)
       for (const extra of l.testsAlsoImport ?? []) expect(LAYERS.map((x) => x.name)).toContain(extra);
   });

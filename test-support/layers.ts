@@ -50,6 +50,8 @@ export function layerOf(path: string): Layer | undefined {
 
 /** Whether a file of layer `from` (a test when `test`) may import layer `to`. */
 export function mayImport(from: Layer, to: Layer, test: boolean): boolean {
+  // Test support is not shipped (tsconfig.build.json leaves it out of dist/): only tests and itself use it.
+  if (to.name === TEST_SUPPORT && from !== to) return test;
   if (LAYERS.indexOf(to) <= LAYERS.indexOf(from)) return true;
   if (!test) return false;
   return to.name === TEST_SUPPORT || (from.testsAlsoImport ?? []).includes(to.name);
