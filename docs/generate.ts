@@ -23,7 +23,7 @@ import { OPTIONS, flagOf, type CliOptions } from '../cli/options.js';
 import { CounterexampleSchema, COUNTEREXAMPLE_FORMAT } from '../counterexamples/format.js';
 import { BUILTIN_INVARIANTS, BUILTIN_WITNESSES, DEFAULT_INVARIANTS } from '../invariants/builtins.js';
 import { BOUND_LIMITS, BOUND_NAMES, DEFAULT_BOUNDS } from '../model/bounds.js';
-import { DEFAULT_FS, FS_PROFILES, type FsProfile } from '../model/folio-policy.js';
+import { DEFAULT_FS, FS_PROFILES, type FsProfile } from '../model/fs/index.js';
 import { KERNEL_INFO } from '../model/kernels/index.js';
 import * as argKinds from '../model/ops/args.js';
 import { OPERATION_LIST } from '../model/ops/index.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reads, runSteps, type RunStepsOptions } from './run-steps.js';
 import type { Step } from './step.js';
-import { TMPFS } from './folio-policy.js';
+import { TMPFS } from './fs/index.js';
 
 // The "Measured on a live Linux 6.18 kernel" table of semantics.md, replayed
 // on the linux variant (ext4 column). Each row: fill a file, splice a range

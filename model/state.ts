@@ -93,7 +93,7 @@ export interface LayoutFeatures {
   /**
    * Which file pages have blocks on disk or reserved for dirty data (an extent,
    * written, delalloc or unwritten), as against holes: file systems whose
-   * profile says holes matter (`extentsMatter` in folio-policy.ts) need it.
+   * profile says holes matter (`extentsMatter` in model/fs/profile.ts) need it.
    */
   readonly diskExtents: boolean;
   /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FS_PROFILES } from '../model/folio-policy.js';
+import { FS_PROFILES } from '../model/fs/index.js';
 import { runModelSide } from './compare.js';
 import { MEASURED_ROWS, measuredCase, readsOn, type ProfileId } from './measured-table.js';
 
