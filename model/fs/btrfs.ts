@@ -125,6 +125,11 @@ export function btrfsDirectWriteMode(
   return !aligned || held(ctx.L, s, firstPage, lastPage) ? 'buffered-then-drop' : 'invalidate';
 }
 
+/** A btrfs directory: order-0 folios, a page cache that evicts. */
+function recogniseBtrfs(p: ProbedFacts) {
+  return p.fsType === 'btrfs' ? expectFacts(p, 'btrfs', false, true) : undefined;
+}
+
 export const BTRFS = defineFs({
   ...EXT4,
   id: 'btrfs',
@@ -135,7 +140,7 @@ export const BTRFS = defineFs({
   largeFolios: false,
   holesMatter: true,
   conform: { coldFiles: true, layouts: ['pages'] },
-  recognise: (p: ProbedFacts) => (p.fsType === 'btrfs' ? expectFacts(p, 'btrfs', false, true) : undefined),
+  recognise: recogniseBtrfs,
   writeFolio: createOrder0Folio,
   zeroUncachedPartialPage: leaveUncachedPage,
   partlyTruncatedLargeFolio: splitUnlessPipeHeld,

@@ -25,6 +25,11 @@ export function unbuildableOnHugeTmpfs(initial: InitialShape): string | undefine
     : `tmpfs-huge builds a written file in one folio; got ${initial.folios.length} folios`;
 }
 
+/** A tmpfs directory mounted huge=always (large folios). */
+function recogniseHugeTmpfs(p: ProbedFacts) {
+  return recogniseTmpfs(p, true);
+}
+
 export const TMPFS_HUGE = defineFs({
   ...TMPFS,
   id: 'tmpfs-huge',
@@ -33,7 +38,7 @@ export const TMPFS_HUGE = defineFs({
   pmdFolios: true,
   // A model of tmpfs huge=always has one folio size, the PMD's: folioPages = pages.
   conform: { pageCounts: [1, 2, 4], coldFiles: false, layouts: ['one'] },
-  recognise: (p: ProbedFacts) => recogniseTmpfs(p, true),
+  recognise: recogniseHugeTmpfs,
   unbuildableInitial: unbuildableOnHugeTmpfs,
   writeFolio: createLargestFreeFolio,
 });

@@ -85,6 +85,11 @@ export function recogniseTmpfs(p: ProbedFacts, huge: boolean): Recognition | und
   return { ok: true, note: huge ? '(huge pages)' : '(huge=never)' };
 }
 
+/** A tmpfs directory mounted huge=never (order-0 folios). */
+function recogniseHugeNeverTmpfs(p: ProbedFacts) {
+  return recogniseTmpfs(p, false);
+}
+
 export const TMPFS = defineFs({
   id: 'tmpfs',
   description: 'tmpfs, huge=never (order-0 folios, nothing is ever evicted)',
@@ -97,7 +102,7 @@ export const TMPFS = defineFs({
   holesMatter: false,
   dirtyPerBlock: false,
   conform: { coldFiles: false, layouts: ['pages'] },
-  recognise: (p: ProbedFacts) => recogniseTmpfs(p, false),
+  recognise: recogniseHugeNeverTmpfs,
   unbuildableInitial: unbuildableOnTmpfs,
   writeFolio: createOrder0Folio,
   loadPage: loadOrder0Page,

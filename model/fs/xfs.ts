@@ -156,13 +156,18 @@ export function xfsBeforeShift(ctx: ModelContext, s: State, off: number, len: nu
   else invalidateForShift(ctx, s, startPage, 0, 0);
 }
 
+/** An xfs directory: large folios, a page cache that evicts. */
+function recogniseXfs(p: ProbedFacts) {
+  return p.fsType === 'xfs' ? expectFacts(p, 'xfs', true, true) : undefined;
+}
+
 export const XFS = defineFs({
   ...EXT4,
   id: 'xfs',
   description: 'xfs (like ext4, but a punch writes back and drops every page it touches)',
   fsType: 'xfs',
   holesMatter: true,
-  recognise: (p: ProbedFacts) => (p.fsType === 'xfs' ? expectFacts(p, 'xfs', true, true) : undefined),
+  recognise: recogniseXfs,
   writeFolio: xfsWriteFolio,
   zeroUncachedPartialPage: leaveUncachedPage,
   invalidateBlocks: keepDirtyBits,

@@ -8,7 +8,7 @@ import { defineOperation } from './operation.js';
  * fallocate(COLLAPSE_RANGE, off, len): the range leaves the file and what
  * follows moves down by `len`; the size shrinks by `len`. ext4 and xfs
  * write back and drop the page cache from the offset's page to EOF first
- * (xfs from the page before it: see FsProfile.shiftInvalidates), so a pipe
+ * (xfs from the page before it: see FsProfile.beforeShift), so a pipe
  * that holds a dropped order-0 folio keeps the old data and a later write to
  * the file does not reach it; a pipe-held large folio straddling the first
  * dropped page is zeroed in place from there (xfs: only over the collapsed
