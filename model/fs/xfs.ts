@@ -74,16 +74,17 @@ export function zeroRangeDroppingTouched(ctx: ModelContext, s: State, off: numbe
 }
 
 /**
- * xfs's punch of cells [off, off + len) (xfs_flush_unmap_range,
- * then xfs_zero_range; measured on 6.18, xfs: ext4, btrfs and tmpfs zero
- * partial pages in place):
- * xfs_flush_unmap_range writes back every folio the range touches and
- * truncates the page cache over the range rounded out to whole pages (a
- * large folio reaching further is zeroed there and split, or dropped when a
- * pipe holds it); whole blocks become holes; then xfs_zero_range zeroes the
- * cells of the partly covered pages before EOF through new order-0 uptodate
- * folios (iomap_zero_range: iomap_write_begin reads the block), which stay
- * dirty. A block that is a hole is skipped (iomap_zero_iter skips holes).
+ * xfs's punch of cells [off, off + len): xfs_flush_unmap_range writes back
+ * every folio the range touches and truncates the page cache over the range
+ * rounded out to whole pages (filemap_write_and_wait_range, then
+ * truncate_pagecache_range), so a pipe keeps the old folio even when the
+ * punch covers only part of its page (a large folio reaching further is
+ * zeroed there and split, or dropped when a pipe holds it); whole blocks
+ * become holes; then xfs_zero_range zeroes the cells of the partly covered
+ * pages before EOF through new order-0 uptodate folios (iomap_zero_range:
+ * iomap_write_begin reads the block), which stay dirty. A block that is a
+ * hole is skipped (iomap_zero_iter skips holes). Measured on 6.18, xfs;
+ * ext4, btrfs and tmpfs zero partial pages in place.
  */
 export function punchDroppingTouchedPages(ctx: ModelContext, s: State, off: number, len: number): void {
   const { L } = ctx;
