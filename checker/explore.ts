@@ -16,7 +16,7 @@ import {
 import type { ExploreEvent, ExploreOptions, ExploreResult } from '../explorer/result.js';
 import type { Invariant } from '../invariants/define.js';
 import { HistoryError, scenarioModelFor, toProperties } from '../invariants/property.js';
-import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
+import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/fs/index.js';
 import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Layout, State } from '../model/state.js';

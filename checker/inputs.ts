@@ -12,13 +12,7 @@ import { builtinById, builtinIds, DEFAULT_INVARIANTS } from '../invariants/built
 import type { Invariant } from '../invariants/define.js';
 import { loadPlugin, PluginError } from '../invariants/plugin-loader.js';
 import { BOUND_NAMES, DEFAULT_BOUNDS, type Bounds } from '../model/bounds.js';
-import {
-  DEFAULT_FS,
-  FS_PROFILE_IDS,
-  fsProfileById,
-  unbuildableInitial,
-  type FsProfile,
-} from '../model/folio-policy.js';
+import { DEFAULT_FS, FS_PROFILE_IDS, fsProfileById, unbuildableInitial, type FsProfile } from '../model/fs/index.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { AUTO_PROFILE, DEFAULT_CHECK_DEPTH, parseScenario, ScenarioError, type Scenario } from '../model/scenario.js';
 import { OP_NAMES } from '../model/step.js';

@@ -9,7 +9,7 @@ import { stepChanges } from '../counterexamples/diff.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import { replayTrace } from '../explorer/path.js';
 import type { Bounds } from '../model/bounds.js';
-import { DEFAULT_FS, type FsProfile } from '../model/folio-policy.js';
+import { DEFAULT_FS, type FsProfile } from '../model/fs/index.js';
 import type { KernelId } from '../model/kernels/index.js';
 import type { Scenario } from '../model/scenario.js';
 import { entryText } from '../model/env-constraints.js';

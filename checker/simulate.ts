@@ -24,7 +24,7 @@ import type { Invariant } from '../invariants/define.js';
 import { HistoryError, scenarioModelFor, toProperties } from '../invariants/property.js';
 import type { Bounds } from '../model/bounds.js';
 import { entryText } from '../model/env-constraints.js';
-import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
+import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/fs/index.js';
 import type { KernelId } from '../model/kernels/index.js';
 import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';

@@ -11,7 +11,7 @@ import {
   type ScenarioInput,
 } from '../checker/inputs.js';
 import { BOUND_NAMES, type Bounds } from '../model/bounds.js';
-import type { FsProfile } from '../model/folio-policy.js';
+import type { FsProfile } from '../model/fs/index.js';
 import { UsageError } from './exit.js';
 import { flagOf, type CliOptions } from './options.js';
 

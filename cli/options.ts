@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { availableParallelism } from 'node:os';
-import { FS_PROFILE_IDS } from '../model/folio-policy.js';
+import { FS_PROFILE_IDS } from '../model/fs/index.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { DEPTH_ZERO } from '../model/bounds.js';
 

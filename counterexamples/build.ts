@@ -4,7 +4,7 @@
  *
  * @public
  */
-import type { FsProfile } from '../model/folio-policy.js';
+import type { FsProfile } from '../model/fs/index.js';
 import { scenarioToJson, type Scenario } from '../model/scenario.js';
 import type { TraceStep } from '../model/scenario-model.js';
 import { COUNTEREXAMPLE_FORMAT, type Counterexample } from './format.js';

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replayTrace } from '../explorer/path.js';
-import { DEFAULT_FS, fsProfileById } from '../model/folio-policy.js';
+import { DEFAULT_FS, fsProfileById } from '../model/fs/index.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';

@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_FS } from '../model/folio-policy.js';
+import { DEFAULT_FS } from '../model/fs/index.js';
 import { CounterexampleError, parseCounterexample, type Counterexample } from './format.js';
 
 /** Whether `cx` was found under a profile other than the default (ext4; absent: ext4). */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { KERNEL_IDS, type KernelId } from '../model/kernels/index.js';
 import { BOUND_NAMES, DEFAULT_BOUNDS } from '../model/bounds.js';
 import { capProblems, fieldPath } from '../model/field-path.js';
-import { FS_PROFILE_IDS, type FsProfile } from '../model/folio-policy.js';
+import { FS_PROFILE_IDS, type FsProfile } from '../model/fs/index.js';
 import { BoundsSchema, ScenarioSchema } from '../model/scenario.js';
 import { StepSchema } from '../model/step.js';
 

@@ -23,7 +23,7 @@ import { OPTIONS, flagOf, type CliOptions } from '../cli/options.js';
 import { CounterexampleSchema, COUNTEREXAMPLE_FORMAT } from '../counterexamples/format.js';
 import { BUILTIN_INVARIANTS, BUILTIN_WITNESSES, DEFAULT_INVARIANTS } from '../invariants/builtins.js';
 import { BOUND_LIMITS, BOUND_NAMES, DEFAULT_BOUNDS } from '../model/bounds.js';
-import { DEFAULT_FS, FS_PROFILES, type FsProfile } from '../model/folio-policy.js';
+import { DEFAULT_FS, FS_PROFILES, type FsProfile } from '../model/fs/index.js';
 import { KERNEL_INFO } from '../model/kernels/index.js';
 import * as argKinds from '../model/ops/args.js';
 import { OPERATION_LIST } from '../model/ops/index.js';
@@ -267,20 +267,28 @@ export function kernelsTable(): string {
 
 function profileValue(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  // A hook: the function the profile gives it (model/fs/, model/pagecache.ts).
+  if (typeof v === 'function') return code(v.name);
+  if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map((x) => code(String(x))).join(', ');
   return code(String(v));
 }
 
-/** The file-system profiles: one column each, one row per property, with what the property means. */
+/**
+ * The file-system profiles: one column each, one row per property and per
+ * hook (the function each profile gives it), with what each means.
+ */
 export function fsProfilesTable(sources: Sources): string {
-  const docs = sources.interfaceDocs('model/folio-policy.ts', 'FsProfile');
-  const keys = Object.keys(DEFAULT_FS).filter((k) => k !== 'id' && k !== 'description') as (keyof FsProfile)[];
+  const docs = sources.interfaceDocs('model/fs/profile.ts', 'FsProfile');
+  const skip = new Set(['id', 'description', 'conform']);
+  const keys = Object.keys(DEFAULT_FS).filter((k) => !skip.has(k)) as (keyof FsProfile)[];
   const head = ['', ...FS_PROFILES.map((p) => code(p.id) + (p === DEFAULT_FS ? ' (default)' : ''))];
   const rows = [
     ['what it is', ...FS_PROFILES.map((p) => p.description)],
     ...keys.map((k) => [code(k), ...FS_PROFILES.map((p) => profileValue(p[k]))]),
   ];
   const meanings = keys.map((k) => `- ${code(k)}: ${docs.get(k) ?? ''}`);
-  return [mdTable(head, rows), '', 'What each property means:', '', ...meanings].join('\n');
+  const what = 'What each property and hook means (a hook names the function the profile gives it):';
+  return [mdTable(head, rows), '', what, '', ...meanings].join('\n');
 }
 
 /** The bounds: range, default, what each bounds. */

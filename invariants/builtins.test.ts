@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../explorer/bfs.js';
-import { DEFAULT_FS } from '../model/folio-policy.js';
+import { DEFAULT_FS } from '../model/fs/index.js';
 import { parseScenario } from '../model/scenario.js';
 import { scenarioModelFor, toProperties } from './property.js';
 import { modelFor, runSteps, type RunStepsOptions } from '../model/run-steps.js';

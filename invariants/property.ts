@@ -5,7 +5,7 @@
 import type { Property, StepView } from '../explorer/model.js';
 import type { ReadObservation } from '../model/pipe.js';
 import { historyJson, type HistoryFold, type HistoryStepInput } from '../model/history.js';
-import type { FsProfile } from '../model/folio-policy.js';
+import type { FsProfile } from '../model/fs/index.js';
 import type { Scenario } from '../model/scenario.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXT4, TMPFS } from './folio-policy.js';
+import { EXT4, TMPFS } from './fs/index.js';
 import { reads, runSteps } from './run-steps.js';
 import type { Step } from './step.js';
 

@@ -5,7 +5,8 @@
  * they split, what evict drops).
  */
 import type { Layout, State } from './state.js';
-import type { FsProfile } from './folio-policy.js';
+import type { FsProfile } from './fs/profile.js';
+import type { KernelRelease } from './fs/release.js';
 import type { MemorySource } from './ops/args.js';
 
 /**
@@ -56,6 +57,8 @@ export function defineKernel<const Id extends string>(variant: KernelVariant<Id>
 export interface ModelContext {
   readonly L: Layout;
   readonly kernel: KernelVariant;
-  /** The file system's page-cache behaviour. */
+  /** The file system's page-cache behaviour: the hooks the operations call (model/fs/). */
   readonly fs: FsProfile;
+  /** The Linux release modelled (model/fs/release.ts): the file system's hooks may differ by it. */
+  readonly release: KernelRelease;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BTRFS, EXT4, EXT4_1K, FS_PROFILES, TMPFS, unbuildableInitial, XFS, type FsProfile } from './folio-policy.js';
+import { BTRFS, EXT4, EXT4_1K, FS_PROFILES, TMPFS, unbuildableInitial, XFS, type FsProfile } from './fs/index.js';
 import { reads, runSteps } from './run-steps.js';
 import type { Step } from './step.js';
 
@@ -116,7 +116,7 @@ describe('initial page caches a profile cannot build', () => {
     expect(unbuildableInitial(TMPFS, big)).toMatch(/order-0 folios only; got a folio of 2 pages/);
     expect(unbuildableInitial(TMPFS, cold)).toMatch(/cold file/);
     expect(unbuildableInitial(TMPFS, { cached: true, folios: [1, 1], file: [1, 1, 1, 1] })).toBeUndefined();
-    for (const fs of FS_PROFILES.filter((p) => p.evictDrops)) {
+    for (const fs of FS_PROFILES.filter((p) => p.fsType !== 'tmpfs')) {
       expect(unbuildableInitial(fs, big)).toBeUndefined();
       expect(unbuildableInitial(fs, cold)).toBeUndefined();
     }

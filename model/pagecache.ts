@@ -4,7 +4,8 @@
  * operations; each changes the state it is given (a copy the operation owns).
  */
 import type { ModelContext } from './context.js';
-import { ctz, log2floor, PAGE_BYTES } from './folio-policy.js';
+import { ctz, log2floor, PAGE_BYTES } from './fs/units.js';
+import type { LargeFolioFate } from './fs/profile.js';
 import { ANY_MAPPING, F_DIRTY, F_IN_CACHE, F_MAPPED, F_PMD, F_UPTODATE, type Layout, type State } from './state.js';
 
 /** The cell at file offset `off` as read() would return it (through the cache, else the disk). */
@@ -46,18 +47,23 @@ function anyCached(L: Layout, s: State, first: number, pages: number): boolean {
  * `floor(pos / C)`, with `cellsLeft` cells still to write from `pos`
  * (generic_perform_write and __filemap_get_folio, measured on ext4): order
  * floor(log2(bytes left)) - 12, capped by the page index's alignment and by
- * `folioPages`, lowered while it would cover a cached page.
+ * `folioPages`, lowered while it would cover a cached page or reach past
+ * page `mappingEnd` (the end of the write's mapping: see extentEnd).
  */
-export function writeFolioPages(ctx: ModelContext, s: State, pos: number, cellsLeft: number): number {
+export function byLengthFolioPages(
+  ctx: ModelContext,
+  s: State,
+  pos: number,
+  cellsLeft: number,
+  mappingEnd: number,
+): number {
   const { L } = ctx;
   const page = Math.floor(pos / L.C);
-  if (ctx.fs.writeFolios === 'largest-free') return largestFreeFolio(L, s, page).pages;
-  if (ctx.fs.writeFolios === 'order-0' || L.F === 1) return 1;
+  if (L.F === 1) return 1;
   const bytes = cellsLeft * (PAGE_BYTES / L.C);
   let order = Math.max(0, log2floor(bytes) - 12);
   order = Math.min(order, log2floor(L.F));
   if (page > 0) order = Math.min(order, ctz(page));
-  const mappingEnd = ctx.fs.writeFoliosStopAtExtentEnd ? extentEnd(L, s, page) : L.P;
   while (order > 0 && (page + (1 << order) > mappingEnd || anyCached(L, s, page, 1 << order))) order--;
   return 1 << order;
 }
@@ -78,21 +84,22 @@ export function largestFreeFolio(
   return { first: page, pages: 1 };
 }
 
+/** A write creates an order-0 folio for uncached page `floor(pos / C)`. */
+export function createOrder0Folio(ctx: ModelContext, s: State, pos: number): number {
+  return createCachedFolio(ctx.L, s, Math.floor(pos / ctx.L.C), 1);
+}
+
 /**
- * The folio a write creates for uncached page `page`, `cellsLeft` cells
- * still to write from `pos`: its first page and size.
+ * A write creates the largest aligned free folio around uncached page
+ * `floor(pos / C)` (largestFreeFolio), whatever its length.
  */
-export function createWriteFolio(ctx: ModelContext, s: State, pos: number, cellsLeft: number): number {
+export function createLargestFreeFolio(ctx: ModelContext, s: State, pos: number): number {
   const { L } = ctx;
-  const page = Math.floor(pos / L.C);
-  if (ctx.fs.writeFolios === 'largest-free') {
-    const { first, pages } = largestFreeFolio(L, s, page);
-    const f = createCachedFolio(L, s, first, pages);
-    // As large as the bounds allow, it is the PMD folio, which runs on past the model's pages.
-    if (pages === L.P && L.F === L.P) L.setFolioFlags(s, f, L.folioFlags(s, f) | F_PMD);
-    return f;
-  }
-  return createCachedFolio(L, s, page, writeFolioPages(ctx, s, pos, cellsLeft));
+  const { first, pages } = largestFreeFolio(L, s, Math.floor(pos / L.C));
+  const f = createCachedFolio(L, s, first, pages);
+  // As large as the bounds allow, it is the PMD folio, which runs on past the model's pages.
+  if (pages === L.P && L.F === L.P) L.setFolioFlags(s, f, L.folioFlags(s, f) | F_PMD);
+  return f;
 }
 
 /**
@@ -101,7 +108,7 @@ export function createWriteFolio(ctx: ModelContext, s: State, pos: number, cells
  * delalloc up to the next one). Without the layout's diskExtents feature, the
  * pages before EOF are taken for one extent and those after it for a hole.
  */
-function extentEnd(L: Layout, s: State, page: number): number {
+export function extentEnd(L: Layout, s: State, page: number): number {
   if (!L.tracksExtents) {
     const eofPage = L.pagesInFile(L.size(s));
     return page < eofPage ? eofPage : L.P;
@@ -120,17 +127,24 @@ export function isHole(L: Layout, s: State, page: number): boolean {
 }
 
 /**
- * ext4 zeroing part of uncached page `page` (__ext4_block_zero_page_range):
- * an order-0 folio is created, the block read into it, the covered cells
- * zeroed and the folio dirtied, but it is not marked uptodate (see
- * FsProfile.partialZeroCreatesFolio). A hole (unmapped block;
- * see isHole) is left alone: the folio stays clean.
+ * Zeroing part of uncached page `page` through the page cache: an order-0
+ * folio is created, the block read into it, the covered cells zeroed and the
+ * folio dirtied. ext4 (__ext4_block_zero_page_range) does not mark it
+ * uptodate (`uptodate` false: see model/fs/ext4.ts); iomap (xfs) and btrfs
+ * read the block in first, so it is. A hole (unmapped block; see isHole) is
+ * left alone: the folio stays clean.
  */
-function zeroUncachedPartialPage(ctx: ModelContext, s: State, page: number, start: number, end: number): void {
+export function zeroUncachedPartialPage(
+  ctx: ModelContext,
+  s: State,
+  page: number,
+  start: number,
+  end: number,
+  uptodate: boolean,
+): void {
   const { L } = ctx;
   const f = createCachedFolio(L, s, page, 1);
-  // iomap (xfs) and btrfs read the block in first: the folio is uptodate.
-  if (!ctx.fs.partialZeroLoadsPage) L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_UPTODATE);
+  if (!uptodate) L.setFolioFlags(s, f, L.folioFlags(s, f) & ~F_UPTODATE);
   if (isHole(L, s, page)) return;
   for (let off = Math.max(start, page * L.C); off < Math.min(end, (page + 1) * L.C); off++)
     L.setFolioCell(s, f, off - page * L.C, 0);
@@ -157,7 +171,7 @@ function blockIsHole(L: Layout, s: State, page: number): boolean {
 }
 
 /** Zeroing part of cached page `page` dirties it, unless its block is a hole (measured on 6.18). */
-function markPartialPageDirty(L: Layout, s: State, page: number): void {
+export function markPartialPageDirty(L: Layout, s: State, page: number): void {
   // Where cells are whole blocks (cellDirty), zeroing cells zeroes no part of a block: nothing is dirtied.
   if (L.tracksCellDirty || blockIsHole(L, s, page)) return;
   const f = L.pageFolio(s, page);
@@ -165,17 +179,19 @@ function markPartialPageDirty(L: Layout, s: State, page: number): void {
 }
 
 /**
- * ext4, before the size grows from `oldSize` (see FsProfile.extendZeroesEofBlock):
- * the tail of the page holding the old EOF is zeroed through the page cache.
+ * Before the size grows from `oldSize` (ext4, xfs, btrfs: see
+ * model/fs/ext4.ts): the tail of the page holding the old EOF is zeroed
+ * through the page cache; an uncached page gets a folio, `uptodate` or not
+ * (see zeroUncachedPartialPage).
  */
-export function zeroEofBlockTail(ctx: ModelContext, s: State, oldSize: number): void {
+export function zeroEofBlockTail(ctx: ModelContext, s: State, oldSize: number, uptodate: boolean): void {
   const { L } = ctx;
-  if (!ctx.fs.extendZeroesEofBlock || oldSize % L.C === 0) return;
+  if (oldSize % L.C === 0) return;
   const page = Math.floor(oldSize / L.C);
   const end = (page + 1) * L.C;
   const f = L.pageFolio(s, page);
   if (f < 0) {
-    zeroUncachedPartialPage(ctx, s, page, oldSize, end);
+    zeroUncachedPartialPage(ctx, s, page, oldSize, end, uptodate);
     return;
   }
   // The cells past EOF are zero already; the block is dirtied all the same: only
@@ -186,7 +202,7 @@ export function zeroEofBlockTail(ctx: ModelContext, s: State, oldSize: number): 
 }
 
 /**
- * xfs, before a shrink to `size` (see FsProfile.shrinkZeroesEofBlockFirst):
+ * xfs, before a shrink to `size` (FsProfile.beforeShrink in model/fs/xfs.ts):
  * xfs_setattr_size zeroes the new EOF block's tail through the page cache
  * (xfs_truncate_page -> iomap_zero_range) before truncate_setsize, so that
  * page is dirty (or read in, zeroed and dirty) when the page cache is
@@ -194,10 +210,10 @@ export function zeroEofBlockTail(ctx: ModelContext, s: State, oldSize: number): 
  */
 export function zeroNewEofBlockTail(ctx: ModelContext, s: State, size: number): void {
   const { L } = ctx;
-  if (!ctx.fs.shrinkZeroesEofBlockFirst || size % L.C === 0) return;
+  if (size % L.C === 0) return;
   const page = Math.floor(size / L.C);
   if (L.pageFolio(s, page) < 0) {
-    zeroUncachedPartialPage(ctx, s, page, size, (page + 1) * L.C);
+    zeroUncachedPartialPage(ctx, s, page, size, (page + 1) * L.C, true);
     return;
   }
   markPartialPageDirty(L, s, page);
@@ -214,11 +230,21 @@ function loadOrder0(L: Layout, s: State, first: number, last: number): void {
   for (let p = first; p <= last; p++) if (L.pageFolio(s, p) < 0) createCachedFolio(L, s, p, 1);
 }
 
+/** Make file page `page` cached for a read, splice or fault without readahead: only the page, order 0 (tmpfs). */
+export function loadOrder0Page(ctx: ModelContext, s: State, page: number): number {
+  const { L } = ctx;
+  const cached = L.pageFolio(s, page);
+  if (cached >= 0) return makeUptodate(L, s, cached);
+  loadOrder0(L, s, page, page);
+  return L.pageFolio(s, page);
+}
+
 /**
  * Make file page `page` cached for a read or splice whose request ends at
  * page `lastPage` (filemap_get_pages: the request, clipped by splice to the
- * pipe's free slots, is the readahead size `req`). Cold loads are order 0 and
- * readahead skips pages that have a folio. With readahead, a miss goes
+ * pipe's free slots, is the readahead size `req`), with readahead (ext4,
+ * xfs, btrfs). Cold loads are order 0 and
+ * readahead skips pages that have a folio. A miss goes
  * through page_cache_sync_ra (mm/readahead.c, measured on 6.18 with the
  * disk's read_ahead_kb = 8192, so `get_init_ra_size` is 4 * req rounded up
  * to a power of two):
@@ -238,15 +264,17 @@ function loadOrder0(L: Layout, s: State, first: number, last: number): void {
  * sequential (a previous splice ended on or just before it) is not modelled:
  * the model has no per-open-file state (oracle/FINDINGS.md section 12).
  */
-export function loadPage(ctx: ModelContext, s: State, page: number, lastPage = page, sequential = false): number {
+export function readaheadLoadPage(
+  ctx: ModelContext,
+  s: State,
+  page: number,
+  lastPage: number,
+  sequential: boolean,
+): number {
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
   if (cached >= 0) return makeUptodate(L, s, cached);
   const eofPage = L.pagesInFile(L.size(s)) - 1;
-  if (!ctx.fs.readahead) {
-    loadOrder0(L, s, page, page);
-    return L.pageFolio(s, page);
-  }
   const req = Math.max(1, lastPage - page + 1);
   let window: number;
   if (page === 0 || sequential) {
@@ -263,13 +291,15 @@ export function loadPage(ctx: ModelContext, s: State, page: number, lastPage = p
   return L.pageFolio(s, page);
 }
 
-/** Make file page `page` cached for a fault through a mapping: read-around brings in the whole (small) file. */
-export function faultPage(ctx: ModelContext, s: State, page: number): number {
+/**
+ * Make file page `page` cached for a fault through a mapping, with
+ * readahead: read-around brings in the whole (small) file.
+ */
+export function faultWholeFile(ctx: ModelContext, s: State, page: number): number {
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
   if (cached >= 0) return makeUptodate(L, s, cached);
-  if (ctx.fs.readahead) loadOrder0(L, s, 0, L.pagesInFile(L.size(s)) - 1);
-  else loadOrder0(L, s, page, page);
+  loadOrder0(L, s, 0, L.pagesInFile(L.size(s)) - 1);
   return L.pageFolio(s, page);
 }
 
@@ -357,6 +387,41 @@ export function markCellsDirty(L: Layout, s: State, f: number, from: number, to:
   L.setFolioDirtyCells(s, f, cells >>> 0);
 }
 
+/**
+ * Invalidating whole blocks inside a large folio (a truncate or punch that
+ * leaves the rest of the folio) forgets their dirty state: ext4's
+ * block_invalidate_folio clears the buffers, so a folio whose only dirty
+ * blocks went is clean and drops or splits as a clean one. Where a block is
+ * a cell (ext4, 1 KiB blocks: the layout's cellDirty), the cells' own blocks
+ * lose it. (iomap, xfs, keeps them: see model/fs/xfs.ts.)
+ */
+export function forgetInvalidatedDirt(L: Layout, s: State, f: number, zStart: number, zEnd: number): void {
+  if (L.tracksCellDirty) return cleanCells(L, s, f, zStart, zEnd);
+  const wholeFirst = Math.ceil(zStart / L.C);
+  const wholeLast = Math.floor(zEnd / L.C) - 1;
+  if (wholeFirst <= wholeLast) cleanPages(L, s, f, wholeFirst, wholeLast);
+}
+
+/**
+ * A large folio a truncation covers in part splits when nothing else holds
+ * it and it is clean; a clean one a pipe holds (it cannot split) leaves the
+ * page cache; a dirty one stays whole (ext4, xfs: dirty large folios never
+ * split, clean pipe-held ones are dropped after zeroing).
+ */
+export function splitCleanDropPipeHeld(L: Layout, s: State, f: number, dirty: boolean): LargeFolioFate {
+  if (dirty) return 'keep';
+  return L.folioRefs(s, f) === 0 ? 'split' : 'drop';
+}
+
+/**
+ * A large folio a truncation covers in part splits when nothing else holds
+ * it, dirty or not (no buffer heads: tmpfs, btrfs); one a pipe holds is
+ * zeroed in place and stays whole.
+ */
+export function splitUnlessPipeHeld(L: Layout, s: State, f: number): LargeFolioFate {
+  return L.folioRefs(s, f) === 0 ? 'split' : 'keep';
+}
+
 /** Discard the dirty state of file cells [from, to) of cached folio `f` (block_invalidate_folio); needs cellDirty. */
 function cleanCells(L: Layout, s: State, f: number, from: number, to: number): void {
   const start = L.folioIndex(s, f) * L.C;
@@ -403,7 +468,7 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     let f = L.pageFolio(s, p);
     if (f < 0) {
       const partial = p * L.C < start || (p + 1) * L.C > end;
-      if (partial && ctx.fs.partialZeroCreatesFolio) zeroUncachedPartialPage(ctx, s, p, start, end);
+      if (partial) ctx.fs.zeroUncachedPartialPage(ctx, s, p, start, end);
       continue;
     }
     const fFirst = L.folioIndex(s, f);
@@ -422,20 +487,15 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     const zStart = Math.max(start, fStart);
     const zEnd = Math.min(end, fEnd);
     for (let off = zStart; off < zEnd; off++) L.setFolioCell(s, f, off - fStart, 0);
-    // The blocks wholly inside the range lose their dirty state (folio_invalidate):
-    // a folio whose only dirty pages were punched is clean now, and splits or
-    // drops as a clean one does.
-    const wholeFirst = Math.ceil(zStart / L.C);
-    const wholeLast = Math.floor(zEnd / L.C) - 1;
-    // A folio a user mapping maps stays dirty (its page tables hold the dirty
-    // state; measured: mmap-store, splice, punch of every dirty page keeps it).
+    // The blocks wholly inside the range may lose their dirty state (folio_invalidate,
+    // FsProfile.invalidateBlocks): a folio whose only dirty pages were punched is then
+    // clean, and splits or drops as a clean one does. A folio a user mapping maps stays
+    // dirty (its page tables hold the dirty state; measured: mmap-store, splice, punch of
+    // every dirty page keeps it).
     const mapped = (L.folioFlags(s, f) & F_MAPPED) !== 0;
-    // Where a block is a cell (ext4, 1 KiB blocks), the cells' own blocks lose it.
-    if (fPages > 1 && !mapped && ctx.fs.partialInvalidateCleans) {
-      if (L.tracksCellDirty) cleanCells(L, s, f, zStart, zEnd);
-      else if (wholeFirst <= wholeLast) cleanPages(L, s, f, wholeFirst, wholeLast);
-    }
+    if (fPages > 1 && !mapped) ctx.fs.invalidateBlocks(L, s, f, zStart, zEnd);
     const dirty = (L.folioFlags(s, f) & F_DIRTY) !== 0;
+    const fate = fPages === 1 ? 'keep' : ctx.fs.partlyTruncatedLargeFolio(L, s, f, dirty);
     const markPartialPagesDirty = (): void => {
       // The pages zeroed only in part are dirty now (their blocks were zeroed through the
       // cache), unless a page's block is a hole.
@@ -445,20 +505,19 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
     if (fPages === 1) {
       // Measured on 6.18: zeroing part of a not-uptodate folio over a hole leaves it clean.
       markPartialPageDirty(L, s, fFirst);
-    } else if (L.folioRefs(s, f) === 0 && (!dirty || ctx.fs.dirtyLargeFoliosSplit)) {
+    } else if (fate === 'split') {
       splitFolioAt(L, s, f, Math.floor(zStart / L.C));
       const endPage = Math.floor(zEnd / L.C);
       if (endPage < fFirst + fPages) splitFolioAt(L, s, L.pageFolio(s, endPage), endPage);
       markPartialPagesDirty();
-    } else if (L.folioRefs(s, f) > 0 && !dirty && ctx.fs.pipeHeldCleanDropped) {
+    } else if (fate === 'drop') {
       for (let off = zStart; off < zEnd; off++) L.setDisk(s, off, 0);
       removeFromCache(L, s, f);
       // The partial blocks at the edges are then zeroed through fresh order-0
       // folios, not uptodate (measured: a later write there gets order 0).
       for (let q = Math.floor(zStart / L.C); q <= Math.floor((zEnd - 1) / L.C); q++) {
         const partial = q * L.C < start || (q + 1) * L.C > end;
-        if (partial && ctx.fs.partialZeroCreatesFolio && L.pageFolio(s, q) < 0)
-          zeroUncachedPartialPage(ctx, s, q, start, end);
+        if (partial && L.pageFolio(s, q) < 0) ctx.fs.zeroUncachedPartialPage(ctx, s, q, start, end);
       }
     } else {
       // It stays whole: the partial pages are dirty (a folio with nothing partial keeps its state).
@@ -492,12 +551,12 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
  * shrink when it is clean and unreferenced (measured on 6.18: a clean 4-page
  * folio on a 3-page file grown to 3.5 pages -> 2 1 1, all clean; grown to 4
  * pages -> 2 1 and page 3 leaves), or drops it when a pipe holds it
- * (pipeHeldCleanDropped). Nothing is dirtied, no folio is created for an
+ * (FsProfile.partlyTruncatedLargeFolio). shmem_setattr does not call it: only
+ * a shrink touches tmpfs's cache (measured on 6.18, tmpfs huge=always). Nothing is dirtied, no folio is created for an
  * uncached page, the disk does not change.
  */
 export function splitAtGrownEof(ctx: ModelContext, s: State, size: number): void {
   const { L } = ctx;
-  if (!ctx.fs.growTruncatesPageCache) return;
   const page = Math.floor(size / L.C);
   if (page >= L.P) return;
   const f = L.pageFolio(s, page);
@@ -505,59 +564,14 @@ export function splitAtGrownEof(ctx: ModelContext, s: State, size: number): void
   const fFirst = L.folioIndex(s, f);
   const fPages = L.folioPages(s, f);
   if (fFirst * L.C >= size) return; // wholly past EOF: cannot be cached (a shrink removed it)
-  if (L.folioFlags(s, f) & F_DIRTY && !ctx.fs.dirtyLargeFoliosSplit) return;
-  if (L.folioRefs(s, f) === 0) {
-    splitFolioAt(L, s, f, page);
-  } else if ((L.folioFlags(s, f) & F_DIRTY) === 0 && ctx.fs.pipeHeldCleanDropped) {
-    removeFromCache(L, s, f);
-    return;
-  } else return;
+  const fate = ctx.fs.partlyTruncatedLargeFolio(L, s, f, (L.folioFlags(s, f) & F_DIRTY) !== 0);
+  if (fate === 'drop') removeFromCache(L, s, f);
+  if (fate !== 'split') return;
+  splitFolioAt(L, s, f, page);
   // Pieces wholly past the new EOF leave the cache.
   for (let p = page; p < fFirst + fPages; p++) {
     const g = L.pageFolio(s, p);
     if (g >= 0 && L.folioIndex(s, g) * L.C >= size) removeFromCache(L, s, g);
-  }
-}
-
-/**
- * xfs's punch of cells [off, off + len) (see FsProfile.punchDropsTouchedPages):
- * xfs_flush_unmap_range writes back every folio the range touches and
- * truncates the page cache over the range rounded out to whole pages (a
- * large folio reaching further is zeroed there and split, or dropped when a
- * pipe holds it); whole blocks become holes; then xfs_zero_range zeroes the
- * cells of the partly covered pages before EOF through new order-0 uptodate
- * folios (iomap_zero_range: iomap_write_begin reads the block), which stay
- * dirty. A block that is a hole is skipped (iomap_zero_iter skips holes).
- */
-export function punchDroppingTouchedPages(ctx: ModelContext, s: State, off: number, len: number): void {
-  const { L } = ctx;
-  const size = L.size(s);
-  const firstPage = Math.floor(off / L.C);
-  const lastPage = Math.floor((off + len - 1) / L.C);
-  for (let p = firstPage; p <= lastPage; p++) {
-    const f = L.pageFolio(s, p);
-    if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
-  }
-  // Whole pages of the rounded range: truncate_pagecache_range. The disk keeps
-  // what lies outside [off, off + len) in the edge pages.
-  const rs = firstPage * L.C;
-  const re = (lastPage + 1) * L.C;
-  const kept: number[] = [];
-  for (let c = rs; c < re; c++) kept.push(L.disk(s, c));
-  zeroFileRange(ctx, s, rs, re);
-  for (let c = rs; c < re; c++) L.setDisk(s, c, c >= off && c < off + len ? 0 : kept[c - rs]!);
-  const zeroEnd = Math.min(off + len, size);
-  for (const p of new Set([firstPage, lastPage])) {
-    const start = Math.max(off, p * L.C);
-    const end = Math.min(zeroEnd, (p + 1) * L.C);
-    const whole = start === p * L.C && off + len >= (p + 1) * L.C;
-    if (whole || start >= end || L.pageFolio(s, p) >= 0) continue;
-    let hole = true;
-    for (let i = 0; i < L.C; i++) if (kept[p * L.C + i - rs] !== 0) hole = false;
-    if (hole) continue;
-    const f = createCachedFolio(L, s, p, 1);
-    for (let c = start; c < end; c++) L.setFolioCell(s, f, c - p * L.C, 0);
-    markDirty(L, s, f);
   }
 }
 
@@ -579,29 +593,30 @@ export function writeBackAndInvalidate(L: Layout, s: State, firstPage: number, l
 
 /**
  * The page cache and disk before fallocate(COLLAPSE_RANGE or INSERT_RANGE)
- * shifts the extents at cell `off` (see FsProfile.shiftInvalidates): every
- * dirty folio caching a page from the first invalidated page on is written
- * back, so the disk holds what shifts; then the page cache from that page to
- * the end is truncated as truncate_pagecache does (zeroFileRange: a
- * pipe-held large folio straddling the page is zeroed from there on and,
- * being clean, dropped; the pipe keeps the rest). xfs's collapse first
- * truncates the collapsed range `[off, off + len)` alone, so a pipe-held
- * large folio is zeroed only there. The disk is left as written back (the
- * caller shifts it).
+ * shifts the extents (see FsProfile.beforeShift): every dirty folio caching a
+ * page from `startPage` on is written back, so the disk holds what shifts;
+ * then the page cache from that page to the end is truncated as
+ * truncate_pagecache does (zeroFileRange: a pipe-held large folio straddling
+ * the page is zeroed from there on and, being clean, dropped; the pipe keeps
+ * the rest). Cells [firstFrom, firstTo) are truncated alone before (xfs's
+ * collapse: a pipe-held large folio is zeroed only there; empty: nothing).
+ * The disk is left as written back (the caller shifts it).
  */
-export function invalidateForShift(ctx: ModelContext, s: State, off: number, len: number, collapse: boolean): void {
+export function invalidateForShift(
+  ctx: ModelContext,
+  s: State,
+  startPage: number,
+  firstFrom: number,
+  firstTo: number,
+): void {
   const { L } = ctx;
-  const xfs = ctx.fs.shiftInvalidates === 'range-then-block-before';
-  // xfs_prepare_shift starts at the block before the offset; both round down to a page.
-  const blockCells = (ctx.fs.blockBytes * L.C) / PAGE_BYTES;
-  const startPage = Math.floor((xfs ? Math.max(0, off - blockCells) : off) / L.C);
   for (let p = startPage; p < L.P; p++) {
     const f = L.pageFolio(s, p);
     if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
   }
   const disk: number[] = [];
   for (let c = 0; c < L.P * L.C; c++) disk.push(L.disk(s, c));
-  if (xfs && collapse) zeroFileRange(ctx, s, Math.floor(off / L.C) * L.C, Math.ceil((off + len) / L.C) * L.C);
+  if (firstTo > firstFrom) zeroFileRange(ctx, s, firstFrom, firstTo);
   zeroFileRange(ctx, s, startPage * L.C, L.P * L.C);
   for (let c = 0; c < L.P * L.C; c++) L.setDisk(s, c, disk[c]!);
 }

@@ -8,7 +8,7 @@
 import { environmentOfSteps } from './env-constraints.js';
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
 import type { KernelId } from './kernels/index.js';
-import type { FsProfile } from './folio-policy.js';
+import type { FsProfile } from './fs/index.js';
 import type { InitialContents } from './initial.js';
 import { parseScenario } from './scenario.js';
 import { ScenarioModel } from './scenario-model.js';

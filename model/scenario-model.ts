@@ -10,7 +10,7 @@ import type { ExplorableModel, Transition } from '../explorer/model.js';
 import { walk, type Walked } from '../explorer/path.js';
 import { canonicalize } from './canonical.js';
 import type { ModelContext } from './context.js';
-import { DEFAULT_FS, dirtyCellsMatter, extentsMatter, type FsProfile } from './folio-policy.js';
+import { DEFAULT_FS, DEFAULT_RELEASE, dirtyCellsMatter, extentsMatter, type FsProfile } from './fs/index.js';
 import { HistoryTable, type HistoryFold } from './history.js';
 import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
@@ -90,7 +90,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
       cellDirty: dirtyCellsMatter(fs, scenario.bounds),
     };
     this.L = new Layout(scenario.bounds, scenario.processes.length, histories.length, features);
-    this.ctx = { L: this.L, kernel, fs };
+    this.ctx = { L: this.L, kernel, fs, release: DEFAULT_RELEASE };
     const actions: Action[] = scenario.processes.map((_, process) => ({ kind: 'process' as const, process }));
     for (const op of scenario.environment) {
       const args = scenario.environmentArgs[op] ?? {};
@@ -108,7 +108,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   }
 
   initialStates(): readonly State[] {
-    const s = buildInitialState(this.L, this.scenario.initial, this.fs.writeFolios === 'largest-free');
+    const s = buildInitialState(this.L, this.scenario.initial, this.fs.pmdFolios);
     this.histories.forEach((h, k) => this.L.setHistoryId(s, k, this.historyTable.intern(h.initial)));
     return [s];
   }

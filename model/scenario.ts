@@ -9,7 +9,7 @@ import { counted } from './cells.js';
 import { z } from 'zod';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, DEPTH_ZERO, isPowerOfTwo, type Bounds } from './bounds.js';
 import { KERNEL_IDS, type KernelId } from './kernels/index.js';
-import { FS_PROFILE_IDS } from './folio-policy.js';
+import { FS_PROFILE_IDS } from './fs/index.js';
 import { defaultFolioSizes, type InitialContents } from './initial.js';
 import { capProblems, fieldPath, preview } from './field-path.js';
 import { OPERATIONS, operationNamed } from './ops/index.js';

@@ -93,7 +93,7 @@ export interface LayoutFeatures {
   /**
    * Which file pages have blocks on disk or reserved for dirty data (an extent,
    * written, delalloc or unwritten), as against holes: file systems whose
-   * profile says holes matter (`extentsMatter` in folio-policy.ts) need it.
+   * profile says holes matter (`extentsMatter` in model/fs/profile.ts) need it.
    */
   readonly diskExtents: boolean;
   /**
@@ -127,7 +127,7 @@ export const FILE_UNLINKED = 1;
 /**
  * Blocks were reflinked into the file (copy-file-range on xfs or btrfs): xfs
  * sets XFS_DIFLAG2_REFLINK and clears it only when a truncate leaves no
- * extents (see FsProfile.reflinkedUnalignedDirectWriteBuffered).
+ * extents (see xfsDirectWriteMode in model/fs/xfs.ts).
  */
 export const FILE_REFLINKED = 2;
 

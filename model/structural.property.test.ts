@@ -17,7 +17,7 @@ import { fileIntegrity } from '../invariants/file-integrity.js';
 import { dataStability } from '../invariants/data-stability.js';
 import { pageOwnership } from '../invariants/page-ownership.js';
 import type { ReadObservation } from './pipe.js';
-import { EXT4, TMPFS, type FsProfile } from './folio-policy.js';
+import { EXT4, TMPFS, type FsProfile } from './fs/index.js';
 
 /**
  * Structural invariants of the encoding, checked on every reached state.

@@ -9,7 +9,6 @@
  */
 import type { ModelContext } from './context.js';
 import type { MemorySource } from './ops/args.js';
-import { faultPage } from './pagecache.js';
 import { F_MAPPED, F_MAPPED_READ, F_PRIVATE, F_UPTODATE, F_USER, type Layout, type State } from './state.js';
 
 /** The cells of user page `page` as the process reads them (zeros when not populated). */
@@ -92,7 +91,7 @@ export function memoryPage(ctx: ModelContext, s: State, page: number, source: Me
     const copy = L.privateFolio(s, page);
     if (copy >= 0) return { folio: copy, page: 0 };
   }
-  const f = faultPage(ctx, s, page);
+  const f = ctx.fs.faultPage(ctx, s, page);
   // A read fault maps it; one that a store made writable already stands.
   if ((L.folioFlags(s, f) & F_MAPPED) === 0) L.setFolioFlags(s, f, L.folioFlags(s, f) | F_MAPPED_READ);
   return { folio: f, page: page - L.folioIndex(s, f) };

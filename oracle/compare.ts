@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { environmentOfSteps } from '../model/env-constraints.js';
 import type { Bounds } from '../model/bounds.js';
 import type { KernelId } from '../model/kernels/index.js';
-import { BTRFS, EXT4, EXT4_1K, PAGE_BYTES, TMPFS, TMPFS_HUGE, XFS, type FsProfile } from '../model/folio-policy.js';
+import { PAGE_BYTES, recogniseProbe, type FsProfile } from '../model/fs/index.js';
 import type { InitialContents } from '../model/initial.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
@@ -293,7 +293,7 @@ function modelSizedFolios(
   folioPages: number,
   folios: readonly number[] | null,
 ): readonly number[] | null {
-  if (!folios || fs.writeFolios !== 'largest-free') return folios;
+  if (!folios || !fs.pmdFolios) return folios;
   return folios.map((n) => Math.min(n, folioPages));
 }
 
@@ -410,42 +410,23 @@ function probeFindings(p: FsProbe): string {
   return `${p.fsType} (magic ${p.magic}${bs}): ${large}, ${w4}, ${p.evictable ? 'evicts' : 'never evicts'}`;
 }
 
-/** The profile a file-system type calls for, and the probed facts it must show to be that file system. */
-const PROFILE_OF_TYPE: Readonly<Record<string, { profile: FsProfile; large: boolean; evictable: boolean }>> = {
-  ext4: { profile: EXT4, large: true, evictable: true },
-  xfs: { profile: XFS, large: true, evictable: true },
-  btrfs: { profile: BTRFS, large: false, evictable: true },
-};
-
 /**
- * The model's FS profile for a probed directory, or why none fits: the
- * file-system type picks the profile (tmpfs: huge pages or not), and what
- * the probe measured must be what the profile describes (large folios or
- * order 0, eviction), else no profile describes it.
+ * The model's FS profile for a probed directory, or why none fits: each
+ * profile recognises its own file-system type (model/fs/: tmpfs by huge
+ * pages or not, ext4 by block size), and what the probe measured must be
+ * what the profile describes (large folios or order 0, eviction), else no
+ * profile describes it.
  */
 export function profileForProbe(
   p: FsProbe,
 ): { ok: true; profile: FsProfile; why: string } | { ok: false; reason: string } {
   const found = probeFindings(p);
   const refuse = (why: string) => ({ ok: false as const, reason: `no file-system profile describes ${found}: ${why}` });
-  if (p.fsType === 'tmpfs') {
-    if (p.evictable) return refuse('a tmpfs that evicts');
-    if (p.largeFolios === null)
-      return refuse('cannot tell huge=never from huge=always (is /proc/kpageflags readable? needs root)');
-    if (p.largeFolios) return { ok: true, profile: TMPFS_HUGE, why: `${found} -> tmpfs-huge profile (huge pages)` };
-    return { ok: true, profile: TMPFS, why: `${found} -> tmpfs profile (huge=never)` };
-  }
-  const want =
-    p.fsType === 'ext4' && p.blockSize === 1024
-      ? { profile: EXT4_1K, large: true, evictable: true }
-      : PROFILE_OF_TYPE[p.fsType];
-  if (p.fsType === 'ext4' && p.blockSize !== null && p.blockSize !== 1024 && p.blockSize !== PAGE_BYTES)
-    return refuse('ext4 profiles exist for 4096- and 1024-byte blocks only');
-  if (!want) return refuse(`profiles exist for ${[...Object.keys(PROFILE_OF_TYPE), 'tmpfs'].join(', ')} only`);
-  if (p.largeFolios !== null && p.largeFolios !== want.large)
-    return refuse(`the ${want.profile.id} profile expects ${want.large ? 'large folios' : 'order-0 folios only'}`);
-  if (p.evictable !== want.evictable) return refuse(`the ${want.profile.id} profile expects a page cache that evicts`);
-  return { ok: true, profile: want.profile, why: `${found} -> ${want.profile.id} profile` };
+  const r = recogniseProbe(p);
+  if ('known' in r) return refuse(`profiles exist for ${r.known.join(', ')} only`);
+  if (!r.answer.ok) return refuse(r.answer.refuse);
+  const note = r.answer.note ? ` ${r.answer.note}` : '';
+  return { ok: true, profile: r.profile, why: `${found} -> ${r.profile.id} profile${note}` };
 }
 
 /** Probe `dir` and pick the profile. */

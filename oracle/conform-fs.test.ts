@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fsProfileById } from '../model/folio-policy.js';
+import { fsProfileById } from '../model/fs/index.js';
 import { checkMeasuredRow } from '../test-support/measured-row.js';
 import { compareCase } from './compare.js';
 import { runConform } from './conform.js';

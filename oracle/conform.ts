@@ -22,7 +22,7 @@ import { counterexampleOf } from '../counterexamples/build.js';
 import { writeCounterexample } from '../counterexamples/file.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import type { Bounds } from '../model/bounds.js';
-import type { FsProfile } from '../model/folio-policy.js';
+import type { FsProfile } from '../model/fs/index.js';
 import { defaultFolioSizes, type InitialContents } from '../model/initial.js';
 import { OPERATION_LIST, OPERATIONS } from '../model/ops/index.js';
 import { parseScenario } from '../model/scenario.js';
@@ -86,22 +86,18 @@ function pickArb(): fc.Arbitrary<Pick> {
 
 /** A random conformance case: bounds, an initial file the profile can build, and steps. */
 export function rawCaseArb(profile: FsProfile, maxSteps: number): fc.Arbitrary<RawCase> {
+  const hints = profile.conform;
   return fc.record({
-    // A model of tmpfs huge=always has one folio size, the PMD's: folioPages = pages.
-    pages: profile.writeFolios === 'largest-free' ? fc.constantFrom(1, 2, 4) : fc.integer({ min: 1, max: 4 }),
+    // The profile's hints (model/fs/): tmpfs huge=always has one folio size, the PMD's: folioPages = pages.
+    pages: hints.pageCounts ? fc.constantFrom(...hints.pageCounts) : fc.integer({ min: 1, max: 4 }),
     cells: fc.constantFrom(2 as const, 4 as const),
     values: fc.integer({ min: 1, max: 3 }),
     slots: fc.constantFrom(1 as const, 2 as const, 4 as const),
     size: fc.nat(16),
     fileCells: fc.array(fc.nat(3), { minLength: 16, maxLength: 16 }),
     // tmpfs never drops a page: a cold file cannot be built there.
-    cached: profile.evictDrops ? fc.boolean() : fc.constant(true),
-    layout:
-      profile.writeFolios === 'by-length'
-        ? fc.constantFrom('big' as const, 'pages' as const, 'mixed' as const)
-        : profile.writeFolios === 'largest-free'
-          ? fc.constant('one' as const)
-          : fc.constant('pages' as const),
+    cached: hints.coldFiles ? fc.boolean() : fc.constant(true),
+    layout: hints.layouts.length === 1 ? fc.constant(hints.layouts[0]!) : fc.constantFrom(...hints.layouts),
     mixed: fc.array(fc.nat(2), { minLength: 4, maxLength: 4 }),
     user: fc.array(fc.nat(3), { minLength: 4, maxLength: 4 }),
     picks: fc.array(pickArb(), { minLength: 1, maxLength: maxSteps }),

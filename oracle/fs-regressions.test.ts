@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fsProfileById } from '../model/folio-policy.js';
+import { fsProfileById } from '../model/fs/index.js';
 import { reads, runSteps } from '../model/run-steps.js';
 import { compareCase, profileForDir } from './compare.js';
 import { FS_REGRESSIONS } from '../test-support/fs-regressions.js';

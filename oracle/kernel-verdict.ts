@@ -31,7 +31,7 @@
  *
  * @public
  */
-import type { FsProfile } from '../model/folio-policy.js';
+import type { FsProfile } from '../model/fs/index.js';
 import { showCells } from '../model/cells.js';
 import { OPERATIONS, type AnyOperation } from '../model/ops/index.js';
 import type { ReadObservation } from '../model/pipe.js';

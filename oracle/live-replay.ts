@@ -12,7 +12,7 @@
  */
 import type { Counterexample } from '../counterexamples/format.js';
 import type { KernelId } from '../model/kernels/index.js';
-import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
+import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/fs/index.js';
 import { parseScenario, stepProblems } from '../model/scenario.js';
 import type { Step } from '../model/step.js';
 import { compareCase, profileForDir, type ConformCase, type SideFinal, type StepComparison } from './compare.js';

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readCounterexample } from '../counterexamples/file.js';
 import type { Counterexample } from '../counterexamples/format.js';
-import { EXT4 } from '../model/folio-policy.js';
+import { EXT4 } from '../model/fs/index.js';
 import { parseScenario } from '../model/scenario.js';
 import type { Step } from '../model/step.js';
 import { ROOT } from '../test-support/imports.js';

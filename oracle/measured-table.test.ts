@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FS_PROFILES, TMPFS } from '../model/folio-policy.js';
+import { FS_PROFILES, TMPFS } from '../model/fs/index.js';
 import { reads, runSteps, type RunStepsOptions } from '../model/run-steps.js';
 import type { Step } from '../model/step.js';
 import { runModelSide } from './compare.js';

@@ -27,7 +27,7 @@ import { resolveInvariants } from '../checker/inputs.js';
 import { writeCounterexample } from '../counterexamples/file.js';
 import type { Invariant } from '../invariants/define.js';
 import { toProperties } from '../invariants/property.js';
-import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/folio-policy.js';
+import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/fs/index.js';
 import type { KernelId } from '../model/kernels/index.js';
 import type { Scenario } from '../model/scenario.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';

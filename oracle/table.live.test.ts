@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { EXT4, TMPFS } from '../model/folio-policy.js';
+import { EXT4, TMPFS } from '../model/fs/index.js';
 import { checkMeasuredRow } from '../test-support/measured-row.js';
 import { profileForDir } from './compare.js';
 import { oracleAvailable } from './kernel.js';

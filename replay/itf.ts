@@ -7,7 +7,7 @@
  * @public
  */
 import type { KernelId } from '../model/kernels/index.js';
-import { DEFAULT_FS, fsProfileById } from '../model/folio-policy.js';
+import { DEFAULT_FS, fsProfileById } from '../model/fs/index.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
 import type { State } from '../model/state.js';

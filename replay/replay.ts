@@ -11,7 +11,7 @@ import { builtinById } from '../invariants/builtins.js';
 import type { Invariant } from '../invariants/define.js';
 import { scenarioModelFor, toProperties } from '../invariants/property.js';
 import type { KernelId } from '../model/kernels/index.js';
-import { DEFAULT_FS, fsProfileById } from '../model/folio-policy.js';
+import { DEFAULT_FS, fsProfileById } from '../model/fs/index.js';
 import type { ReadObservation } from '../model/pipe.js';
 import { parseScenario } from '../model/scenario.js';
 import type { TraceStep } from '../model/scenario-model.js';

@@ -13,7 +13,7 @@ import { replay, type ReplayResult } from '../replay/replay.js';
 import { replayTrace } from '../explorer/path.js';
 import { builtinById } from '../invariants/builtins.js';
 import type { Bounds } from '../model/bounds.js';
-import { DEFAULT_FS, fsProfileById } from '../model/folio-policy.js';
+import { DEFAULT_FS, fsProfileById } from '../model/fs/index.js';
 import { kernelById } from '../model/kernels/index.js';
 import type { ReadObservation } from '../model/pipe.js';
 import { ENV_PROCESS, parseScenario } from '../model/scenario.js';

@@ -6,7 +6,7 @@
  * their file system (root only), so a fix stays checked against the kernel
  * it was measured on.
  */
-import type { FsProfile } from '../model/folio-policy.js';
+import type { FsProfile } from '../model/fs/index.js';
 import type { ConformCase } from '../oracle/compare.js';
 
 export interface FsRegression {

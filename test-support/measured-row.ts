@@ -7,7 +7,7 @@
  * use it.
  */
 import { expect } from 'vitest';
-import type { FsProfile } from '../model/folio-policy.js';
+import type { FsProfile } from '../model/fs/index.js';
 import { compareCase } from '../oracle/compare.js';
 import { measuredCase, readsOn, writesFile, type MeasuredRow } from './measured-table.js';
 

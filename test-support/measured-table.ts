@@ -11,7 +11,7 @@
  * oracle/measured-table.test.ts checks the model alone against the rows
  * under every profile.
  */
-import type { FsProfile } from '../model/folio-policy.js';
+import type { FsProfile } from '../model/fs/index.js';
 import type { Step } from '../model/step.js';
 import type { ConformCase } from '../oracle/compare.js';
 
@@ -251,7 +251,7 @@ export function measuredCase(row: MeasuredRow, fs: FsProfile): ConformCase {
     initial: {
       file: new Array<number>(pages * cells).fill(1),
       cached: true,
-      folios: fs.writeFolios === 'order-0' ? new Array<number>(pages).fill(1) : [pages],
+      folios: fs.largeFolios ? [pages] : new Array<number>(pages).fill(1),
       user: [new Array<number>(cells).fill(1)],
     },
     steps: row.steps,

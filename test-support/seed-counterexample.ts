@@ -11,7 +11,7 @@ import { buildReport, type CheckReport } from '../checker/report.js';
 import { counterexampleFileName } from '../counterexamples/file.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import { dataStability } from '../invariants/data-stability.js';
-import { DEFAULT_FS } from '../model/folio-policy.js';
+import { DEFAULT_FS } from '../model/fs/index.js';
 import { ROOT } from './imports.js';
 
 export const SEED_REPRODUCER = join(ROOT, 'examples', 'seed-reproducer.json');

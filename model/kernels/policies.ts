@@ -5,7 +5,7 @@
  * Each changes the state it is given.
  */
 import type { ModelContext } from '../context.js';
-import { loadPage, removeFromCache } from '../pagecache.js';
+import { removeFromCache } from '../pagecache.js';
 import { freeSlots, privatePage, pushBuffer, readFromPipe, writeToPipe, type FlagsPolicy } from '../pipe.js';
 import type { MemorySource } from '../ops/args.js';
 import { memoryCells, memoryPage } from '../user-memory.js';
@@ -45,14 +45,14 @@ export function spliceByReference(
   while (pos < end && freeSlots(L, s, queue) > 0) {
     const page = Math.floor(pos / L.C);
     const part = Math.min(L.C - (pos % L.C), end - pos);
-    if (ctx.fs.spliceHoleZeroPage && L.pageFolio(s, page) < 0) {
+    // After the first page of the call f_ra.prev_pos is where this splice got to: a miss is sequential.
+    const f = ctx.fs.spliceReadPage(ctx, s, page, lastPage, pos > off);
+    if (f < 0) {
       // tmpfs: a hole goes into the pipe as the zero page; nothing is cached (splice_zeropage_into_pipe).
       pushBuffer(L, s, queue, privatePage(L, s, []), 0, pos % L.C, part, flags);
       pos += part;
       continue;
     }
-    // After the first page of the call f_ra.prev_pos is where this splice got to: a miss is sequential.
-    const f = loadPage(ctx, s, page, lastPage, pos > off);
     pushBuffer(L, s, queue, f, page - L.folioIndex(s, f), pos % L.C, part, flags);
     pos += part;
   }
@@ -76,7 +76,8 @@ export function spliceStealOrCopy(ctx: ModelContext, s: State, off: number, len:
   let pos = off;
   const end = off + len;
   while (pos < end && freeSlots(L, s, queue) > 0) {
-    const f = loadPage(ctx, s, Math.floor(pos / L.C));
+    const missed = Math.floor(pos / L.C);
+    const f = ctx.fs.loadPage(ctx, s, missed, missed, false);
     const first = L.folioIndex(s, f);
     const folioEnd = Math.min(end, (first + L.folioPages(s, f)) * L.C);
     const steal = stealable(ctx, s, f);
@@ -116,7 +117,7 @@ export function spliceByCopy(ctx: ModelContext, s: State, off: number, len: numb
     for (let i = 0; i < part; i++) {
       if (Math.floor((pos + i) / L.C) !== page) {
         page = Math.floor((pos + i) / L.C);
-        f = loadPage(ctx, s, page);
+        f = ctx.fs.loadPage(ctx, s, page, page, false);
       }
       cells.push(L.folioCell(s, f, (page - L.folioIndex(s, f)) * L.C + ((pos + i) % L.C)));
     }

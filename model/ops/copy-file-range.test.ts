@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KernelId } from '../kernels/index.js';
-import { BTRFS, EXT4, EXT4_1K, TMPFS, XFS, type FsProfile } from '../folio-policy.js';
+import { BTRFS, EXT4, EXT4_1K, TMPFS, XFS, type FsProfile } from '../fs/index.js';
 import { reads, runSteps } from '../run-steps.js';
 import type { Step } from '../step.js';
 import { copyFileRange } from './copy-file-range.js';

@@ -1,7 +1,5 @@
-import { writeBack, zeroEofBlockTail, zeroFileRange } from '../pagecache.js';
-import type { Layout } from '../state.js';
+import { writeBack, zeroFileRange } from '../pagecache.js';
 import { copyState, FILE_REFLINKED } from '../state.js';
-import type { FsProfile } from '../folio-policy.js';
 import { dataValue, fileLength, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
 import { write } from './write.js';
@@ -23,7 +21,7 @@ import { write } from './write.js';
  * A reflink writes back the destination's folios over the range, truncates
  * the page cache there (truncate_inode_pages_range: the pipe keeps an order-0
  * folio; a large one it holds is zeroed over the range in place and leaves
- * the cache) and shares the source's blocks (FsProfile.copyFileRange).
+ * the cache) and shares the source's blocks (FsProfile.reflinkCells).
  */
 export const copyFileRange = defineOperation({
   name: 'copy-file-range',
@@ -34,17 +32,17 @@ export const copyFileRange = defineOperation({
   inDefaultEnvironment: false,
   // A reflink marks the file (FILE_REFLINKED: xfs's XFS_DIFLAG2_REFLINK).
   needs: ['fileState'],
-  cellsMoved: ({ L, fs, step }) => reflinkCells(L, fs, step.off, step.len) || step.len,
+  cellsMoved: ({ L, fs, step }) => fs.reflinkCells(L, step.off, step.len) || step.len,
   apply(ctx, before, step) {
     const { L } = ctx;
     const { off, len, value } = step;
     if (len < 1 || off < 0 || off + len > L.P * L.C) return undefined;
-    const n = reflinkCells(L, ctx.fs, off, len);
+    const n = ctx.fs.reflinkCells(L, off, len);
     if (n === 0) return write.apply(ctx, before, { op: 'write', off, len, value });
     const s = copyState(before);
     const end = off + n;
     // Past EOF: the old EOF block's tail is zeroed first, as for a write there.
-    if (Math.floor(off / L.C) > Math.floor(L.size(s) / L.C)) zeroEofBlockTail(ctx, s, L.size(s));
+    if (Math.floor(off / L.C) > Math.floor(L.size(s) / L.C)) ctx.fs.extendPastEof(ctx, s, L.size(s));
     for (let p = off / L.C; p < end / L.C; p++) {
       const f = L.pageFolio(s, p);
       if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
@@ -59,9 +57,3 @@ export const copyFileRange = defineOperation({
     return { state: s };
   },
 });
-
-/** The cells a reflink shares (whole 4 KiB blocks from a block-aligned `off`), or 0: the call copies instead. */
-function reflinkCells(L: Layout, fs: FsProfile, off: number, len: number): number {
-  if (fs.copyFileRange !== 'reflink' || off % L.C !== 0) return 0;
-  return Math.floor(len / L.C) * L.C;
-}

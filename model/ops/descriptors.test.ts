@@ -11,7 +11,7 @@ import { explore } from '../../explorer/bfs.js';
 import type { Property } from '../../explorer/model.js';
 import { encodeTrace, oracleAvailable, runOnKernel } from '../../oracle/kernel.js';
 import { caseOfRaw, rawCaseArb } from '../../oracle/conform.js';
-import { EXT4, TMPFS } from '../folio-policy.js';
+import { EXT4, TMPFS } from '../fs/index.js';
 import type { ReadObservation } from '../pipe.js';
 import { environmentAdmits } from '../env-constraints.js';
 import { parseScenario, ScenarioError, scenarioToJson } from '../scenario.js';

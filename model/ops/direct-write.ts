@@ -1,6 +1,6 @@
 import { removeFromCache, writeBack, writeBackAndInvalidate } from '../pagecache.js';
-import { PAGE_BYTES } from '../folio-policy.js';
-import { ANY_MAPPING, copyState, F_DIRTY, FILE_REFLINKED, type State } from '../state.js';
+import { PAGE_BYTES } from '../fs/units.js';
+import { ANY_MAPPING, copyState, F_DIRTY, type State } from '../state.js';
 import type { ModelContext } from '../context.js';
 import { dataValue, fileLength, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
@@ -21,9 +21,9 @@ import { write } from './write.js';
  * (kiocb_invalidate_pages), even one a pipe holds, then write the disk. btrfs
  * falls back to a buffered write when the range is not 4 KiB-aligned or a
  * folio in it cannot be invalidated, then writes the range back and drops
- * what it can (FsProfile.directWrite). xfs writes an unaligned range of a
- * file that had blocks reflinked into it buffered (conform found it;
- * FsProfile.reflinkedUnalignedDirectWriteBuffered). No write of whole cells (512 bytes or
+ * what it can. xfs writes an unaligned range of a file that had blocks
+ * reflinked into it buffered (conform found it). The file system says which
+ * (FsProfile.directWriteMode). No write of whole cells (512 bytes or
  * more) fails with EINVAL here (FsProfile.directWriteAlign).
  */
 export const directWrite = defineOperation({
@@ -47,10 +47,9 @@ export const directWrite = defineOperation({
     const lastPage = Math.floor((off + len - 1) / L.C);
     const buffered = { op: 'write', off, len, value } as const;
     const aligned = off % L.C === 0 && (off + len) % L.C === 0;
-    if (ctx.fs.directWrite === 'buffered') return write.apply(ctx, before, buffered);
-    if (!aligned && ctx.fs.reflinkedUnalignedDirectWriteBuffered && L.fileFlags(before) & FILE_REFLINKED)
-      return write.apply(ctx, before, buffered);
-    if (ctx.fs.directWrite === 'btrfs' && (!aligned || held(ctx, before, firstPage, lastPage))) {
+    const mode = ctx.fs.directWriteMode(ctx, before, firstPage, lastPage, aligned);
+    if (mode === 'buffered') return write.apply(ctx, before, buffered);
+    if (mode === 'buffered-then-drop') {
       const r = write.apply(ctx, before, buffered);
       if (r) dropWrittenRange(ctx, r.state, firstPage, lastPage);
       return r;
@@ -65,17 +64,8 @@ export const directWrite = defineOperation({
   },
 });
 
-/** Whether a folio caching a page of [firstPage, lastPage] has pipe references (btrfs cannot invalidate it). */
-function held(ctx: ModelContext, s: State, firstPage: number, lastPage: number): boolean {
-  for (let p = firstPage; p <= lastPage; p++) {
-    const f = ctx.L.pageFolio(s, p);
-    if (f >= 0 && ctx.L.folioRefs(s, f) > 0) return true;
-  }
-  return false;
-}
-
 /**
- * btrfs after its buffered fallback: the range is written back and
+ * After a buffered fallback (btrfs, `buffered-then-drop`): the range is written back and
  * invalidate_mapping_pages drops the clean order-0 folios nobody maps or holds.
  */
 function dropWrittenRange(ctx: ModelContext, s: State, firstPage: number, lastPage: number): void {

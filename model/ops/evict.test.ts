@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS, type KernelId } from '../kernels/index.js';
 import { runSteps } from '../run-steps.js';
 import type { Step } from '../step.js';
-import { TMPFS } from '../folio-policy.js';
+import { TMPFS } from '../fs/index.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 2, userPages: 1 };
 const small = { file: [1, 2, 1, 2], cached: true, folios: [1, 1], user: [[1, 1]] };

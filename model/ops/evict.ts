@@ -1,5 +1,4 @@
-import { removeFromCache, writeBack } from '../pagecache.js';
-import { ANY_MAPPING, copyState, F_DIRTY } from '../state.js';
+import { copyState } from '../state.js';
 import { filePage } from './args.js';
 import { defineOperation } from './operation.js';
 
@@ -8,7 +7,7 @@ import { defineOperation } from './operation.js';
  * caching it only if it is clean, order 0, unmapped and nothing else (no pipe
  * buffer) references it; a dirty folio is written back instead, not dropped.
  * Linux refuses otherwise, silently: the call succeeds and nothing changes.
- * tmpfs never drops anything.
+ * tmpfs never drops anything (FsProfile.evict).
  */
 export const evict = defineOperation({
   name: 'evict',
@@ -20,15 +19,7 @@ export const evict = defineOperation({
     if (page < 0 || page >= L.P) return undefined;
     const s = copyState(before);
     const f = L.pageFolio(s, page);
-    if (f < 0 || !ctx.fs.evictDrops) return { state: s };
-    const flags = L.folioFlags(s, f);
-    if (flags & F_DIRTY) {
-      // DONTNEED starts writeback of a dirty folio but does not drop it.
-      writeBack(L, s, f);
-    } else if (L.folioPages(s, f) === 1 && (flags & ANY_MAPPING) === 0 && L.folioRefs(s, f) === 0) {
-      // A large folio is dropped only when the range covers all of it: one page never does.
-      removeFromCache(L, s, f);
-    }
+    if (f >= 0) ctx.fs.evict(L, s, f);
     return { state: s };
   },
 });

@@ -1,5 +1,4 @@
-import { invalidateForShift, zeroNewEofBlockTail } from '../pagecache.js';
-import { PAGE_BYTES } from '../folio-policy.js';
+import { PAGE_BYTES } from '../fs/units.js';
 import { copyState } from '../state.js';
 import { dropPrivateCopiesFrom } from '../user-memory.js';
 import { fileLength, fileOffset } from './args.js';
@@ -9,7 +8,7 @@ import { defineOperation } from './operation.js';
  * fallocate(COLLAPSE_RANGE, off, len): the range leaves the file and what
  * follows moves down by `len`; the size shrinks by `len`. ext4 and xfs
  * write back and drop the page cache from the offset's page to EOF first
- * (xfs from the page before it: see FsProfile.shiftInvalidates), so a pipe
+ * (xfs from the page before it: see FsProfile.beforeShift), so a pipe
  * that holds a dropped order-0 folio keeps the old data and a later write to
  * the file does not reach it; a pipe-held large folio straddling the first
  * dropped page is zeroed in place from there (xfs: only over the collapsed
@@ -49,8 +48,7 @@ export const fallocateCollapse = defineOperation({
       return { state: s, failed: 'EINVAL' };
     const size = L.size(s);
     if (off + len >= size) return { state: s, failed: 'EINVAL' };
-    invalidateForShift(ctx, s, off, len, true);
-    if (ctx.fs.shiftInvalidates === 'from-offset-page') dropPrivateCopiesFrom(L, s, Math.floor(off / L.C));
+    ctx.fs.beforeShift(ctx, s, off, len, true);
     for (let c = off; c < total; c++) {
       const from = c + len;
       L.setDisk(s, c, from < size ? L.disk(s, from) : 0);
@@ -69,11 +67,11 @@ export const fallocateCollapse = defineOperation({
     dropPrivateCopiesFrom(L, s, L.pagesInFile(size - len));
     // xfs then sets the size as a truncate does (xfs_falloc_setsize -> xfs_setattr_size): a new EOF
     // off a block boundary has its block's tail zeroed through the cache, so that page is read in
-    // and dirty (FsProfile.shrinkZeroesEofBlockFirst; conform on xfs: a cold 3-cell file at 2 cells
+    // and dirty (FsProfile.beforeShrink; conform on xfs: a cold 3-cell file at 2 cells
     // a page, collapse(0, 2) -> page 0 cached on xfs, nothing on ext4). iomap_zero_range skips a
     // hole or unwritten block; the model cannot tell one from written zeroes once the page is
     // uncached, and reads the block in all the same (only the final folio structure differs).
-    zeroNewEofBlockTail(ctx, s, size - len);
+    ctx.fs.beforeShrink(ctx, s, size - len);
     return { state: s };
   },
 });

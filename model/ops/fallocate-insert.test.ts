@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BTRFS, EXT4, EXT4_1K, TMPFS, XFS, type FsProfile } from '../folio-policy.js';
+import { BTRFS, EXT4, EXT4_1K, TMPFS, XFS, type FsProfile } from '../fs/index.js';
 import type { KernelId } from '../kernels/index.js';
 import { reads, runSteps } from '../run-steps.js';
 import { ScenarioModel } from '../scenario-model.js';

@@ -1,7 +1,5 @@
-import { invalidateForShift } from '../pagecache.js';
-import { PAGE_BYTES } from '../folio-policy.js';
+import { PAGE_BYTES } from '../fs/units.js';
 import { copyState } from '../state.js';
-import { dropPrivateCopiesFrom } from '../user-memory.js';
 import { fileLength, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
 
@@ -44,8 +42,7 @@ export const fallocateInsert = defineOperation({
     if ((off * cellBytes) % ctx.fs.blockBytes !== 0 || (len * cellBytes) % ctx.fs.blockBytes !== 0)
       return { state: s, failed: 'EINVAL' };
     if (off >= size) return { state: s, failed: 'EINVAL' };
-    invalidateForShift(ctx, s, off, len, false);
-    if (ctx.fs.shiftInvalidates === 'from-offset-page') dropPrivateCopiesFrom(L, s, Math.floor(off / L.C));
+    ctx.fs.beforeShift(ctx, s, off, len, false);
     for (let c = total - 1; c >= off; c--) {
       const from = c - len;
       const inside = from >= off && from < size;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BTRFS, EXT4, TMPFS, XFS } from '../folio-policy.js';
+import { BTRFS, EXT4, TMPFS, XFS } from '../fs/index.js';
 import { reads, runSteps } from '../run-steps.js';
 import type { Step } from '../step.js';
 

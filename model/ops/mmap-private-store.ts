@@ -1,4 +1,3 @@
-import { faultPage } from '../pagecache.js';
 import { copyState, F_PRIVATE, F_UPTODATE } from '../state.js';
 import { dataValue, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
@@ -6,7 +5,7 @@ import { defineOperation } from './operation.js';
 /**
  * A store of `value` at `off` through a MAP_PRIVATE mapping of the file. The
  * first store to a page is a write fault (do_cow_fault): the page is read
- * through the page cache as a fault of a shared mapping reads it (faultPage:
+ * through the page cache as a fault of a shared mapping reads it (FsProfile.faultPage:
  * on a file system with readahead the read-around brings in the whole small
  * file) and copied into a private anonymous page, which takes the store. A
  * later store to that page changes the copy only. The file's folios, the
@@ -44,7 +43,7 @@ export const mmapPrivateStore = defineOperation({
     const page = Math.floor(off / L.C);
     let p = L.privateFolio(s, page);
     if (p < 0) {
-      const f = faultPage(ctx, s, page);
+      const f = ctx.fs.faultPage(ctx, s, page);
       p = L.allocFolio(s, 1, F_UPTODATE | F_PRIVATE, page);
       const base = (page - L.folioIndex(s, f)) * L.C;
       for (let i = 0; i < L.C; i++) L.setFolioCell(s, p, i, L.folioCell(s, f, base + i));

@@ -1,4 +1,4 @@
-import { cellInFolio, faultPage, markDirty } from '../pagecache.js';
+import { cellInFolio, markDirty } from '../pagecache.js';
 import { copyState, F_MAPPED, F_MAPPED_READ } from '../state.js';
 import { dataValue, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
@@ -19,7 +19,7 @@ export const mmapStore = defineOperation({
     const { L } = ctx;
     if (off < 0 || off >= L.size(before)) return undefined;
     const s = copyState(before);
-    let f = faultPage(ctx, s, Math.floor(off / L.C));
+    let f = ctx.fs.faultPage(ctx, s, Math.floor(off / L.C));
     f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
     L.setFolioCell(s, f, cellInFolio(L, s, f, off), value);
     L.setFolioFlags(s, f, (L.folioFlags(s, f) | F_MAPPED) & ~F_MAPPED_READ);

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import type { Bounds } from '../bounds.js';
 import type { ModelContext } from '../context.js';
-import type { FsProfile } from '../folio-policy.js';
+import type { FsProfile } from '../fs/index.js';
 import type { ReadObservation } from '../pipe.js';
 import type { Layout, LayoutFeature, State } from '../state.js';
 import type { ArgKind, ArgRange, ArgScalar, ArgValue, ArgValues } from './args.js';

@@ -4,7 +4,7 @@ import { explore } from '../../explorer/bfs.js';
 import { DEFAULT_INVARIANTS } from '../../invariants/builtins.js';
 import { dataStability } from '../../invariants/data-stability.js';
 import { toProperties } from '../../invariants/property.js';
-import { BTRFS, EXT4, TMPFS, XFS } from '../folio-policy.js';
+import { BTRFS, EXT4, TMPFS, XFS } from '../fs/index.js';
 import { reads, runSteps } from '../run-steps.js';
 import { parseScenario } from '../scenario.js';
 import { ScenarioModel } from '../scenario-model.js';

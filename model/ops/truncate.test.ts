@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS, type KernelId } from '../kernels/index.js';
 import { reads, runSteps } from '../run-steps.js';
 import { cachedFolio } from '../view.js';
-import { EXT4 } from '../folio-policy.js';
+import { EXT4 } from '../fs/index.js';
 
 const bounds = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
 const full = { file: [1, 2, 1, 2], cached: true, folios: [1, 1], user: [[1, 1]] };

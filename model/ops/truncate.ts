@@ -1,4 +1,4 @@
-import { splitAtGrownEof, zeroEofBlockTail, zeroFileRange, zeroNewEofBlockTail } from '../pagecache.js';
+import { zeroFileRange } from '../pagecache.js';
 import { copyState, FILE_REFLINKED } from '../state.js';
 import { dropPrivateCopiesFrom } from '../user-memory.js';
 import { fileSize } from './args.js';
@@ -27,15 +27,14 @@ export const truncate = defineOperation({
       // xfs zeroes the new EOF block's tail through the cache first (xfs_setattr_size ->
       // xfs_truncate_page), for the same size too: the partial folio is dirty, so a pipe-held
       // large folio that cannot split stays cached (measured on 6.18: conform, xfs, seed 1).
-      zeroNewEofBlockTail(ctx, s, size);
+      ctx.fs.beforeShrink(ctx, s, size);
       zeroFileRange(ctx, s, size, L.P * L.C, true);
       for (let c = size; c < old; c++) L.setLogical(s, c, 0);
       // The blocks past the new EOF block are freed.
       L.setBlocks(s, L.pagesInFile(size), L.P, false);
     } else {
-      // ext4 zeroes the partial old EOF block first, then truncate_pagecache(new size).
-      zeroEofBlockTail(ctx, s, old);
-      splitAtGrownEof(ctx, s, size);
+      // ext4 zeroes the partial old EOF block first, then truncate_pagecache(new size); tmpfs does neither.
+      ctx.fs.grow(ctx, s, old, size);
     }
     // truncate_pagecache unmaps the pages from round_up(size) on, private copies too (even_cows).
     dropPrivateCopiesFrom(L, s, L.pagesInFile(size));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { traceSteps } from '../../checker/report.js';
-import { BTRFS, EXT4, EXT4_1K, TMPFS, XFS } from '../folio-policy.js';
+import { BTRFS, EXT4, EXT4_1K, TMPFS, XFS } from '../fs/index.js';
 import { reads, runSteps } from '../run-steps.js';
 import { parseScenario } from '../scenario.js';
 import { ScenarioModel } from '../scenario-model.js';

@@ -13,7 +13,7 @@ import { DEFAULT_INVARIANTS } from '../../invariants/builtins.js';
 import { dataStability } from '../../invariants/data-stability.js';
 import { toProperties } from '../../invariants/property.js';
 import { environmentAdmits } from '../env-constraints.js';
-import { BTRFS, EXT4, TMPFS, XFS } from '../folio-policy.js';
+import { BTRFS, EXT4, TMPFS, XFS } from '../fs/index.js';
 import { KERNEL_IDS } from '../kernels/index.js';
 import { reads, runSteps } from '../run-steps.js';
 import { parseScenario } from '../scenario.js';

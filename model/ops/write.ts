@@ -1,4 +1,4 @@
-import { cellInFolio, createWriteFolio, makeUptodate, markCellsDirty, zeroEofBlockTail } from '../pagecache.js';
+import { cellInFolio, makeUptodate, markCellsDirty } from '../pagecache.js';
 import type { ModelContext } from '../context.js';
 import { copyState, type State } from '../state.js';
 import { dataValue, fileLength, fileOffset } from './args.js';
@@ -45,11 +45,11 @@ export function bufferedWrite(
   let pos = off;
   const end = off + len;
   // A write that starts on a page past the partial EOF page grows the file over that page's tail.
-  if (Math.floor(off / L.C) > Math.floor(L.size(s) / L.C)) zeroEofBlockTail(ctx, s, L.size(s));
+  if (Math.floor(off / L.C) > Math.floor(L.size(s) / L.C)) ctx.fs.extendPastEof(ctx, s, L.size(s));
   while (pos < end) {
     const page = Math.floor(pos / L.C);
     let f = L.pageFolio(s, page);
-    if (f < 0) f = createWriteFolio(ctx, s, pos, end - pos);
+    if (f < 0) f = ctx.fs.writeFolio(ctx, s, pos, end - pos);
     f = ctx.kernel.beforeInPlaceChange(ctx, s, f);
     const folioEnd = (L.folioIndex(s, f) + L.folioPages(s, f)) * L.C;
     const stop = Math.min(end, folioEnd);
