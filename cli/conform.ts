@@ -8,6 +8,7 @@ import { formatStep } from '../model/step.js';
 import { runConform, type ConformResult, type ConformStart } from '../oracle/conform.js';
 import { EXIT } from './exit.js';
 import { processIo, type Io } from './io.js';
+import { checkOutputDir } from './outputs.js';
 import type { CliOptions } from './options.js';
 
 export function startLine(s: ConformStart): string {
@@ -79,6 +80,7 @@ export function conformExitCode(r: ConformResult): number {
 }
 
 export async function conformCommand(_args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
+  checkOutputDir('--out', opts.out ?? 'counterexamples');
   const r = await runConform({
     ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
     ...(opts.runs !== undefined ? { runs: opts.runs } : {}),

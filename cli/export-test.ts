@@ -5,6 +5,7 @@
 import { CounterexampleError } from '../counterexamples/format.js';
 import { exportTest, runHint } from '../counterexamples/export-test.js';
 import { processIo, type Io } from './io.js';
+import { checkOutputFile } from './outputs.js';
 import { EXIT, UsageError } from './exit.js';
 import type { CliOptions } from './options.js';
 
@@ -14,6 +15,7 @@ export async function exportTestCommand(
   io: Io = processIo,
 ): Promise<number> {
   const file = args[0]!;
+  if (opts.output !== undefined) checkOutputFile('-o', opts.output);
   let out: string;
   try {
     out = exportTest(file, opts.output !== undefined ? { out: opts.output } : {});

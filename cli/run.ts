@@ -28,6 +28,7 @@ import { formatStep } from '../model/step.js';
 import { runScenario, type InterleavingRun, type RunScenarioResult } from '../oracle/run-scenario.js';
 import { EXIT, UsageError } from './exit.js';
 import { processIo, type Io } from './io.js';
+import { checkOutputDir } from './outputs.js';
 import type { CliOptions } from './options.js';
 import { num, seconds, table } from './render.js';
 
@@ -164,6 +165,7 @@ export async function runCommand(args: readonly string[], opts: CliOptions, io: 
   const file = args[0]!;
   if (opts.fs !== undefined && !opts.live) throw new UsageError('--fs goes with --live');
   const { scenario } = resolveScenario(file);
+  if (opts.live) checkOutputDir('--out', opts.out ?? 'counterexamples');
   const r = await runScenario(scenario, {
     live: opts.live ?? false,
     source: file,
