@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
  *
  * @public
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { jsonFileKind } from '../counterexamples/kind.js';
+import { readJsonFile } from './json-file.js';
 import { builtinById, builtinIds, DEFAULT_INVARIANTS } from '../invariants/builtins.js';
 import type { Invariant } from '../invariants/define.js';
 import { loadPlugin, PluginError } from '../invariants/plugin-loader.js';
@@ -60,19 +61,7 @@ function checkOps(ops: readonly string[], where: string): void {
 
 /** Read and parse a JSON file; an InputError names the file. */
 export function readJson(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      `${file}: cannot read the ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new InputError(`${file}: the ${what} is not JSON: ${(e as Error).message}`);
-  }
+  return readJsonFile(file, what, InputError);
 }
 
 /**
@@ -92,6 +81,9 @@ export function resolveScenario(
     raw = { kernel: 'linux', bounds: { ...DEFAULT_BOUNDS, depth: DEFAULT_CHECK_DEPTH } };
   } else {
     const json = readJson(file, 'scenario');
+    if (jsonFileKind(json) === 'counterexample') {
+      throw new InputError(`${file}: this is a counterexample, not a scenario: use pipecheck replay ${file}`);
+    }
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {
       throw new InputError(`${file}: invalid scenario:\n  - (top level): expected an object`);
     }

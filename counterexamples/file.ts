@@ -21,7 +21,9 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_FS } from '../model/folio-policy.js';
+import { JsonSyntaxError, parseJsonText, readProblem } from '../checker/json-file.js';
 import { CounterexampleError, parseCounterexample, type Counterexample } from './format.js';
+import { jsonFileKind, notACounterexample } from './kind.js';
 
 /** Whether `cx` was found under a profile other than the default (ext4; absent: ext4). */
 function nonDefaultProfile(cx: Counterexample): string | undefined {
@@ -208,13 +210,16 @@ export function readCounterexample(path: string): Counterexample {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CounterexampleError(path, [`cannot read: ${(e as Error).message}`]);
+    throw new CounterexampleError(path, [`cannot read: ${readProblem(path, e)}`]);
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text, path);
   } catch (e) {
-    throw new CounterexampleError(path, [`not JSON: ${(e as Error).message}`]);
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    throw new CounterexampleError(`${path}:${e.line}:${e.column}`, [`not JSON: ${e.problem}\n${e.excerpt}`]);
   }
+  const otherKind = notACounterexample(path, jsonFileKind(json));
+  if (otherKind !== undefined) throw new CounterexampleError(path, [otherKind]);
   return parseCounterexample(json, path);
 }
