@@ -65,7 +65,7 @@ export function readJson(file: string, what: string): unknown {
 }
 
 /**
- * The scenario to explore: `file` (or the default scenario: every operation,
+ * The scenario to explore: `file` (or the default scenario: the core operations,
  * default bounds, depth DEFAULT_CHECK_DEPTH), with the overrides applied
  * before validation, so the result is checked whole.
  */
@@ -94,27 +94,30 @@ export function resolveScenario(
       ? { ...(raw['bounds'] as Record<string, unknown>) }
       : {};
   const overridden: string[] = [];
+  const renamed = new Map<string, string>();
   for (const k of BOUND_NAMES) {
     const v = overrides.bounds?.[k];
     if (v !== undefined) {
       bounds[k] = v;
       overridden.push(nameOf(k));
+      renamed.set(`bounds.${k}`, nameOf(k));
     }
   }
   if (raw['bounds'] !== undefined || overridden.length > 0) raw['bounds'] = bounds;
   if (overrides.kernel !== undefined) raw['kernel'] = overrides.kernel;
   if (overrides.ops !== undefined) raw['environment'] = { ops: overrides.ops };
-  const source =
-    file === undefined
-      ? 'the default scenario'
-      : overridden.length > 0
-        ? `${file} (with ${overridden.join(', ')})`
-        : file;
+  const source = `${file ?? 'the default scenario'}${overridden.length > 0 ? ` (with ${overridden.join(', ')})` : ''}`;
   try {
     return { scenario: parseScenario(raw, source), file: file ?? null };
   } catch (e) {
-    if (e instanceof ScenarioError) throw new InputError(e.message);
-    throw e;
+    if (!(e instanceof ScenarioError)) throw e;
+    // A bad value given as an option is named by the option (`--pages: ...`), not by the field it went to.
+    const problems = e.problems.map((p) => {
+      const field = /^[\w.]+(?=:)/.exec(p)?.[0];
+      const name = field === undefined ? undefined : renamed.get(field);
+      return name === undefined ? p : `${name}${p.slice(field!.length)}`;
+    });
+    throw new InputError(new ScenarioError(e.source, problems).message);
   }
 }
 

@@ -169,14 +169,13 @@ export const OPTIONS: OptionTable = {
     argument: 'OUT',
     short: 'o',
     description: 'where the generated file goes',
-    defaultText: 'next to FILE: NAME.test.ts (export-test), NAME.itf.json (export-itf); stdout (import-strace)',
   },
   file: {
     argument: 'PATH',
     description: 'the regular file to model, as the log names it',
     defaultText: 'the file data is spliced from, else the first file opened for writing and written',
   },
-  runs: { argument: 'N', description: 'random sequences (conform) or walks (simulate) to run', parse: integer(1) },
+  runs: { argument: 'N', description: 'random runs to make', parse: integer(1) },
   workers: {
     argument: 'N',
     description: 'worker threads for the search or the walks (the same result as 1; 1 runs in one thread)',

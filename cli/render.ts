@@ -170,7 +170,8 @@ export function classesText(interchangeable: readonly number[]): string {
 
 export function renderCheck(r: CheckReport): string[] {
   const out: string[] = [];
-  out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}`);
+  const fs = r.fs === undefined ? '' : `, file system ${r.fs}`;
+  out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}${fs}`);
   out.push(`bounds: ${boundsText(r.bounds)}`);
   out.push('');
   for (const list of [r.violations, r.witnesses]) {
