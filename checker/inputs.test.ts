@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flagOf } from '../cli/options.js';
 import { resolveScenario } from './inputs.js';
+
+/** How the command line names a bound (cli/options.ts flagOf; cli/ is not imported from here). */
+const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 describe('resolveScenario names a bad override by the option that gave it', () => {
   it('the default scenario with --cells 3: "--cells: ...", not "bounds.cells: ..."', () => {
