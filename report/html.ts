@@ -9,6 +9,7 @@
  */
 import { boundsText } from '../model/bounds.js';
 import { showCells } from '../model/cells.js';
+import { queueName, SOCKET } from '../model/state.js';
 import type { BufferView, FolioView, StateView } from '../model/view.js';
 import { CONTENT_SECURITY_POLICY, SCRIPT, STYLE } from './assets.js';
 import type { CheckSummary, ReaderView, ReportPage, ReportStep, ViolationSection } from './build.js';
@@ -136,16 +137,19 @@ function isDamaged(b: BufferView): boolean {
 
 function pipeTable(v: StateView, pipe: number): SafeHtml {
   const buffers = v.pipes[pipe]!.buffers;
-  if (buffers.length === 0) return markup`<p class="pipe-empty">Pipe ${pipe}: empty.</p>`;
+  // `Pipe 0`, `Pipe 1`, `The socket`: a socket is not called a pipe.
+  const name = queueName(pipe).replace(/^./, (c) => c.toUpperCase());
+  const entered = pipe === SOCKET ? 'the socket' : 'the pipe';
+  if (buffers.length === 0) return markup`<p class="pipe-empty">${name}: empty.</p>`;
   const rows = buffers.map((b) => {
     const damaged = isDamaged(b);
-    const note = damaged ? markup`<strong class="label damage">changed since it entered the pipe</strong>` : '';
+    const note = damaged ? markup`<strong class="label damage">changed since it entered ${entered}</strong>` : '';
     return markup`<tr class="${damaged ? 'damaged' : ''}"><th scope="row">${b.slot}</th>
 <td>${cellsHtml(b.cells, b.ghost)} ${note}</td><td>${cellsHtml(b.ghost)}</td>
 <td>${bufferSource(v, b)}</td><td>${b.flags.length > 0 ? b.flags.join(' ') : '–'}</td></tr>`;
   });
-  const head = ['slot', 'cells now (what a reader gets)', 'ghost (what entered the pipe)', 'from', 'flags'];
-  return tableOf(`Pipe ${pipe} buffers`, head, rows, 'pipe');
+  const head = ['slot', 'cells now (what a reader gets)', `ghost (what entered ${entered})`, 'from', 'flags'];
+  return tableOf(`${name} buffers`, head, rows, 'pipe');
 }
 
 function stateBody(v: StateView, previous: StateView | undefined): SafeHtml {
@@ -159,7 +163,11 @@ function changesList(changes: readonly string[]): SafeHtml {
 }
 
 function readText(r: ReaderView): string {
-  const who = r.pipe === undefined ? 'the reader' : `the reader of pipe ${r.pipe}`;
+  if (r.pipe === SOCKET) {
+    const peer = `the peer of ${queueName(r.pipe)}`;
+    return `${peer} expected ${showCells(r.expected)} (what entered the socket) and saw ${showCells(r.observed)}`;
+  }
+  const who = r.pipe === undefined ? 'the reader' : `the reader of ${queueName(r.pipe)}`;
   return `${who} expected ${showCells(r.expected)} (what entered the pipe) and saw ${showCells(r.observed)}`;
 }
 
@@ -181,8 +189,9 @@ function stepLabels(s: ViolationSection, step: ReportStep): SafeHtml {
   if (step.observed) {
     const { observed, expected, pipe } = step.observed;
     const differs = observed.some((c, i) => c !== expected[i]);
+    const saw = cellsHtml(observed, expected);
     labels.push(
-      markup`<span class="read${differs ? ' differs' : ''}">read pipe ${pipe}: saw ${cellsHtml(observed, expected)},
+      markup`<span class="read${differs ? ' differs' : ''}">read ${queueName(pipe)}: saw ${saw},
 expected ${cellsHtml(expected)}</span>`,
     );
   }
