@@ -14,7 +14,7 @@ import { writeHtmlReports, type HtmlReportsWritten } from '../report/index.js';
 import { BOUND_NAMES } from '../model/bounds.js';
 import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf } from './exit.js';
-import { checkOutputDir } from './outputs.js';
+import { checkOutputDir, outDirOf } from './outputs.js';
 import { checkInitialForProfile } from '../checker/inputs.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
@@ -62,7 +62,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     symmetry: opts.symmetry,
     workers: workersOf(opts),
   };
-  const outDir = opts.out ?? 'counterexamples';
+  const outDir = outDirOf(opts.out, io.err);
   checkOutputDir('--out', outDir);
   if (opts.html !== undefined) checkOutputDir('--html', opts.html, 'reports');
   const [done] = await withInterrupt(

@@ -124,7 +124,11 @@ export const OPTIONS: OptionTable = {
     description: 'a .ts or .js file exporting defineInvariant(...) (repeatable)',
     parse: repeatable,
   },
-  out: { argument: 'DIR', description: 'where counterexamples are written', defaultText: './counterexamples' },
+  out: {
+    argument: 'DIR',
+    description: 'where counterexamples are written',
+    defaultText: './counterexamples (./pipecheck-counterexamples if ./counterexamples holds source code)',
+  },
   allViolations: {
     description: 'report every violating step found at the shortest depth, not just the first (at most 100 each)',
   },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { checkCommand } from './check.js';
 import { UsageError } from './exit.js';
 import { exportTestCommand } from './export-test.js';
 import type { Io } from './io.js';
-import { checkOutputDir, checkOutputFile } from './outputs.js';
+import { checkOutputDir, checkOutputFile, outDirOf } from './outputs.js';
 import { reportCommand } from './report.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-outputs-'));
@@ -51,5 +51,32 @@ describe('output paths are refused before any work, naming the option and the pa
     await expect(exportTestCommand([CX], { output: '/proc/nope/t.test.ts' }, io)).rejects.toThrow(
       '-o /proc/nope/t.test.ts',
     );
+  });
+});
+
+describe('the default --out is never a folder of source code (issue 23)', () => {
+  it('in a clone of pipecheck (counterexamples/ holds its .ts sources): ./pipecheck-counterexamples, said', () => {
+    const notes: string[] = [];
+    expect(outDirOf(undefined, (l) => notes.push(l))).toBe('pipecheck-counterexamples');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^note: \.\/counterexamples holds source code \(build\.ts, .*\); /);
+    expect(notes[0]).toMatch(/counterexamples go to \.\/pipecheck-counterexamples instead \(--out DIR to choose\)$/);
+  });
+
+  it("in a user's project: ./counterexamples, even with what pipecheck wrote there (JSON, HTML, tests)", () => {
+    const project = join(tmp, 'project');
+    mkdirSync(join(project, 'counterexamples'), { recursive: true });
+    const notes: string[] = [];
+    expect(outDirOf(undefined, (l) => notes.push(l), project)).toBe('counterexamples');
+    for (const f of ['linux--data-stability--1a2b3c4d.json', 'linux--data-stability--1a2b3c4d.html']) {
+      writeFileSync(join(project, 'counterexamples', f), '{}');
+    }
+    writeFileSync(join(project, 'counterexamples', 'linux--data-stability--1a2b3c4d.test.ts'), '');
+    expect(outDirOf(undefined, (l) => notes.push(l), project)).toBe('counterexamples');
+    expect(notes).toEqual([]);
+  });
+
+  it('--out given is taken as given, sources or not', () => {
+    expect(outDirOf('counterexamples', () => {})).toBe('counterexamples');
   });
 });

@@ -16,7 +16,7 @@ import {
   type SimulateJob,
   type SimulateReport,
 } from '../checker/simulate.js';
-import { checkOutputDir } from './outputs.js';
+import { checkOutputDir, outDirOf } from './outputs.js';
 import { boundsText } from '../model/bounds.js';
 import { commandLine, timeoutMs } from './check.js';
 import { withInterrupt } from './explore-job.js';
@@ -129,7 +129,7 @@ export async function simulateCommand(args: readonly string[], opts: CliOptions,
   const seed = opts.seed ?? clockSeed();
   const workers = workersOf(opts);
   const job: SimulateJob = { scenario, invariants, fs: fs.id, runs, seed };
-  const outDir = opts.out ?? 'counterexamples';
+  const outDir = outDirOf(opts.out, io.err);
   checkOutputDir('--out', outDir);
   if (!opts.json) io.err(`pipecheck simulate: seed ${seed} (repeat the run with --seed ${seed})`);
   const outcome = await withInterrupt(
