@@ -130,7 +130,10 @@ export const OPTIONS: OptionTable = {
     defaultText: './counterexamples (./pipecheck-counterexamples if ./counterexamples holds source code)',
   },
   allViolations: {
-    description: 'report every violating step found at the shortest depth, not just the first (at most 100 each)',
+    description:
+      'report every violating trace found at the shortest depth, not just the first (at most 100 each): ' +
+      'one per distinct state before the violating step and per step, each minimized (a step whose arguments ' +
+      'can be made smaller and still violate is shown with the smaller ones), duplicates once',
   },
   symmetry: {
     description:

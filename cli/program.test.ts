@@ -105,3 +105,11 @@ describe('--help says what the command does (issue 23)', () => {
     expect(help('conform')).toContain('--runs <N> random step sequences to run (default: 200)');
   });
 });
+
+describe('--all-violations says precisely what it lists (issue 23)', () => {
+  it('one trace per state and violating step, minimized, duplicates once', () => {
+    const d = OPTIONS.allViolations.description;
+    expect(d).toContain('minimized');
+    expect(d).toContain('one per distinct state before the violating step');
+  });
+});

@@ -15,3 +15,23 @@ describe('the check heading', () => {
     expect(out[0]).toBe(`pipecheck check: kernel linux, the default scenario (write), file system ${fsProfile}`);
   });
 });
+
+describe('--all-violations lists minimized traces (issue 23: why truncate(size=3) is not listed)', () => {
+  it('sendfile then truncate: every listed truncate is truncate(size=1), the smallest that violates', async () => {
+    const out: string[] = [];
+    const opts = {
+      ops: ['sendfile', 'truncate', 'socket-read'],
+      pages: 1,
+      cells: 4,
+      depth: 3,
+      allViolations: true,
+      invariant: ['data-stability'],
+      workers: 1,
+      out: tmp,
+    };
+    expect(await checkCommand([], opts, { out: (l) => out.push(l), err: () => {} })).toBe(1);
+    const truncates = out.filter((l) => /^ {2}\d\. .*truncate\(/.test(l)).map((l) => /truncate\([^)]*\)/.exec(l)![0]);
+    expect(truncates.length).toBeGreaterThan(0);
+    expect(new Set(truncates)).toEqual(new Set(['truncate(size=1)']));
+  });
+});
