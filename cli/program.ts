@@ -87,7 +87,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'export-test',
     args: ['<file>'],
     summary: 'write a vitest test that replays a counterexample',
-    options: ['output'],
+    options: ['output', 'plugin'],
     defaults: { output: 'next to FILE: NAME.test.ts' },
     load: async () => (await import('./export-test.js')).exportTestCommand,
   },
