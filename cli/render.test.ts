@@ -35,3 +35,14 @@ describe('--all-violations lists minimized traces (issue 23: why truncate(size=3
     expect(new Set(truncates)).toEqual(new Set(['truncate(size=1)']));
   });
 });
+
+describe('the damage mark names the queue the reader read (issue 23)', () => {
+  it('sendfile, write, socket-read: "changed data already in the socket"', async () => {
+    const out: string[] = [];
+    const opts = { workers: 1, out: tmp };
+    const r = await checkCommand(['examples/sendfile/scenario.json'], opts, { out: (l) => out.push(l), err: () => {} });
+    expect(r).toBe(1);
+    expect(out.some((l) => l.trim() === '^ this step changed data already in the socket')).toBe(true);
+    expect(out.some((l) => l.includes('already in the pipe'))).toBe(false);
+  });
+});

@@ -139,4 +139,9 @@ describe('a socket is called a socket (issue 23)', () => {
     expect(page).toContain('The socket buffers');
     expect(page).toContain('ghost (what entered the socket)');
   });
+
+  it('the damaging step is marked as changing data already in the socket', () => {
+    expect(page).toContain('⚠ this step changed data already in the socket');
+    expect(page).not.toContain('already in the pipe');
+  });
 });

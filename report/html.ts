@@ -58,6 +58,11 @@ export function markup(strings: TemplateStringsArray, ...values: readonly Interp
 /** The visible label of the step that changed data already in the pipe. */
 export const DAMAGE_LABEL = '⚠ this step changed data already in the pipe';
 
+/** DAMAGE_LABEL, or its socket form when the reader that saw the damage is the socket's peer. */
+function damageLabel(s: ViolationSection): string {
+  return s.reader?.pipe === SOCKET ? DAMAGE_LABEL.replace(/the pipe$/, 'the socket') : DAMAGE_LABEL;
+}
+
 /** Cells as `[1, 0]`, with those that differ from `compare` (same position) marked. */
 function cellsHtml(cells: readonly number[], compare?: readonly number[]): SafeHtml {
   if (compare === undefined) return markup`<code>${showCells(cells)}</code>`;
@@ -184,7 +189,7 @@ function stepLabels(s: ViolationSection, step: ReportStep): SafeHtml {
   const k = step.index + 1;
   const labels: SafeHtml[] = [];
   if (s.damagingStep === step.index) {
-    labels.push(markup`<strong class="label damage" id="${rowId(s, k)}-label">${DAMAGE_LABEL}</strong>`);
+    labels.push(markup`<strong class="label damage" id="${rowId(s, k)}-label">${damageLabel(s)}</strong>`);
   }
   if (step.observed) {
     const { observed, expected, pipe } = step.observed;
@@ -237,7 +242,7 @@ function statePanel(s: ViolationSection, k: number, step: ReportStep | undefined
   const damaging = step !== undefined && s.damagingStep === step.index;
   const important = damaging || (step !== undefined && s.violatingStep === step.index);
   const title = step ? markup`After step ${k}: ${step.process} <code>${step.text}</code>` : markup`Initial state`;
-  const mark = damaging ? markup` <strong class="label damage">${DAMAGE_LABEL}</strong>` : '';
+  const mark = damaging ? markup` <strong class="label damage">${damageLabel(s)}</strong>` : '';
   const changed = step ? markup`<h4>What this step changed</h4>${changesList(step.changes)}` : '';
   return markup`<details class="state${important ? ' important' : ''}" id="${stateId(s, k)}" data-step="${k}"
 ${important ? 'open' : ''} aria-labelledby="${stateId(s, k)}-title">
@@ -298,7 +303,7 @@ function damageLink(s: ViolationSection): SafeHtml {
   const d = s.damagingStep;
   if (d === undefined) return markup``;
   const step = s.steps[d]!;
-  return markup`<p class="damage-link"><a href="#${rowId(s, d + 1)}">${DAMAGE_LABEL}: step ${d + 1}, ${step.process}
+  return markup`<p class="damage-link"><a href="#${rowId(s, d + 1)}">${damageLabel(s)}: step ${d + 1}, ${step.process}
 <code>${step.text}</code></a></p>`;
 }
 
