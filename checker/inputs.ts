@@ -6,8 +6,9 @@
  *
  * @public
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { jsonFileKind } from '../counterexamples/kind.js';
+import { readJsonFile } from '../counterexamples/json-file.js';
 import { builtinById, builtinIds, DEFAULT_INVARIANTS } from '../invariants/builtins.js';
 import type { Invariant } from '../invariants/define.js';
 import { loadPlugin, PluginError } from '../invariants/plugin-loader.js';
@@ -53,23 +54,11 @@ function checkOps(ops: readonly string[], where: string): void {
 
 /** Read and parse a JSON file; an InputError names the file. */
 export function readJson(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      `${file}: cannot read the ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new InputError(`${file}: the ${what} is not JSON: ${(e as Error).message}`);
-  }
+  return readJsonFile(file, what, InputError);
 }
 
 /**
- * The scenario to explore: `file` (or the default scenario: every operation,
+ * The scenario to explore: `file` (or the default scenario: the core operations,
  * default bounds, depth DEFAULT_CHECK_DEPTH), with the overrides applied
  * before validation, so the result is checked whole.
  */
@@ -85,6 +74,9 @@ export function resolveScenario(
     raw = { kernel: 'linux', bounds: { ...DEFAULT_BOUNDS, depth: DEFAULT_CHECK_DEPTH } };
   } else {
     const json = readJson(file, 'scenario');
+    if (jsonFileKind(json) === 'counterexample') {
+      throw new InputError(`${file}: this is a counterexample, not a scenario: use pipecheck replay ${file}`);
+    }
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {
       throw new InputError(`${file}: invalid scenario:\n  - (top level): expected an object`);
     }
@@ -95,27 +87,30 @@ export function resolveScenario(
       ? { ...(raw['bounds'] as Record<string, unknown>) }
       : {};
   const overridden: string[] = [];
+  const renamed = new Map<string, string>();
   for (const k of BOUND_NAMES) {
     const v = overrides.bounds?.[k];
     if (v !== undefined) {
       bounds[k] = v;
       overridden.push(nameOf(k));
+      renamed.set(`bounds.${k}`, nameOf(k));
     }
   }
   if (raw['bounds'] !== undefined || overridden.length > 0) raw['bounds'] = bounds;
   if (overrides.kernel !== undefined) raw['kernel'] = overrides.kernel;
   if (overrides.ops !== undefined) raw['environment'] = { ops: overrides.ops };
-  const source =
-    file === undefined
-      ? 'the default scenario'
-      : overridden.length > 0
-        ? `${file} (with ${overridden.join(', ')})`
-        : file;
+  const source = `${file ?? 'the default scenario'}${overridden.length > 0 ? ` (with ${overridden.join(', ')})` : ''}`;
   try {
     return { scenario: parseScenario(raw, source), file: file ?? null };
   } catch (e) {
-    if (e instanceof ScenarioError) throw new InputError(e.message);
-    throw e;
+    if (!(e instanceof ScenarioError)) throw e;
+    // A bad value given as an option is named by the option (`--pages: ...`), not by the field it went to.
+    const problems = e.problems.map((p) => {
+      const field = /^[\w.]+(?=:)/.exec(p)?.[0];
+      const name = field === undefined ? undefined : renamed.get(field);
+      return name === undefined ? p : `${name}${p.slice(field!.length)}`;
+    });
+    throw new InputError(new ScenarioError(e.source, problems).message);
   }
 }
 

@@ -66,6 +66,8 @@ export interface CheckReport {
   readonly complete: boolean;
   readonly reason: string;
   readonly kernel: KernelId;
+  /** The file-system profile the model followed (`ext4`, `tmpfs-huge`, ...). */
+  readonly fs?: string;
   readonly bounds: Bounds;
   /** The scenario file, or null for the default scenario. */
   readonly scenario: string | null;
@@ -197,6 +199,7 @@ export function buildReport(input: ReportInput): CheckReport {
     complete: result.complete,
     reason: result.reason,
     kernel: scenario.kernel,
+    fs: (input.fs ?? DEFAULT_FS).id,
     bounds: { ...scenario.bounds },
     scenario: input.file,
     environment: scenario.environment.map((op) => entryText(op, scenario.environmentArgs[op] ?? {})),

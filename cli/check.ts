@@ -9,12 +9,12 @@
 import type { ExploreJob } from '../checker/explore.js';
 import { buildReport, type CheckReport } from '../checker/report.js';
 import { reductionNote } from '../checker/reductions.js';
-import { checkWritableDir } from '../counterexamples/file.js';
 import { basename } from 'node:path';
 import { writeHtmlReports, type HtmlReportsWritten } from '../report/index.js';
 import { BOUND_NAMES } from '../model/bounds.js';
 import { runJobs, withInterrupt } from './explore-job.js';
-import { EXIT, exitCodeOf, UsageError } from './exit.js';
+import { EXIT, exitCodeOf } from './exit.js';
+import { checkOutputDir, outDirOf } from './outputs.js';
 import { checkInitialForProfile } from '../checker/inputs.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
@@ -62,19 +62,9 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     symmetry: opts.symmetry,
     workers: workersOf(opts),
   };
-  const outDir = opts.out ?? 'counterexamples';
-  try {
-    checkWritableDir(outDir);
-  } catch (e) {
-    throw new UsageError(`--out ${outDir}: cannot write counterexamples there: ${(e as Error).message}`);
-  }
-  if (opts.html !== undefined) {
-    try {
-      checkWritableDir(opts.html);
-    } catch (e) {
-      throw new UsageError(`--html ${opts.html}: cannot write reports there: ${(e as Error).message}`);
-    }
-  }
+  const outDir = outDirOf(opts.out, io.err);
+  checkOutputDir('--out', outDir);
+  if (opts.html !== undefined) checkOutputDir('--html', opts.html, 'reports');
   const [done] = await withInterrupt(
     (interrupt) => runJobs([job], interrupt, progressPrinter(io)),
     () => io.err(INTERRUPTED),

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliRunner, main, repo } from '../test-support/cli-run.js';
+import { SKIP_BUILD } from '../test-support/global-setup.js';
 
 const { tmp, pipecheck, freshDir } = cliRunner('e2e', 60_000);
 
@@ -374,7 +375,9 @@ describe('replay, export-test, matrix, list', () => {
     expect(r.stderr).toContain('kernel');
   });
 
-  it('export-test writes a test that passes under vitest', () => {
+  // A second vitest (a process, its own workers) on a loaded machine can take minutes: no wall-clock limit
+  // it could hit but a generous one for a hang. It skips the build: this run's global setup just built dist/.
+  it('export-test writes a test that passes under vitest', { timeout: 10 * 60_000 }, () => {
     const dir = join(repo, `.e2e-export-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     try {
@@ -394,7 +397,8 @@ describe('replay, export-test, matrix, list', () => {
       const v = spawnSync(process.execPath, [vitest, 'run', test, '--reporter=dot'], {
         cwd: repo,
         encoding: 'utf8',
-        timeout: 60_000,
+        timeout: 10 * 60_000,
+        env: { ...process.env, [SKIP_BUILD]: '1' },
       });
       expect(v.stdout + v.stderr).toMatch(/1 passed/);
       expect(v.status).toBe(0);

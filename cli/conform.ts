@@ -8,6 +8,7 @@ import { formatStep } from '../model/step.js';
 import { runConform, type ConformResult, type ConformStart } from '../oracle/conform.js';
 import { EXIT } from './exit.js';
 import { processIo, type Io } from './io.js';
+import { checkOutputDir, outDirOf } from './outputs.js';
 import type { CliOptions } from './options.js';
 
 function startLine(s: ConformStart): string {
@@ -79,11 +80,13 @@ function conformExitCode(r: ConformResult): number {
 }
 
 export async function conformCommand(_args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
+  const out = outDirOf(opts.out, io.err);
+  checkOutputDir('--out', out);
   const r = await runConform({
     ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
     ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    ...(opts.out !== undefined ? { out: opts.out } : {}),
+    out,
     onStart: (start) => io.out(startLine(start)),
   });
   for (const line of conformLines(r)) io.out(line);

@@ -7,6 +7,7 @@ import { readCounterexample, writeFileAtomic } from '../counterexamples/file.js'
 import { CounterexampleError } from '../counterexamples/format.js';
 import { toItf } from '../replay/itf.js';
 import { processIo, type Io } from './io.js';
+import { checkOutputFile } from './outputs.js';
 import { EXIT, UsageError } from './exit.js';
 import type { CliOptions } from './options.js';
 
@@ -20,6 +21,7 @@ export async function exportItfCommand(args: readonly string[], opts: CliOptions
     throw new UsageError(`${file}: ${(e as Error).message}`);
   }
   const out = opts.output ?? join(dirname(file), `${basename(file, '.json')}.itf.json`);
+  checkOutputFile(opts.output === undefined ? undefined : '-o', out);
   try {
     writeFileAtomic(out, `${JSON.stringify(itf, null, 2)}\n`);
   } catch (e) {

@@ -20,6 +20,7 @@ import { parseStraceLog, type ParseProblem } from '../strace/parse.js';
 import { plural, processesOf, scenarioOf } from '../strace/scenario.js';
 import { EXIT, UsageError } from './exit.js';
 import { processIo, type Io } from './io.js';
+import { checkOutputFile } from './outputs.js';
 import type { CliOptions } from './options.js';
 
 const DEFAULT_CELLS = 2;
@@ -103,6 +104,7 @@ export async function importStraceCommand(
 ): Promise<number> {
   const log = args[0]!;
   const cells = cellsOption(opts);
+  if (opts.output !== undefined) checkOutputFile('-o', opts.output);
   const parsed = parseStraceLog(readLog(log));
   const mapping = mapCalls(parsed.calls, { cells, file: opts.file });
   for (const line of notMappedLines(log, mapping.notMapped, parsed.problems)) io.err(line);

@@ -124,9 +124,16 @@ export const OPTIONS: OptionTable = {
     description: 'a .ts or .js file exporting defineInvariant(...) (repeatable)',
     parse: repeatable,
   },
-  out: { argument: 'DIR', description: 'where counterexamples are written', defaultText: './counterexamples' },
+  out: {
+    argument: 'DIR',
+    description: 'where counterexamples are written',
+    defaultText: './counterexamples (./pipecheck-counterexamples if ./counterexamples holds source code)',
+  },
   allViolations: {
-    description: 'report every violating step found at the shortest depth, not just the first (at most 100 each)',
+    description:
+      'report every violating trace found at the shortest depth, not just the first (at most 100 each): ' +
+      'one per distinct state before the violating step and per step, each minimized (a step whose arguments ' +
+      'can be made smaller and still violate is shown with the smaller ones), duplicates once',
   },
   symmetry: {
     description:
@@ -169,14 +176,13 @@ export const OPTIONS: OptionTable = {
     argument: 'OUT',
     short: 'o',
     description: 'where the generated file goes',
-    defaultText: 'next to FILE: NAME.test.ts (export-test), NAME.itf.json (export-itf); stdout (import-strace)',
   },
   file: {
     argument: 'PATH',
     description: 'the regular file to model, as the log names it',
     defaultText: 'the file data is spliced from, else the first file opened for writing and written',
   },
-  runs: { argument: 'N', description: 'random sequences (conform) or walks (simulate) to run', parse: integer(1) },
+  runs: { argument: 'N', description: 'random runs to make', parse: integer(1) },
   workers: {
     argument: 'N',
     description: 'worker threads for the search or the walks (the same result as 1; 1 runs in one thread)',

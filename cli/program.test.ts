@@ -76,3 +76,40 @@ describe('the command line parser (built from the one option table)', () => {
     expect(flagOf('maxStates')).toBe('--max-states');
   });
 });
+
+describe('--help says what the command does (issue 23)', () => {
+  const help = (cmd: string): string => {
+    let text = '';
+    const io: ProgramIo = { writeOut: (s) => (text += s), writeErr: (s) => (text += s) };
+    expect(() => parseCommandLine([cmd, '--help'], io)).toThrow(CommanderError);
+    return text.replace(/\s+/g, ' ');
+  };
+
+  it('check: the default scenario is the core operations; every bound shows its default', () => {
+    expect(COMMANDS.find((c) => c.name === 'check')?.summary).toContain('default: the core operations');
+    expect(COMMANDS.find((c) => c.name === 'matrix')?.summary).toContain('default: the core operations');
+    const text = help('check');
+    expect(text).toContain("--pages <N> pages the file may span (default: the scenario's, else 2)");
+    expect(text).toMatch(/--depth <N> .*\(default: the scenario's, else \d+ \(\d+ without a scenario\)\)/);
+  });
+
+  it('report -o defaults to NAME.html; export-test to NAME.test.ts', () => {
+    expect(help('report')).toContain('(default: next to FILE: NAME.html)');
+    expect(help('report')).not.toContain('test.ts');
+    expect(help('export-test')).toContain('(default: next to FILE: NAME.test.ts)');
+  });
+
+  it("simulate's --runs is about walks, conform's about step sequences", () => {
+    expect(help('simulate')).toContain('--runs <N> random walks to run (default: 10000)');
+    expect(help('simulate')).not.toContain('conform');
+    expect(help('conform')).toContain('--runs <N> random step sequences to run (default: 200)');
+  });
+});
+
+describe('--all-violations says precisely what it lists (issue 23)', () => {
+  it('one trace per state and violating step, minimized, duplicates once', () => {
+    const d = OPTIONS.allViolations.description;
+    expect(d).toContain('minimized');
+    expect(d).toContain('one per distinct state before the violating step');
+  });
+});

@@ -4,7 +4,8 @@
  * each command's module is imported only when it runs.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { BOUND_NAMES } from '../model/bounds.js';
+import { BOUND_NAMES, DEFAULT_BOUNDS } from '../model/bounds.js';
+import { DEFAULT_CHECK_DEPTH } from '../model/scenario.js';
 import { OPTIONS, flagOf, type CliOptions } from './options.js';
 
 type Run = (args: readonly string[], opts: CliOptions) => Promise<number>;
@@ -15,8 +16,10 @@ export interface CommandSpec {
   readonly args: readonly string[];
   readonly summary: string;
   readonly options: readonly (keyof CliOptions)[];
-  /** Defaults this command applies that differ from the option table's (shown in docs/cli.md). */
+  /** Defaults this command applies that differ from the option table's (shown in --help and docs/cli.md). */
   readonly defaults?: Partial<Record<keyof CliOptions, string>>;
+  /** What an option does in this command, where the option table's words are about several commands. */
+  readonly descriptions?: Partial<Record<keyof CliOptions, string>>;
   readonly load: () => Promise<Run>;
 }
 
@@ -27,7 +30,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'check',
     args: ['[scenario]'],
     summary:
-      'explore a scenario (default: every operation, small bounds); report the shortest violation of each invariant',
+      'explore a scenario (default: the core operations, small bounds); ' +
+      'report the shortest violation of each invariant',
     options: [
       'kernel',
       'ops',
@@ -69,6 +73,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'workers',
     ],
     defaults: { depth: "the scenario's, else 12", runs: '10000', seed: 'from the clock (printed)' },
+    descriptions: { runs: 'random walks to run' },
     load: async () => (await import('./simulate.js')).simulateCommand,
   },
   {
@@ -82,7 +87,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'export-test',
     args: ['<file>'],
     summary: 'write a vitest test that replays a counterexample',
-    options: ['output'],
+    options: ['output', 'plugin'],
+    defaults: { output: 'next to FILE: NAME.test.ts' },
     load: async () => (await import('./export-test.js')).exportTestCommand,
   },
   {
@@ -90,6 +96,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ['<file>'],
     summary: 'write a counterexample as an ITF trace (Apalache/Quint Informal Trace Format)',
     options: ['output'],
+    defaults: { output: 'next to FILE: NAME.itf.json' },
     load: async () => (await import('./export-itf.js')).exportItfCommand,
   },
   {
@@ -97,6 +104,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ['<file>'],
     summary: 'write one self-contained HTML page for a counterexample or a check --json report, step by step',
     options: ['output'],
+    defaults: { output: 'next to FILE: NAME.html' },
     load: async () => (await import('./report.js')).reportCommand,
   },
   {
@@ -104,12 +112,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ['<log>'],
     summary: 'an strace -f log of a real program as a scenario: its calls on one file and its pipes, per thread',
     options: ['output', 'file', 'cells', 'json'],
+    defaults: { output: 'stdout', cells: '2' },
     load: async () => (await import('./import-strace.js')).importStraceCommand,
   },
   {
     name: 'matrix',
     args: ['[scenario]'],
-    summary: 'kernel x invariant over a scenario (default: every operation), with pages copied and stolen',
+    summary: 'kernel x invariant over a scenario (default: the core operations), with pages copied and stolen',
     options: [
       'kernels',
       'invariants',
@@ -147,12 +156,40 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [],
     summary: 'random differential test of the model against the running kernel',
     options: ['fs', 'runs', 'seed', 'out'],
+    defaults: { runs: '200' },
+    descriptions: { runs: 'random step sequences to run' },
     load: async () => (await import('./conform.js')).conformCommand,
   },
 ];
 
-function optionOf(key: keyof CliOptions, defaultText?: string): Option {
-  const cfg = { ...(OPTIONS[key] as (typeof OPTIONS)[keyof CliOptions]), ...(defaultText ? { defaultText } : {}) };
+/**
+ * The default `spec` applies for option `key`, as --help and docs/cli.md say
+ * it: the command's own, else the option table's; a command that takes every
+ * bound applies them to the scenario, so each defaults to the scenario's own.
+ */
+export function defaultTextOf(spec: CommandSpec, key: keyof CliOptions): string | undefined {
+  const given = spec.defaults?.[key] ?? OPTIONS[key].defaultText;
+  if (given !== undefined) return given;
+  const takesBounds = BOUND_NAMES.every((k) => spec.options.includes(k));
+  const bound = BOUND_NAMES.find((k) => k === key);
+  if (!takesBounds || bound === undefined) return undefined;
+  const none =
+    bound === 'depth' ? `${DEFAULT_BOUNDS.depth} (${DEFAULT_CHECK_DEPTH} without a scenario)` : DEFAULT_BOUNDS[bound];
+  return `the scenario's, else ${none}`;
+}
+
+/** What option `key` does in command `spec`. */
+export function descriptionOf(spec: CommandSpec, key: keyof CliOptions): string {
+  return spec.descriptions?.[key] ?? OPTIONS[key].description;
+}
+
+function optionOf(spec: CommandSpec, key: keyof CliOptions): Option {
+  const defaultText = defaultTextOf(spec, key);
+  const cfg = {
+    ...(OPTIONS[key] as (typeof OPTIONS)[keyof CliOptions]),
+    description: descriptionOf(spec, key),
+    ...(defaultText ? { defaultText } : {}),
+  };
   const flags = `${cfg.short ? `-${cfg.short}, ` : ''}${flagOf(key)}${cfg.argument ? ` <${cfg.argument}>` : ''}`;
   // The default is said in the description: the command applies it (so "given" stays visible), and
   // commander shows a default only for a value it sets itself.
@@ -192,7 +229,7 @@ function buildProgram(onInvoke: (inv: Invocation) => void, io?: ProgramIo): Comm
     const cmd = program.command(spec.name).description(spec.summary).exitOverride();
     if (io) cmd.configureOutput(io);
     for (const a of spec.args) cmd.argument(a);
-    for (const key of spec.options) cmd.addOption(optionOf(key, spec.defaults?.[key]));
+    for (const key of spec.options) cmd.addOption(optionOf(spec, key));
     cmd.action((...received: unknown[]) => {
       const args = received.slice(0, spec.args.length).filter((a): a is string => typeof a === 'string');
       const options = received[spec.args.length] as CliOptions;

@@ -79,13 +79,19 @@ export function traceLines(
     ch.forEach((c, k) =>
       out.push(`${indent}${k === 0 ? h : ''.padEnd(h.length)}${' '.repeat(width - h.length)}   ${c}`),
     );
-    if (i === damagingStep) out.push(`${indent}${''.padEnd(width)}   ${DAMAGE_MARK}`);
+    if (i === damagingStep) out.push(`${indent}${''.padEnd(width)}   ${damageMark(trace, i)}`);
   });
   return out;
 }
 
 /** Under the step that changed data a reader later saw (counterexamples/damage.ts). */
 const DAMAGE_MARK = '^ this step changed data already in the pipe';
+
+/** DAMAGE_MARK, or its socket form when the next read after step `damaging` is the socket's peer's. */
+function damageMark(trace: readonly TraceStep[], damaging: number): string {
+  const read = trace.slice(damaging + 1).find((s) => s.op === 'pipe-read' || s.op === 'socket-read');
+  return read?.op === 'socket-read' ? DAMAGE_MARK.replace(/the pipe$/, 'the socket') : DAMAGE_MARK;
+}
 
 function verdictText(id: string, v: Verdict, r: CheckReport): string {
   const f = [...r.violations, ...r.witnesses].find((x) => x.invariant === id);
@@ -170,7 +176,8 @@ export function classesText(interchangeable: readonly number[]): string {
 
 export function renderCheck(r: CheckReport): string[] {
   const out: string[] = [];
-  out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}`);
+  const fs = r.fs === undefined ? '' : `, file system ${r.fs}`;
+  out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}${fs}`);
   out.push(`bounds: ${boundsText(r.bounds)}`);
   out.push('');
   for (const list of [r.violations, r.witnesses]) {

@@ -87,7 +87,9 @@ describe('pipecheck report', () => {
   it('a file that is not there, or not JSON: exit 2', () => {
     const missing = pipecheck('report', join(tmp, 'nope.json'));
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain(`${join(tmp, 'nope.json')}: cannot read`);
+    expect(missing.stderr).toContain(
+      `cannot read the counterexample or check report: no such file: ${join(tmp, 'nope.json')}`,
+    );
     const notJson = join(tmp, 'text.json');
     writeFileSync(notJson, 'hello');
     const r = pipecheck('report', notJson);

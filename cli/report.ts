@@ -8,12 +8,14 @@
 import { readReportPage, defaultHtmlPath, writeReportPage } from '../report/files.js';
 import { EXIT, UsageError } from './exit.js';
 import { processIo, type Io } from './io.js';
+import { checkOutputFile } from './outputs.js';
 import type { CliOptions } from './options.js';
 
 export async function reportCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
   const file = args[0]!;
   const page = readReportPage(file);
   const out = opts.output ?? defaultHtmlPath(file);
+  checkOutputFile(opts.output === undefined ? undefined : '-o', out);
   try {
     writeReportPage(out, page);
   } catch (e) {

@@ -73,11 +73,11 @@ describe('pipecheck run: bad input is exit 2, naming the file', () => {
     const missing = join(tmp, 'nope.json');
     const r1 = pipecheck('run', missing);
     expect(r1.status).toBe(2);
-    expect(r1.stderr).toBe(`pipecheck run: ${missing}: cannot read the scenario: ENOENT\n`);
+    expect(r1.stderr).toBe(`pipecheck run: cannot read the scenario: no such file: ${missing}\n`);
     const notJson = file('bad.json', '{ nope');
     const r2 = pipecheck('run', notJson);
     expect(r2.status).toBe(2);
-    expect(r2.stderr).toContain(`pipecheck run: ${notJson}: the scenario is not JSON`);
+    expect(r2.stderr).toContain(`pipecheck run: ${notJson}:1:3: the scenario is not JSON`);
     const invalid = file('invalid.json', JSON.stringify({ bounds: { pages: 0 } }));
     const r3 = pipecheck('run', invalid);
     expect(r3.status).toBe(2);

@@ -28,6 +28,7 @@ import { formatStep } from '../model/step.js';
 import { runScenario, type InterleavingRun, type RunScenarioResult } from '../oracle/run-scenario.js';
 import { EXIT, UsageError } from './exit.js';
 import { processIo, type Io } from './io.js';
+import { checkOutputDir, outDirOf } from './outputs.js';
 import type { CliOptions } from './options.js';
 import { num, seconds, table } from './render.js';
 
@@ -164,13 +165,15 @@ export async function runCommand(args: readonly string[], opts: CliOptions, io: 
   const file = args[0]!;
   if (opts.fs !== undefined && !opts.live) throw new UsageError('--fs goes with --live');
   const { scenario } = resolveScenario(file);
+  const out = opts.live ? outDirOf(opts.out, io.err) : opts.out;
+  if (out !== undefined) checkOutputDir('--out', out);
   const r = await runScenario(scenario, {
     live: opts.live ?? false,
     source: file,
     ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
     ...(opts.maxTraces !== undefined ? { maxTraces: opts.maxTraces } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    ...(opts.out !== undefined ? { out: opts.out } : {}),
+    ...(out !== undefined ? { out } : {}),
   });
   if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
   if (r.status !== 'ran') {

@@ -16,11 +16,11 @@ import {
   type SimulateJob,
   type SimulateReport,
 } from '../checker/simulate.js';
-import { checkWritableDir } from '../counterexamples/file.js';
+import { checkOutputDir, outDirOf } from './outputs.js';
 import { boundsText } from '../model/bounds.js';
 import { commandLine, timeoutMs } from './check.js';
 import { withInterrupt } from './explore-job.js';
-import { EXIT, UsageError } from './exit.js';
+import { EXIT } from './exit.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, type Io } from './io.js';
 import { workersOf, type CliOptions } from './options.js';
@@ -129,12 +129,8 @@ export async function simulateCommand(args: readonly string[], opts: CliOptions,
   const seed = opts.seed ?? clockSeed();
   const workers = workersOf(opts);
   const job: SimulateJob = { scenario, invariants, fs: fs.id, runs, seed };
-  const outDir = opts.out ?? 'counterexamples';
-  try {
-    checkWritableDir(outDir);
-  } catch (e) {
-    throw new UsageError(`--out ${outDir}: cannot write counterexamples there: ${(e as Error).message}`);
-  }
+  const outDir = outDirOf(opts.out, io.err);
+  checkOutputDir('--out', outDir);
   if (!opts.json) io.err(`pipecheck simulate: seed ${seed} (repeat the run with --seed ${seed})`);
   const outcome = await withInterrupt(
     (interrupt) =>

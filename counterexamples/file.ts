@@ -15,12 +15,15 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statfsSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_FS } from '../model/fs/index.js';
+import { JsonSyntaxError, parseJsonText, readProblem } from './json-file.js';
 import { CounterexampleError, parseCounterexample, type Counterexample } from './format.js';
+import { jsonFileKind, notACounterexample } from './kind.js';
 
 /** Whether `cx` was found under a profile other than the default (ext4; absent: ext4). */
 function nonDefaultProfile(cx: Counterexample): string | undefined {
@@ -98,23 +101,66 @@ function removeStaleTemporaries(dir: string): string[] {
 }
 
 /**
+ * Pseudo file systems (statfs f_type) where nothing a user means to keep can
+ * be written: proc and sysfs refuse creating files (even to root, whom
+ * access(2) lets pass), and Node 20's recursive mkdir under /proc spins
+ * forever on ENOENT/EEXIST. Checked before anything is created.
+ */
+const PSEUDO_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, 'proc'],
+  [0x62656572, 'sysfs'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0x6165676c, 'pstore'],
+  [0xcafe4a11, 'bpf'],
+  [0x62656570, 'configfs'],
+  [0x65735543, 'fusectl'],
+  [0xde5e81e4, 'efivarfs'],
+  [0x1cd1, 'devpts'],
+]);
+
+function refuse(code: string, message: string): never {
+  const e: NodeJS.ErrnoException = new Error(message);
+  e.code = code;
+  throw e;
+}
+
+/**
  * Check, before a search, that counterexamples can be written to `dir`: it
- * is a writable directory, or can be made in a writable one. Creates
- * nothing; throws an Error (with the system's code) saying why not.
+ * is a writable directory, or can be made in a writable one, on a file
+ * system that keeps files (not proc, sysfs and the like). Creates nothing
+ * (walks up without mkdir); throws an Error (with the system's code) saying
+ * why not.
  */
 export function checkWritableDir(dir: string): void {
-  let at = resolve(dir);
+  const target = resolve(dir);
+  let at = target;
   while (!existsSync(at)) {
     const up = dirname(at);
     if (up === at) break;
     at = up;
   }
-  if (!statSync(at).isDirectory()) {
-    const e: NodeJS.ErrnoException = new Error(`${at} is a file, not a directory`);
-    e.code = 'ENOTDIR';
-    throw e;
+  if (!statSync(at).isDirectory()) refuse('ENOTDIR', `${at} is a file, not a directory`);
+  const pseudo = PSEUDO_FILE_SYSTEMS.get(statfsSync(at).type);
+  if (pseudo !== undefined) {
+    refuse('EROFS', `${at} is on ${pseudo}, a pseudo file system: files cannot be written there`);
   }
   accessSync(at, constants.W_OK | constants.X_OK);
+}
+
+/**
+ * Check, before any work, that a file can be written at `path`: it is not a
+ * directory, and its directory is writable or can be made (checkWritableDir).
+ */
+export function checkWritableFile(path: string): void {
+  const target = resolve(path);
+  if (existsSync(target) && statSync(target).isDirectory()) {
+    refuse('EISDIR', `${target} is a directory, not a file`);
+  }
+  checkWritableDir(dirname(target));
 }
 
 /**
@@ -164,13 +210,16 @@ export function readCounterexample(path: string): Counterexample {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CounterexampleError(path, [`cannot read: ${(e as Error).message}`]);
+    throw new CounterexampleError(path, [`cannot read: ${readProblem(path, e)}`]);
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text, path);
   } catch (e) {
-    throw new CounterexampleError(path, [`not JSON: ${(e as Error).message}`]);
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    throw new CounterexampleError(`${path}:${e.line}:${e.column}`, [`not JSON: ${e.problem}\n${e.excerpt}`]);
   }
+  const otherKind = notACounterexample(path, jsonFileKind(json));
+  if (otherKind !== undefined) throw new CounterexampleError(path, [otherKind]);
   return parseCounterexample(json, path);
 }

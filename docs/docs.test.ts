@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCounterexample, parseScenario } from '../index.js';
+import { FS_PROFILE_IDS } from '../model/fs/index.js';
 import {
   generatedFiles,
   generatedSections,
@@ -172,5 +173,25 @@ describe('examples', () => {
     const scenarios = jsonBlocks('docs/scenario.md').filter((b) => (b as Record<string, unknown>)['bounds']);
     expect(scenarios.length).toBeGreaterThanOrEqual(4);
     expect(jsonBlocks('docs/counterexample.md').some((b) => (b as Record<string, unknown>)['format'])).toBe(true);
+  });
+});
+
+describe('hand-written lists that must name every file-system profile', () => {
+  it.each([
+    ['docs/scenario.md', '| `fsProfile`'],
+    ['docs/counterexample.md', '| `fs` |'],
+  ])('%s names every profile in its %s row', (file, row) => {
+    const line = read(file)
+      .split('\n')
+      .find((l) => l.startsWith(row));
+    expect(line, `${file}: no row ${row}`).toBeDefined();
+    for (const id of FS_PROFILE_IDS) expect(line).toContain(`\`${id}\``);
+  });
+
+  it('docs/plugins.md says observed is there for socket-read too', () => {
+    const line = read('docs/plugins.md')
+      .split('\n')
+      .find((l) => l.startsWith('| `observed`'));
+    expect(line).toContain('`socket-read`');
   });
 });

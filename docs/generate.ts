@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Node, Project, SyntaxKind, type JSDocableNode, type SourceFile } from 'ts-morph';
 import { z } from 'zod';
-import { COMMANDS } from '../cli/program.js';
+import { COMMANDS, defaultTextOf, descriptionOf } from '../cli/program.js';
 import { OPTIONS, flagOf, type CliOptions } from '../cli/options.js';
 import { CounterexampleSchema, COUNTEREXAMPLE_FORMAT } from '../counterexamples/format.js';
 import { BUILTIN_INVARIANTS, BUILTIN_WITNESSES, DEFAULT_INVARIANTS } from '../invariants/builtins.js';
@@ -154,21 +154,9 @@ export function optionsTable(name: string): string {
   const spec = COMMANDS.find((c) => c.name === name);
   if (!spec) throw new Error(`no command ${name}`);
   if (spec.options.length === 0) return `${code(`pipecheck ${name}`)} takes no options (but \`--help\`).`;
-  // A command that takes every bound applies them to the scenario: each defaults to the scenario's own.
-  const takesBounds = BOUND_NAMES.every((k) => spec.options.includes(k));
-  const boundDefault = (k: keyof CliOptions): string => {
-    if (!takesBounds || !(BOUND_NAMES as readonly string[]).includes(k)) return '';
-    const b = k as (typeof BOUND_NAMES)[number];
-    const none =
-      k === 'depth' ? `${DEFAULT_BOUNDS.depth} (${DEFAULT_CHECK_DEPTH} without a scenario)` : DEFAULT_BOUNDS[b];
-    return `the scenario's, else ${none}`;
-  };
   return mdTable(
     ['option', 'what it does', 'default'],
-    spec.options.map((k) => {
-      const o = OPTIONS[k];
-      return [code(optionFlag(k)), o.description, spec.defaults?.[k] ?? o.defaultText ?? boundDefault(k)];
-    }),
+    spec.options.map((k) => [code(optionFlag(k)), descriptionOf(spec, k), defaultTextOf(spec, k) ?? '']),
   );
 }
 

@@ -36,7 +36,7 @@ import { showCells } from '../model/cells.js';
 import { OPERATIONS, type AnyOperation } from '../model/ops/index.js';
 import type { ReadObservation } from '../model/pipe.js';
 import { ScenarioModel } from '../model/scenario-model.js';
-import type { Layout, State } from '../model/state.js';
+import { queueName, SOCKET, type Layout, type State } from '../model/state.js';
 import { completeStep, formatStep } from '../model/step.js';
 import { modelScenario, type CaseComparison, type ConformCase, type SideStep } from './compare.js';
 
@@ -146,7 +146,9 @@ function divergenceText(c: ConformCase, ref: RefRun, kernel: readonly SideStep[]
   return `at step ${i + 1} (${formatStep(c.steps[i]!)}) the kernel ${kernelDid}, the linux model ${modelDid}`;
 }
 
-const reader = (pipe: number): string => (pipe === 0 ? 'the reader' : `the reader of pipe ${pipe}`);
+/** Who read queue `q`: pipe 0's reader, another pipe's, or the socket's peer (a socket is not a pipe). */
+const reader = (q: number): string =>
+  q === 0 ? 'the reader' : q === SOCKET ? `the peer of ${queueName(q)}` : `the reader of ${queueName(q)}`;
 
 function judgeDataStability(c: ConformCase, ref: RefRun, kernel: readonly SideStep[]): KernelViolation {
   const invariant = 'data-stability';
@@ -170,20 +172,20 @@ function judgeDataStability(c: ConformCase, ref: RefRun, kernel: readonly SideSt
         message: `the violation happens too (step ${i + 1}: ${what})`,
       };
     }
-    seen.push(obs.pipe === 0 ? showRead(got) : `${showRead(got)} from pipe ${obs.pipe}`);
+    seen.push(obs.pipe === 0 ? showRead(got) : `${showRead(got)} from ${queueName(obs.pipe)}`);
   }
   const readsAfter = d !== undefined && kernel.slice(d).some((k) => k.read !== undefined);
   if (d !== undefined && readsAfter) {
-    const before = seen.length > 0 ? `; the reads before it saw what entered the pipe` : '';
+    const before = seen.length > 0 ? `; the reads before it saw what entered the pipe or socket` : '';
     return {
       invariant,
       judged: false,
       message:
         `cannot be judged from what the kernel reports past step ${d + 1} ` +
-        `(${divergenceText(c, ref, kernel, d)}: what entered the pipe is not known after it${before})`,
+        `(${divergenceText(c, ref, kernel, d)}: what entered the pipe or socket is not known after it${before})`,
     };
   }
-  const what = seen.length === 0 ? 'nothing was read from a pipe' : `the reader saw ${seen.join(' then ')}`;
+  const what = seen.length === 0 ? 'nothing was read from a pipe or socket' : `the reader saw ${seen.join(' then ')}`;
   return {
     invariant,
     judged: true,

@@ -142,7 +142,7 @@ describe('judgeOnKernel: the kernel reports decide, not the model', () => {
     expect(judge('data-stability', c, refused)).toMatchObject({
       judged: true,
       violated: false,
-      message: 'no violation (nothing was read from a pipe)',
+      message: 'no violation (nothing was read from a pipe or socket)',
     });
   });
 
@@ -301,3 +301,20 @@ describe.skipIf(skip !== '')(
     });
   },
 );
+
+describe('judgeOnKernel names a socket as a socket (issue 23)', () => {
+  it("a sendfile read by the socket's peer: the peer of the socket saw ..., not the reader of pipe 2", () => {
+    const c = writeCase([{ op: 'sendfile', off: 0, len: 1 }, WRITE, { op: 'socket-read', len: 1 }]);
+    const cmp = compared(
+      c,
+      [
+        { kind: 'ok', bytes: CELL },
+        { kind: 'ok', bytes: CELL },
+        { kind: 'read', cells: [2] },
+      ],
+      [2, 1],
+    );
+    const v = judge('data-stability', c, cmp);
+    expect(v.message).toBe('the violation happens too (step 3: the peer of the socket saw [2], expected [1])');
+  });
+});

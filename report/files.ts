@@ -18,6 +18,7 @@ import {
   writeFilesAllOrNone,
 } from '../counterexamples/file.js';
 import { CounterexampleError, parseCounterexample, type Counterexample } from '../counterexamples/format.js';
+import { jsonFileKind, notACounterexample } from '../counterexamples/kind.js';
 import { capProblems, fieldPath } from '../model/field-path.js';
 import { ScenarioError } from '../model/scenario.js';
 import { checkSummaryOf, pageOfCheckReport, pageOfCounterexample, sectionOf, type ReportPage } from './build.js';
@@ -125,6 +126,8 @@ export function readReportPage(file: string): ReportPage {
       const cxs = report.violations.map((v, i) => violationCounterexample(v, i, file));
       return pageOfCheckReport(report, file, cxs);
     }
+    const otherKind = notACounterexample(file, jsonFileKind(json));
+    if (otherKind !== undefined) throw new InputError(`${file}: ${otherKind}`);
     return pageOfCounterexample(parseCounterexample(json, file), file);
   });
 }

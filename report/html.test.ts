@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseCounterexample, type Counterexample } from '../counterexamples/format.js';
-import { seedCounterexample } from '../test-support/seed-counterexample.js';
+import { join } from 'node:path';
+import { ROOT } from '../test-support/imports.js';
+import { checkDataStability, seedCounterexample } from '../test-support/seed-counterexample.js';
 import { pageOfCounterexample } from './build.js';
 import { escapeHtml, markup, renderReportHtml, SafeHtml } from './html.js';
 
@@ -120,5 +122,26 @@ describe('user input in the page', () => {
 
   it('the same page otherwise: the damaging step is still step 4', () => {
     expect(doc).toContain('<tr class="step damaging" id="v0-row-4"');
+  });
+});
+
+describe('a socket is called a socket (issue 23)', () => {
+  const { counterexamples } = checkDataStability(join(ROOT, 'examples', 'sendfile', 'scenario.json'));
+  const page = renderReportHtml(pageOfCounterexample(counterexamples[0]!, 'out/sendfile.json'));
+
+  it("the red box names the socket's peer and what entered the socket", () => {
+    expect(page).toContain('the peer of the socket expected [1, 1] (what entered the socket) and saw [2, 1]');
+    expect(page).not.toMatch(/pipe 2/i);
+  });
+
+  it("the read label and the socket's table say socket", () => {
+    expect(page).toContain('read the socket: saw');
+    expect(page).toContain('The socket buffers');
+    expect(page).toContain('ghost (what entered the socket)');
+  });
+
+  it('the damaging step is marked as changing data already in the socket', () => {
+    expect(page).toContain('⚠ this step changed data already in the socket');
+    expect(page).not.toContain('already in the pipe');
   });
 });

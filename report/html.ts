@@ -9,6 +9,7 @@
  */
 import { boundsText } from '../model/bounds.js';
 import { showCells } from '../model/cells.js';
+import { queueName, SOCKET } from '../model/state.js';
 import type { BufferView, FolioView, StateView } from '../model/view.js';
 import { CONTENT_SECURITY_POLICY, SCRIPT, STYLE } from './assets.js';
 import type { CheckSummary, ReaderView, ReportPage, ReportStep, ViolationSection } from './build.js';
@@ -56,6 +57,11 @@ export function markup(strings: TemplateStringsArray, ...values: readonly Interp
 
 /** The visible label of the step that changed data already in the pipe. */
 export const DAMAGE_LABEL = '⚠ this step changed data already in the pipe';
+
+/** DAMAGE_LABEL, or its socket form when the reader that saw the damage is the socket's peer. */
+function damageLabel(s: ViolationSection): string {
+  return s.reader?.pipe === SOCKET ? DAMAGE_LABEL.replace(/the pipe$/, 'the socket') : DAMAGE_LABEL;
+}
 
 /** Cells as `[1, 0]`, with those that differ from `compare` (same position) marked. */
 function cellsHtml(cells: readonly number[], compare?: readonly number[]): SafeHtml {
@@ -136,16 +142,19 @@ function isDamaged(b: BufferView): boolean {
 
 function pipeTable(v: StateView, pipe: number): SafeHtml {
   const buffers = v.pipes[pipe]!.buffers;
-  if (buffers.length === 0) return markup`<p class="pipe-empty">Pipe ${pipe}: empty.</p>`;
+  // `Pipe 0`, `Pipe 1`, `The socket`: a socket is not called a pipe.
+  const name = queueName(pipe).replace(/^./, (c) => c.toUpperCase());
+  const entered = pipe === SOCKET ? 'the socket' : 'the pipe';
+  if (buffers.length === 0) return markup`<p class="pipe-empty">${name}: empty.</p>`;
   const rows = buffers.map((b) => {
     const damaged = isDamaged(b);
-    const note = damaged ? markup`<strong class="label damage">changed since it entered the pipe</strong>` : '';
+    const note = damaged ? markup`<strong class="label damage">changed since it entered ${entered}</strong>` : '';
     return markup`<tr class="${damaged ? 'damaged' : ''}"><th scope="row">${b.slot}</th>
 <td>${cellsHtml(b.cells, b.ghost)} ${note}</td><td>${cellsHtml(b.ghost)}</td>
 <td>${bufferSource(v, b)}</td><td>${b.flags.length > 0 ? b.flags.join(' ') : '–'}</td></tr>`;
   });
-  const head = ['slot', 'cells now (what a reader gets)', 'ghost (what entered the pipe)', 'from', 'flags'];
-  return tableOf(`Pipe ${pipe} buffers`, head, rows, 'pipe');
+  const head = ['slot', 'cells now (what a reader gets)', `ghost (what entered ${entered})`, 'from', 'flags'];
+  return tableOf(`${name} buffers`, head, rows, 'pipe');
 }
 
 function stateBody(v: StateView, previous: StateView | undefined): SafeHtml {
@@ -159,7 +168,11 @@ function changesList(changes: readonly string[]): SafeHtml {
 }
 
 function readText(r: ReaderView): string {
-  const who = r.pipe === undefined ? 'the reader' : `the reader of pipe ${r.pipe}`;
+  if (r.pipe === SOCKET) {
+    const peer = `the peer of ${queueName(r.pipe)}`;
+    return `${peer} expected ${showCells(r.expected)} (what entered the socket) and saw ${showCells(r.observed)}`;
+  }
+  const who = r.pipe === undefined ? 'the reader' : `the reader of ${queueName(r.pipe)}`;
   return `${who} expected ${showCells(r.expected)} (what entered the pipe) and saw ${showCells(r.observed)}`;
 }
 
@@ -176,13 +189,14 @@ function stepLabels(s: ViolationSection, step: ReportStep): SafeHtml {
   const k = step.index + 1;
   const labels: SafeHtml[] = [];
   if (s.damagingStep === step.index) {
-    labels.push(markup`<strong class="label damage" id="${rowId(s, k)}-label">${DAMAGE_LABEL}</strong>`);
+    labels.push(markup`<strong class="label damage" id="${rowId(s, k)}-label">${damageLabel(s)}</strong>`);
   }
   if (step.observed) {
     const { observed, expected, pipe } = step.observed;
     const differs = observed.some((c, i) => c !== expected[i]);
+    const saw = cellsHtml(observed, expected);
     labels.push(
-      markup`<span class="read${differs ? ' differs' : ''}">read pipe ${pipe}: saw ${cellsHtml(observed, expected)},
+      markup`<span class="read${differs ? ' differs' : ''}">read ${queueName(pipe)}: saw ${saw},
 expected ${cellsHtml(expected)}</span>`,
     );
   }
@@ -228,7 +242,7 @@ function statePanel(s: ViolationSection, k: number, step: ReportStep | undefined
   const damaging = step !== undefined && s.damagingStep === step.index;
   const important = damaging || (step !== undefined && s.violatingStep === step.index);
   const title = step ? markup`After step ${k}: ${step.process} <code>${step.text}</code>` : markup`Initial state`;
-  const mark = damaging ? markup` <strong class="label damage">${DAMAGE_LABEL}</strong>` : '';
+  const mark = damaging ? markup` <strong class="label damage">${damageLabel(s)}</strong>` : '';
   const changed = step ? markup`<h4>What this step changed</h4>${changesList(step.changes)}` : '';
   return markup`<details class="state${important ? ' important' : ''}" id="${stateId(s, k)}" data-step="${k}"
 ${important ? 'open' : ''} aria-labelledby="${stateId(s, k)}-title">
@@ -289,7 +303,7 @@ function damageLink(s: ViolationSection): SafeHtml {
   const d = s.damagingStep;
   if (d === undefined) return markup``;
   const step = s.steps[d]!;
-  return markup`<p class="damage-link"><a href="#${rowId(s, d + 1)}">${DAMAGE_LABEL}: step ${d + 1}, ${step.process}
+  return markup`<p class="damage-link"><a href="#${rowId(s, d + 1)}">${damageLabel(s)}: step ${d + 1}, ${step.process}
 <code>${step.text}</code></a></p>`;
 }
 

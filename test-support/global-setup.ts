@@ -10,7 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+/** Set (to 1) by a test that runs vitest again inside a run: dist/ was built by the outer run's setup. */
+export const SKIP_BUILD = 'PIPECHECK_SKIP_BUILD';
+
 export default function setup(): void {
+  if (process.env[SKIP_BUILD] === '1') return;
   const root = fileURLToPath(new URL('..', import.meta.url));
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   try {
