@@ -31,7 +31,7 @@ export const LAYERS: readonly Layer[] = [
   { name: 'kernel', paths: ['oracle/'] },
   { name: 'fuzzer', paths: ['fuzz/'] },
   { name: 'benchmarks', paths: ['bench/'] },
-  { name: 'package', paths: ['index.ts'] },
+  { name: 'package', paths: ['index.ts', 'package.test.ts'] },
   { name: 'examples', paths: ['examples/'] },
   { name: 'test support', paths: ['test-support/', 'vitest.config.ts'] },
   { name: 'command line', paths: ['cli/'] },

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveScenario } from '../checker/inputs.js';
-import { readReportPage } from '../report/files.js';
-import { readCounterexample } from './file.js';
+import { readReportPage } from './files.js';
+import { readCounterexample } from '../counterexamples/file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-kind-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
