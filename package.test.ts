@@ -31,9 +31,16 @@ describe('npm pack', () => {
     }
   });
 
-  it('ships what postinstall runs and builds, the README and the docs', () => {
+  it('ships what postinstall runs and builds, the README, the licence and the docs', () => {
     expect(pkg.scripts['postinstall']).toContain('scripts/build-oracle.mjs');
-    for (const f of ['scripts/build-oracle.mjs', 'oracle/helper.c', 'README.md', 'docs/cli.md', 'docs/plugins.md']) {
+    for (const f of [
+      'scripts/build-oracle.mjs',
+      'oracle/helper.c',
+      'README.md',
+      'LICENSE',
+      'docs/cli.md',
+      'docs/plugins.md',
+    ]) {
       expect(files).toContain(f);
     }
   });
