@@ -9,7 +9,7 @@
  *
  * @internal
  */
-import { ALL_VIOLATIONS_CAP } from './bfs.js';
+import { ALL_VIOLATIONS_CAP } from './search.js';
 import type { ExplorableModel, Property, StepView, StepVisitor } from './model.js';
 import type { SharedVisited, VisitedView } from './visited.js';
 
