@@ -17,13 +17,18 @@
  * When the compiled worker is missing (tests running the TypeScript sources)
  * the jobs run in-process, without interrupt support.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { InputError } from '../checker/errors.js';
 import { exploreScenario, type ExploreJob, type InvariantInfo, type JobResult } from '../checker/explore.js';
 import { resolveRequest } from '../checker/inputs.js';
+import { compiledAvailable, WorkerPool } from '../explorer/pool.js';
 import type { ExploreEvent } from '../explorer/result.js';
+
+/** What a plugin that calls process.exit() in a worker thread gets instead (`%s`: the code). */
+export const PLUGIN_EXIT_MESSAGE = 'the plugin called process.exit(%s), which a plugin may not do';
+
+/** PLUGIN_EXIT_MESSAGE for `code`. */
+export const pluginExitMessage = (code: number | string | null | undefined): string =>
+  PLUGIN_EXIT_MESSAGE.replace('%s', String(code ?? ''));
 
 /** How long past a time limit or an interrupt a plugin may go on before it is stopped. */
 export const GRACE_MS = 2000;
@@ -156,12 +161,11 @@ export function runJobs(
   interrupt: Interrupt,
   onEvent: (e: ExploreEvent, job: number) => void,
 ): Promise<JobResult[]> {
-  if (!existsSync(fileURLToPath(WORKER_URL))) return runInProcess(jobs, interrupt, onEvent);
+  if (!compiledAvailable(WORKER_URL)) return runInProcess(jobs, interrupt, onEvent);
   const plugins = jobs[0]?.invariants.plugins ?? [];
   const timeoutMs = jobs[0]?.timeoutMs;
   return new Promise<JobResult[]>((resolve, reject) => {
     const input: WorkerInput = { jobs, shared: interrupt.shared };
-    const worker = new Worker(WORKER_URL, { workerData: input });
     const results: JobResult[] = [];
     let loaded: readonly InvariantInfo[] = [];
     let settled = false;
@@ -183,7 +187,7 @@ export function runJobs(
         return;
       }
       settle(() => reject(new InputError(hangMessage(running, plugins, loaded))));
-      void worker.terminate();
+      void pool.terminate();
     };
     /** Each phase (loading, each job) may take the time limit, plus grace. */
     const arm = (): void => {
@@ -196,7 +200,7 @@ export function runJobs(
       if (interruptSeenAt !== undefined && Date.now() - interruptSeenAt >= GRACE_MS) expire();
     }, 100);
     arm();
-    worker.on('message', (m: WorkerMessage) => {
+    const onMessage = (m: WorkerMessage): void => {
       switch (m.type) {
         case 'event':
           onEvent(m.event, m.index);
@@ -223,9 +227,16 @@ export function runJobs(
           settle(() => reject(new Error(m.message)));
           break;
       }
-    });
-    worker.on('error', (e) => settle(() => reject(e)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`the exploration worker exited with code ${code}`))));
+    };
+    const pool = new WorkerPool<WorkerMessage>(
+      WORKER_URL,
+      1,
+      (e) => {
+        if (e.type === 'message') onMessage(e.message);
+        else settle(() => reject(e.error ?? new Error(`the exploration ${e.reason}`)));
+      },
+      () => input,
+    );
   });
 }
 

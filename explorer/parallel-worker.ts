@@ -9,7 +9,7 @@
  */
 import { fingerprinterOf } from './model.js';
 import { expandUnit, type ExplorationParts, type UnitResult, type UnitTask } from './parallel-unit.js';
-import { workerSide } from './pool.js';
+import { refuseExit, workerSide } from './pool.js';
 import { VisitedView } from './visited.js';
 
 /** The thread's data: where the factory is and its data. */
@@ -19,6 +19,8 @@ export interface WorkerInit {
   readonly data: unknown;
   /** This worker's index (0 .. workers - 1), the factory's second argument. */
   readonly index: number;
+  /** ParallelSpec's exitMessage. */
+  readonly exitMessage?: string | undefined;
 }
 
 export type FromWorker =
@@ -27,6 +29,8 @@ export type FromWorker =
 
 const { data: init, post, onMessage } = workerSide<WorkerInit, FromWorker | UnitResult<unknown>>('parallel-worker.js');
 const visited = new VisitedView();
+const exitMessage = init.exitMessage;
+if (exitMessage !== undefined) refuseExit((code) => exitMessage.replace('%s', String(code ?? '')));
 
 function failure(e: unknown, during: 'init' | 'unit'): FromWorker {
   return { type: 'failed', during, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };

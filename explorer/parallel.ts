@@ -53,6 +53,12 @@ export interface ParallelSpec {
   readonly exportName?: string;
   /** Structured-cloneable data for the factory (a SharedArrayBuffer in it is shared). */
   readonly data: unknown;
+  /**
+   * When given, `process.exit()` in a worker (called by code the factory
+   * loaded) throws an Error with this message, `%s` replaced by the code,
+   * instead of ending the thread in silence.
+   */
+  readonly exitMessage?: string | undefined;
 }
 
 /** Whether the compiled worker is there (it is not when the TypeScript sources run under a test runner). */
@@ -82,7 +88,8 @@ export async function exploreParallel<S, O>(
   const inbox = new Inbox<Inbound>();
   const tick = setInterval(() => inbox.push({ tick: true }), TICK_MS);
   const exportName = spec.exportName ?? 'createExploration';
-  const init = (index: number): WorkerInit => ({ module: spec.module, exportName, data: spec.data, index });
+  const { module, data, exitMessage } = spec;
+  const init = (index: number): WorkerInit => ({ module, exportName, data, index, exitMessage });
   const pool = new WorkerPool<FromWorker | UnitResult<unknown>>(
     WORKER_URL,
     spec.workers,

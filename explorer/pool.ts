@@ -7,7 +7,8 @@
  * owner as events of their own, never in silence.
  *
  * The thread side: `workerSide()` gives the data and a typed `post`, and
- * turns an exception of the thread's main function into an `error` message.
+ * turns an exception of the thread's main function into an `error` message;
+ * `refuseExit` keeps code the thread runs from ending it in silence.
  *
  * @internal
  */
@@ -111,4 +112,15 @@ export function workerSide<D, M>(
       }
     },
   };
+}
+
+/**
+ * In a pool's thread: `process.exit()` throws an Error with `message(code)`
+ * instead (code the thread loads, calling it, would end the thread in
+ * silence; a throw is reported like any other failure of that code).
+ */
+export function refuseExit(message: (code: number | string | null | undefined) => string): void {
+  process.exit = ((code?: number | string | null) => {
+    throw new Error(message(code));
+  }) as typeof process.exit;
 }
