@@ -29,10 +29,13 @@ export const ALL_VIOLATIONS_CAP = 100;
 /**
  * What expands a level. `expandLevel` reads the level's states from
  * `search.current` (in order), takes every action of each in index order,
- * and reports each enabled step to the search (`record`, `successor`,
- * `decided`, `addTransitions`), in BFS order, until the level ends or
- * `search.stopped`. It may return a promise (worker threads): the loop
- * waits for it.
+ * and reports each step to the search in BFS order, until the level ends
+ * or the search stops: per enabled step, its count in `transitions`, the
+ * properties' findings (`record`, by ascending property), then the
+ * successor (`successor`; `decided` for a step whose successor is known to
+ * be seen already); before the steps, the memory polls (`pollMemory`), and
+ * now and then `limitReached` and `progress`. It may return a promise
+ * (worker threads): the loop waits for it.
  */
 export interface Expander<S, O> {
   expandLevel(search: Search<S, O>): void | Promise<void>;
