@@ -80,6 +80,21 @@ export function interrupted(interrupt: Interrupt): boolean {
 }
 
 /**
+ * The watchdog of the worker threads: `pastGrace` is called every 100 ms
+ * once GRACE_MS passed since the interrupt (or abort) was first seen, until
+ * the returned function stops it. (Workers see the flag at their next poll;
+ * one that does not is stuck in a plugin.)
+ */
+export function watchInterrupt(interrupt: Interrupt, pastGrace: () => void): () => void {
+  let seenAt: number | undefined;
+  const watch = setInterval(() => {
+    if (seenAt === undefined && interrupted(interrupt)) seenAt = Date.now();
+    if (seenAt !== undefined && Date.now() - seenAt >= GRACE_MS) pastGrace();
+  }, 100);
+  return () => clearInterval(watch);
+}
+
+/**
  * One Ctrl-C can arrive twice: from the terminal to the whole process group,
  * and forwarded by `npm exec` (npx) to its child. A second signal this soon
  * after the first is the same interrupt.
@@ -174,7 +189,7 @@ export function runJobs(
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      clearInterval(watch);
+      unwatch();
       f();
     };
     /** A plugin is still running past the limit: stop the worker and say which. */
@@ -194,11 +209,7 @@ export function runJobs(
       clearTimeout(deadline);
       if (timeoutMs !== undefined) deadline = setTimeout(expire, timeoutMs + GRACE_MS);
     };
-    let interruptSeenAt: number | undefined;
-    const watch = setInterval(() => {
-      if (interruptSeenAt === undefined && interrupted(interrupt)) interruptSeenAt = Date.now();
-      if (interruptSeenAt !== undefined && Date.now() - interruptSeenAt >= GRACE_MS) expire();
-    }, 100);
+    const unwatch = watchInterrupt(interrupt, expire);
     arm();
     const onMessage = (m: WorkerMessage): void => {
       switch (m.type) {

@@ -24,7 +24,7 @@ import {
 import { compiledAvailable, WorkerPool, type PoolEvent } from '../explorer/pool.js';
 import { chunkAt, chunkCount, type Chunk, type ChunkResult } from '../explorer/simulate.js';
 import type { ReadObservation } from '../model/pipe.js';
-import { ABORT, flagSignal, GRACE_MS, interrupted, type Interrupt } from './explore-job.js';
+import { ABORT, flagSignal, interrupted, watchInterrupt, type Interrupt } from './explore-job.js';
 
 /** Shared counters after explore-job's [ABORT] and [RUNNING]: the next chunk to take, runs done. */
 export const NEXT_CHUNK = 2;
@@ -177,21 +177,19 @@ const inWorkers: Runner = (job, workers, interrupt, onChunk, onFailure) =>
     const settle = (f: () => void): void => {
       if (settled) return;
       settled = true;
-      clearInterval(watch);
+      unwatch();
       void pool.terminate();
       f();
     };
     // A plugin whose check never returns keeps its worker from seeing the abort flag.
-    let abortSeenAt: number | undefined;
-    const watch = setInterval(() => {
-      if (abortSeenAt === undefined && interrupted(interrupt)) abortSeenAt = Date.now();
+    const unwatch = watchInterrupt(interrupt, () => {
       // A worker still loading sees the flag once loaded; one walking sees it after each walk.
-      if (abortSeenAt !== undefined && Date.now() - abortSeenAt >= GRACE_MS && loading === 0 && walking > 0) {
+      if (loading === 0 && walking > 0) {
         const message =
           'plugin error: a check did not return in time, so the simulation was stopped (a check must return)';
         settle(() => reject(new InputError(message)));
       }
-    }, 100);
+    });
     const onEvent = (e: PoolEvent<SimulateWorkerMessage>): void => {
       if (e.type === 'failed') {
         // A worker that finished exits; any other end is a failure.
