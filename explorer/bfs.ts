@@ -64,19 +64,22 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     const { levelFirst, levelEnd, depth } = search;
     const current = search.current;
     let work = search.workBeforeLevel;
+    // Enabled steps, counted here and handed to the search where it reads them (progress, the level's end).
+    let transitions = search.transitions;
     for (let id = levelFirst; id < levelEnd; id++) {
       const bytes = current.shift();
       const state = bytesAreStates ? (bytes as unknown as S) : model.decode!(bytes);
       for (let action = 0; action < actionCount; action++) {
         if ((++work & POLL_MASK) === 0) {
           const read = id - levelFirst + 1;
+          search.transitions = transitions;
           search.pollMemory(work);
           if (search.limitReached(read)) return;
           search.progress(read);
         }
         const t = model.step(state, action);
         if (t === undefined) continue;
-        search.transitions++;
+        transitions++;
         if (active.length > 0 || visitors.length > 0) {
           const view = { before: state, action, after: t.next, observed: t.observed, depth };
           for (let k = 0; k < active.length;) {
@@ -98,8 +101,12 @@ export class InlineExpander<S, O> implements Expander<S, O> {
         }
         const encoded = bytesAreStates ? (t.next as unknown as Uint8Array) : model.encode!(t.next);
         fingerprintState(encoded, fp);
-        if (search.successor(id, action, fp[0]!, fp[1]!, encoded)) return;
+        if (search.successor(id, action, fp[0]!, fp[1]!, encoded)) {
+          search.transitions = transitions;
+          return;
+        }
       }
     }
+    search.transitions = transitions;
   }
 }

@@ -69,6 +69,9 @@ export class Search<S, O> {
   next = new Frontier();
   readonly actionCount: number;
   readonly start: number;
+  private readonly maxStates: number;
+  /** Whether the search stops at the step that decides the last property (not with allViolations). */
+  private readonly stopWhenAllFound: boolean;
   private readonly roots: readonly number[];
   private depthExplored = 0;
   private peakBytes = 0;
@@ -88,6 +91,8 @@ export class Search<S, O> {
     sharedVisited: boolean,
   ) {
     this.actionCount = model.actionCount;
+    this.maxStates = settings.maxStates;
+    this.stopWhenAllFound = !settings.allViolations && properties.length > 0;
     this.start = settings.clock();
     this.lastProgressAt = this.start;
     this.visited = sharedVisited ? new VisitedSet(this.actionCount, 12, true) : new VisitedSet(this.actionCount);
@@ -172,7 +177,7 @@ export class Search<S, O> {
    */
   successor(parent: number, action: number, hi: number, lo: number, bytes: Uint8Array): boolean {
     const visited = this.visited;
-    if (visited.size >= this.settings.maxStates) {
+    if (visited.size >= this.maxStates) {
       if (visited.lookup(hi, lo) < 0) return this.stopAt('max-states', parent - this.levelFirst + 1);
     } else if (visited.insert(hi, lo, parent, action) >= 0 && this.queueNext) {
       this.next.push(bytes);
@@ -182,9 +187,7 @@ export class Search<S, O> {
 
   /** After a step from state `parent` with no successor to insert: whether every property is decided. */
   decided(parent: number): boolean {
-    if (this.settings.allViolations || this.foundCount !== this.properties.length || this.foundCount === 0) {
-      return false;
-    }
+    if (this.foundCount !== this.properties.length || !this.stopWhenAllFound) return false;
     return this.stopAt('all-properties-decided', parent - this.levelFirst + 1);
   }
 
