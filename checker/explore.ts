@@ -2,17 +2,13 @@
  * One exploration of a scenario: the model, the invariants as the explorer's
  * properties, and a visitor that keeps the cost (the most pages copied and
  * stolen in any state reached). Synchronous; the command line runs it in a
- * worker thread so that it can be interrupted (cli/explore-job.ts).
+ * worker thread so that it can be interrupted (cli/explore-job.ts); with
+ * `workers` it runs on worker threads (exploreScenarioParallel).
  *
  * @public
  */
 import { explore } from '../explorer/bfs.js';
-import {
-  exploreParallel,
-  type ExplorationParts,
-  type MergeableVisitor,
-  type ParallelSpec,
-} from '../explorer/parallel.js';
+import { exploreParallel, type ExplorationParts, type MergeableVisitor } from '../explorer/parallel.js';
 import type { ExploreEvent, ExploreOptions, ExploreResult } from '../explorer/result.js';
 import type { Invariant } from '../invariants/define.js';
 import { HistoryError, scenarioModelFor, toProperties } from '../invariants/property.js';
@@ -21,6 +17,7 @@ import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Layout, State } from '../model/state.js';
 import { InputError } from './errors.js';
+import type { PartsData } from './explore-parts.js';
 import type { InvariantRequest } from './inputs.js';
 import { valueReduction, type Reductions, type ValueReduction } from './reductions.js';
 
@@ -123,23 +120,45 @@ function optionsOf(
   };
 }
 
+/** The worker threads' entry: each builds its parts with this module's factory (explore-parts.ts). */
+const PARTS_URL = new URL('./explore-parts.js', import.meta.url).href;
+
+/** How a job runs on worker threads. */
+export interface ParallelRun {
+  /** Worker threads (at least 1). */
+  readonly workers: number;
+  /**
+   * One Int32 slot per worker thread (a SharedArrayBuffer) where each notes
+   * which plugin runs there (explore-parts.ts `PartsData`), for a watchdog.
+   */
+  readonly running?: Int32Array | undefined;
+  /** What a plugin that ends a worker thread gets instead (explorer/parallel.ts `ParallelSpec`). */
+  readonly exitMessage?: string | undefined;
+}
+
 /**
- * Run a job on `spec.workers` worker threads (each builds its parts with
- * `spec.module`'s factory; see cli/explore-parts.ts): the same result as
- * exploreScenario. Invariants with a history must run on one thread (their
- * values are interned per thread, model/history.ts).
+ * Run a job on `run.workers` worker threads (each builds its parts with the
+ * factory in explore-parts.ts): the same result as exploreScenario.
+ * Invariants with a history must run on one thread (their values are
+ * interned per thread, model/history.ts).
  */
 export async function exploreScenarioParallel(
   job: ExploreJob,
   invariants: readonly Invariant[],
-  spec: ParallelSpec,
+  run: ParallelRun,
   hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
 ): Promise<JobResult> {
   if (invariants.some((inv) => inv.history !== undefined)) {
     throw new Error('exploreScenarioParallel: an invariant with a history runs on one thread');
   }
   const parts = explorationParts(job, invariants);
-  const result = await exploreParallel(parts, spec, optionsOf(job, hooks));
+  const running = run.running ?? new Int32Array(new SharedArrayBuffer(4 * run.workers));
+  const data: PartsData = { job, running };
+  const result = await exploreParallel(
+    parts,
+    { workers: run.workers, module: PARTS_URL, data, exitMessage: run.exitMessage },
+    optionsOf(job, hooks),
+  );
   return {
     invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
     result,

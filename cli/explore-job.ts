@@ -17,13 +17,18 @@
  * When the compiled worker is missing (tests running the TypeScript sources)
  * the jobs run in-process, without interrupt support.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { InputError } from '../checker/errors.js';
 import { exploreScenario, type ExploreJob, type InvariantInfo, type JobResult } from '../checker/explore.js';
 import { resolveRequest } from '../checker/inputs.js';
+import { compiledAvailable, WorkerPool } from '../explorer/pool.js';
 import type { ExploreEvent } from '../explorer/result.js';
+
+/** What a plugin that calls process.exit() in a worker thread gets instead (`%s`: the code). */
+export const PLUGIN_EXIT_MESSAGE = 'the plugin called process.exit(%s), which a plugin may not do';
+
+/** PLUGIN_EXIT_MESSAGE for `code`. */
+export const pluginExitMessage = (code: number | string | null | undefined): string =>
+  PLUGIN_EXIT_MESSAGE.replace('%s', String(code ?? ''));
 
 /** How long past a time limit or an interrupt a plugin may go on before it is stopped. */
 export const GRACE_MS = 2000;
@@ -72,6 +77,21 @@ export interface Interrupt {
 
 export function interrupted(interrupt: Interrupt): boolean {
   return Atomics.load(interrupt.shared, ABORT) !== 0;
+}
+
+/**
+ * The watchdog of the worker threads: `pastGrace` is called every 100 ms
+ * once GRACE_MS passed since the interrupt (or abort) was first seen, until
+ * the returned function stops it. (Workers see the flag at their next poll;
+ * one that does not is stuck in a plugin.)
+ */
+export function watchInterrupt(interrupt: Interrupt, pastGrace: () => void): () => void {
+  let seenAt: number | undefined;
+  const watch = setInterval(() => {
+    if (seenAt === undefined && interrupted(interrupt)) seenAt = Date.now();
+    if (seenAt !== undefined && Date.now() - seenAt >= GRACE_MS) pastGrace();
+  }, 100);
+  return () => clearInterval(watch);
 }
 
 /**
@@ -156,12 +176,11 @@ export function runJobs(
   interrupt: Interrupt,
   onEvent: (e: ExploreEvent, job: number) => void,
 ): Promise<JobResult[]> {
-  if (!existsSync(fileURLToPath(WORKER_URL))) return runInProcess(jobs, interrupt, onEvent);
+  if (!compiledAvailable(WORKER_URL)) return runInProcess(jobs, interrupt, onEvent);
   const plugins = jobs[0]?.invariants.plugins ?? [];
   const timeoutMs = jobs[0]?.timeoutMs;
   return new Promise<JobResult[]>((resolve, reject) => {
     const input: WorkerInput = { jobs, shared: interrupt.shared };
-    const worker = new Worker(WORKER_URL, { workerData: input });
     const results: JobResult[] = [];
     let loaded: readonly InvariantInfo[] = [];
     let settled = false;
@@ -170,7 +189,7 @@ export function runJobs(
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      clearInterval(watch);
+      unwatch();
       f();
     };
     /** A plugin is still running past the limit: stop the worker and say which. */
@@ -183,20 +202,16 @@ export function runJobs(
         return;
       }
       settle(() => reject(new InputError(hangMessage(running, plugins, loaded))));
-      void worker.terminate();
+      void pool.terminate();
     };
     /** Each phase (loading, each job) may take the time limit, plus grace. */
     const arm = (): void => {
       clearTimeout(deadline);
       if (timeoutMs !== undefined) deadline = setTimeout(expire, timeoutMs + GRACE_MS);
     };
-    let interruptSeenAt: number | undefined;
-    const watch = setInterval(() => {
-      if (interruptSeenAt === undefined && interrupted(interrupt)) interruptSeenAt = Date.now();
-      if (interruptSeenAt !== undefined && Date.now() - interruptSeenAt >= GRACE_MS) expire();
-    }, 100);
+    const unwatch = watchInterrupt(interrupt, expire);
     arm();
-    worker.on('message', (m: WorkerMessage) => {
+    const onMessage = (m: WorkerMessage): void => {
       switch (m.type) {
         case 'event':
           onEvent(m.event, m.index);
@@ -223,9 +238,16 @@ export function runJobs(
           settle(() => reject(new Error(m.message)));
           break;
       }
-    });
-    worker.on('error', (e) => settle(() => reject(e)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`the exploration worker exited with code ${code}`))));
+    };
+    const pool = new WorkerPool<WorkerMessage>(
+      WORKER_URL,
+      1,
+      (e) => {
+        if (e.type === 'message') onMessage(e.message);
+        else settle(() => reject(e.error ?? new Error(`the exploration ${e.reason}`)));
+      },
+      () => input,
+    );
   });
 }
 

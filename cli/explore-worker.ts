@@ -5,22 +5,26 @@
  * that calls process.exit() here would end this thread in silence; it gets
  * an error instead, reported as that plugin's error.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../checker/errors.js';
 import { exploreScenario, exploreScenarioParallel, type ExploreJob, type JobResult } from '../checker/explore.js';
+import { watchedInvariants } from '../checker/explore-parts.js';
 import { parallelAvailable } from '../explorer/parallel.js';
+import { refuseExit, workerSide } from '../explorer/pool.js';
 import type { ExploreEvent } from '../explorer/result.js';
 import type { Invariant } from '../invariants/define.js';
-import { PARTS_URL, watchedInvariants, type PartsData } from './explore-parts.js';
-import { ABORT, flagSignal, RUNNING, type WorkerInput, type WorkerMessage } from './explore-job.js';
+import {
+  ABORT,
+  flagSignal,
+  PLUGIN_EXIT_MESSAGE,
+  pluginExitMessage,
+  RUNNING,
+  type WorkerInput,
+  type WorkerMessage,
+} from './explore-job.js';
 
-const port = parentPort;
-if (port === null) throw new Error('explore-worker.js runs as a worker thread');
-const { jobs, shared } = workerData as WorkerInput;
-const post = (m: WorkerMessage): void => port.postMessage(m);
-process.exit = ((code?: number | string | null) => {
-  throw new Error(`the plugin called process.exit(${code ?? ''}), which a plugin may not do`);
-}) as typeof process.exit;
+const { data, post, run } = workerSide<WorkerInput, WorkerMessage>('explore-worker.js');
+const { jobs, shared } = data;
+refuseExit(pluginExitMessage);
 
 /** The note on stderr when --workers N cannot be honoured. */
 export const HISTORY_NOTE =
@@ -94,8 +98,12 @@ async function runJob(job: ExploreJob, invariants: readonly Invariant[], onEvent
   const running = new Int32Array(new SharedArrayBuffer(4 * workers));
   const mirror = setInterval(() => Atomics.store(shared, RUNNING, running.find((r) => r > 0) ?? 0), 20);
   try {
-    const data: PartsData = { job, running };
-    return await exploreScenarioParallel(job, invariants, { workers, module: PARTS_URL, data }, hooks);
+    return await exploreScenarioParallel(
+      job,
+      invariants,
+      { workers, running, exitMessage: PLUGIN_EXIT_MESSAGE },
+      hooks,
+    );
   } finally {
     clearInterval(mirror);
     Atomics.store(shared, RUNNING, 0);
@@ -133,8 +141,4 @@ async function main(): Promise<void> {
   post({ type: 'finished' });
 }
 
-try {
-  await main();
-} catch (e) {
-  post({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-}
+await run(main);

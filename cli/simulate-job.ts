@@ -12,9 +12,6 @@
  * When the compiled worker is missing (tests running the TypeScript sources)
  * the chunks run in-process, one after the other, without interrupt support.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { InputError } from '../checker/errors.js';
 import type { InvariantInfo } from '../checker/explore.js';
 import { resolveRequest } from '../checker/inputs.js';
@@ -24,9 +21,10 @@ import {
   type SimulateJob,
   type SimulationOutcome,
 } from '../checker/simulate.js';
+import { compiledAvailable, WorkerPool, type PoolEvent } from '../explorer/pool.js';
 import { chunkAt, chunkCount, type Chunk, type ChunkResult } from '../explorer/simulate.js';
 import type { ReadObservation } from '../model/pipe.js';
-import { ABORT, flagSignal, GRACE_MS, interrupted, type Interrupt } from './explore-job.js';
+import { ABORT, flagSignal, interrupted, watchInterrupt, type Interrupt } from './explore-job.js';
 
 /** Shared counters after explore-job's [ABORT] and [RUNNING]: the next chunk to take, runs done. */
 export const NEXT_CHUNK = 2;
@@ -128,7 +126,7 @@ export async function runSimulation(
   }, options.progressIntervalMs ?? 3000);
   let invariants: readonly InvariantInfo[];
   try {
-    const run = existsSync(fileURLToPath(WORKER_URL)) ? inWorkers : inProcess;
+    const run = compiledAvailable(WORKER_URL) ? inWorkers : inProcess;
     invariants = await run(job, workers, interrupt, (r) => chunks.push(r), onFailure);
   } finally {
     clearTimeout(deadline);
@@ -169,65 +167,62 @@ const inProcess: Runner = async (job, _workers, interrupt, onChunk, onFailure) =
 const inWorkers: Runner = (job, workers, interrupt, onChunk, onFailure) =>
   new Promise((resolve, reject) => {
     const input: SimulateWorkerInput = { job, shared: interrupt.shared };
-    const threads: Worker[] = [];
     let loaded: readonly InvariantInfo[] = [];
     let finished = 0;
     /** Workers that loaded and did not finish: only those can be stuck in a check. */
     let walking = 0;
     let loading = workers;
+    const done = Array.from({ length: workers }, () => false);
     let settled = false;
     const settle = (f: () => void): void => {
       if (settled) return;
       settled = true;
-      clearInterval(watch);
-      for (const t of threads) void t.terminate();
+      unwatch();
+      void pool.terminate();
       f();
     };
     // A plugin whose check never returns keeps its worker from seeing the abort flag.
-    let abortSeenAt: number | undefined;
-    const watch = setInterval(() => {
-      if (abortSeenAt === undefined && interrupted(interrupt)) abortSeenAt = Date.now();
+    const unwatch = watchInterrupt(interrupt, () => {
       // A worker still loading sees the flag once loaded; one walking sees it after each walk.
-      if (abortSeenAt !== undefined && Date.now() - abortSeenAt >= GRACE_MS && loading === 0 && walking > 0) {
+      if (loading === 0 && walking > 0) {
         const message =
           'plugin error: a check did not return in time, so the simulation was stopped (a check must return)';
         settle(() => reject(new InputError(message)));
       }
-    }, 100);
-    for (let w = 0; w < workers; w++) {
-      const worker = new Worker(WORKER_URL, { workerData: input });
-      threads.push(worker);
-      let done = false;
-      worker.on('message', (m: SimulateWorkerMessage) => {
-        switch (m.type) {
-          case 'loaded':
-            loaded = m.invariants;
-            loading--;
-            walking++;
-            break;
-          case 'failure':
-            onFailure(m.invariant);
-            break;
-          case 'chunk':
-            onChunk(m.result);
-            break;
-          case 'finished':
-            done = true;
-            walking--;
-            if (++finished === workers) settle(() => resolve(loaded));
-            break;
-          case 'input-error':
-            // Bad input stops them all: the others would fail alike.
-            settle(() => reject(new InputError(m.message)));
-            break;
-          case 'error':
-            settle(() => reject(new Error(m.message)));
-            break;
-        }
-      });
-      worker.on('error', (e) => settle(() => reject(e)));
-      worker.on('exit', (code) => {
-        if (!done) settle(() => reject(new Error(`a simulation worker exited with code ${code}`)));
-      });
-    }
+    });
+    const onEvent = (e: PoolEvent<SimulateWorkerMessage>): void => {
+      if (e.type === 'failed') {
+        // A worker that finished exits; any other end is a failure.
+        if (e.error !== undefined || !done[e.worker])
+          settle(() => reject(e.error ?? new Error(`a simulation ${e.reason}`)));
+        return;
+      }
+      const m = e.message;
+      switch (m.type) {
+        case 'loaded':
+          loaded = m.invariants;
+          loading--;
+          walking++;
+          break;
+        case 'failure':
+          onFailure(m.invariant);
+          break;
+        case 'chunk':
+          onChunk(m.result);
+          break;
+        case 'finished':
+          done[e.worker] = true;
+          walking--;
+          if (++finished === workers) settle(() => resolve(loaded));
+          break;
+        case 'input-error':
+          // Bad input stops them all: the others would fail alike.
+          settle(() => reject(new InputError(m.message)));
+          break;
+        case 'error':
+          settle(() => reject(new Error(m.message)));
+          break;
+      }
+    };
+    const pool = new WorkerPool<SimulateWorkerMessage>(WORKER_URL, workers, onEvent, () => input);
   });

@@ -4,20 +4,16 @@
  * until none is left or the run is stopped. A plugin that calls
  * process.exit() here gets an error instead, as in explore-worker.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../checker/errors.js';
 import { resolveRequest } from '../checker/inputs.js';
 import { simulateScenarioChunk, simulationModel } from '../checker/simulate.js';
-import { flagSignal } from './explore-job.js';
+import { refuseExit, workerSide } from '../explorer/pool.js';
+import { flagSignal, pluginExitMessage } from './explore-job.js';
 import { RUNS_DONE, takeChunks, type SimulateWorkerInput, type SimulateWorkerMessage } from './simulate-job.js';
 
-const port = parentPort;
-if (port === null) throw new Error('simulate-worker.js runs as a worker thread');
-const { job, shared } = workerData as SimulateWorkerInput;
-const post = (m: SimulateWorkerMessage): void => port.postMessage(m);
-process.exit = ((code?: number | string | null) => {
-  throw new Error(`the plugin called process.exit(${code ?? ''}), which a plugin may not do`);
-}) as typeof process.exit;
+const { data, post, run } = workerSide<SimulateWorkerInput, SimulateWorkerMessage>('simulate-worker.js');
+const { job, shared } = data;
+refuseExit(pluginExitMessage);
 
 async function main(): Promise<void> {
   try {
@@ -45,8 +41,4 @@ async function main(): Promise<void> {
   post({ type: 'finished' });
 }
 
-try {
-  await main();
-} catch (e) {
-  post({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-}
+await run(main);

@@ -1,7 +1,7 @@
 /**
- * The end of a search, shared by the one-thread search (bfs.ts) and the
- * multi-thread one (parallel.ts): the options checked, the initial states
- * seeded, and the findings turned into the result (traces rebuilt from the
+ * The edges of the search loop (search.ts), whatever its expander: the
+ * options checked, the initial states seeded, and the findings turned into
+ * the result (traces rebuilt from the
  * parent links, checked to replay, minimized).
  *
  * @internal

@@ -2,14 +2,14 @@
  * One unit of a level, as a worker thread expands it for the multi-thread
  * search (parallel.ts): a few hundred consecutive states of the level, in
  * BFS order, each with every action in index order. Per enabled step, as the
- * one-thread search does: judge it with the properties the coordinator still
+ * one-thread search does: judge it with the properties the merge step still
  * judges, show it to the visitors, fingerprint the next state and keep it as
  * a candidate unless the shared visited set already holds it. Nothing here
- * decides anything: the coordinator merges units in order (parallel.ts).
+ * decides anything: the pooled expander merges units in order (parallel.ts).
  *
  * @internal
  */
-import { ALL_VIOLATIONS_CAP } from './bfs.js';
+import { ALL_VIOLATIONS_CAP } from './search.js';
 import type { ExplorableModel, Property, StepView, StepVisitor } from './model.js';
 import type { SharedVisited, VisitedView } from './visited.js';
 
@@ -159,7 +159,7 @@ export function expandUnit<S, O>(
               observed: step.observed,
             });
             if (!error) findings[index]!++;
-            // Past this, the coordinator would ignore what this property says in the unit.
+            // Past this, the merge step would ignore what this property says in the unit.
             if (error || !task.allViolations || findings[index]! >= ALL_VIOLATIONS_CAP) {
               active.splice(k, 1);
               continue;

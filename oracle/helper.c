@@ -553,259 +553,377 @@ static int in_mapping(long off, long len) {
   return 1;
 }
 
+/* One handler per operation: it takes the step (its arguments in cells, cb
+ * bytes a cell) and either replies itself (a read's cells, a skip) and
+ * returns REPLIED, or returns the system call's result, errno set when it is
+ * negative, for run_step's "ok N" or "err E". */
+#define REPLIED (-2)
+
+typedef ssize_t (*op_handler)(struct step *s, long cb);
+
+static ssize_t op_unlink(struct step *s, long cb) {
+  (void)s;
+  (void)cb;
+  /* the scratch file was unlinked when it was created: what is left is to
+   * let go of every reference, so the inode is evicted (its folios leave
+   * the page cache; the pipes keep theirs) */
+  munmap(map, maplen);
+  munmap(pmap, maplen);
+  ssize_t r = close(fd);
+  fd = -1;
+  unlinked = 1;
+  return r;
+}
+
+static ssize_t op_splice_out(struct step *s, long cb) {
+  arity(s, 2);
+  loff_t off = s->a[0] * cb;
+  ssize_t r = splice(p0[0], NULL, fd, &off, s->a[1] * cb, SPLICE_F_NONBLOCK);
+  if (r <= 0) return r;
+  /* the reply is what it wrote, read back from the file (as a pipe read's) */
+  char *buf = malloc(r + 1);
+  ssize_t got = pread(fd, buf, r, s->a[0] * cb);
+  print_read(buf, got > 0 ? got : 0);
+  free(buf);
+  return REPLIED;
+}
+
+/* a store of one cell through a mapping of the file */
+static ssize_t store_mapped(struct step *s, long cb, char *mapping) {
+  arity(s, 2);
+  long off = s->a[0] * cb;
+  if (!in_mapping(off, cb)) return REPLIED;
+  memset(mapping + off, (int)s->a[1], cb);
+  return cb;
+}
+
+static ssize_t op_mmap_private_store(struct step *s, long cb) {
+  return store_mapped(s, cb, pmap);
+}
+
+static ssize_t op_mmap_store(struct step *s, long cb) {
+  return store_mapped(s, cb, map);
+}
+
+/* len bytes of value written to `to`: pwrite at `off` when `at` is 1, else write; errno kept */
+static ssize_t write_filled(int to, long len, int value, int at, long off) {
+  char *buf = malloc(len + 1);
+  memset(buf, value, len);
+  ssize_t r = at ? pwrite(to, buf, len, off) : write(to, buf, len);
+  int e = errno;
+  free(buf);
+  errno = e;
+  return r;
+}
+
+static ssize_t op_write(struct step *s, long cb) {
+  arity(s, 3);
+  return write_filled(fd, s->a[1] * cb, (int)s->a[2], 1, s->a[0] * cb);
+}
+
+/* a second fd of the scratch file (it is unlinked: reopened through /proc/self/fd) */
+static int reopen(int flags, const char *what) {
+  char self[64];
+  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+  int f = open(self, flags | O_CLOEXEC);
+  if (f < 0) die("open %s: %s", what, strerror(errno));
+  return f;
+}
+
+static ssize_t op_direct_write(struct step *s, long cb) {
+  arity(s, 3);
+  long len = s->a[1] * cb;
+  int dfd = reopen(O_RDWR | O_DIRECT, "O_DIRECT");
+  void *p;
+  if (posix_memalign(&p, PG, len)) die("posix_memalign: out of memory");
+  char *buf = p;
+  memset(buf, (int)s->a[2], len);
+  ssize_t r = pwrite(dfd, buf, len, s->a[0] * cb);
+  int e = errno;
+  free(buf);
+  close(dfd);
+  errno = e;
+  return r;
+}
+
+static ssize_t op_copy_file_range(struct step *s, long cb) {
+  arity(s, 3);
+  long len = s->a[1] * cb;
+  if (ftruncate(gfd, 0)) die("ftruncate source: %s", strerror(errno));
+  char *buf = malloc(len + PG);
+  memset(buf, (int)s->a[2], len + PG);
+  if (pwrite(gfd, buf, len + PG, 0) != len + PG) die("pwrite source: %s", strerror(errno));
+  free(buf);
+  loff_t in = 0, out = s->a[0] * cb;
+  return copy_file_range(gfd, &in, fd, &out, len, 0);
+}
+
+/* the model's file never outgrows its bounds (pages P): a step that would
+ * grow it past them to `end` bytes is a step the model does not take */
+static int past_bounds(long end) {
+  if (mappages > 0 && end > (long)mappages * PG) {
+    printf("skip BOUNDS\n");
+    return 1;
+  }
+  return 0;
+}
+
+static ssize_t op_append(struct step *s, long cb) {
+  /* write(2) on a second fd opened O_APPEND */
+  arity(s, 2);
+  long len = s->a[0] * cb;
+  if (past_bounds(file_size() + len)) return REPLIED;
+  int afd = reopen(O_WRONLY | O_APPEND, "O_APPEND");
+  ssize_t r = write_filled(afd, len, (int)s->a[1], 0, 0);
+  int e = errno;
+  close(afd);
+  errno = e;
+  return r;
+}
+
+static ssize_t op_fpos_write(struct step *s, long cb) {
+  /* write(2) on the scratch fd itself, at its position (only fpos-write moves it) */
+  arity(s, 2);
+  long len = s->a[0] * cb;
+  if (past_bounds(lseek(fd, 0, SEEK_CUR) + len)) return REPLIED;
+  return write_filled(fd, len, (int)s->a[1], 0, 0);
+}
+
+static ssize_t op_fallocate_punch(struct step *s, long cb) {
+  arity(s, 2);
+  return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, s->a[0] * cb, s->a[1] * cb);
+}
+
+static ssize_t op_fallocate_zero(struct step *s, long cb) {
+  arity(s, 2);
+  return fallocate(fd, FALLOC_FL_ZERO_RANGE, s->a[0] * cb, s->a[1] * cb);
+}
+
+static ssize_t op_fallocate_collapse(struct step *s, long cb) {
+  arity(s, 2);
+  return fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, s->a[0] * cb, s->a[1] * cb);
+}
+
+static ssize_t op_fallocate_insert(struct step *s, long cb) {
+  arity(s, 2);
+  if (past_bounds(file_size() + s->a[1] * cb)) return REPLIED;
+  return fallocate(fd, FALLOC_FL_INSERT_RANGE, s->a[0] * cb, s->a[1] * cb);
+}
+
+static ssize_t op_truncate(struct step *s, long cb) {
+  arity(s, 1);
+  return ftruncate(fd, s->a[0] * cb);
+}
+
+static ssize_t op_splice(struct step *s, long cb) {
+  arity(s, 2);
+  loff_t off = s->a[0] * cb;
+  unsigned fl = SPLICE_F_NONBLOCK | (s->na >= 3 && s->a[2] ? SPLICE_F_MOVE : 0);
+  return splice(fd, &off, p0[1], NULL, s->a[1] * cb, fl);
+}
+
+/* whether user page `page` exists; if not, says so (`skip NOPAGE`) */
+static int user_page(long page) {
+  if (page < 0 || page >= userpages) {
+    printf("skip NOPAGE\n");
+    return 0;
+  }
+  return 1;
+}
+
+static ssize_t op_vmsplice(struct step *s, long cb) {
+  (void)cb;
+  /* source (third argument): 0 the anonymous user pages, 1 the MAP_SHARED
+   * and 2 the MAP_PRIVATE mapping of the file, page a[0] of it */
+  arity(s, 1);
+  long source = s->na >= 3 ? s->a[2] : 0;
+  unsigned char *base = user;
+  if (source == 0 && !user_page(s->a[0])) return REPLIED;
+  if (source != 0) {
+    if (unlinked) {
+      printf("skip UNLINKED\n");
+      return REPLIED;
+    }
+    /* past the page that holds EOF the fault fails (EFAULT): the model takes no such step */
+    if (!in_mapping(s->a[0] * PG, 1)) return REPLIED;
+    base = (unsigned char *)(source == 1 ? map : pmap);
+  }
+  struct iovec iov = {base + s->a[0] * PG, PG};
+  unsigned fl = SPLICE_F_NONBLOCK | (s->na >= 2 && s->a[1] ? SPLICE_F_GIFT : 0);
+  return vmsplice(p0[1], &iov, 1, fl);
+}
+
+static ssize_t op_user_store(struct step *s, long cb) {
+  arity(s, 3);
+  if (s->a[0] < 0 || s->a[0] >= userpages || s->a[1] < 0 || s->a[1] >= cells) {
+    printf("skip NOPAGE\n");
+    return REPLIED;
+  }
+  memset(user + s->a[0] * PG + s->a[1] * cb, (int)s->a[2], cb);
+  return cb;
+}
+
+static ssize_t op_user_unmap(struct step *s, long cb) {
+  (void)cb;
+  arity(s, 1);
+  if (!user_page(s->a[0])) return REPLIED;
+  unsigned char *page = user + s->a[0] * PG;
+  if (munmap(page, PG)) return -1;
+  /* a fresh page at the same address, not touched: it reads through the zero page */
+  return mmap(page, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+                 (void *)page
+             ? 0
+             : -1;
+}
+
+static ssize_t op_user_dontneed(struct step *s, long cb) {
+  (void)cb;
+  arity(s, 1);
+  if (!user_page(s->a[0])) return REPLIED;
+  return madvise(user + s->a[0] * PG, PG, MADV_DONTNEED);
+}
+
+static ssize_t op_pipe_write(struct step *s, long cb) {
+  arity(s, 2);
+  return write_filled(p0[1], s->a[0] * cb, (int)s->a[1], 0, 0);
+}
+
+static ssize_t op_pipe_read(struct step *s, long cb) {
+  arity(s, 1);
+  long len = s->a[0] * cb;
+  int which = s->na >= 2 ? (int)s->a[1] : 0;
+  char *buf = malloc(len + 1);
+  ssize_t r = read(which ? p1[0] : p0[0], buf, len);
+  int e = errno;
+  if (r >= 0) print_read(buf, r);
+  free(buf);
+  errno = e;
+  return r >= 0 ? REPLIED : r;
+}
+
+static ssize_t op_sendfile(struct step *s, long cb) {
+  arity(s, 2);
+  long off = s->a[0] * cb, end = off + s->a[1] * cb, size = file_size(), pos = off;
+  if (end > size) end = size;
+  for (int room = qslots - nsq; pos < end && room > 0; room--) {
+    long part = PG - pos % PG < end - pos ? PG - pos % PG : end - pos;
+    pos += part;
+  }
+  off_t o = off;
+  ssize_t r = pos > off ? sendfile(sv[0], fd, &o, pos - off) : 0;
+  for (long p = off; r > 0 && p < off + r && nsq < 64;) {
+    long part = PG - p % PG < off + r - p ? PG - p % PG : off + r - p;
+    sq[nsq++] = part;
+    p += part;
+  }
+  return r;
+}
+
+static ssize_t op_socket_read(struct step *s, long cb) {
+  arity(s, 1);
+  long len = s->a[0] * cb;
+  char *buf = malloc(len + 1);
+  ssize_t r = recv(sv[1], buf, len, MSG_DONTWAIT);
+  int e = errno;
+  if (r >= 0) {
+    for (long left = r; left > 0 && nsq > 0;) {
+      long take = sq[0] < left ? sq[0] : left;
+      sq[0] -= take;
+      left -= take;
+      if (sq[0] == 0) memmove(sq, sq + 1, --nsq * sizeof sq[0]);
+    }
+    print_read(buf, r);
+  }
+  free(buf);
+  errno = e;
+  return r >= 0 ? REPLIED : r;
+}
+
+static ssize_t op_pipe_splice(struct step *s, long cb) {
+  arity(s, 1);
+  return splice(p0[0], NULL, p1[1], NULL, s->a[0] * cb, SPLICE_F_NONBLOCK);
+}
+
+static ssize_t op_tee(struct step *s, long cb) {
+  arity(s, 1);
+  return tee(p0[0], p1[1], s->a[0] * cb, SPLICE_F_NONBLOCK);
+}
+
+static ssize_t op_writeback(struct step *s, long cb) {
+  (void)cb;
+  arity(s, 1);
+  return sync_file_range(fd, s->a[0] * PG, PG,
+                         SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+}
+
+static ssize_t op_evict(struct step *s, long cb) {
+  (void)cb;
+  arity(s, 1);
+  errno = posix_fadvise(fd, s->a[0] * PG, PG, POSIX_FADV_DONTNEED);
+  ssize_t r = errno ? -1 : 0;
+  /* DONTNEED starts (async) writeback of a dirty folio but cannot drop it;
+   * wait for that writeback so the resulting state (clean, still cached)
+   * does not depend on timing. Starts no I/O of its own. */
+  if (r == 0) sync_file_range(fd, s->a[0] * PG, PG, SYNC_FILE_RANGE_WAIT_AFTER);
+  return r;
+}
+
+static ssize_t op_fdatasync(struct step *s, long cb) {
+  (void)s;
+  (void)cb;
+  return fdatasync(fd);
+}
+
+/* the operations by name (the protocol's names, as at the top of this file) */
+static const struct {
+  const char *name;
+  op_handler run;
+} operations[] = {
+    {"unlink", op_unlink},
+    {"splice-out", op_splice_out},
+    {"mmap-private-store", op_mmap_private_store},
+    {"write", op_write},
+    {"direct-write", op_direct_write},
+    {"copy-file-range", op_copy_file_range},
+    {"append", op_append},
+    {"fpos-write", op_fpos_write},
+    {"mmap-store", op_mmap_store},
+    {"fallocate-punch", op_fallocate_punch},
+    {"fallocate-zero", op_fallocate_zero},
+    {"fallocate-collapse", op_fallocate_collapse},
+    {"fallocate-insert", op_fallocate_insert},
+    {"truncate", op_truncate},
+    {"splice", op_splice},
+    {"vmsplice", op_vmsplice},
+    {"user-store", op_user_store},
+    {"user-unmap", op_user_unmap},
+    {"user-dontneed", op_user_dontneed},
+    {"pipe-write", op_pipe_write},
+    {"pipe-read", op_pipe_read},
+    {"sendfile", op_sendfile},
+    {"socket-read", op_socket_read},
+    {"pipe-splice", op_pipe_splice},
+    {"tee", op_tee},
+    {"writeback", op_writeback},
+    {"evict", op_evict},
+    {"fdatasync", op_fdatasync},
+};
+
 static void run_step(struct step *s) {
   long cb = cellbytes();
-  ssize_t r;
-  char *buf;
   if (unlinked && uses_file(s->op)) {
     printf("skip UNLINKED\n");
     return;
   }
-  if (!strcmp(s->op, "unlink")) {
-    /* the scratch file was unlinked when it was created: what is left is to
-     * let go of every reference, so the inode is evicted (its folios leave
-     * the page cache; the pipes keep theirs) */
-    munmap(map, maplen);
-    munmap(pmap, maplen);
-    r = close(fd);
-    fd = -1;
-    unlinked = 1;
-  } else if (!strcmp(s->op, "splice-out")) {
-    arity(s, 2);
-    loff_t off = s->a[0] * cb;
-    r = splice(p0[0], NULL, fd, &off, s->a[1] * cb, SPLICE_F_NONBLOCK);
-    if (r > 0) { /* the reply is what it wrote, read back from the file (as a pipe read's) */
-      buf = malloc(r + 1);
-      ssize_t got = pread(fd, buf, r, s->a[0] * cb);
-      print_read(buf, got > 0 ? got : 0);
-      free(buf);
-      return;
-    }
-  } else if (!strcmp(s->op, "mmap-private-store")) {
-    arity(s, 2);
-    long off = s->a[0] * cb;
-    if (!in_mapping(off, cb)) return;
-    memset(pmap + off, (int)s->a[1], cb);
-    r = cb;
-  } else if (!strcmp(s->op, "write")) {
-    arity(s, 3);
-    long len = s->a[1] * cb;
-    buf = malloc(len + 1);
-    memset(buf, (int)s->a[2], len);
-    r = pwrite(fd, buf, len, s->a[0] * cb);
-    free(buf);
-  } else if (!strcmp(s->op, "direct-write")) {
-    arity(s, 3);
-    long len = s->a[1] * cb;
-    char self[64];
-    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-    int dfd = open(self, O_RDWR | O_DIRECT | O_CLOEXEC);
-    if (dfd < 0) die("open O_DIRECT: %s", strerror(errno));
-    void *p;
-    if (posix_memalign(&p, PG, len)) die("posix_memalign: out of memory");
-    buf = p;
-    memset(buf, (int)s->a[2], len);
-    r = pwrite(dfd, buf, len, s->a[0] * cb);
-    int e = errno;
-    free(buf);
-    close(dfd);
-    errno = e;
-  } else if (!strcmp(s->op, "copy-file-range")) {
-    arity(s, 3);
-    long len = s->a[1] * cb;
-    if (ftruncate(gfd, 0)) die("ftruncate source: %s", strerror(errno));
-    buf = malloc(len + PG);
-    memset(buf, (int)s->a[2], len + PG);
-    if (pwrite(gfd, buf, len + PG, 0) != len + PG) die("pwrite source: %s", strerror(errno));
-    free(buf);
-    loff_t in = 0, out = s->a[0] * cb;
-    r = copy_file_range(gfd, &in, fd, &out, len, 0);
-  } else if (!strcmp(s->op, "append")) {
-    /* write(2) on a second fd opened O_APPEND (the scratch file is unlinked:
-     * reopened through /proc/self/fd) */
-    arity(s, 2);
-    long len = s->a[0] * cb;
-    /* the model's file never outgrows its bounds (pages P): an append that
-     * would is a step the model does not take */
-    if (mappages > 0 && file_size() + len > (long)mappages * PG) {
-      printf("skip BOUNDS\n");
-      return;
-    }
-    char self[64];
-    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-    int afd = open(self, O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (afd < 0) die("open O_APPEND: %s", strerror(errno));
-    buf = malloc(len + 1);
-    memset(buf, (int)s->a[1], len);
-    r = write(afd, buf, len);
-    int e = errno;
-    free(buf);
-    close(afd);
-    errno = e;
-  } else if (!strcmp(s->op, "fpos-write")) {
-    /* write(2) on the scratch fd itself, at its position (only fpos-write moves it) */
-    arity(s, 2);
-    long len = s->a[0] * cb;
-    if (mappages > 0 && lseek(fd, 0, SEEK_CUR) + len > (long)mappages * PG) {
-      printf("skip BOUNDS\n");
-      return;
-    }
-    buf = malloc(len + 1);
-    memset(buf, (int)s->a[1], len);
-    r = write(fd, buf, len);
-    free(buf);
-  } else if (!strcmp(s->op, "mmap-store")) {
-    arity(s, 2);
-    long off = s->a[0] * cb;
-    if (!in_mapping(off, cb)) return;
-    memset(map + off, (int)s->a[1], cb);
-    r = cb;
-  } else if (!strcmp(s->op, "fallocate-punch")) {
-    arity(s, 2);
-    r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, s->a[0] * cb,
-                  s->a[1] * cb);
-  } else if (!strcmp(s->op, "fallocate-zero")) {
-    arity(s, 2);
-    r = fallocate(fd, FALLOC_FL_ZERO_RANGE, s->a[0] * cb, s->a[1] * cb);
-  } else if (!strcmp(s->op, "fallocate-collapse")) {
-    arity(s, 2);
-    r = fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, s->a[0] * cb, s->a[1] * cb);
-  } else if (!strcmp(s->op, "fallocate-insert")) {
-    arity(s, 2);
-    /* the model's file never outgrows its bounds (pages P): an insert that
-     * would grow it past them is a step the model does not take */
-    if (mappages > 0 && file_size() + s->a[1] * cb > (long)mappages * PG) {
-      printf("skip BOUNDS\n");
-      return;
-    }
-    r = fallocate(fd, FALLOC_FL_INSERT_RANGE, s->a[0] * cb, s->a[1] * cb);
-  } else if (!strcmp(s->op, "truncate")) {
-    arity(s, 1);
-    r = ftruncate(fd, s->a[0] * cb);
-  } else if (!strcmp(s->op, "splice")) {
-    arity(s, 2);
-    loff_t off = s->a[0] * cb;
-    unsigned fl = SPLICE_F_NONBLOCK | (s->na >= 3 && s->a[2] ? SPLICE_F_MOVE : 0);
-    r = splice(fd, &off, p0[1], NULL, s->a[1] * cb, fl);
-  } else if (!strcmp(s->op, "vmsplice")) {
-    /* source (third argument): 0 the anonymous user pages, 1 the MAP_SHARED
-     * and 2 the MAP_PRIVATE mapping of the file, page a[0] of it */
-    arity(s, 1);
-    long source = s->na >= 3 ? s->a[2] : 0;
-    unsigned char *base = user;
-    if (source == 0 && (s->a[0] < 0 || s->a[0] >= userpages)) {
-      printf("skip NOPAGE\n");
-      return;
-    }
-    if (source != 0) {
-      if (unlinked) {
-        printf("skip UNLINKED\n");
-        return;
-      }
-      /* past the page that holds EOF the fault fails (EFAULT): the model takes no such step */
-      if (!in_mapping(s->a[0] * PG, 1)) return;
-      base = (unsigned char *)(source == 1 ? map : pmap);
-    }
-    struct iovec iov = {base + s->a[0] * PG, PG};
-    unsigned fl = SPLICE_F_NONBLOCK | (s->na >= 2 && s->a[1] ? SPLICE_F_GIFT : 0);
-    r = vmsplice(p0[1], &iov, 1, fl);
-  } else if (!strcmp(s->op, "user-store")) {
-    arity(s, 3);
-    if (s->a[0] < 0 || s->a[0] >= userpages || s->a[1] < 0 || s->a[1] >= cells) {
-      printf("skip NOPAGE\n");
-      return;
-    }
-    memset(user + s->a[0] * PG + s->a[1] * cb, (int)s->a[2], cb);
-    r = cb;
-  } else if (!strcmp(s->op, "user-unmap") || !strcmp(s->op, "user-dontneed")) {
-    arity(s, 1);
-    if (s->a[0] < 0 || s->a[0] >= userpages) {
-      printf("skip NOPAGE\n");
-      return;
-    }
-    unsigned char *page = user + s->a[0] * PG;
-    if (!strcmp(s->op, "user-dontneed")) r = madvise(page, PG, MADV_DONTNEED);
-    else if (munmap(page, PG)) r = -1;
-    else /* a fresh page at the same address, not touched: it reads through the zero page */
-      r = mmap(page, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-               -1, 0) == (void *)page ? 0 : -1;
-  } else if (!strcmp(s->op, "pipe-write")) {
-    arity(s, 2);
-    long len = s->a[0] * cb;
-    buf = malloc(len + 1);
-    memset(buf, (int)s->a[1], len);
-    r = write(p0[1], buf, len);
-    free(buf);
-  } else if (!strcmp(s->op, "pipe-read")) {
-    arity(s, 1);
-    long len = s->a[0] * cb;
-    int which = s->na >= 2 ? (int)s->a[1] : 0;
-    buf = malloc(len + 1);
-    r = read(which ? p1[0] : p0[0], buf, len);
-    if (r >= 0) {
-      print_read(buf, r);
-      free(buf);
-      return;
-    }
-    free(buf);
-  } else if (!strcmp(s->op, "sendfile")) {
-    arity(s, 2);
-    long off = s->a[0] * cb, end = off + s->a[1] * cb, size = file_size(), pos = off;
-    if (end > size) end = size;
-    for (int room = qslots - nsq; pos < end && room > 0; room--) {
-      long part = PG - pos % PG < end - pos ? PG - pos % PG : end - pos;
-      pos += part;
-    }
-    off_t o = off;
-    r = pos > off ? sendfile(sv[0], fd, &o, pos - off) : 0;
-    for (long p = off; r > 0 && p < off + r && nsq < 64;) {
-      long part = PG - p % PG < off + r - p ? PG - p % PG : off + r - p;
-      sq[nsq++] = part;
-      p += part;
-    }
-  } else if (!strcmp(s->op, "socket-read")) {
-    arity(s, 1);
-    long len = s->a[0] * cb;
-    buf = malloc(len + 1);
-    r = recv(sv[1], buf, len, MSG_DONTWAIT);
-    if (r >= 0) {
-      for (long left = r; left > 0 && nsq > 0;) {
-        long take = sq[0] < left ? sq[0] : left;
-        sq[0] -= take;
-        left -= take;
-        if (sq[0] == 0) memmove(sq, sq + 1, --nsq * sizeof sq[0]);
-      }
-      print_read(buf, r);
-      free(buf);
-      return;
-    }
-    free(buf);
-  } else if (!strcmp(s->op, "pipe-splice")) {
-    arity(s, 1);
-    r = splice(p0[0], NULL, p1[1], NULL, s->a[0] * cb, SPLICE_F_NONBLOCK);
-  } else if (!strcmp(s->op, "tee")) {
-    arity(s, 1);
-    r = tee(p0[0], p1[1], s->a[0] * cb, SPLICE_F_NONBLOCK);
-  } else if (!strcmp(s->op, "writeback")) {
-    arity(s, 1);
-    r = sync_file_range(fd, s->a[0] * PG, PG,
-                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                            SYNC_FILE_RANGE_WAIT_AFTER);
-  } else if (!strcmp(s->op, "evict")) {
-    arity(s, 1);
-    errno = posix_fadvise(fd, s->a[0] * PG, PG, POSIX_FADV_DONTNEED);
-    r = errno ? -1 : 0;
-    /* DONTNEED starts (async) writeback of a dirty folio but cannot drop it;
-     * wait for that writeback so the resulting state (clean, still cached)
-     * does not depend on timing. Starts no I/O of its own. */
-    if (r == 0) sync_file_range(fd, s->a[0] * PG, PG, SYNC_FILE_RANGE_WAIT_AFTER);
-  } else if (!strcmp(s->op, "fdatasync")) {
-    r = fdatasync(fd);
-  } else {
-    die("unknown op '%s'", s->op);
+  for (size_t i = 0; i < sizeof operations / sizeof operations[0]; i++) {
+    if (strcmp(s->op, operations[i].name)) continue;
+    ssize_t r = operations[i].run(s, cb);
+    if (r == REPLIED) return;
+    if (r < 0) printf("err %s\n", ename(errno));
+    else printf("ok %ld\n", (long)r);
+    return;
   }
-  if (r < 0) printf("err %s\n", ename(errno));
-  else printf("ok %ld\n", (long)r);
+  die("unknown op '%s'", s->op);
 }
 
 /* the final folios, size and contents of the file (it must still be open) */

@@ -82,7 +82,7 @@ describe.each(OPERATION_LIST.map((op) => [op.name, op] as const))('operation %s'
     const line = lines.find((l) => l.startsWith('step '))!;
     expect(line.split(' ')).toEqual(['step', name, ...op.oracleArgs(step).map(String)]);
     expect(op.oracleArgs(step)).toHaveLength(op.argNames.length);
-    expect(helperSource).toContain(`!strcmp(s->op, "${name}")`);
+    expect(helperSource).toContain(`{"${name}", op_`);
   });
 
   it.skipIf(!oracle.ok)(

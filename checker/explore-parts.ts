@@ -1,20 +1,23 @@
 /**
- * What every thread of a `--workers N` search builds (explorer/parallel.ts
- * imports this module in each worker thread): the plugins loaded afresh, the
+ * The model-specific worker entry of a multi-thread search: what every
+ * thread of a `workers > 1` exploration builds (explorer/parallel.ts imports
+ * this module in each of its worker threads): the plugins loaded afresh, the
  * scenario's model, the invariants as properties, the cost visitor. Also the
- * marks that let the command's watchdog name a plugin that never returns
- * (explore-job.ts): each thread notes in its own slot of shared memory which
- * plugin runs there.
+ * marks that let a watchdog name a plugin that never returns (the command
+ * line's, cli/explore-job.ts): each thread notes in its own slot of shared
+ * memory which plugin runs there.
+ *
+ * @internal
  */
-import { explorationParts, type ExploreJob } from '../checker/explore.js';
-import { InputError } from '../checker/errors.js';
-import { resolveRequest, type InvariantRequest } from '../checker/inputs.js';
 import type { Invariant } from '../invariants/define.js';
+import { InputError } from './errors.js';
+import { explorationParts, type ExploreJob } from './explore.js';
+import { resolveRequest, type InvariantRequest } from './inputs.js';
 
 /** The factory's data (structured-cloned to each worker; the Int32Array's memory is shared). */
 export interface PartsData {
   readonly job: ExploreJob;
-  /** One slot per worker thread: what runs there (explore-job.ts `Running`). */
+  /** One slot per worker thread: what runs there (0 nothing, k + 1 plugin k's check, -(k + 1) plugin k loading). */
   readonly running: Int32Array;
 }
 
@@ -56,19 +59,13 @@ export async function watchedInvariants(
 
 /** The factory each worker thread calls (explorer/parallel.ts `ParallelSpec`). */
 export async function createExploration(data: PartsData, index: number) {
-  // As in explore-worker.ts: a plugin's process.exit() would end this thread in silence.
-  process.exit = ((code?: number | string | null) => {
-    throw new Error(`the plugin called process.exit(${code ?? ''}), which a plugin may not do`);
-  }) as typeof process.exit;
   let invariants: Invariant[];
   try {
     invariants = await watchedInvariants(data.job.invariants, data.running, index);
   } catch (e) {
-    // The coordinator loaded the same plugins first, so this is unexpected.
+    // The calling thread loaded the same plugins first, so this is unexpected.
     if (e instanceof InputError) throw new Error(e.message, { cause: e });
     throw e;
   }
   return explorationParts(data.job, invariants);
 }
-
-export const PARTS_URL = import.meta.url;
