@@ -8,7 +8,14 @@
  *
  * @public
  */
-import { fingerprinterOf, type ExplorableModel, type Property, type StepVisitor } from './model.js';
+import {
+  fingerprinterOf,
+  judgeStep,
+  type ExplorableModel,
+  type Judgement,
+  type Property,
+  type StepVisitor,
+} from './model.js';
 import { settingsOf } from './outcome.js';
 import type { ExploreOptions, ExploreResult } from './result.js';
 import { POLL_MASK, runSync, Search, type Expander } from './search.js';
@@ -66,6 +73,7 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     let work = search.workBeforeLevel;
     // Enabled steps, counted here and handed to the search where it reads them (progress, the level's end).
     let transitions = search.transitions;
+    const said: Judgement = { message: undefined, error: false };
     for (let id = levelFirst; id < levelEnd; id++) {
       const bytes = current.shift();
       const state = bytesAreStates ? (bytes as unknown as S) : model.decode!(bytes);
@@ -84,17 +92,8 @@ export class InlineExpander<S, O> implements Expander<S, O> {
           const view = { before: state, action, after: t.next, observed: t.observed, depth };
           for (let k = 0; k < active.length;) {
             const index = active[k]!;
-            let message: string | undefined;
-            let error = false;
-            try {
-              message = properties[index]!.check(view);
-            } catch (e) {
-              message = e instanceof Error ? e.message : String(e);
-              error = true;
-            }
-            if (message !== undefined && search.record(index, error, id, action, String(message), t.observed)) {
-              continue;
-            }
+            const { message, error } = judgeStep(properties[index]!, view, said);
+            if (message !== undefined && search.record(index, error, id, action, message, t.observed)) continue;
             k++;
           }
           for (let v = 0; v < visitors.length; v++) visitors[v]!.visit(view);

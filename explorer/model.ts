@@ -143,6 +143,29 @@ export interface Property<S, O = unknown> {
   check(step: StepView<S, O>): string | undefined;
 }
 
+/** What a property said of one step: `message` undefined when it holds; `error` when its check threw. */
+export interface Judgement {
+  message: string | undefined;
+  error: boolean;
+}
+
+/**
+ * Judge one step by `property` into `out` (one object per expander, reused:
+ * this runs on every transition): a check that throws is an error whose
+ * message is the thrown one.
+ */
+export function judgeStep<S, O>(property: Property<S, O>, view: StepView<S, O>, out: Judgement): Judgement {
+  try {
+    const message = property.check(view);
+    out.message = message === undefined ? undefined : String(message);
+    out.error = false;
+  } catch (e) {
+    out.message = e instanceof Error ? e.message : String(e);
+    out.error = true;
+  }
+  return out;
+}
+
 /**
  * How the explorer fingerprints an encoded state of `model`: its class under
  * the model's symmetry, else its identifying prefix, else all of it.

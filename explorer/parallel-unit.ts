@@ -10,7 +10,14 @@
  * @internal
  */
 import { ALL_VIOLATIONS_CAP } from './search.js';
-import type { ExplorableModel, Property, StepView, StepVisitor } from './model.js';
+import {
+  judgeStep,
+  type ExplorableModel,
+  type Judgement,
+  type Property,
+  type StepView,
+  type StepVisitor,
+} from './model.js';
 import type { SharedVisited, VisitedView } from './visited.js';
 
 /** A visitor the multi-thread search can run on several threads: its parts are merged in BFS order. */
@@ -117,6 +124,7 @@ export function expandUnit<S, O>(
   const visitors = parts.visitors ?? [];
   const actionCount = model.actionCount;
   const fp = new Uint32Array(2);
+  const said: Judgement = { message: undefined, error: false };
   const active = [...task.active];
   const findings = properties.map(() => 0);
   const events: UnitEvent<O>[] = [];
@@ -140,14 +148,7 @@ export function expandUnit<S, O>(
         };
         for (let k = 0; k < active.length;) {
           const index = active[k]!;
-          let message: string | undefined;
-          let error = false;
-          try {
-            message = properties[index]!.check(view);
-          } catch (e) {
-            message = e instanceof Error ? e.message : String(e);
-            error = true;
-          }
+          const { message, error } = judgeStep(properties[index]!, view, said);
           if (message !== undefined) {
             events.push({
               property: index,
@@ -155,7 +156,7 @@ export function expandUnit<S, O>(
               state: s,
               action,
               t,
-              message: String(message),
+              message,
               observed: step.observed,
             });
             if (!error) findings[index]!++;
