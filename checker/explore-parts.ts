@@ -11,15 +11,8 @@
  */
 import type { Invariant } from '../invariants/define.js';
 import { InputError } from './errors.js';
-import { explorationParts, type ExploreJob } from './explore.js';
+import { explorationParts, type PartsData } from './explore.js';
 import { resolveRequest, type InvariantRequest } from './inputs.js';
-
-/** The factory's data (structured-cloned to each worker; the Int32Array's memory is shared). */
-export interface PartsData {
-  readonly job: ExploreJob;
-  /** One slot per worker thread: what runs there (0 nothing, k + 1 plugin k's check, -(k + 1) plugin k loading). */
-  readonly running: Int32Array;
-}
 
 /** `f`, noting in `slot` of `shared` that plugin `k` runs while it does. */
 function marked<A extends unknown[], R>(shared: Int32Array, slot: number, k: number, f: (...args: A) => R) {

@@ -17,7 +17,6 @@ import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Layout, State } from '../model/state.js';
 import { InputError } from './errors.js';
-import type { PartsData } from './explore-parts.js';
 import type { InvariantRequest } from './inputs.js';
 import { valueReduction, type Reductions, type ValueReduction } from './reductions.js';
 
@@ -118,6 +117,13 @@ function optionsOf(
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
   };
+}
+
+/** The factory's data (structured-cloned to each worker; the Int32Array's memory is shared). */
+export interface PartsData {
+  readonly job: ExploreJob;
+  /** One slot per worker thread: what runs there (0 nothing, k + 1 plugin k's check, -(k + 1) plugin k loading). */
+  readonly running: Int32Array;
 }
 
 /** The worker threads' entry: each builds its parts with this module's factory (explore-parts.ts). */
