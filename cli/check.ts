@@ -10,7 +10,7 @@ import type { ExploreJob } from '../checker/explore.js';
 import { buildReport, type CheckReport } from '../checker/report.js';
 import { reductionNote } from '../checker/reductions.js';
 import { basename } from 'node:path';
-import { writeHtmlReports, type HtmlReportsWritten } from '../report/index.js';
+import type { HtmlReportsWritten } from '../report/index.js';
 import { BOUND_NAMES } from '../model/bounds.js';
 import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf } from './exit.js';
@@ -90,6 +90,8 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
   const pending = written.written;
   if (opts.html !== undefined && writeError === undefined) {
     try {
+      // The HTML report's modules load only for --html.
+      const { writeHtmlReports } = await import('../report/index.js');
       report = withHtmlReports(report, writeHtmlReports(opts.html, report, pending));
     } catch (e) {
       writeError = `--html ${opts.html}: cannot write the reports (${(e as Error).message}); none was written`;

@@ -14,6 +14,10 @@
  * been passed by GRACE_MS and a plugin is still running (the worker notes in
  * shared memory which one), and reports it as that plugin's error.
  *
+ * Without plugins a job first runs on the main thread, for half a second at
+ * most (runJobs, mainProbeMs): a small search then ends with no worker
+ * started, the same result either way.
+ *
  * When the compiled worker is missing (tests running the TypeScript sources)
  * the jobs run in-process, without interrupt support.
  */
@@ -166,17 +170,102 @@ function hangMessage(running: Running, plugins: readonly string[], loaded: reado
 }
 
 /**
- * Run `jobs` (they share the first one's invariant request) in a worker, or
- * in-process when the compiled worker is missing. Resolves with the results
- * of the jobs that ran: an interrupt between jobs leaves the rest out.
- * Rejects with an InputError for plugins that do not load or do not return.
+ * Run `jobs` (they share the first one's invariant request): first here, on
+ * the main thread, within mainProbeMs() in all when no plugin is loaded
+ * (probeJobs), then what that did not finish in a worker; in-process when
+ * the compiled worker is missing. Resolves with the results of the jobs that
+ * ran: an interrupt between jobs leaves the rest out. Rejects with an
+ * InputError for plugins that do not load or do not return.
  */
-export function runJobs(
+export async function runJobs(
   jobs: readonly ExploreJob[],
   interrupt: Interrupt,
   onEvent: (e: ExploreEvent, job: number) => void,
 ): Promise<JobResult[]> {
   if (!compiledAvailable(WORKER_URL)) return runInProcess(jobs, interrupt, onEvent);
+  const budgetMs = mainProbeMs();
+  const probed = mayProbe(jobs, budgetMs) ? await probeJobs(jobs, interrupt, onEvent, budgetMs) : [];
+  if (probed.length === jobs.length || (probed.length > 0 && interrupted(interrupt))) return probed;
+  const next = probed.length;
+  const rest = await runInWorker(jobs.slice(next), interrupt, (e, job) => onEvent(e, job + next));
+  return [...probed, ...rest];
+}
+
+/**
+ * How long, in all, jobs may run on the main thread before the worker takes
+ * over (probeJobs): about what starting the worker thread and loading the
+ * checker there costs (0.5 s measured), so a search the probe gives up on
+ * loses at most that, and one it finishes saves it (the shortest
+ * data-stability violation takes 0.25 to 0.5 s). While the probe runs, the
+ * main thread takes no signal: a Ctrl-C then is seen when it ends. A search
+ * that finished is reported as finished (a SIGINT at most this long before
+ * the answer does not turn it into an interrupt); one that did not goes to
+ * the worker, which sees the interrupt at its first poll. A --timeout counts
+ * from the worker's start. PIPECHECK_MAIN_PROBE_MS sets it (0: every search
+ * in the worker, as the tests of the worker threads use).
+ */
+export function mainProbeMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.PIPECHECK_MAIN_PROBE_MS;
+  const n = v === undefined || v === '' ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : 500;
+}
+
+/**
+ * Whether jobs may first run on the main thread: a budget, and no plugin
+ * (a plugin's code may never return: plugins run in the worker, under the
+ * watchdog).
+ */
+export function mayProbe(jobs: readonly ExploreJob[], budgetMs: number): boolean {
+  return budgetMs > 0 && jobs.every((job) => (job.invariants.plugins ?? []).length === 0);
+}
+
+/**
+ * The jobs run here, in turn, for budgetMs in all (the search polls the
+ * clock through its abort signal): the results of the first ones that ended
+ * before that, on their own or at a limit of the user's. A search the
+ * budget stopped is dropped, to be run again from scratch in the worker: the
+ * result is the same either way (the same search on one thread). Events of
+ * a job are passed on once it is known to be kept (the worker passes on only
+ * progress events).
+ */
+export async function probeJobs(
+  jobs: readonly ExploreJob[],
+  interrupt: Interrupt,
+  onEvent: (e: ExploreEvent, job: number) => void,
+  budgetMs: number,
+): Promise<JobResult[]> {
+  const started = performance.now();
+  const { invariants } = await resolveRequest(jobs[0]?.invariants ?? {});
+  const signal = {
+    get aborted() {
+      return interrupted(interrupt) || performance.now() - started >= budgetMs;
+    },
+  } as unknown as AbortSignal;
+  const out: JobResult[] = [];
+  for (const [index, job] of jobs.entries()) {
+    const events: ExploreEvent[] = [];
+    const done = exploreScenario(job, invariants, {
+      signal,
+      onEvent: (e) => {
+        if (e.type === 'progress') events.push(e);
+      },
+    });
+    if (done.result.reason === 'aborted') break;
+    for (const e of events) onEvent(e, index);
+    out.push(done);
+  }
+  return out;
+}
+
+/**
+ * Run `jobs` in a worker (see runJobs). Resolves with the results of the
+ * jobs that ran: an interrupt between jobs leaves the rest out.
+ */
+function runInWorker(
+  jobs: readonly ExploreJob[],
+  interrupt: Interrupt,
+  onEvent: (e: ExploreEvent, job: number) => void,
+): Promise<JobResult[]> {
   const plugins = jobs[0]?.invariants.plugins ?? [];
   const timeoutMs = jobs[0]?.timeoutMs;
   return new Promise<JobResult[]>((resolve, reject) => {

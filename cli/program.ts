@@ -4,8 +4,8 @@
  * each command's module is imported only when it runs.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { BOUND_NAMES, DEFAULT_BOUNDS } from '../model/bounds.js';
-import { DEFAULT_CHECK_DEPTH } from '../model/scenario.js';
+// Not model/scenario.js: its schemas load zod, which --version and --help do not need.
+import { BOUND_NAMES, DEFAULT_BOUNDS, DEFAULT_CHECK_DEPTH } from '../model/bounds.js';
 import { OPTIONS, flagOf, type CliOptions } from './options.js';
 
 type Run = (args: readonly string[], opts: CliOptions) => Promise<number>;

@@ -24,7 +24,7 @@ import { replay, type ReplayResult } from '../replay/replay.js';
 import { showCells } from '../model/cells.js';
 import type { KernelId } from '../model/kernels/index.js';
 import { formatStep } from '../model/step.js';
-import { liveReplay, type LiveReplayResult } from '../oracle/live-replay.js';
+import type { LiveReplayResult } from '../oracle/live-replay.js';
 import { EXIT, UsageError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import type { CliOptions } from './options.js';
@@ -53,6 +53,8 @@ function renderLiveReplay(r: LiveReplayResult): string {
 }
 
 async function liveCommand(file: string, cx: Counterexample, opts: CliOptions, io: Io): Promise<number> {
+  // The oracle's modules load only for --live.
+  const { liveReplay } = await import('../oracle/live-replay.js');
   const r = await liveReplay(cx, {
     ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
     ...(opts.kernel !== undefined ? { kernel: opts.kernel as KernelId } : {}),

@@ -21,20 +21,39 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /**
  * The CLI, with worker threads started at once: these searches are small enough to end on one thread first
- * (cli/explore-worker.ts probeStates), which would leave the multi-thread search untested.
+ * (on the main thread, cli/explore-job.ts mainProbeMs; in the worker, cli/explore-worker.ts probeStates), which
+ * would leave the worker and the multi-thread search untested.
  */
 function pipecheck(
   args: readonly string[],
   probeStates = '0',
+  mainProbeMs = '0',
 ): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], {
+  const r = spawnSync(process.execPath, ['--import', spy, main, ...args], {
     cwd: repo,
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...process.env, PIPECHECK_PROBE_STATES: probeStates },
+    env: { ...process.env, PIPECHECK_PROBE_STATES: probeStates, PIPECHECK_MAIN_PROBE_MS: mainProbeMs },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Preloaded: says on stderr when a worker thread starts (Worker of node:worker_threads, wrapped). */
+const spy = join(tmp, 'spy.mjs');
+writeFileSync(
+  spy,
+  [
+    "import { createRequire, syncBuiltinESMExports } from 'node:module';",
+    "const threads = createRequire(import.meta.url)('node:worker_threads');",
+    'const Worker = threads.Worker;',
+    'threads.Worker = class extends Worker {',
+    "  constructor(...a) { process.stderr.write('a worker thread started\\n'); super(...a); }",
+    '};',
+    'syncBuiltinESMExports();',
+    '',
+  ].join('\n'),
+);
+const STARTED = 'a worker thread started';
 
 let n = 0;
 
@@ -152,5 +171,46 @@ describe('check --workers 2 is check --workers 1', () => {
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('--workers');
     }
+  });
+});
+
+describe('a search the main thread ends first (cli/explore-job.ts runJobs) is the one the worker gives', () => {
+  /** `args` run in the worker and on the main thread: the --json document (elapsedMs blanked) and the files. */
+  function both(args: readonly string[]): void {
+    const [worker, here] = ['0', '60000'].map((mainProbeMs) => {
+      const out = join(tmp, `out-${n++}`);
+      const r = pipecheck([...args, '--json', ...(args[0] === 'check' ? ['--out', out] : [])], '100000', mainProbeMs);
+      const names = existsSync(out) ? readdirSync(out).sort() : [];
+      const doc = r.stdout
+        .replace(/"elapsedMs": \d+/g, '"elapsedMs": 0')
+        .split(out)
+        .join('OUT');
+      return { r, doc, files: names.map((f) => [f, readFileSync(join(out, f), 'utf8')]) };
+    });
+    expect(worker!.r.stderr).toContain(STARTED);
+    expect(here!.r.stderr).not.toContain(STARTED);
+    expect(here!.r.status).toBe(worker!.r.status);
+    expect(here!.doc).toBe(worker!.doc);
+    expect(here!.files).toEqual(worker!.files);
+  }
+
+  it('check: a violation, a holding search, --max-states, --workers 2', () => {
+    both(['check', '--invariant', 'data-stability']);
+    both(['check', '--kernel', 'copy', ...SMALL]);
+    both(['check', '--kernel', 'copy', '--depth', '4', '--max-states', '2000']);
+    both(['check', '--kernel', 'linux', '--depth', '3', '--workers', '2']);
+  });
+
+  it('matrix over two kernels', () => {
+    both(['matrix', '--kernels', 'linux,copy', ...SMALL]);
+  });
+
+  it('with a plugin, the search runs in the worker', () => {
+    const r = pipecheck(
+      ['check', ...SMALL, '--plugin', join(repo, 'examples', 'no-zero-read.ts'), '--json', '--out', join(tmp, 'p')],
+      '100000',
+      '60000',
+    );
+    expect(r.stderr).toContain(STARTED);
   });
 });

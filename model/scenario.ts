@@ -7,7 +7,7 @@
  */
 import { counted } from './cells.js';
 import { z } from 'zod';
-import { BOUND_LIMITS, DEFAULT_BOUNDS, DEPTH_ZERO, isPowerOfTwo, type Bounds } from './bounds.js';
+import { BOUND_LIMITS, DEFAULT_BOUNDS, DEFAULT_CHECK_DEPTH, DEPTH_ZERO, isPowerOfTwo, type Bounds } from './bounds.js';
 import { KERNEL_IDS, type KernelId } from './kernels/index.js';
 import { FS_PROFILE_IDS } from './fs/index.js';
 import { defaultFolioSizes, type InitialContents } from './initial.js';
@@ -257,12 +257,8 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   return sc;
 }
 
-/**
- * Depth of the default scenario: every operation at the default bounds gives
- * about 340,000 states at depth 4 (a second or two) and 25 million at depth 6
- * (minutes), so the no-argument run stops at 4.
- */
-export const DEFAULT_CHECK_DEPTH = 4;
+/** Depth of the default scenario (defined with the bounds, which the command line loads without zod). */
+export { DEFAULT_CHECK_DEPTH } from './bounds.js';
 
 /** The default scenario `pipecheck check` explores with no file: the core operations, small bounds. */
 export function defaultScenario(overrides: Partial<Bounds> = {}, kernel: KernelId = 'linux'): Scenario {

@@ -1,0 +1,67 @@
+/**
+ * The main-thread probe (explore-job.ts runJobs): which jobs may run there,
+ * the budget, and that a small search ends there with the worker's result,
+ * so that no worker thread starts; a search the budget stops is left to the
+ * worker.
+ */
+import { describe, expect, it } from 'vitest';
+import { exploreScenario, type ExploreJob } from '../checker/explore.js';
+import { resolveRequest } from '../checker/inputs.js';
+import { defaultScenario } from '../model/scenario.js';
+import { mainProbeMs, mayProbe, probeJobs, type Interrupt } from './explore-job.js';
+
+const job = (kernel: 'linux' | 'copy', depth: number): ExploreJob => ({
+  scenario: defaultScenario({ depth }, kernel),
+  invariants: { ids: ['data-stability'] },
+});
+
+const fresh = (): Interrupt => ({ shared: new Int32Array(new SharedArrayBuffer(8)) });
+
+/** A result without its timings. */
+function timeless(r: unknown): unknown {
+  return JSON.parse(JSON.stringify(r, (k, v: unknown) => (k === 'elapsedMs' ? 0 : v)));
+}
+
+describe('the main-thread probe', () => {
+  it('runs without plugins only, and only with a budget', () => {
+    expect(mayProbe([job('linux', 4)], 500)).toBe(true);
+    expect(mayProbe([job('linux', 4)], 0)).toBe(false);
+    const plugged: ExploreJob = { ...job('linux', 4), invariants: { plugins: ['x.js'] } };
+    expect(mayProbe([job('linux', 4), plugged], 500)).toBe(false);
+  });
+
+  it('lasts half a second unless PIPECHECK_MAIN_PROBE_MS says otherwise', () => {
+    expect(mainProbeMs({})).toBe(500);
+    expect(mainProbeMs({ PIPECHECK_MAIN_PROBE_MS: '0' })).toBe(0);
+    expect(mainProbeMs({ PIPECHECK_MAIN_PROBE_MS: '1000' })).toBe(1000);
+    expect(mainProbeMs({ PIPECHECK_MAIN_PROBE_MS: 'junk' })).toBe(500);
+  });
+
+  it('ends a small search here, with the result the worker gives (so no worker starts)', async () => {
+    const jobs = [job('linux', 4), job('copy', 2)];
+    const done = await probeJobs(jobs, fresh(), () => undefined, 60_000);
+    expect(done).toHaveLength(2);
+    expect(done[0]!.result.status).toBe('violated');
+    expect(done[1]!.result.status).toBe('holds');
+    const { invariants } = await resolveRequest(jobs[0]!.invariants);
+    // What the worker runs (explore-worker.ts: exploreScenario on one worker).
+    jobs.forEach((j, i) => expect(timeless(done[i])).toEqual(timeless(exploreScenario(j, invariants))));
+  });
+
+  it('keeps a limit the user set as the answer', async () => {
+    const [done] = await probeJobs([{ ...job('copy', 4), maxStates: 100 }], fresh(), () => undefined, 60_000);
+    expect(done!.result.reason).toBe('max-states');
+  });
+
+  it('leaves to the worker a search its budget stops, and every job after it', async () => {
+    const jobs = [job('copy', 2), job('copy', 6), job('linux', 2)];
+    const done = await probeJobs(jobs, fresh(), () => undefined, 0.001);
+    expect(done.length).toBeLessThan(2);
+  });
+
+  it('leaves everything to the worker once interrupted', async () => {
+    const interrupt = fresh();
+    Atomics.store(interrupt.shared, 0, 1);
+    expect(await probeJobs([job('copy', 2)], interrupt, () => undefined, 60_000)).toEqual([]);
+  });
+});
