@@ -177,12 +177,15 @@ export function classesText(interchangeable: readonly number[]): string {
 
 /**
  * `check --coverage`: a row per operation, a row per value of an argument
- * with few values (indented), and the warning naming the operations that never fired.
+ * with few values (indented; none for an operation that never fired), and
+ * the warning naming the operations that never fired.
  */
 export function operationCoverageLines(c: Coverage): string[] {
   const rows: string[][] = [['operation', 'steps fired', 'transitions', 'new states']];
   for (const o of c.operations) {
     rows.push([o.op, `${num(o.stepsFired)} of ${num(o.steps)}`, num(o.transitions), num(o.newStates)]);
+    // An operation that never fired has nothing to split.
+    if (o.transitions === 0) continue;
     for (const [arg, values] of Object.entries(o.byArgument)) {
       for (const v of values) rows.push([`  ${arg}=${String(v.value)}`, '', num(v.transitions), num(v.newStates)]);
     }
