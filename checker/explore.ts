@@ -16,6 +16,7 @@ import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/fs/index.js'
 import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Layout, State } from '../model/state.js';
+import { CoverageVisitor, type Coverage } from './coverage.js';
 import { InputError } from './errors.js';
 import type { InvariantRequest } from './inputs.js';
 import { valueReduction, type Reductions, type ValueReduction } from './reductions.js';
@@ -34,6 +35,8 @@ export interface ExploreJob {
   readonly symmetry?: boolean | undefined;
   /** Worker threads for the search (default 1: this thread); the result is the same. */
   readonly workers?: number | undefined;
+  /** Count, per step of the scenario, the transitions taken and the states reached first (checker/coverage.ts). */
+  readonly coverage?: boolean | undefined;
 }
 
 export interface Cost {
@@ -56,6 +59,8 @@ export interface JobResult {
   readonly cost: Cost;
   /** The reductions used (the state counts are of classes when one is on). */
   readonly reductions: Reductions;
+  /** Per operation, what the search took and reached (only when the job asked for it). */
+  readonly coverage?: Coverage;
 }
 
 /**
@@ -90,26 +95,35 @@ export class CostVisitor implements MergeableVisitor<State, ReadObservation> {
   }
 }
 
-/** The model, the properties and the cost visitor of a job: what every thread of a search builds. */
+/** The model, the properties and the visitors of a job (cost; coverage when asked): what every thread builds. */
 export function explorationParts(
   job: ExploreJob,
   invariants: readonly Invariant[],
 ): ExplorationParts<State, ReadObservation> & {
-  readonly visitors: readonly [CostVisitor];
+  readonly visitors: readonly [CostVisitor] | readonly [CostVisitor, CoverageVisitor];
   readonly values: ValueReduction;
 } {
   const values = valueReduction(job.scenario, invariants, job.symmetry === true);
   const fs = fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS;
   const model = scenarioModelFor(job.scenario, fs, invariants, values.on ? values.interchangeable : []);
-  return { model, properties: toProperties(model, invariants), visitors: [new CostVisitor(model.L)], values };
+  const cost = new CostVisitor(model.L);
+  const visitors = job.coverage === true ? ([cost, new CoverageVisitor(model)] as const) : ([cost] as const);
+  return { model, properties: toProperties(model, invariants), visitors, values };
+}
+
+/** The coverage visitor among a job's visitors, if it asked for one. */
+function coverageVisitor(visitors: readonly [CostVisitor] | readonly [CostVisitor, CoverageVisitor]) {
+  return visitors.length === 2 ? visitors[1] : undefined;
 }
 
 /** What explore() is told of a job, besides the visitors. */
 function optionsOf(
   job: ExploreJob,
   hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void },
+  coverage: CoverageVisitor | undefined,
 ): ExploreOptions<State, ReadObservation> {
   return {
+    ...(coverage ? { onDiscovered: (action: number, bytes: Uint8Array) => coverage.discover(action, bytes) } : {}),
     maxDepth: job.scenario.bounds.depth,
     ...(job.maxStates !== undefined ? { maxStates: job.maxStates } : {}),
     ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
@@ -158,18 +172,20 @@ export async function exploreScenarioParallel(
     throw new Error('exploreScenarioParallel: an invariant with a history runs on one thread');
   }
   const parts = explorationParts(job, invariants);
+  const coverage = coverageVisitor(parts.visitors);
   const running = run.running ?? new Int32Array(new SharedArrayBuffer(4 * run.workers));
   const data: PartsData = { job, running };
   const result = await exploreParallel(
     parts,
     { workers: run.workers, module: PARTS_URL, data, exitMessage: run.exitMessage },
-    optionsOf(job, hooks),
+    optionsOf(job, hooks, coverage),
   );
   return {
     invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
     result,
     cost: parts.visitors[0].cost(),
     reductions: { values: parts.values },
+    ...(coverage ? { coverage: coverage.coverage() } : {}),
   };
 }
 
@@ -193,11 +209,13 @@ export function exploreScenario(
 ): JobResult {
   const { model, properties, visitors, values } = explorationParts(job, invariants);
   const cost = visitors[0];
-  const result = exploreWithHistories(model, properties, { ...optionsOf(job, hooks), visitors });
+  const coverage = coverageVisitor(visitors);
+  const result = exploreWithHistories(model, properties, { ...optionsOf(job, hooks, coverage), visitors });
   return {
     invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
     result,
     cost: cost.cost(),
     reductions: { values },
+    ...(coverage ? { coverage: coverage.coverage() } : {}),
   };
 }

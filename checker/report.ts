@@ -17,6 +17,7 @@ import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';
 import { viewState, type StateView } from '../model/view.js';
 import { damagingStep as firstDamagingStep } from '../counterexamples/damage.js';
+import type { Coverage } from './coverage.js';
 import type { Cost, JobResult } from './explore.js';
 import type { Reductions } from './reductions.js';
 import { verdictOf, type Verdict } from './verdict.js';
@@ -89,6 +90,8 @@ export interface CheckReport {
   readonly plugins: readonly string[];
   /** The state-space reductions used (--symmetry): when one is on, statesDistinct counts classes. */
   readonly reductions: Reductions;
+  /** Per operation, the transitions taken and the states reached first (--coverage only: checker/coverage.ts). */
+  readonly coverage?: Coverage;
 }
 
 export interface ReportInput {
@@ -217,5 +220,6 @@ export function buildReport(input: ReportInput): CheckReport {
     command: [input.command, ...(input.invariantIds ?? []).map((id) => `--invariant ${id}`)].join(' '),
     plugins: input.plugins,
     reductions: job.reductions,
+    ...(job.coverage === undefined ? {} : { coverage: job.coverage }),
   };
 }

@@ -61,6 +61,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     allViolations: opts.allViolations,
     symmetry: opts.symmetry,
     workers: workersOf(opts),
+    coverage: opts.coverage,
   };
   const outDir = outDirOf(opts.out, io.err);
   checkOutputDir('--out', outDir);

@@ -246,6 +246,38 @@ describe('determinism', () => {
   });
 });
 
+describe('check --coverage', () => {
+  // Nothing ever enters a pipe: pipe-read never fires.
+  const NO_PIPE = ['--ops', 'write,truncate,pipe-read', '--pages', '1', '--depth', '3', '--kernel', 'copy'];
+
+  it('prints the transitions and new states per operation and warns of one that never fired', () => {
+    const r = pipecheck('check', ...NO_PIPE, '--coverage', '--out', freshDir());
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('coverage: per operation, the transitions taken and the new states');
+    expect(r.stdout).toMatch(/^operation +steps fired +transitions +new states$/m);
+    expect(r.stdout).toMatch(/^write +\d+ of \d+ +[\d,]+ +[\d,]+$/m);
+    expect(r.stdout).toMatch(/^ {2}value=1 +[\d,]+ +[\d,]+$/m);
+    expect(r.stdout).toMatch(/^pipe-read +0 of \d+ +0 +0$/m);
+    expect(r.stdout).toContain("warning: never fired within the bounds: pipe-read — a 'holds' says nothing about it");
+    expect(r.stdout).toMatch(/\n\nfind it again: pipecheck check --kernel copy .*\n?$/);
+  });
+
+  it('adds a coverage field to --json, and nothing without the option', () => {
+    const on = JSON.parse(pipecheck('check', ...NO_PIPE, '--coverage', '--json', '--out', freshDir()).stdout) as {
+      coverage: { operations: Array<{ op: string; transitions: number; newStates: number }>; neverFired: string[] };
+      statesDistinct: number;
+      transitions: number;
+    };
+    expect(on.coverage.operations.map((o) => o.op)).toEqual(['write', 'truncate', 'pipe-read']);
+    expect(on.coverage.neverFired).toEqual(['pipe-read']);
+    expect(on.coverage.operations.reduce((a, o) => a + o.transitions, 0)).toBe(on.transitions);
+    expect(on.coverage.operations.reduce((a, o) => a + o.newStates, 0)).toBe(on.statesDistinct - 1);
+    const off = JSON.parse(pipecheck('check', ...NO_PIPE, '--json', '--out', freshDir()).stdout) as object;
+    expect('coverage' in off).toBe(false);
+    expect(Object.keys(off)).toEqual(Object.keys(on).filter((k) => k !== 'coverage'));
+  });
+});
+
 describe('check --symmetry', () => {
   const VALUES3 = [...TIGHT, '--values', '3'];
   type Doc = { statesDistinct: number; invariants: unknown; reductions: { values: { on: boolean; note?: string } } };

@@ -28,6 +28,7 @@ export interface CliOptions {
   html?: string;
   allViolations?: boolean;
   symmetry?: boolean;
+  coverage?: boolean;
   json?: boolean;
   maxStates?: number;
   maxTraces?: number;
@@ -139,6 +140,13 @@ export const OPTIONS: OptionTable = {
     description:
       'explore one state per class of states that differ only by a relabelling of the data values no step names ' +
       '(the state counts are then of classes; shortest lengths are kept)',
+  },
+  coverage: {
+    description:
+      'also print, per operation (and per argument value where an argument has at most 4), the transitions ' +
+      'taken and the new states: the distinct states first reached by one of its steps (each state credited to ' +
+      'the step that found it first in breadth-first order: the same on any number of workers); and warn of ' +
+      "the operations that never fired within the bounds, for which a 'holds' says nothing",
   },
   html: {
     argument: 'DIR',

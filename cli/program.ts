@@ -44,6 +44,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'html',
       'allViolations',
       'symmetry',
+      'coverage',
       'json',
       'maxStates',
       'timeout',

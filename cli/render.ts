@@ -3,6 +3,7 @@
  * splice, pwrite, read: new"): numbered steps, what each changed, what the
  * reader expected and saw, then a summary and the command that finds it again.
  */
+import type { Coverage } from '../checker/coverage.js';
 import type { CheckReport, TraceReport } from '../checker/report.js';
 import type { Verdict } from '../checker/verdict.js';
 import type { ProgressEvent } from '../explorer/result.js';
@@ -174,6 +175,35 @@ export function classesText(interchangeable: readonly number[]): string {
   );
 }
 
+/**
+ * `check --coverage`: a row per operation, a row per value of an argument
+ * with few values (indented; none for an operation that never fired), and
+ * the warning naming the operations that never fired.
+ */
+export function operationCoverageLines(c: Coverage): string[] {
+  const rows: string[][] = [['operation', 'steps fired', 'transitions', 'new states']];
+  for (const o of c.operations) {
+    rows.push([o.op, `${num(o.stepsFired)} of ${num(o.steps)}`, num(o.transitions), num(o.newStates)]);
+    // An operation that never fired has nothing to split.
+    if (o.transitions === 0) continue;
+    for (const [arg, values] of Object.entries(o.byArgument)) {
+      for (const v of values) rows.push([`  ${arg}=${String(v.value)}`, '', num(v.transitions), num(v.newStates)]);
+    }
+  }
+  const out = [
+    'coverage: per operation, the transitions taken and the new states ' +
+      '(the states first reached by one of its steps, in breadth-first order)',
+    ...table(rows),
+  ];
+  if (c.neverFired.length > 0) {
+    out.push(
+      `warning: never fired within the bounds: ${c.neverFired.join(', ')} — ` +
+        `a 'holds' says nothing about ${c.neverFired.length === 1 ? 'it' : 'them'}`,
+    );
+  }
+  return out;
+}
+
 export function renderCheck(r: CheckReport): string[] {
   const out: string[] = [];
   const fs = r.fs === undefined ? '' : `, file system ${r.fs}`;
@@ -199,6 +229,7 @@ export function renderCheck(r: CheckReport): string[] {
   const { pagesCopied, pagesStolen } = r.cost;
   const copied = `${num(pagesCopied)} ${pagesCopied === 1 ? 'page' : 'pages'} copied`;
   out.push(`cost: at most ${copied} and ${num(pagesStolen)} stolen in any state reached`);
+  if (r.coverage !== undefined) out.push('', ...operationCoverageLines(r.coverage), '');
   out.push(`find it again: ${r.command}`);
   return out;
 }

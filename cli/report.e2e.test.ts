@@ -58,6 +58,25 @@ describe('pipecheck report', () => {
     expect(text).toContain(`<code>${cxFile}</code>`);
   });
 
+  it('check --coverage: its table and warning on the --html pages and on the page of its --json output', () => {
+    // Nothing ever enters the socket: socket-read never fires.
+    const dir = join(tmp, 'coverage');
+    const args = ['--ops', 'splice,write,pipe-read,socket-read', '--pages', '1', '--depth', '3', '--coverage'];
+    const c = pipecheck('check', ...args, '--out', join(dir, 'cx'), '--html', join(dir, 'html'), '--json');
+    expect(c.status).toBe(1);
+    const pages = readdirSync(join(dir, 'html')).map((f) => readFileSync(join(dir, 'html', f), 'utf8'));
+    writeFileSync(join(dir, 'check.json'), c.stdout);
+    expect(pipecheck('report', join(dir, 'check.json'), '-o', join(dir, 'x.html')).status).toBe(0);
+    for (const text of [...pages, readFileSync(join(dir, 'x.html'), 'utf8')]) {
+      expect(text).toContain('<table class="coverage"><caption>Coverage: per operation');
+      expect(text).toMatch(/<tr><th scope="row">write<\/th><td>\d+ of \d+<\/td><td>\d+<\/td><td>\d+<\/td><\/tr>/);
+      expect(text).toContain('<tr><th scope="row">socket-read</th><td>0 of 4</td><td>0</td><td>0</td></tr>');
+      expect(text).toContain('<p class="warning">Never fired within the bounds: socket-read.');
+    }
+    // Without --coverage, no table.
+    expect(readFileSync(cxFile.replace(/\.json$/, '.html'), 'utf8')).not.toContain('class="coverage"');
+  });
+
   it('a malformed counterexample: exit 2 naming the file and the field; nothing written', () => {
     const dir = join(tmp, 'bad');
     mkdirSync(dir);

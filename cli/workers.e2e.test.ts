@@ -102,6 +102,14 @@ describe('check --workers 2 is check --workers 1', () => {
     expect(expectSame(['check', '--kernel', 'copy', '--depth', '3'], '10000').status).toBe(0);
   });
 
+  it('with --coverage: the same transitions and new states per operation', () => {
+    const r = expectSame(['check', '--kernel', 'linux', '--coverage', ...SMALL]);
+    expect(r.status).toBe(1);
+    const coverage = r.doc.coverage as { operations: Array<{ newStates: number }> };
+    const found = coverage.operations.reduce((a, o) => a + o.newStates, 0);
+    expect(found).toBe((r.doc.statesDistinct as number) - 1);
+  });
+
   it('on copy, where everything holds to the depth bound', () => {
     const r = expectSame(['check', '--kernel', 'copy', ...SMALL]);
     expect(r.status).toBe(0);

@@ -25,14 +25,21 @@ async function both(
   data: { n: number; properties: unknown[] },
   options: { maxDepth?: number; maxStates?: number; allViolations?: boolean },
   workers = 2,
+  discover = false,
 ): Promise<{ one: unknown; many: unknown }> {
   const toys = (await import(TOYS)) as Toys;
   const { explore } = (await import(dist('bfs.js'))) as { explore: typeof exploreFn };
   const { exploreParallel } = (await import(dist('parallel.js'))) as { exploreParallel: typeof exploreParallelFn };
+  // The states each step reached first, as `action:bytes`, in the order told (discover only).
+  const discoveries = (list: string[]) =>
+    discover ? { onDiscovered: (a: number, b: Uint8Array) => void list.push(`${a}:${b.join('.')}`) } : {};
+  const oneFound: string[] = [];
+  const manyFound: string[] = [];
   const local = toys.createExploration(data);
   const oneEvents: unknown[] = [];
   const one = explore(local.model, local.properties, {
     ...options,
+    ...discoveries(oneFound),
     visitors: local.visitors,
     onEvent: (e) => oneEvents.push({ ...e, elapsedMs: 0 }),
   });
@@ -41,7 +48,7 @@ async function both(
   const many = await exploreParallel(
     remote,
     { workers, module: TOYS, data },
-    { ...options, onEvent: (e) => manyEvents.push({ ...e, elapsedMs: 0 }) },
+    { ...options, ...discoveries(manyFound), onEvent: (e) => manyEvents.push({ ...e, elapsedMs: 0 }) },
   );
   const strip = (r: ExploreResult, visitor: unknown) => ({
     ...r,
@@ -49,8 +56,8 @@ async function both(
     visitor,
   });
   return {
-    one: { result: strip(one, local.visitors[0]!.take()), events: oneEvents },
-    many: { result: strip(many, remote.visitors[0]!.take()), events: manyEvents },
+    one: { result: strip(one, local.visitors[0]!.take()), events: oneEvents, discovered: oneFound },
+    many: { result: strip(many, remote.visitors[0]!.take()), events: manyEvents, discovered: manyFound },
   };
 }
 
@@ -98,6 +105,23 @@ describe('exploreParallel', () => {
     const { one, many } = await both(data, { maxDepth: 20 });
     expect((one as { result: ExploreResult }).result.propertyErrors).toHaveLength(1);
     expect(many).toEqual(one);
+  });
+
+  it('tells onDiscovered of the same states in the same order, the last level and a stop included', async () => {
+    type Run = { result: ExploreResult; discovered: string[] };
+    const runs: Array<[{ n: number; properties: unknown[] }, { maxDepth?: number; maxStates?: number }]> = [
+      [{ n: 9, properties: [{ kind: 'sum-below', k: 99 }] }, { maxDepth: 6 }],
+      [{ n: 16, properties: [{ kind: 'sum-below', k: 20 }, { kind: 'diagonal' }] }, {}],
+      [{ n: 14, properties: [{ kind: 'sum-below', k: 99 }] }, { maxStates: 1234 }],
+    ];
+    for (const [data, options] of runs) {
+      const { one, many } = await both(data, options, 2, true);
+      const r = one as Run;
+      // Every state but the 2 distinct initial ones, each once.
+      expect(r.discovered).toHaveLength(r.result.statistics.statesDistinct - 2);
+      expect(new Set(r.discovered.map((d) => d.split(':')[1])).size).toBe(r.discovered.length);
+      expect(many).toEqual(one);
+    }
   });
 
   it('stops at the depth bound like one thread, on one worker too', async () => {

@@ -260,7 +260,7 @@ class PooledExpander<S, O> implements Expander<S, O> {
       ends,
       active: level.active,
       allViolations: search.settings.allViolations,
-      keepBytes: search.queueNext,
+      keepBytes: search.keepBytes,
       visited: fresh ? share : undefined,
     };
     level.units.set(level.sent, { first, bytes, ends });
@@ -279,7 +279,7 @@ class PooledExpander<S, O> implements Expander<S, O> {
     const baseId = search.levelFirst + unit.first;
     const workBase = search.workBeforeLevel + unit.first * actionCount;
     const { events, candidates } = r;
-    const nextBytes = search.queueNext ? unpack(r.bytes, r.ends) : [];
+    const nextBytes = search.keepBytes ? unpack(r.bytes, r.ends) : [];
     const candidateCount = candidates.length / CANDIDATE_WORDS;
     let e = 0;
     let c = 0;

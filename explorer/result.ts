@@ -155,6 +155,14 @@ export interface ExploreOptions<S = unknown, O = unknown> {
   readonly onEvent?: (event: ExploreEvent) => void;
   /** See every step the search takes (statistics); they never stop or decide anything. */
   readonly visitors?: readonly StepVisitor<S, O>[];
+  /**
+   * Told of each state a step reaches first (never an initial state), in BFS
+   * order, so the same calls on any number of worker threads: the action of
+   * that step and the state's encoding (read it, do not keep it). Called on
+   * the thread that merges, never on a worker. For statistics such as the
+   * states each action discovered; costs nothing when absent.
+   */
+  readonly onDiscovered?: (action: number, encoded: Uint8Array) => void;
   /** Default 3000. */
   readonly progressIntervalMs?: number;
   /** Minimize findings' arguments with `model.simplerActions` (default true). */

@@ -68,6 +68,7 @@ export class Search<S, O> {
   current = new Frontier();
   next = new Frontier();
   readonly actionCount: number;
+  private readonly onDiscovered: ((action: number, encoded: Uint8Array) => void) | undefined;
   readonly start: number;
   private readonly maxStates: number;
   /** Whether the search stops at the step that decides the last property (not with allViolations). */
@@ -91,6 +92,7 @@ export class Search<S, O> {
     sharedVisited: boolean,
   ) {
     this.actionCount = model.actionCount;
+    this.onDiscovered = options.onDiscovered;
     this.maxStates = settings.maxStates;
     this.stopWhenAllFound = !settings.allViolations && properties.length > 0;
     this.start = settings.clock();
@@ -106,6 +108,11 @@ export class Search<S, O> {
     this.stop = seeded.stop;
     this.roots = seeded.roots;
     this.levelEnd = this.visited.size;
+  }
+
+  /** Whether the successors' bytes are needed at the merge: queued, or shown to `onDiscovered`. */
+  get keepBytes(): boolean {
+    return this.queueNext || this.onDiscovered !== undefined;
   }
 
   get stopped(): boolean {
@@ -171,7 +178,7 @@ export class Search<S, O> {
 
   /**
    * The successor of the step `action` from state `parent`, fingerprint
-   * (hi, lo), encoded as `bytes()`: the cap, then inserted and queued if new,
+   * (hi, lo), encoded as `bytes`: the cap, then inserted, queued and shown to `onDiscovered` if new,
    * then the stop once every property is decided. Returns whether the search
    * stops at this step.
    */
@@ -179,8 +186,9 @@ export class Search<S, O> {
     const visited = this.visited;
     if (visited.size >= this.maxStates) {
       if (visited.lookup(hi, lo) < 0) return this.stopAt('max-states', parent - this.levelFirst + 1);
-    } else if (visited.insert(hi, lo, parent, action) >= 0 && this.queueNext) {
-      this.next.push(bytes);
+    } else if (visited.insert(hi, lo, parent, action) >= 0) {
+      if (this.queueNext) this.next.push(bytes);
+      if (this.onDiscovered !== undefined) this.onDiscovered(action, bytes);
     }
     return this.decided(parent);
   }

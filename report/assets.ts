@@ -76,6 +76,8 @@ details.state.important { border-color: var(--damage-line); }
 .js details.state.current { display: block; border-color: var(--cur-line); }
 tr.damaged > * { background: var(--damage); }
 .none, .pipe-empty { margin: 6px 0; color: var(--muted); }
+table.coverage tr.value th { padding-left: 1.5em; font-weight: normal; color: var(--muted); }
+p.warning { border-left: 4px solid var(--damage-line); background: var(--damage); padding: 4px 8px; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 

@@ -6,6 +6,7 @@
  * expected and saw. Nothing here is hard-coded per scenario: every value
  * comes from the replay or from the file.
  */
+import type { Coverage } from '../checker/coverage.js';
 import { damagingStep } from '../counterexamples/damage.js';
 import { stepChanges } from '../counterexamples/diff.js';
 import type { Counterexample } from '../counterexamples/format.js';
@@ -227,6 +228,8 @@ export interface CheckReportSummary {
   readonly transitions: number;
   readonly depthExplored: number;
   readonly invariants: Readonly<Record<string, string>>;
+  /** Per operation, what the search took and reached (`check --coverage` only). */
+  readonly coverage?: Coverage | undefined;
 }
 
 /** A check run's summary from its report. */
@@ -241,6 +244,7 @@ export function checkSummaryOf(report: CheckReportSummary): CheckSummary {
     depthExplored: report.depthExplored,
     complete: report.complete,
     invariants: Object.entries(report.invariants),
+    ...(report.coverage === undefined ? {} : { coverage: report.coverage }),
   };
 }
 

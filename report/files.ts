@@ -35,6 +35,30 @@ const CheckReportSchema = z.looseObject({
   transitions: z.number(),
   depthExplored: z.number(),
   invariants: z.record(z.string(), z.string()),
+  coverage: z
+    .object({
+      operations: z.array(
+        z.object({
+          op: z.string(),
+          steps: z.number(),
+          stepsFired: z.number(),
+          transitions: z.number(),
+          newStates: z.number(),
+          byArgument: z.record(
+            z.string(),
+            z.array(
+              z.object({
+                value: z.union([z.number(), z.string(), z.boolean()]),
+                transitions: z.number(),
+                newStates: z.number(),
+              }),
+            ),
+          ),
+        }),
+      ),
+      neverFired: z.array(z.string()),
+    })
+    .optional(),
   violations: z.array(z.looseObject({ invariant: z.string(), counterexample: z.string().optional() })),
 });
 

@@ -333,7 +333,32 @@ ${fact('Kernel', markup`<code>${c.kernel}</code>`)}
 ${fact('Scenario', c.scenario === null ? 'the default scenario' : markup`<code>${c.scenario}</code>`)}
 ${fact('Command line', markup`<code>${c.command}</code>`)}
 ${fact('Explored', explored)}
-</dl>${tableOf('Invariants', ['invariant', 'result'], rows, 'verdicts')}`;
+</dl>${tableOf('Invariants', ['invariant', 'result'], rows, 'verdicts')}${c.coverage ? coverageTable(c.coverage) : ''}`;
+}
+
+/** `check --coverage`: a row per operation, then per value of an argument with few (none for one that never fired). */
+function coverageTable(c: NonNullable<CheckSummary['coverage']>): SafeHtml {
+  const rows: SafeHtml[] = [];
+  for (const o of c.operations) {
+    const fired = `${o.stepsFired} of ${o.steps}`;
+    rows.push(
+      markup`<tr><th scope="row">${o.op}</th><td>${fired}</td><td>${o.transitions}</td><td>${o.newStates}</td></tr>`,
+    );
+    if (o.transitions === 0) continue;
+    for (const [arg, values] of Object.entries(o.byArgument)) {
+      for (const v of values) {
+        const name = `${arg}=${String(v.value)}`;
+        const counts = markup`<td></td><td>${v.transitions}</td><td>${v.newStates}</td>`;
+        rows.push(markup`<tr class="value"><th scope="row">${name}</th>${counts}</tr>`);
+      }
+    }
+  }
+  const caption =
+    'Coverage: per operation, the transitions taken and the new states (first reached by one of its steps)';
+  const table = tableOf(caption, ['operation', 'steps fired', 'transitions', 'new states'], rows, 'coverage');
+  if (c.neverFired.length === 0) return table;
+  const never = `Never fired within the bounds: ${c.neverFired.join(', ')}. A "holds" says nothing about them.`;
+  return markup`${table}<p class="warning">${never}</p>`;
 }
 
 /** A report page as one self-contained HTML document. */
