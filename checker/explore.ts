@@ -15,9 +15,11 @@ import { HistoryError, scenarioModelFor, toProperties } from '../invariants/prop
 import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/fs/index.js';
 import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';
+import type { ScenarioModel } from '../model/scenario-model.js';
 import type { Layout, State } from '../model/state.js';
 import { CoverageVisitor, type Coverage } from './coverage.js';
 import { InputError } from './errors.js';
+import { GraphVisitor, type StateGraph } from './graph.js';
 import type { InvariantRequest } from './inputs.js';
 import { valueReduction, type Reductions, type ValueReduction } from './reductions.js';
 
@@ -37,6 +39,8 @@ export interface ExploreJob {
   readonly workers?: number | undefined;
   /** Count, per step of the scenario, the transitions taken and the states reached first (checker/coverage.ts). */
   readonly coverage?: boolean | undefined;
+  /** Collect the state graph (checker/graph.ts; one thread only: exploreScenario). */
+  readonly graph?: boolean | undefined;
 }
 
 export interface Cost {
@@ -61,6 +65,8 @@ export interface JobResult {
   readonly reductions: Reductions;
   /** Per operation, what the search took and reached (only when the job asked for it). */
   readonly coverage?: Coverage;
+  /** The explored state graph (only when the job asked for it). */
+  readonly graph?: StateGraph;
 }
 
 /**
@@ -102,6 +108,7 @@ export function explorationParts(
 ): ExplorationParts<State, ReadObservation> & {
   readonly visitors: readonly [CostVisitor] | readonly [CostVisitor, CoverageVisitor];
   readonly values: ValueReduction;
+  readonly model: ScenarioModel;
 } {
   const values = valueReduction(job.scenario, invariants, job.symmetry === true);
   const fs = fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS;
@@ -171,6 +178,7 @@ export async function exploreScenarioParallel(
   if (invariants.some((inv) => inv.history !== undefined)) {
     throw new Error('exploreScenarioParallel: an invariant with a history runs on one thread');
   }
+  if (job.graph === true) throw new Error('exploreScenarioParallel: the state graph is collected on one thread');
   const parts = explorationParts(job, invariants);
   const coverage = coverageVisitor(parts.visitors);
   const running = run.running ?? new Int32Array(new SharedArrayBuffer(4 * run.workers));
@@ -210,12 +218,15 @@ export function exploreScenario(
   const { model, properties, visitors, values } = explorationParts(job, invariants);
   const cost = visitors[0];
   const coverage = coverageVisitor(visitors);
-  const result = exploreWithHistories(model, properties, { ...optionsOf(job, hooks, coverage), visitors });
+  const graph = job.graph === true ? new GraphVisitor(model) : undefined;
+  const all = graph ? [...visitors, graph] : visitors;
+  const result = exploreWithHistories(model, properties, { ...optionsOf(job, hooks, coverage), visitors: all });
   return {
     invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
     result,
     cost: cost.cost(),
     reductions: { values },
     ...(coverage ? { coverage: coverage.coverage() } : {}),
+    ...(graph ? { graph: graph.graph(result) } : {}),
   };
 }

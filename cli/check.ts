@@ -9,12 +9,15 @@
 import type { ExploreJob } from '../checker/explore.js';
 import { buildReport, type CheckReport } from '../checker/report.js';
 import { reductionNote } from '../checker/reductions.js';
-import { basename } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { HtmlReportsWritten } from '../report/index.js';
 import { BOUND_NAMES } from '../model/bounds.js';
 import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf } from './exit.js';
-import { checkOutputDir, outDirOf } from './outputs.js';
+import { checkOutputDir, checkOutputFile, outDirOf } from './outputs.js';
+import { graphDot, type StateGraph } from '../checker/graph.js';
+import { writeFileAtomic } from '../counterexamples/file.js';
 import { checkInitialForProfile } from '../checker/inputs.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
@@ -60,11 +63,14 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     fs: fs.id,
     allViolations: opts.allViolations,
     symmetry: opts.symmetry,
-    workers: workersOf(opts),
+    // The graph is collected on one thread (checker/graph.ts).
+    workers: opts.graph === undefined ? workersOf(opts) : 1,
     coverage: opts.coverage,
+    ...(opts.graph === undefined ? {} : { graph: true }),
   };
   const outDir = outDirOf(opts.out, io.err);
   checkOutputDir('--out', outDir);
+  if (opts.graph !== undefined) checkOutputFile('--graph', opts.graph);
   if (opts.html !== undefined) checkOutputDir('--html', opts.html, 'reports');
   const [done] = await withInterrupt(
     (interrupt) => runJobs([job], interrupt, progressPrinter(io)),
@@ -100,11 +106,31 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
   }
   if (opts.json) io.out(JSON.stringify(report, null, 2));
   else for (const line of renderCheck(report)) io.out(line);
+  if (writeError === undefined && opts.graph !== undefined) writeError = writeGraph(opts.graph, done.graph, io);
   if (writeError !== undefined) {
     io.err(`pipecheck check: ${writeError}`);
     return EXIT.usage;
   }
   return exitCodeOf(done.result);
+}
+
+/** `--graph FILE`: the graph written (said on stderr), or why not (then nothing is written). */
+function writeGraph(file: string, graph: StateGraph | undefined, io: Io): string | undefined {
+  if (graph === undefined) return `--graph ${file}: the search returned no graph; none was written`;
+  if (graph.kind === 'too-large') {
+    return (
+      `--graph ${file}: the state graph has more than ${graph.cap} states, too many to draw; none was written ` +
+      '(lower the bounds: --depth, --pages, --values, or fewer --ops)'
+    );
+  }
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomic(file, graphDot(graph));
+  } catch (e) {
+    return `--graph ${file}: cannot write the graph (${(e as Error).message}); none was written`;
+  }
+  io.err(`graph: ${graph.nodes.length} states, ${graph.edges.length} transitions written to ${file}`);
+  return undefined;
 }
 
 /** The report with each violation's HTML page (matched by invariant: one page per violation). */

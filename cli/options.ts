@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { FS_PROFILE_IDS } from '../model/fs/index.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { DEPTH_ZERO } from '../model/bounds.js';
+import { GRAPH_MAX_STATES } from '../checker/graph.js';
 
 /** Every option of every command, as the commands receive them. */
 export interface CliOptions {
@@ -29,6 +30,7 @@ export interface CliOptions {
   allViolations?: boolean;
   symmetry?: boolean;
   coverage?: boolean;
+  graph?: string;
   json?: boolean;
   maxStates?: number;
   maxTraces?: number;
@@ -147,6 +149,13 @@ export const OPTIONS: OptionTable = {
       'taken and the new states: the distinct states first reached by one of its steps (each state credited to ' +
       'the step that found it first in breadth-first order: the same on any number of workers); and warn of ' +
       "the operations that never fired within the bounds, for which a 'holds' says nothing",
+  },
+  graph: {
+    argument: 'FILE',
+    description:
+      'also write the explored state graph to FILE in Graphviz DOT (a node per state, an edge per step, the ' +
+      `shortest violations in red), for small spaces: past ${GRAPH_MAX_STATES} states nothing is written and ` +
+      'the check exits 2 (lower the bounds); the search then runs on one thread (--workers is ignored)',
   },
   html: {
     argument: 'DIR',

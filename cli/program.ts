@@ -45,6 +45,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'allViolations',
       'symmetry',
       'coverage',
+      'graph',
       'json',
       'maxStates',
       'timeout',
