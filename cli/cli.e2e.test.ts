@@ -278,6 +278,61 @@ describe('check --coverage', () => {
   });
 });
 
+describe('check --graph', () => {
+  type Doc = { statesDistinct: number; transitions: number; violations: unknown[] };
+
+  it('writes the graph in DOT: a node per state, an edge per transition, the violation red; --json unchanged', () => {
+    const dot = join(freshDir(), 'graph.dot');
+    const r = pipecheck('check', ...TIGHT, '--graph', dot, '--json', '--out', freshDir());
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout) as Doc;
+    const plain = JSON.parse(pipecheck('check', ...TIGHT, '--json', '--out', freshDir()).stdout) as Doc;
+    expect(Object.keys(doc)).toEqual(Object.keys(plain));
+    expect(doc.statesDistinct).toBe(plain.statesDistinct);
+    expect(doc.violations).toEqual(
+      (plain.violations as { counterexample?: string }[]).map((v) => ({ ...v, counterexample: expect.any(String) })),
+    );
+    expect(r.stderr).toContain(`graph: ${doc.statesDistinct} states, ${doc.transitions} transitions written to ${dot}`);
+    const text = readFileSync(dot, 'utf8');
+    expect(text.startsWith('digraph "pipecheck" {')).toBe(true);
+    expect(text.match(/^ {2}s\d+ \[/gm)).toHaveLength(doc.statesDistinct);
+    expect(text.match(/ -> /g)).toHaveLength(doc.transitions);
+    expect(text.match(/ -> .*color=red/g)).toHaveLength(3);
+    expect(text).toMatch(
+      / -> .*label="env pipe-read\(len=1, pipe=0\)", color=red, fontcolor=red, penwidth=3, style=bold\]/,
+    );
+  });
+
+  it('gives the same DOT whatever --workers says (the graph is collected on one thread)', () => {
+    const one = join(freshDir(), 'one.dot');
+    const two = join(freshDir(), 'two.dot');
+    expect(pipecheck('check', ...TIGHT, '--graph', one, '--workers', '1', '--out', freshDir()).status).toBe(1);
+    expect(pipecheck('check', ...TIGHT, '--graph', two, '--workers', '2', '--out', freshDir()).status).toBe(1);
+    expect(readFileSync(two, 'utf8')).toBe(readFileSync(one, 'utf8'));
+  });
+
+  it('refuses past 2000 states: the check runs and reports, nothing is written, exit 2', () => {
+    const dot = join(freshDir(), 'big.dot');
+    const r = pipecheck('check', '--depth', '4', '--graph', dot, '--out', freshDir());
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('data-stability VIOLATED in 3 steps:');
+    expect(r.stderr).toContain(
+      `pipecheck check: --graph ${dot}: the state graph has more than 2000 states, too many to draw; none was written`,
+    );
+    expect(existsSync(dot)).toBe(false);
+  });
+
+  it('refuses a path it cannot write before the search (exit 2, nothing written)', () => {
+    const out = freshDir();
+    const under = join(file('not-a-dir.txt', 'x'), 'graph.dot');
+    const r = pipecheck('check', ...TIGHT, '--graph', under, '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`--graph ${under}: cannot write it:`);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('check --symmetry', () => {
   const VALUES3 = [...TIGHT, '--values', '3'];
   type Doc = { statesDistinct: number; invariants: unknown; reductions: { values: { on: boolean; note?: string } } };
