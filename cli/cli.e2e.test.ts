@@ -7,10 +7,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliRunner, main, repo } from '../test-support/cli-run.js';
+import { cliRunner, HANG_MS, main, repo } from '../test-support/cli-run.js';
 import { SKIP_BUILD } from '../test-support/global-setup.js';
 
-const { tmp, pipecheck, freshDir } = cliRunner('e2e', 60_000);
+const { tmp, pipecheck, freshDir } = cliRunner('e2e');
 
 function file(name: string, text: string): string {
   const path = join(tmp, name);
@@ -464,7 +464,7 @@ describe('replay, export-test, matrix, list', () => {
 
   // A second vitest (a process, its own workers) on a loaded machine can take minutes: no wall-clock limit
   // it could hit but a generous one for a hang. It skips the build: this run's global setup just built dist/.
-  it('export-test writes a test that passes under vitest', { timeout: 10 * 60_000 }, () => {
+  it('export-test writes a test that passes under vitest', { timeout: HANG_MS }, () => {
     const dir = join(repo, `.e2e-export-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     try {
@@ -484,7 +484,7 @@ describe('replay, export-test, matrix, list', () => {
       const v = spawnSync(process.execPath, [vitest, 'run', test, '--reporter=dot'], {
         cwd: repo,
         encoding: 'utf8',
-        timeout: 10 * 60_000,
+        timeout: HANG_MS,
         env: { ...process.env, [SKIP_BUILD]: '1' },
       });
       expect(v.stdout + v.stderr).toMatch(/1 passed/);

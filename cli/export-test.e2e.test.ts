@@ -9,11 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliRunner, repo } from '../test-support/cli-run.js';
+import { cliRunner, HANG_MS, repo } from '../test-support/cli-run.js';
 import { SKIP_BUILD } from '../test-support/global-setup.js';
 
 // Limits for a hang only: a busy machine must not fail these tests.
-const LIMIT = 10 * 60_000;
+const LIMIT = HANG_MS;
 const { pipecheck, tmp: outside } = cliRunner('plugin-export', LIMIT);
 const inside = join(repo, `.e2e-plugin-export-${process.pid}`);
 afterAll(() => rmSync(inside, { recursive: true, force: true }));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../test-support/cli-run.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const main = join(repo, 'dist', 'cli', 'main.js');
@@ -16,7 +17,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-first-use-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function pipecheck(...args: string[]) {
-  const r = spawnSync(process.execPath, [main, ...args], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [main, ...args], { cwd: repo, encoding: 'utf8', timeout: HANG_MS });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

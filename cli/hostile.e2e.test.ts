@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../test-support/cli-run.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const main = join(repo, 'dist', 'cli', 'main.js');
@@ -24,7 +25,7 @@ function pipecheck(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [main, ...args], {
     cwd: repo,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: HANG_MS,
     env: { ...process.env, ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

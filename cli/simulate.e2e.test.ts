@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliRunner, main, repo } from '../test-support/cli-run.js';
 
-const { tmp, pipecheck, freshDir } = cliRunner('simulate', 120_000);
+const { tmp, pipecheck, freshDir } = cliRunner('simulate');
 
 /** Whitlock's punch at 4-page folios, walks of 12 steps. */
 const PUNCH = ['--ops', 'splice,fallocate-punch,pipe-read', '--pages', '4', '--folio-pages', '4'];

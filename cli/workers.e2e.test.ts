@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../test-support/cli-run.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const main = join(repo, 'dist', 'cli', 'main.js');
@@ -32,7 +33,7 @@ function pipecheck(
   const r = spawnSync(process.execPath, ['--import', spy, main, ...args], {
     cwd: repo,
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: HANG_MS,
     env: { ...process.env, PIPECHECK_PROBE_STATES: probeStates, PIPECHECK_MAIN_PROBE_MS: mainProbeMs },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -15,6 +15,7 @@ import { parseScenario } from '../model/scenario.js';
 import { mapCalls } from './map.js';
 import { parseStraceLog } from './parse.js';
 import { scenarioOf } from './scenario.js';
+import { HANG_MS } from '../test-support/cli-run.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const main = join(repo, 'dist', 'cli', 'main.js');
@@ -24,7 +25,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-strace-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function pipecheck(...args: string[]) {
-  const r = spawnSync(process.execPath, [main, ...args], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [main, ...args], { cwd: repo, encoding: 'utf8', timeout: HANG_MS });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

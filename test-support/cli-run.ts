@@ -10,6 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 
+/**
+ * How long a test lets a command run before it calls it hung: long enough
+ * that no slow or busy machine reaches it (the commands the tests run take
+ * seconds), short enough that a real hang ends within CI's time.
+ */
+export const HANG_MS = 10 * 60_000;
+
 export const repo = fileURLToPath(new URL('..', import.meta.url));
 export const main = join(repo, 'dist', 'cli', 'main.js');
 
@@ -20,7 +27,7 @@ export interface Run {
 }
 
 /** `pipecheck(...args)` with a time limit, and `freshDir()` under a scratch folder named after `label`. */
-export function cliRunner(label: string, timeoutMs: number) {
+export function cliRunner(label: string, timeoutMs = HANG_MS) {
   const tmp = mkdtempSync(join(tmpdir(), `pipecheck-${label}-`));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   let n = 0;

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../../test-support/cli-run.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const main = join(here, '..', '..', 'dist', 'cli', 'main.js');
@@ -36,7 +37,7 @@ function fsProfile(path: string): string | undefined {
 }
 
 function run(cmd: string, args: string[]) {
-  const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: HANG_MS });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
