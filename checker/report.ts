@@ -69,6 +69,8 @@ export interface CheckReport {
   readonly kernel: KernelId;
   /** The file-system profile the model followed (`ext4`, `tmpfs-huge`, ...). */
   readonly fs?: string;
+  /** The Linux release whose page cache the model describes (model/fs/release.ts). */
+  readonly release?: string;
   readonly bounds: Bounds;
   /** The scenario file, or null for the default scenario. */
   readonly scenario: string | null;
@@ -203,6 +205,7 @@ export function buildReport(input: ReportInput): CheckReport {
     reason: result.reason,
     kernel: scenario.kernel,
     fs: (input.fs ?? DEFAULT_FS).id,
+    release: model.ctx.release,
     bounds: { ...scenario.bounds },
     scenario: input.file,
     environment: scenario.environment.map((op) => entryText(op, scenario.environmentArgs[op] ?? {})),

@@ -48,6 +48,9 @@ describe('pipecheck check', () => {
     expect(j).toMatchObject({
       result: 'violated',
       kernel: 'linux',
+      // What the verdict is about: the file-system profile and the Linux release the model describes.
+      fs: 'ext4',
+      release: '6.18',
       bounds: { pages: 1, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1, depth: 3 },
       depthExplored: 3,
       invariants: {

@@ -206,7 +206,8 @@ export function operationCoverageLines(c: Coverage): string[] {
 
 export function renderCheck(r: CheckReport): string[] {
   const out: string[] = [];
-  const fs = r.fs === undefined ? '' : `, file system ${r.fs}`;
+  const fs =
+    (r.fs === undefined ? '' : `, file system ${r.fs}`) + (r.release === undefined ? '' : `, Linux ${r.release}`);
   out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}${fs}`);
   out.push(`bounds: ${boundsText(r.bounds)}`);
   out.push('');
