@@ -12,3 +12,12 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/**
+ * What a worker thread's failure message stands for: `input-error` (bad
+ * input, found while loading or judging: exit 2) is an InputError, any other
+ * an Error, with the worker's message.
+ */
+export function workerFailure(m: { readonly type: 'input-error' | 'error'; readonly message: string }): Error {
+  return m.type === 'input-error' ? new InputError(m.message) : new Error(m.message);
+}

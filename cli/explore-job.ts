@@ -21,7 +21,7 @@
  * When the compiled worker is missing (tests running the TypeScript sources)
  * the jobs run in-process, without interrupt support.
  */
-import { InputError } from '../checker/errors.js';
+import { InputError, workerFailure } from '../checker/errors.js';
 import { exploreScenario, type ExploreJob, type InvariantInfo, type JobResult } from '../checker/explore.js';
 import { resolveRequest } from '../checker/inputs.js';
 import { compiledAvailable, WorkerPool } from '../explorer/pool.js';
@@ -321,10 +321,8 @@ function runInWorker(
           settle(() => resolve(results.filter((r) => r !== undefined)));
           break;
         case 'input-error':
-          settle(() => reject(new InputError(m.message)));
-          break;
         case 'error':
-          settle(() => reject(new Error(m.message)));
+          settle(() => reject(workerFailure(m)));
           break;
       }
     };

@@ -12,7 +12,7 @@
  * When the compiled worker is missing (tests running the TypeScript sources)
  * the chunks run in-process, one after the other, without interrupt support.
  */
-import { InputError } from '../checker/errors.js';
+import { InputError, workerFailure } from '../checker/errors.js';
 import type { InvariantInfo } from '../checker/explore.js';
 import { resolveRequest } from '../checker/inputs.js';
 import {
@@ -215,12 +215,9 @@ const inWorkers: Runner = (job, workers, interrupt, onChunk, onFailure) =>
           walking--;
           if (++finished === workers) settle(() => resolve(loaded));
           break;
-        case 'input-error':
-          // Bad input stops them all: the others would fail alike.
-          settle(() => reject(new InputError(m.message)));
-          break;
+        case 'input-error': // bad input stops them all: the others would fail alike
         case 'error':
-          settle(() => reject(new Error(m.message)));
+          settle(() => reject(workerFailure(m)));
           break;
       }
     };
