@@ -84,7 +84,8 @@ export class CoverageVisitor implements MergeableVisitor<State, ReadObservation>
   }
 
   /** The step of `action` from a state whose program counters are `s`'s, less `back` (1: `s` is after it). */
-  private stepIndex(action: number, s: State, back: number): number {
+  private stepIndex(explorerAction: number, s: State, back: number): number {
+    const action = this.model.baseAction(explorerAction);
     if (action >= this.processes) return this.envBase + action;
     return this.firstOf[action]! + this.model.L.pc(s, action) - back;
   }

@@ -15,8 +15,18 @@ import { StepSchema } from '../model/step.js';
 
 export const COUNTEREXAMPLE_FORMAT = 'pipecheck-counterexample/1';
 
-/** A trace step: a step of the interface, with the process that took it. */
-const TraceStepSchema = z.intersection(StepSchema, z.object({ process: z.string().min(1) }));
+/** A kernel choice a trace step took (model/choices.ts): the choice point and the option (0: the measured one). */
+const ChoiceTakenSchema = z.object({ point: z.string().min(1), index: z.number().int().min(0) }).strict();
+
+/**
+ * A trace step: a step of the interface, with the process that took it and,
+ * where the kernel did not do what it does by default, every choice it made
+ * in the step, in order.
+ */
+const TraceStepSchema = z.intersection(
+  StepSchema,
+  z.object({ process: z.string().min(1), choices: z.array(ChoiceTakenSchema).min(1).readonly().optional() }),
+);
 
 /** How `pipecheck simulate` found a counterexample (a random walk, shrunk by fast-check). */
 const SimulationSchema = z

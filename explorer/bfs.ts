@@ -66,6 +66,7 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     const { model, visitors, fp, fingerprintState } = this;
     const bytesAreStates = model.encode === undefined;
     const actionCount = model.actionCount;
+    const skips = model.nextAction !== undefined;
     const properties = search.properties;
     const active = search.active;
     const { levelFirst, levelEnd, depth } = search;
@@ -77,7 +78,7 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     for (let id = levelFirst; id < levelEnd; id++) {
       const bytes = current.shift();
       const state = bytesAreStates ? (bytes as unknown as S) : model.decode!(bytes);
-      for (let action = 0; action < actionCount; action++) {
+      for (let action = 0; action < actionCount; action = skips ? model.nextAction!(state, action) : action + 1) {
         if ((++work & POLL_MASK) === 0) {
           const read = id - levelFirst + 1;
           search.transitions = transitions;

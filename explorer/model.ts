@@ -38,6 +38,15 @@ export interface ExplorableModel<S, O = unknown> {
   /** Take action `action` in `state`; `undefined` when it is not enabled there. */
   step(state: S, action: number): Transition<S, O> | undefined;
   /**
+   * The next action worth trying in `state` after `action` (which the
+   * explorer has just taken or found disabled there): a model whose actions
+   * come in runs where only the first few can be enabled in a given state
+   * (one step's several outcomes, say) skips the rest. Must be greater than
+   * `action`; `actionCount` or more ends the state's actions. Default:
+   * `action + 1`.
+   */
+  nextAction?(state: S, action: number): number;
+  /**
    * The canonical encoding of a state: two states the model considers equal
    * encode to the same bytes. The explorer fingerprints these bytes and
    * stores them for the frontier; it never looks inside. Default: the state

@@ -123,6 +123,7 @@ export function expandUnit<S, O>(
   const { model, properties } = parts;
   const visitors = parts.visitors ?? [];
   const actionCount = model.actionCount;
+  const skips = model.nextAction !== undefined;
   const fp = new Uint32Array(2);
   const said: Judgement = { message: undefined, error: false };
   const active = [...task.active];
@@ -134,7 +135,7 @@ export function expandUnit<S, O>(
   const states = unpack(task.bytes, task.ends);
   for (let s = 0; s < states.length; s++) {
     const state = model.decode === undefined ? (states[s] as unknown as S) : model.decode(states[s]!);
-    for (let action = 0; action < actionCount; action++) {
+    for (let action = 0; action < actionCount; action = skips ? model.nextAction!(state, action) : action + 1) {
       const step = model.step(state, action);
       if (step === undefined) continue;
       t++;

@@ -324,7 +324,7 @@ class PooledExpander<S, O> implements Expander<S, O> {
     for (let s = 0; s <= cut.state; s++) {
       const state = model.decode === undefined ? (states[s] as unknown as S) : model.decode(states[s]!);
       const last = s === cut.state ? cut.action : model.actionCount - 1;
-      for (let action = 0; action <= last; action++) {
+      for (let action = 0; action <= last; action = model.nextAction ? model.nextAction(state, action) : action + 1) {
         const t = model.step(state, action);
         if (t === undefined) continue;
         const view: StepView<S, O> = {

@@ -92,7 +92,7 @@ export function pickAction<S, O>(
     action = random % count;
   }
   const enabled: { action: number; transition: Transition<S, O> }[] = [];
-  for (let a = 0; a < count; a++) {
+  for (let a = 0; a < count; a = model.nextAction ? model.nextAction(state, a) : a + 1) {
     const transition = model.step(state, a);
     if (transition !== undefined) enabled.push({ action: a, transition });
   }

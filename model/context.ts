@@ -8,6 +8,7 @@ import type { Layout, State } from './state.js';
 import type { FsProfile } from './fs/profile.js';
 import type { KernelRelease } from './fs/release.js';
 import type { MemorySource } from './ops/args.js';
+import type { Chooser } from './choices.js';
 
 /**
  * A kernel variant changes only the policy it is about: what splice, vmsplice
@@ -61,4 +62,10 @@ export interface ModelContext {
   readonly fs: FsProfile;
   /** The Linux release modelled (model/fs/release.ts): the file system's hooks may differ by it. */
   readonly release: KernelRelease;
+  /**
+   * Answers the profile hooks' kernel choices (model/choices.ts) in the step
+   * being taken; absent when choices are not explored (every hook then takes
+   * option 0, what the kernel was measured doing).
+   */
+  readonly chooser?: Chooser | undefined;
 }

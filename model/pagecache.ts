@@ -3,6 +3,7 @@
  * place, removing and splitting folios. Small functions shared by the
  * operations; each changes the state it is given (a copy the operation owns).
  */
+import { choose, type ChoicePoint } from './choices.js';
 import type { ModelContext } from './context.js';
 import { ctz, log2floor, PAGE_BYTES } from './fs/units.js';
 import type { LargeFolioFate } from './fs/profile.js';
@@ -65,8 +66,29 @@ export function byLengthFolioPages(
   order = Math.min(order, log2floor(L.F));
   if (page > 0) order = Math.min(order, ctz(page));
   while (order > 0 && (page + (1 << order) > mappingEnd || anyCached(L, s, page, 1 << order))) order--;
-  return 1 << order;
+  return (1 << order) >> choose(ctx, WRITE_FOLIO_ORDER, order + 1, { page, pages: 1 << order });
 }
+
+/** `folio of pages 2-3` or `page 2 alone` (an order-0 folio). */
+function folioWords(page: number, pages: number): string {
+  return pages === 1 ? `page ${page} alone` : `folio of pages ${page}-${page + pages - 1}`;
+}
+
+/**
+ * A write's folio order (__filemap_get_folio with fgf_set_order(len)): the
+ * allocation of a large folio may fail (__GFP_NORETRY, a memcg limit), and
+ * the kernel then tries the next order down, to order 0. Option `i` is the
+ * order `i` below the largest that fits.
+ */
+export const WRITE_FOLIO_ORDER: ChoicePoint = {
+  id: 'write-folio-order',
+  describe(index, count, { page, pages }) {
+    const made = folioWords(page, pages >> index);
+    if (count <= 1) return made;
+    const others = index === 0 ? 'smaller folios' : index === count - 1 ? 'larger folios' : 'other sizes';
+    return `${made} (the kernel may also make ${others} here: up to ${pages} pages, down to order 0)`;
+  },
+};
 
 /**
  * The largest aligned folio around uncached page `page`, at most
@@ -95,12 +117,29 @@ export function createOrder0Folio(ctx: ModelContext, s: State, pos: number): num
  */
 export function createLargestFreeFolio(ctx: ModelContext, s: State, pos: number): number {
   const { L } = ctx;
-  const { first, pages } = largestFreeFolio(L, s, Math.floor(pos / L.C));
+  const page = Math.floor(pos / L.C);
+  const largest = largestFreeFolio(L, s, page);
+  const fallback =
+    largest.pages > 1 && choose(ctx, HUGE_FOLIO_FALLBACK, 2, { page: largest.first, pages: largest.pages }) === 1;
+  const { first, pages } = fallback ? { first: page, pages: 1 } : largest;
   const f = createCachedFolio(L, s, first, pages);
   // As large as the bounds allow, it is the PMD folio, which runs on past the model's pages.
   if (pages === L.P && L.F === L.P) L.setFolioFlags(s, f, L.folioFlags(s, f) | F_PMD);
   return f;
 }
+
+/**
+ * tmpfs huge=always (shmem_alloc_and_add_folio): when the huge folio cannot
+ * be allocated or charged, the write falls back to an order-0 folio.
+ */
+export const HUGE_FOLIO_FALLBACK: ChoicePoint = {
+  id: 'huge-folio-fallback',
+  describe(index, _count, { page, pages }) {
+    return index === 0
+      ? `${folioWords(page, pages)} (the kernel may also fall back to order 0 here)`
+      : `${folioWords(page, 1)}: the huge folio could not be allocated (fallback to order 0)`;
+  },
+};
 
 /**
  * The page after the run of pages from `page` on that are all blocks or all

@@ -81,3 +81,25 @@ export function modelFor(opts: RunStepsOptions = {}, steps: readonly Step[] = []
 export function reads(run: StepsRun): (readonly number[])[] {
   return run.results.flatMap((r) => (r.ok && r.read ? [r.read] : []));
 }
+
+/**
+ * Every sequence of reads `steps` may give under the kernel's choices
+ * (model/choices.ts), each once, in the order the choice tree gives them
+ * (option 0 first: `reads(runSteps(...))` is the first). A path stops at a
+ * step that is not enabled.
+ */
+export function allReads(steps: readonly Step[], opts: RunStepsOptions = {}): (readonly number[])[][] {
+  const model = modelFor(opts, steps);
+  const out = new Map<string, (readonly number[])[]>();
+  const go = (s: State, i: number, got: (readonly number[])[]): void => {
+    const outcomes = i < steps.length ? model.applyStepOutcomes(s, steps[i]!) : [];
+    if (outcomes.length === 0) {
+      out.set(JSON.stringify(got), got);
+      return;
+    }
+    for (const { result } of outcomes)
+      go(result.state, i + 1, result.observed ? [...got, result.observed.observed] : got);
+  };
+  go(model.initialStates()[0]!, 0, []);
+  return [...out.values()];
+}

@@ -9,6 +9,15 @@
 import type { ExplorableModel, Transition } from '../explorer/model.js';
 import { walk, type Walked } from '../explorer/path.js';
 import { canonicalize } from './canonical.js';
+import {
+  choiceRuns,
+  choicesToKeep,
+  RecordingChooser,
+  sameChoices,
+  type ChoiceMade,
+  type ChoiceTaken,
+  type Chooser,
+} from './choices.js';
 import type { ModelContext } from './context.js';
 import { DEFAULT_FS, DEFAULT_RELEASE, dirtyCellsMatter, extentsMatter, type FsProfile } from './fs/index.js';
 import { HistoryTable, type HistoryFold } from './history.js';
@@ -26,8 +35,25 @@ import { completeStep, formatStep, sameStep, type CompleteStep, type Step } from
 export type Action =
   { readonly kind: 'process'; readonly process: number } | { readonly kind: 'env'; readonly step: CompleteStep };
 
-/** A step as it appears in a trace: the step, and who took it. */
-export type TraceStep = Step & { readonly process: string };
+/**
+ * A step as it appears in a trace: the step, who took it, and the kernel's
+ * choices in it when it did not take option 0 everywhere (model/choices.ts).
+ */
+export type TraceStep = Step & { readonly process: string; readonly choices?: readonly ChoiceTaken[] };
+
+/** One outcome of a step: the kernel's choices in it and the step's result. */
+interface Outcome {
+  readonly choices: readonly ChoiceMade[];
+  readonly result: OpResult;
+  /** Whether `step` has given the explorer this result's state already (then it gets a copy). */
+  handedOut?: boolean;
+}
+
+/** A step's choices when it asked none. */
+const NO_CHOICES: readonly ChoiceMade[] = [];
+
+/** The chooser every model's steps record their kernel choices with (the model runs one step at a time). */
+const RECORDER = new RecordingChooser();
 
 export { ENV_PROCESS };
 
@@ -53,8 +79,17 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   readonly L: Layout;
   /** @internal */
   readonly ctx: ModelContext;
+  /** The actions, one per step (the explorer's action numbers are these times `choiceSlots`). */
   readonly actions: readonly Action[];
   readonly actionCount: number;
+  /**
+   * How many outcomes an action number may stand for: 1 without kernel
+   * choices; else explorer action `a * choiceSlots + k` is action `a` with
+   * the k-th leaf of its choice tree (model/choices.ts), in the state taken.
+   */
+  readonly choiceSlots: number;
+  /** The outcomes of the last step asked for (the explorer asks for an action's slots one after the other). */
+  private outcomesCache: { state: State; base: number; outcomes: readonly Outcome[] } | undefined;
   /** Per action: the environment step, compiled (undefined for process actions). */
   private readonly envSteps: readonly (Compiled | undefined)[];
   /** Per process: its program, compiled. */
@@ -98,7 +133,9 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
         if (environmentAdmits(OPERATIONS[op], args, step)) actions.push({ kind: 'env', step });
     }
     this.actions = actions;
-    this.actionCount = actions.length;
+    this.choiceSlots = scenario.kernelChoices === 'explore' ? choiceSlotsFor(scenario) : 1;
+    this.actionCount = actions.length * this.choiceSlots;
+    if (this.choiceSlots > 1) this.nextAction = (s, action) => this.nextChoiceAction(s, action);
     this.envSteps = actions.map((a) => (a.kind === 'env' ? { op: OPERATIONS[a.step.op], step: a.step } : undefined));
     this.programs = scenario.processes.map((p) => p.program.map(compile));
     if (interchangeable.length >= 2) {
@@ -127,14 +164,39 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     return t;
   }
 
-  /** The step action `action` takes in state `s` (a process's next step depends on its program counter). */
+  /** The step of explorer action `action`: one of `actions` (the choice slot set aside). */
+  baseAction(action: number): number {
+    return this.choiceSlots === 1 ? action : Math.floor(action / this.choiceSlots);
+  }
+
+  /**
+   * The step action `action` takes in state `s` (a process's next step
+   * depends on its program counter), with the kernel's choices in it when
+   * it did not take option 0 everywhere.
+   */
   stepOf(s: State, action: number): TraceStep | undefined {
-    const a = this.actions[action];
+    const a = this.actions[this.baseAction(action)];
     if (!a) return undefined;
-    if (a.kind === 'env') return { ...OPERATIONS[a.step.op].plain(a.step), process: ENV_PROCESS };
-    const p = this.scenario.processes[a.process]!;
-    const st = p.program[this.L.pc(s, a.process)];
-    return st ? { ...st, process: p.name } : undefined;
+    let st: TraceStep;
+    if (a.kind === 'env') st = { ...OPERATIONS[a.step.op].plain(a.step), process: ENV_PROCESS };
+    else {
+      const p = this.scenario.processes[a.process]!;
+      const next = p.program[this.L.pc(s, a.process)];
+      if (!next) return undefined;
+      st = { ...next, process: p.name };
+    }
+    const kept = this.choiceSlots === 1 ? undefined : choicesToKeep(this.choicesOf(s, action) ?? []);
+    return kept ? { ...st, choices: kept } : st;
+  }
+
+  /**
+   * The kernel's choices in action `action` from state `s`, each with what it
+   * means and how many options there were (empty: none, or choices are not
+   * explored); undefined when the action is not enabled there.
+   */
+  choicesOf(s: State, action: number): readonly ChoiceMade[] | undefined {
+    if (this.choiceSlots === 1) return this.step(s, action) ? [] : undefined;
+    return this.outcomesOf(s, this.baseAction(action))[action % this.choiceSlots]?.choices;
   }
 
   /** Apply one step (any step, not only the enumerated ones) without touching program counters. */
@@ -150,12 +212,28 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     return this.applyCompiled(s, c);
   }
 
+  /**
+   * Every outcome of `step` (any step, as applyStep) in `s`, one per leaf of
+   * its kernel-choice tree, option 0 first; only option 0 when the scenario
+   * does not explore kernel choices. A step not enabled has none.
+   */
+  applyStepOutcomes(s: State, step: Step): { readonly choices: readonly ChoiceMade[]; readonly result: OpResult }[] {
+    if (this.scenario.kernelChoices !== 'explore') {
+      const r = this.applyStep(s, step);
+      return r ? [{ choices: NO_CHOICES, result: r }] : [];
+    }
+    this.applyStep(s, step); // its layout check
+    const c = compile(step);
+    const runs = choiceRuns((chooser) => this.applyCompiled(s, c, this.choiceCtx(chooser)));
+    return runs.flatMap(({ choices, result }) => (result ? [{ choices, result }] : []));
+  }
+
   /** The errno `step` fails with in state `s` (undefined: it does not fail, or is not enabled). */
   failureOf(s: State, step: Step): string | undefined {
     return this.applyStep(s, step)?.failed;
   }
 
-  private applyCompiled(s: State, c: Compiled): OpResult | undefined {
+  private applyCompiled(s: State, c: Compiled, ctx: ModelContext = this.ctx): OpResult | undefined {
     // Numbering can fall out of order only where a folio reference moved
     // (the layout's setters note it): most steps only change cells.
     this.L.numberingTouched = false;
@@ -163,13 +241,70 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     // feature is never unlinked: `unlinked` reads no byte there). Not a wrapper around
     // every apply: that cost the search about a tenth of its speed.
     if (c.op.usesFile && this.L.unlinked(s)) return undefined;
-    const r = c.op.apply(this.ctx, s, c.step);
+    const r = c.op.apply(ctx, s, c.step);
     if (!r) return undefined;
     if (this.L.numberingTouched) canonicalize(this.L, r.state);
     return r;
   }
 
+  /** The compiled step action `action` (one of `actions`) takes in `s`, and the process whose it is (-1: env). */
+  private compiledOf(s: State, action: number): { readonly c: Compiled; readonly process: number } | undefined {
+    const env = this.envSteps[action];
+    if (env !== undefined) return { c: env, process: -1 };
+    const a = this.actions[action];
+    if (!a || a.kind !== 'process') return undefined;
+    const st = this.programs[a.process]![this.L.pc(s, a.process)];
+    return st ? { c: st, process: a.process } : undefined;
+  }
+
+  /** Every outcome of action `base` (one of `actions`) in `s`, one per leaf of its choice tree, option 0 first. */
+  private outcomesOf(s: State, base: number): readonly Outcome[] {
+    const cached = this.outcomesCache;
+    if (cached !== undefined && cached.state === s && cached.base === base) return cached.outcomes;
+    const compiled = this.compiledOf(s, base);
+    const outcomes: Outcome[] = [];
+    if (compiled !== undefined) {
+      // One run first: most steps ask no choice, and then that run is the only outcome.
+      const first = this.applyCompiled(s, compiled.c, this.choiceCtx(RECORDER.reset([])));
+      const runs =
+        RECORDER.made.length === 0
+          ? [{ choices: NO_CHOICES, result: first }]
+          : choiceRuns((chooser) => this.applyCompiled(s, compiled.c, this.choiceCtx(chooser)), Infinity, RECORDER);
+      for (const { choices, result } of runs) if (result) outcomes.push({ choices, result });
+      if (outcomes.length > this.choiceSlots) {
+        const what = formatStep(compiled.c.step);
+        throw new Error(
+          `${what} has ${outcomes.length} kernel-choice outcomes, more than the ${this.choiceSlots} the model numbers`,
+        );
+      }
+    }
+    this.outcomesCache = { state: s, base, outcomes };
+    return outcomes;
+  }
+
+  private ctxWithChooser: ModelContext | undefined;
+
+  /** The model context with `chooser` answering the hooks' choices (one object, made once). */
+  private choiceCtx(chooser: Chooser): ModelContext {
+    if (this.ctxWithChooser?.chooser !== chooser) this.ctxWithChooser = { ...this.ctx, chooser };
+    return this.ctxWithChooser;
+  }
+
+  /**
+   * The explorer's next action number to try after `action` in `s`: the
+   * action's next outcome, or the next action's first (the slots past an
+   * action's outcomes are never enabled).
+   */
+  nextAction?: (s: State, action: number) => number;
+
+  private nextChoiceAction(s: State, action: number): number {
+    const base = Math.floor(action / this.choiceSlots);
+    const k = action - base * this.choiceSlots;
+    return k + 1 < this.outcomesOf(s, base).length ? action + 1 : (base + 1) * this.choiceSlots;
+  }
+
   step(s: State, action: number): Transition<State, ReadObservation> | undefined {
+    if (this.choiceSlots > 1) return this.stepWithChoices(s, action);
     const env = this.envSteps[action];
     if (env !== undefined) {
       const r = this.applyCompiled(s, env);
@@ -187,25 +322,49 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     return this.histories.length === 0 ? toTransition(r) : this.withHistories(s, action, toTransition(r));
   }
 
+  /** Action `action` = base * choiceSlots + k: the k-th outcome of step `base`, its state copied. */
+  private stepWithChoices(s: State, action: number): Transition<State, ReadObservation> | undefined {
+    const base = Math.floor(action / this.choiceSlots);
+    const outcome = this.outcomesOf(s, base)[action - base * this.choiceSlots];
+    if (outcome === undefined) return undefined;
+    const r = outcome.result;
+    // The cache keeps the outcome: the explorer gets it once, then copies (a process's step changes its pc).
+    const copy: OpResult = outcome.handedOut ? { ...r, state: r.state.slice() as State } : r;
+    outcome.handedOut = true;
+    const a = this.actions[base]!;
+    if (a.kind === 'process') this.L.setPc(copy.state, a.process, this.L.pc(s, a.process) + 1);
+    return this.histories.length === 0 ? toTransition(copy) : this.withHistories(s, action, toTransition(copy));
+  }
+
   fingerprintBytes(): number {
     return this.L.identityBytes;
   }
 
   formatAction(action: number): string {
-    const a = this.actions[action];
+    const base = this.baseAction(action);
+    const a = this.actions[base];
     if (!a) return `action ${action}`;
-    if (a.kind === 'env') return formatStep(OPERATIONS[a.step.op].plain(a.step));
-    return `${this.scenario.processes[a.process]!.name}: next step`;
+    const slot = action - base * this.choiceSlots;
+    const choice = slot > 0 ? ` (kernel choice ${slot + 1})` : '';
+    if (a.kind === 'env') return formatStep(OPERATIONS[a.step.op].plain(a.step)) + choice;
+    return `${this.scenario.processes[a.process]!.name}: next step${choice}`;
   }
 
-  /** Environment actions with the same operation and no larger argument, the simplest first. */
+  /**
+   * Environment actions with the same operation and no larger argument, the
+   * simplest first (each with the kernel's default choices; an action with
+   * other choices has its default-choice action first).
+   */
   simplerActions(action: number): readonly number[] {
-    let out = this.simpler.get(action);
+    const base = this.baseAction(action);
+    let out = this.simpler.get(base);
     if (out === undefined) {
-      out = this.computeSimpler(action);
-      this.simpler.set(action, out);
+      out = this.computeSimpler(base);
+      this.simpler.set(base, out);
     }
-    return out;
+    if (this.choiceSlots === 1) return out;
+    const K = this.choiceSlots;
+    return [...(action % K !== 0 ? [base * K] : []), ...out.map((b) => b * K)];
   }
 
   private computeSimpler(action: number): number[] {
@@ -246,6 +405,45 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
    * why. Replaying the actions (explorer/path.ts) then runs the trace.
    */
   actionsOf(trace: readonly TraceStep[]): { readonly actions: number[]; readonly mismatch?: TraceMismatch } {
+    const found = this.baseActionsOf(trace);
+    if (this.choiceSlots === 1) return found;
+    const chosen = this.choiceActionsOf(trace, found.actions);
+    return chosen.mismatch || !found.mismatch ? chosen : { actions: chosen.actions, mismatch: found.mismatch };
+  }
+
+  /**
+   * The explorer actions of `bases` (one of `actions` per trace step): each
+   * with the slot of the outcome whose kernel choices are the trace step's,
+   * found by taking the steps from the initial state. A step not enabled
+   * keeps slot 0 from there on (replaying says why it stops).
+   */
+  private choiceActionsOf(
+    trace: readonly TraceStep[],
+    bases: readonly number[],
+  ): { readonly actions: number[]; readonly mismatch?: TraceMismatch } {
+    const K = this.choiceSlots;
+    const actions: number[] = [];
+    let s: State | undefined = this.initialStates()[0]!;
+    for (let i = 0; i < bases.length; i++) {
+      const base = bases[i]!;
+      const outcomes: readonly Outcome[] = s === undefined ? [] : this.outcomesOf(s, base);
+      const slot: number = outcomes.findIndex((o) => sameChoices(o.choices, trace[i]!.choices));
+      if (slot < 0 && outcomes.length > 0) {
+        const can = outcomes.map((o) => o.choices.map((c) => c.says).join('; ') || 'none').join(' | ');
+        const message = `step ${i + 1} (${formatStep(trace[i]!)}) records kernel choices the model does not allow there (it allows: ${can})`;
+        return { actions, mismatch: { step: i, message } };
+      }
+      actions.push(base * K + Math.max(0, slot));
+      s = slot < 0 ? undefined : this.stepWithChoices(s!, base * K + slot)?.next;
+    }
+    return { actions };
+  }
+
+  /** The action (one of `actions`) of each trace step, without kernel choices. */
+  private baseActionsOf(trace: readonly TraceStep[]): {
+    readonly actions: number[];
+    readonly mismatch?: TraceMismatch;
+  } {
     const actions: number[] = [];
     const pcs = this.scenario.processes.map(() => 0);
     for (let i = 0; i < trace.length; i++) {
@@ -291,6 +489,19 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
       return r ? toTransition(r) : undefined;
     });
   }
+}
+
+/**
+ * How many outcomes one step may have under `scenario`'s bounds: a write's
+ * folio orders (each aligned block of `folioPages` pages tiled by any
+ * aligned power-of-two folios: t(1) = 1, t(2n) = t(n)^2 + 1, per block the
+ * write spans) or xfs's removal of the two folios at a range's edges (4).
+ */
+export function choiceSlotsFor(scenario: Scenario): number {
+  const { pages, folioPages } = scenario.bounds;
+  let tilings = 1;
+  for (let n = 1; n < folioPages; n *= 2) tilings = tilings * tilings + 1;
+  return Math.max(4, tilings ** Math.ceil(pages / Math.max(1, folioPages)));
 }
 
 /** The layout features the scenario's operations need: its environment's and its programs'. */

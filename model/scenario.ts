@@ -47,6 +47,12 @@ export const AUTO_PROFILE = 'auto';
 
 const FS_PROFILE_NAMES: readonly string[] = [...FS_PROFILE_IDS, AUTO_PROFILE];
 
+/** `explore`: every kernel choice the code allows; `measured`: only what was measured (option 0). */
+export const KERNEL_CHOICE_MODES = ['explore', 'measured'] as const;
+
+/** How the model treats the kernel's choices (scenario field `kernelChoices`, `--kernel-choices`). */
+export type KernelChoiceMode = (typeof KERNEL_CHOICE_MODES)[number];
+
 export const ScenarioSchema = z
   .object({
     $schema: z.string().optional(),
@@ -54,6 +60,12 @@ export const ScenarioSchema = z
     kernel: z.enum(KERNEL_IDS as [KernelId, ...KernelId[]]).optional(),
     /** The file system whose page cache the scenario is about (`auto`: probe `--fs DIR`); `--fs-profile` wins. */
     fsProfile: z.enum(FS_PROFILE_NAMES as [string, ...string[]]).optional(),
+    /**
+     * Whether the model explores every choice the kernel's code allows
+     * (`explore`, the default: folio orders, how xfs takes out a folio) or
+     * only what the kernel was measured doing (`measured`): model/choices.ts.
+     */
+    kernelChoices: z.enum(KERNEL_CHOICE_MODES).optional(),
     bounds: BoundsSchema,
     initial: z
       .object({
@@ -85,6 +97,8 @@ export interface Scenario {
   readonly kernel: KernelId;
   /** The file-system profile the scenario names (`auto`: probe), if it names one. */
   readonly fsProfile?: string;
+  /** Whether the model explores the kernel's choices (default `explore`). */
+  readonly kernelChoices: KernelChoiceMode;
   readonly bounds: Bounds;
   readonly initial: InitialContents;
   readonly processes: readonly Process[];
@@ -237,6 +251,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   const sc: Scenario = {
     kernel: raw.kernel ?? 'linux',
     ...(raw.fsProfile !== undefined ? { fsProfile: raw.fsProfile } : {}),
+    kernelChoices: raw.kernelChoices ?? 'explore',
     bounds,
     initial: {
       file,
@@ -273,6 +288,7 @@ export function scenarioToJson(sc: Scenario): ScenarioInput {
   return {
     kernel: sc.kernel,
     ...(sc.fsProfile !== undefined ? { fsProfile: sc.fsProfile } : {}),
+    ...(sc.kernelChoices !== 'explore' ? { kernelChoices: sc.kernelChoices } : {}),
     bounds: { ...sc.bounds },
     initial: {
       file: [...sc.initial.file],

@@ -95,7 +95,10 @@ describe('Dirty Pipe found by the search', () => {
     const v = r.violations[0]!;
     expect(v.length).toBe(4);
     expect(
-      v.trace.map((a) => model.actions[a]!.kind === 'env' && (model.actions[a] as { step: { op: string } }).step.op),
+      v.trace.map((a) => {
+        const action = model.actions[model.baseAction(a)]!;
+        return action.kind === 'env' && action.step.op;
+      }),
     ).toEqual(['pipe-write', 'pipe-read', 'splice', 'pipe-write']);
   });
 

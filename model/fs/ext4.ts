@@ -242,6 +242,7 @@ export const EXT4 = defineFs({
   grow: zeroEofThenSplitAtGrownEof,
   beforeShrink: nothingFirst,
   directWriteMode: invalidateForDirectWrite,
+  beforeRangeTruncate: nothingFirst,
   reflinkCells: neverReflink,
   beforeShift: ext4BeforeShift,
 });

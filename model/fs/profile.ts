@@ -175,6 +175,13 @@ export interface FsProfile<Id extends string = string> {
     lastPage: number,
     aligned: boolean,
   ) => DirectWriteMode;
+  /**
+   * Before a punch, a zero range or a reflink truncates the page cache over
+   * file pages [firstPage, lastPage] (after writing them back): what the
+   * file system takes out of the cache first (xfs_flush_unmap_range may take
+   * a large folio out whole; a kernel choice). Nothing elsewhere.
+   */
+  readonly beforeRangeTruncate: (ctx: ModelContext, s: State, firstPage: number, lastPage: number) => void;
   /** The cells copy_file_range of `len` cells at `off` shares by reflink, or 0: it copies instead. */
   readonly reflinkCells: (L: Layout, off: number, len: number) => number;
   /**

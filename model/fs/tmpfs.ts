@@ -118,6 +118,7 @@ export const TMPFS = defineFs({
   grow: nothingFirst,
   beforeShrink: nothingFirst,
   directWriteMode: alwaysBuffered,
+  beforeRangeTruncate: nothingFirst,
   reflinkCells: neverReflink,
   // Not reached: tmpfs refuses COLLAPSE_RANGE and INSERT_RANGE.
   beforeShift: ext4BeforeShift,

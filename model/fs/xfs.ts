@@ -26,6 +26,7 @@
  * - O_DIRECT: see xfsDirectWriteMode. copy_file_range reflinks (reflink=1:
  *   reflinkWholeBlocks). COLLAPSE_RANGE and INSERT_RANGE: see xfsBeforeShift.
  */
+import { choose, type ChoicePoint } from '../choices.js';
 import type { ModelContext } from '../context.js';
 import {
   byLengthFolioPages,
@@ -33,6 +34,7 @@ import {
   extentEnd,
   invalidateForShift,
   markDirty,
+  removeFromCache,
   writeBack,
   zeroEofBlockTail,
   zeroFileRange,
@@ -74,6 +76,45 @@ export function zeroRangeDroppingTouched(ctx: ModelContext, s: State, off: numbe
 }
 
 /**
+ * How xfs_flush_unmap_range takes a large folio that the range covers in
+ * part out of the page cache. Builds of 6.18.44 differ, each always the
+ * same (oracle/FINDINGS.md section 17.2): on one, truncate_pagecache_range
+ * zeroes the covered part in place, then splits the folio (or drops it, when
+ * a pipe holds it: the pipe sees zeroes); on another, the whole folio is
+ * released, unzeroed and unsplit (tracepoints: iomap_release_folio of the
+ * whole folio, no iomap_invalidate_folio), so every page of it leaves the
+ * cache and a pipe keeps the old data.
+ */
+export const XFS_FLUSH_REMOVAL: ChoicePoint = {
+  id: 'xfs-flush-removal',
+  describe(index, _count, { page, pages }) {
+    const folio = `the folio of pages ${page}-${page + pages - 1}`;
+    return index === 0
+      ? `${folio} is zeroed in place where the range covers it (the kernel may also take it out whole, unzeroed)`
+      : `${folio} is taken out of the page cache whole, unzeroed: a pipe keeps its old data`;
+  },
+};
+
+/**
+ * xfs_flush_unmap_range, the kernel choice XFS_FLUSH_REMOVAL: each large
+ * folio over pages [firstPage, lastPage] that reaches outside them either
+ * stays for the page-cache truncation (zeroed in place, option 0) or leaves
+ * the cache whole now (option 1).
+ */
+export function takeOutLargeFoliosWhole(ctx: ModelContext, s: State, firstPage: number, lastPage: number): void {
+  const { L } = ctx;
+  for (let p = firstPage; p <= lastPage; p++) {
+    const f = L.pageFolio(s, p);
+    if (f < 0) continue;
+    const first = L.folioIndex(s, f);
+    const pages = L.folioPages(s, f);
+    p = first + pages - 1;
+    if (pages === 1 || (first >= firstPage && first + pages - 1 <= lastPage)) continue;
+    if (choose(ctx, XFS_FLUSH_REMOVAL, 2, { page: first, pages }) === 1) removeFromCache(L, s, f);
+  }
+}
+
+/**
  * xfs's punch of cells [off, off + len): xfs_flush_unmap_range writes back
  * every folio the range touches and truncates the page cache over the range
  * rounded out to whole pages (filemap_write_and_wait_range, then
@@ -95,6 +136,7 @@ export function punchDroppingTouchedPages(ctx: ModelContext, s: State, off: numb
     const f = L.pageFolio(s, p);
     if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
   }
+  takeOutLargeFoliosWhole(ctx, s, firstPage, lastPage);
   // Whole pages of the rounded range: truncate_pagecache_range. The disk keeps
   // what lies outside [off, off + len) in the edge pages.
   const rs = firstPage * L.C;
@@ -177,6 +219,7 @@ export const XFS = defineFs({
   extendPastEof: xfsExtendPastEof,
   beforeShrink: zeroNewEofBlockTail,
   directWriteMode: xfsDirectWriteMode,
+  beforeRangeTruncate: takeOutLargeFoliosWhole,
   reflinkCells: reflinkWholeBlocks,
   beforeShift: xfsBeforeShift,
 });

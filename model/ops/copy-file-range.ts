@@ -47,6 +47,7 @@ export const copyFileRange = defineOperation({
       const f = L.pageFolio(s, p);
       if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
     }
+    ctx.fs.beforeRangeTruncate(ctx, s, off / L.C, end / L.C - 1);
     zeroFileRange(ctx, s, off, end);
     for (let c = off; c < end; c++) L.setDisk(s, c, value);
     // The remapped blocks are the file's now: its pages there are blocks, not holes.
