@@ -430,7 +430,8 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
       const slot: number = outcomes.findIndex((o) => sameChoices(o.choices, trace[i]!.choices));
       if (slot < 0 && outcomes.length > 0) {
         const can = outcomes.map((o) => o.choices.map((c) => c.says).join('; ') || 'none').join(' | ');
-        const message = `step ${i + 1} (${formatStep(trace[i]!)}) records kernel choices the model does not allow there (it allows: ${can})`;
+        const what = `step ${i + 1} (${formatStep(trace[i]!)}) records kernel choices`;
+        const message = `${what} the model does not allow there (it allows: ${can})`;
         return { actions, mismatch: { step: i, message } };
       }
       actions.push(base * K + Math.max(0, slot));
