@@ -31,12 +31,15 @@ export interface ScenarioOverrides {
   readonly kernel?: string | undefined;
   readonly ops?: readonly string[] | undefined;
   readonly bounds?: Partial<Bounds> | undefined;
+  /** `explore` or `measured`: the scenario's `kernelChoices` (model/choices.ts). */
+  readonly kernelChoices?: string | undefined;
 }
 
 /** How messages name an override (`kernel`, `bounds.pages`); the command line names its flags. */
-export type OverrideName = (field: 'kernel' | 'ops' | keyof Bounds) => string;
+export type OverrideName = (field: 'kernel' | 'ops' | 'kernelChoices' | keyof Bounds) => string;
 
-const fieldName: OverrideName = (field) => (field === 'kernel' || field === 'ops' ? field : `bounds.${field}`);
+const fieldName: OverrideName = (field) =>
+  field === 'kernel' || field === 'ops' || field === 'kernelChoices' ? field : `bounds.${field}`;
 
 export function checkKernel(id: string, where: string): void {
   if (!(KERNEL_IDS as readonly string[]).includes(id)) {
@@ -99,6 +102,11 @@ export function resolveScenario(
   if (raw['bounds'] !== undefined || overridden.length > 0) raw['bounds'] = bounds;
   if (overrides.kernel !== undefined) raw['kernel'] = overrides.kernel;
   if (overrides.ops !== undefined) raw['environment'] = { ops: overrides.ops };
+  if (overrides.kernelChoices !== undefined) {
+    raw['kernelChoices'] = overrides.kernelChoices;
+    overridden.push(nameOf('kernelChoices'));
+    renamed.set('kernelChoices', nameOf('kernelChoices'));
+  }
   const source = `${file ?? 'the default scenario'}${overridden.length > 0 ? ` (with ${overridden.join(', ')})` : ''}`;
   try {
     return { scenario: parseScenario(raw, source), file: file ?? null };

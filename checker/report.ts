@@ -5,7 +5,7 @@
  * files. `--json` prints it; the human output formats it.
  */
 import { counterexampleOf } from '../counterexamples/build.js';
-import { stepChanges } from '../counterexamples/diff.js';
+import { kernelChoiceLines, stepChanges } from '../counterexamples/diff.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import { replayTrace } from '../explorer/path.js';
 import type { Bounds } from '../model/bounds.js';
@@ -71,6 +71,12 @@ export interface CheckReport {
   readonly fs?: string;
   /** The Linux release whose page cache the model describes (model/fs/release.ts). */
   readonly release?: string;
+  /**
+   * Whether the model explored every choice the kernel's code allows
+   * (`explore`) or only what was measured (`measured`), and how many outcomes
+   * one step may have at these bounds (model/choices.ts).
+   */
+  readonly kernelChoices?: { readonly mode: string; readonly outcomesPerStep: number };
   readonly bounds: Bounds;
   /** The scenario file, or null for the default scenario. */
   readonly scenario: string | null;
@@ -127,7 +133,8 @@ export function traceSteps(
     if (views.length === 0) views.push(before);
     const after = viewState(model.L, s.after);
     views.push(after);
-    changes.push(stepChanges(step && model.failureOf(s.before, step), before, after));
+    const chose = kernelChoiceLines(model.choicesOf(s.before, s.action));
+    changes.push([...chose, ...stepChanges(step && model.failureOf(s.before, step), before, after)]);
   }
   const damagingStep = r.ok && steps.length > 0 ? firstDamagingStep(views, steps.length - 1) : undefined;
   return {
@@ -206,6 +213,7 @@ export function buildReport(input: ReportInput): CheckReport {
     kernel: scenario.kernel,
     fs: (input.fs ?? DEFAULT_FS).id,
     release: model.ctx.release,
+    kernelChoices: { mode: scenario.kernelChoices, outcomesPerStep: model.choiceSlots },
     bounds: { ...scenario.bounds },
     scenario: input.file,
     environment: scenario.environment.map((op) => entryText(op, scenario.environmentArgs[op] ?? {})),

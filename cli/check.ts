@@ -33,6 +33,7 @@ export function commandLine(file: string | undefined, opts: CliOptions, kernel: 
   if (opts.ops) parts.push('--ops', opts.ops.join(','));
   if (opts.fsProfile) parts.push('--fs-profile', opts.fsProfile);
   if (opts.fsProfile === 'auto' && opts.fs !== undefined) parts.push('--fs', quote(opts.fs));
+  if (opts.kernelChoices) parts.push('--kernel-choices', opts.kernelChoices);
   for (const k of BOUND_NAMES) if (opts[k] !== undefined) parts.push(flagOf(k), String(opts[k]));
   for (const p of opts.plugin ?? []) parts.push('--plugin', quote(p));
   if (opts.allViolations) parts.push('--all-violations');

@@ -36,6 +36,12 @@ function conformLines(r: ConformResult): string[] {
             `(not a disagreement without strict folios); first: ${r.firstFolioDifference}`,
         );
       }
+      if (r.otherChoices > 0) {
+        out.push(
+          `conform: in ${r.otherChoices} of them the kernel made a choice the model allows ` +
+            `other than the measured one; first: ${r.firstOtherChoice}`,
+        );
+      }
       return out;
     }
     case 'disagree':

@@ -24,7 +24,8 @@ function boundsOf(opts: CliOptions): Partial<Bounds> {
 
 /** The scenario `file` (or the default one) with --kernel, --ops and the bounds options applied. */
 export function scenarioOf(file: string | undefined, opts: CliOptions): ScenarioInput {
-  return resolveScenario(file, { kernel: opts.kernel, ops: opts.ops, bounds: boundsOf(opts) }, flagOf);
+  const overrides = { kernel: opts.kernel, ops: opts.ops, bounds: boundsOf(opts), kernelChoices: opts.kernelChoices };
+  return resolveScenario(file, overrides, flagOf);
 }
 
 /**

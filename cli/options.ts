@@ -40,6 +40,7 @@ export interface CliOptions {
   live?: boolean;
   fs?: string;
   fsProfile?: string;
+  kernelChoices?: string;
   output?: string;
   file?: string;
   runs?: number;
@@ -188,6 +189,13 @@ export const OPTIONS: OptionTable = {
       `the page cache's file-system behaviour: ${[...FS_PROFILE_IDS, 'auto'].join(' | ')} ` +
       '(auto: probe --fs DIR; see docs/kernels.md)',
     defaultText: 'ext4',
+  },
+  kernelChoices: {
+    argument: 'MODE',
+    description:
+      "explore every choice the kernel's code allows (folio orders, how xfs takes out a folio), " +
+      'or only what the kernel was measured doing: explore | measured (see docs/kernels.md)',
+    defaultText: "the scenario's, else explore",
   },
   output: {
     argument: 'OUT',

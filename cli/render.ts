@@ -206,8 +206,16 @@ export function operationCoverageLines(c: Coverage): string[] {
 
 export function renderCheck(r: CheckReport): string[] {
   const out: string[] = [];
+  const choices =
+    r.kernelChoices === undefined
+      ? ''
+      : r.kernelChoices.mode === 'explore'
+        ? ', kernel choices explored'
+        : ', measured kernel choices only';
   const fs =
-    (r.fs === undefined ? '' : `, file system ${r.fs}`) + (r.release === undefined ? '' : `, Linux ${r.release}`);
+    (r.fs === undefined ? '' : `, file system ${r.fs}`) +
+    (r.release === undefined ? '' : `, Linux ${r.release}`) +
+    choices;
   out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}${fs}`);
   out.push(`bounds: ${boundsText(r.bounds)}`);
   out.push('');

@@ -3,6 +3,7 @@
  * folios, the pipes' buffers, user memory and what the reader saw.
  */
 import { counted, showCells } from '../model/cells.js';
+import type { ChoiceMade } from '../model/choices.js';
 import type { StateView } from '../model/view.js';
 import { queueName } from '../model/state.js';
 
@@ -25,6 +26,15 @@ function folioLabel(v: StateView, id: number): string {
  */
 export function stepChanges(failed: string | undefined, before: StateView, after: StateView): string[] {
   return failed === undefined ? describeChanges(before, after) : [failedStepLine(failed)];
+}
+
+/**
+ * The kernel's choices in a step where it had others (model/choices.ts), one
+ * line each: `kernel choice: folio of pages 0-1 (the kernel may also make
+ * smaller folios here: ...)`.
+ */
+export function kernelChoiceLines(choices: readonly ChoiceMade[] | undefined): string[] {
+  return (choices ?? []).filter((c) => c.count > 1).map((c) => `kernel choice: ${c.says}`);
 }
 
 /** `fails with EOPNOTSUPP: nothing changed` */

@@ -496,10 +496,13 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
  * How many outcomes one step may have under `scenario`'s bounds: a write's
  * folio orders (each aligned block of `folioPages` pages tiled by any
  * aligned power-of-two folios: t(1) = 1, t(2n) = t(n)^2 + 1, per block the
- * write spans) or xfs's removal of the two folios at a range's edges (4).
+ * write spans) or xfs's removal of the two folios at a range's edges (4);
+ * 1 where folios are one page (no choice point fires).
  */
 export function choiceSlotsFor(scenario: Scenario): number {
   const { pages, folioPages } = scenario.bounds;
+  // Every choice point is about large folios: with folioPages 1 no step has a choice.
+  if (folioPages <= 1) return 1;
   let tilings = 1;
   for (let n = 1; n < folioPages; n *= 2) tilings = tilings * tilings + 1;
   return Math.max(4, tilings ** Math.ceil(pages / Math.max(1, folioPages)));

@@ -26,6 +26,8 @@ import type { KernelId } from '../model/kernels/index.js';
 import { PAGE_BYTES, recogniseProbe, type FsProfile } from '../model/fs/index.js';
 import type { InitialContents } from '../model/initial.js';
 import { parseScenario } from '../model/scenario.js';
+import type { ChoiceMade } from '../model/choices.js';
+import type { OpResult } from '../model/ops/index.js';
 import { ScenarioModel } from '../model/scenario-model.js';
 import { F_UPTODATE, SOCKET, type Layout, type State } from '../model/state.js';
 import { fileContents } from '../model/pagecache.js';
@@ -104,6 +106,11 @@ export interface CaseComparison {
    * readahead state or every split the kernel makes (see the report).
    */
   readonly folioDifference?: string;
+  /**
+   * Where the model allows the kernel several things (model/choices.ts): what
+   * the kernel did, by step (0-based), on the model's run its run agrees with.
+   */
+  readonly choices?: readonly { readonly step: number; readonly says: string; readonly index: number }[];
   /** The kernel run, for debugging. */
   readonly raw: KernelRunOk;
 }
@@ -183,49 +190,89 @@ export function modelScenario(c: ConformCase, kernel: KernelId) {
   );
 }
 
-/** Run a case on the model: every step, going on past steps that are not enabled. */
-export function runModelSide(
+/** One run of a case on the model: per step what it did, and the kernel's choices in it; the final state. */
+export interface ModelSideRun {
+  readonly steps: SideStep[];
+  readonly final: SideFinal;
+  /** Per step, the kernel's choices the model took in it (model/choices.ts; empty where it had none). */
+  readonly choices: (readonly ChoiceMade[])[];
+}
+
+/** What the model did with `step` from `before`, with result `r` (undefined: not enabled). */
+function modelSideStep(model: ScenarioModel, step: Step, before: State, r: OpResult | undefined): SideStep {
+  if (!r) return { enabled: false, cells: 0, text: 'not enabled' };
+  const { observed, failed } = r;
+  if (failed !== undefined) return { enabled: true, cells: 0, errno: failed, text: failed };
+  const { L, fs } = model;
+  const op = OPERATIONS[step.op] as AnyOperation;
+  const cells = op.cellsMoved({ L, fs, before, after: r.state, step: completeStep(step), observed });
+  const read = observed?.observed;
+  return read
+    ? { enabled: true, cells, read, text: `read ${showCells(read)}` }
+    : { enabled: true, cells, text: cells > 0 ? `ok ${counted(cells, 'cell')}` : 'ok' };
+}
+
+function modelFinal(L: Layout, s: State): SideFinal {
+  return {
+    size: L.size(s),
+    file: fileContents(L, s),
+    pipeCells: [L.pipeCells(s, 0), L.pipeCells(s, 1), L.queues > SOCKET ? L.pipeCells(s, SOCKET) : 0],
+    folios: modelFolioList(L, s),
+    unlinked: L.unlinked(s),
+  };
+}
+
+/**
+ * The runs of a case on the model, one per path through the kernel's choices
+ * (model/choices.ts), option 0 first, every step taken (going on past steps
+ * that are not enabled). `keep(i, side)` prunes: a path whose step `i` it
+ * refuses is not followed. `visit` gets each complete run and returns true
+ * to stop. Follows at most `limit` paths.
+ */
+export function modelSideRuns(
   c: ConformCase,
   fs: FsProfile,
-  kernel: KernelId = 'linux',
-): { steps: SideStep[]; final: SideFinal } {
+  kernel: KernelId,
+  visit: (run: ModelSideRun) => boolean,
+  keep: (i: number, side: SideStep) => boolean = () => true,
+  limit = 4096,
+): void {
   const model = new ScenarioModel(modelScenario(c, kernel), fs);
-  const { L } = model;
+  let paths = 0;
   const steps: SideStep[] = [];
-  let s = model.initialStates()[0]!;
-  // Step by step with applyStep (not walkSteps): the result carries the errno of a step the model fails.
-  for (const step of c.steps) {
-    const before = s;
-    const r = model.applyStep(before, step);
-    if (!r) {
-      steps.push({ enabled: false, cells: 0, text: 'not enabled' });
-      continue;
+  const choices: (readonly ChoiceMade[])[] = [];
+  const go = (s: State, i: number): boolean => {
+    if (i === c.steps.length) {
+      paths++;
+      return visit({ steps: [...steps], final: modelFinal(model.L, s), choices: [...choices] });
     }
-    s = r.state;
-    const { observed, failed } = r;
-    if (failed !== undefined) {
-      steps.push({ enabled: true, cells: 0, errno: failed, text: failed });
-      continue;
+    const step = c.steps[i]!;
+    const outcomes = model.applyStepOutcomes(s, step);
+    const branches = outcomes.length === 0 ? [{ choices: [], result: undefined }] : outcomes;
+    for (const o of branches) {
+      if (paths >= limit) return true;
+      const side = modelSideStep(model, step, s, o.result);
+      if (!keep(i, side)) continue;
+      steps.push(side);
+      choices.push(o.choices);
+      const stop = go(o.result?.state ?? s, i + 1);
+      steps.pop();
+      choices.pop();
+      if (stop) return true;
     }
-    const op = OPERATIONS[step.op] as AnyOperation;
-    const cells = op.cellsMoved({ L, fs, before, after: s, step: completeStep(step), observed });
-    const read = observed?.observed;
-    steps.push(
-      read
-        ? { enabled: true, cells, read, text: `read ${showCells(read)}` }
-        : { enabled: true, cells, text: cells > 0 ? `ok ${counted(cells, 'cell')}` : 'ok' },
-    );
-  }
-  return {
-    steps,
-    final: {
-      size: L.size(s),
-      file: fileContents(L, s),
-      pipeCells: [L.pipeCells(s, 0), L.pipeCells(s, 1), L.queues > SOCKET ? L.pipeCells(s, SOCKET) : 0],
-      folios: modelFolioList(L, s),
-      unlinked: L.unlinked(s),
-    },
+    return false;
   };
+  go(model.initialStates()[0]!, 0);
+}
+
+/** Run a case on the model, taking option 0 at every kernel choice (what the kernel was measured doing). */
+export function runModelSide(c: ConformCase, fs: FsProfile, kernel: KernelId = 'linux'): ModelSideRun {
+  let first: ModelSideRun | undefined;
+  modelSideRuns(c, fs, kernel, (run) => {
+    first = run;
+    return true;
+  });
+  return first!;
 }
 
 /** The kernel's result for a step, in the model's terms. */
@@ -279,11 +326,6 @@ function compareStep(index: number, step: Step, m: SideStep, k: SideStep): StepC
 }
 
 /**
- * Compare a finished kernel run with the model's run of the same case.
- * `checkFolios` (default false) makes a difference in the final folio
- * structure a disagreement too.
- */
-/**
  * The kernel's folio sizes as the model counts them: where the model's
  * largest folio stands for the PMD folio (tmpfs huge=always), a larger one
  * counts as `folioPages`.
@@ -297,6 +339,80 @@ function modelSizedFolios(
   return folios.map((n) => Math.min(n, folioPages));
 }
 
+/** Why the model's final state differs from the kernel's (what a reader sees of it), or undefined. */
+function finalDisagreement(m: SideFinal, k: SideFinal): CaseComparison['disagreement'] {
+  if (m.unlinked !== k.unlinked) {
+    const what = (u: boolean): string => (u ? 'unlinked' : 'still there');
+    return { step: 'final', message: `the file: model ${what(m.unlinked)}, kernel ${what(k.unlinked)}` };
+  }
+  if (!m.unlinked && m.size !== k.size)
+    return { step: 'final', message: `final size: model ${counted(m.size, 'cell')}, kernel ${k.size}` };
+  if (!m.unlinked && !same(m.file, k.file)) {
+    const message = `final file: model ${show(m.file)}, kernel ${show(k.file)}`;
+    return { step: 'final', message, expected: m.file, observed: k.file };
+  }
+  if (m.pipeCells.some((n, i) => n !== k.pipeCells[i])) {
+    const message = `cells left in the pipes and the socket: model ${show(m.pipeCells)}, kernel ${show(k.pipeCells)}`;
+    return { step: 'final', message };
+  }
+  return undefined;
+}
+
+/** The first step at which the runs disagree, as a disagreement, or undefined. */
+function stepDisagreement(steps: readonly StepComparison[]): CaseComparison['disagreement'] {
+  const firstBad = steps.find((s) => !s.agree);
+  if (!firstBad) return undefined;
+  return {
+    step: firstBad.index,
+    message: firstBad.message!,
+    ...(firstBad.model.read ? { expected: firstBad.model.read } : {}),
+    ...(firstBad.kernel.read ? { observed: firstBad.kernel.read } : {}),
+  };
+}
+
+/**
+ * The model's run that the kernel's is one of: a path through the kernel's
+ * choices on which every step and the final state agree, one whose final
+ * folios agree too if there is one (they tell which choices the kernel
+ * took); undefined when no path agrees (the kernel did what the model says
+ * it cannot).
+ */
+function agreeingRun(
+  c: ConformCase,
+  fs: FsProfile,
+  kernel: KernelId,
+  kSteps: readonly SideStep[],
+  kFinal: SideFinal,
+  checkFolios: boolean,
+): ModelSideRun | undefined {
+  let agreeing: ModelSideRun | undefined;
+  let withFolios: ModelSideRun | undefined;
+  const visit = (run: ModelSideRun): boolean => {
+    if (finalDisagreement(run.final, kFinal) !== undefined) return false;
+    agreeing ??= run;
+    if (kFinal.unlinked || !kFinal.folios || same(run.final.folios, kFinal.folios)) withFolios = run;
+    return withFolios !== undefined;
+  };
+  const keep = (i: number, side: SideStep): boolean => compareStep(i, c.steps[i]!, side, kSteps[i]!).agree;
+  modelSideRuns(c, fs, kernel, visit, keep);
+  return withFolios ?? (checkFolios ? undefined : agreeing);
+}
+
+/** The kernel's choices a run took where the kernel could have done otherwise, by step. */
+function choicesTaken(run: ModelSideRun): { readonly step: number; readonly says: string; readonly index: number }[] {
+  return run.choices.flatMap((cs, step) =>
+    cs.filter((ch) => ch.count > 1).map((ch) => ({ step, says: ch.says, index: ch.index })),
+  );
+}
+
+/**
+ * Compare a finished kernel run with the model's runs of the same case: the
+ * kernel agrees when its run is one the model allows under some kernel
+ * choices (model/choices.ts); the comparison then shows that run, and
+ * `choices` says which choices the kernel took. Else it shows the run with
+ * option 0 everywhere and its first disagreement. `checkFolios` (default
+ * false) makes a difference in the final folio structure a disagreement too.
+ */
 export function compareRuns(
   c: ConformCase,
   fs: FsProfile,
@@ -319,11 +435,8 @@ export function compareRuns(
   }
   if (k.slots !== c.bounds.slots)
     return { status: 'setup-mismatch', message: `pipe has ${k.slots} slots, the model ${c.bounds.slots}` };
-  const m = runModelSide(c, fs, opts.kernel ?? 'linux');
-  const steps = c.steps.map((step, i) =>
-    compareStep(i, step, m.steps[i]!, kernelSideStep(step, k.steps[i]!.result, c.bounds.cells)),
-  );
   const cellBytes = PAGE_BYTES / c.bounds.cells;
+  const kSteps = c.steps.map((step, i) => kernelSideStep(step, k.steps[i]!.result, c.bounds.cells));
   const kFinal: SideFinal = {
     size: k.final.size,
     file: k.final.file,
@@ -331,47 +444,17 @@ export function compareRuns(
     folios: modelSizedFolios(fs, c.bounds.folioPages, k.final.folios),
     unlinked: k.final.unlinked ?? false,
   };
-  let disagreement: CaseComparison['disagreement'];
-  const firstBad = steps.find((s) => !s.agree);
-  if (firstBad) {
-    disagreement = {
-      step: firstBad.index,
-      message: firstBad.message!,
-      ...(firstBad.model.read ? { expected: firstBad.model.read } : {}),
-      ...(firstBad.kernel.read ? { observed: firstBad.kernel.read } : {}),
-    };
-  } else if (m.final.unlinked !== kFinal.unlinked) {
-    disagreement = {
-      step: 'final',
-      message: `the file: model ${m.final.unlinked ? 'unlinked' : 'still there'}, kernel ${
-        kFinal.unlinked ? 'unlinked' : 'still there'
-      }`,
-    };
-  } else if (!m.final.unlinked && m.final.size !== kFinal.size) {
-    disagreement = {
-      step: 'final',
-      message: `final size: model ${counted(m.final.size, 'cell')}, kernel ${kFinal.size}`,
-    };
-  } else if (!m.final.unlinked && !same(m.final.file, kFinal.file)) {
-    disagreement = {
-      step: 'final',
-      message: `final file: model ${show(m.final.file)}, kernel ${show(kFinal.file)}`,
-      expected: m.final.file,
-      observed: kFinal.file,
-    };
-  } else if (m.final.pipeCells.some((n, i) => n !== kFinal.pipeCells[i])) {
-    disagreement = {
-      step: 'final',
-      message: `cells left in the pipes and the socket: model ${show(m.final.pipeCells)}, kernel ${show(
-        kFinal.pipeCells,
-      )}`,
-    };
-  }
+  const kernel = opts.kernel ?? 'linux';
+  const agreeing = agreeingRun(c, fs, kernel, kSteps, kFinal, opts.checkFolios ?? false);
+  const m = agreeing ?? runModelSide(c, fs, kernel);
+  const steps = c.steps.map((step, i) => compareStep(i, step, m.steps[i]!, kSteps[i]!));
+  let disagreement = stepDisagreement(steps) ?? finalDisagreement(m.final, kFinal);
   const folioDifference =
     !kFinal.unlinked && kFinal.folios && !same(m.final.folios, kFinal.folios)
       ? `final folios (pages, 0 = uncached): model ${show(m.final.folios)}, kernel ${show(kFinal.folios)}`
       : undefined;
   if (!disagreement && folioDifference && opts.checkFolios) disagreement = { step: 'final', message: folioDifference };
+  const taken = agreeing ? choicesTaken(agreeing) : [];
   return {
     status: 'compared',
     profile: fs.id,
@@ -380,6 +463,7 @@ export function compareRuns(
     kernel: kFinal,
     ...(disagreement ? { disagreement } : {}),
     ...(folioDifference ? { folioDifference } : {}),
+    ...(taken.length > 0 ? { choices: taken } : {}),
     raw: k,
   };
 }

@@ -26,7 +26,7 @@ import type { FsProfile } from '../model/fs/index.js';
 import { defaultFolioSizes, type InitialContents } from '../model/initial.js';
 import { OPERATION_LIST, OPERATIONS } from '../model/ops/index.js';
 import { parseScenario } from '../model/scenario.js';
-import type { OpName, Step } from '../model/step.js';
+import { formatStep, type OpName, type Step } from '../model/step.js';
 import { compareCase, profileForDir, type CaseComparison, type ConformCase } from './compare.js';
 import { oracleAvailable } from './kernel.js';
 
@@ -241,6 +241,10 @@ export type ConformResult =
       /** Runs whose final folio structure differed (not a disagreement without `strictFolios`). */
       readonly folioDifferences: number;
       readonly firstFolioDifference?: string;
+      /** Runs on which the kernel agreed only by a choice other than option 0 (model/choices.ts). */
+      readonly otherChoices: number;
+      /** The first such choice: the step and what the kernel did. */
+      readonly firstOtherChoice?: string;
     }
   | {
       readonly status: 'disagree';
@@ -285,6 +289,8 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
   let compared = 0;
   let folioDifferences = 0;
   let firstFolioDifference: string | undefined;
+  let otherChoices = 0;
+  let firstOtherChoice: string | undefined;
   const checkFolios = opts.strictFolios ?? false;
   const property = fc.asyncProperty(rawCaseArb(profile, opts.maxSteps ?? 10), async (raw) => {
     const c = caseOfRaw(raw);
@@ -298,6 +304,11 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
     if (r.folioDifference && !r.disagreement) {
       folioDifferences++;
       firstFolioDifference ??= r.folioDifference;
+    }
+    const other = r.disagreement ? undefined : r.choices?.find((ch) => ch.index !== 0);
+    if (other) {
+      otherChoices++;
+      firstOtherChoice ??= `step ${other.step + 1} ${formatStep(c.steps[other.step]!)}: ${other.says}`;
     }
     return r.disagreement === undefined;
   });
@@ -316,6 +327,8 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
       elapsedMs,
       folioDifferences,
       ...(firstFolioDifference !== undefined ? { firstFolioDifference } : {}),
+      otherChoices,
+      ...(firstOtherChoice !== undefined ? { firstOtherChoice } : {}),
     };
   }
   const raw = details.counterexample?.[0];

@@ -18,7 +18,7 @@ import type { TraceStep } from '../model/scenario-model.js';
 import { formatStep } from '../model/step.js';
 import { viewState, type StateView } from '../model/view.js';
 import { damagingStep } from '../counterexamples/damage.js';
-import { stepChanges } from '../counterexamples/diff.js';
+import { kernelChoiceLines, stepChanges } from '../counterexamples/diff.js';
 import { readCounterexample } from '../counterexamples/file.js';
 import { parseCounterexample, type Counterexample } from '../counterexamples/format.js';
 
@@ -82,7 +82,10 @@ export function replay(input: Counterexample | string | unknown, opts: ReplayOpt
       step,
       enabled: true,
       ...(r.observed ? { observed: r.observed } : {}),
-      changes: stepChanges(model.failureOf(r.before, step), views[views.length - 2]!, views[views.length - 1]!),
+      changes: [
+        ...kernelChoiceLines(model.choicesOf(r.before, r.action)),
+        ...stepChanges(model.failureOf(r.before, step), views[views.length - 2]!, views[views.length - 1]!),
+      ],
       ...(message ? { violation: message } : {}),
     });
     if (message && !violation) violation = { step: r.index, message };

@@ -8,7 +8,7 @@
  */
 import type { Coverage } from '../checker/coverage.js';
 import { damagingStep } from '../counterexamples/damage.js';
-import { stepChanges } from '../counterexamples/diff.js';
+import { kernelChoiceLines, stepChanges } from '../counterexamples/diff.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import { replay, type ReplayResult } from '../replay/replay.js';
 import { replayTrace } from '../explorer/path.js';
@@ -121,7 +121,10 @@ function replayViews(cx: Counterexample, source: string): ReplayedViews {
       ...stepText(cx.trace[r.index]!, r.index),
       replayed: true,
       state,
-      changes: stepChanges(model.failureOf(r.before, cx.trace[r.index]!), previous, state),
+      changes: [
+        ...kernelChoiceLines(model.choicesOf(r.before, r.action)),
+        ...stepChanges(model.failureOf(r.before, cx.trace[r.index]!), previous, state),
+      ],
       ...(r.observed ? { observed: r.observed } : {}),
     });
     previous = state;
