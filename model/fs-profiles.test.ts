@@ -21,6 +21,21 @@ function readsUnder(
 }
 
 describe('file-system profiles (conformance fixes, Linux 6.18)', () => {
+  it('xfs: a reflink past EOF flushes and drops the pages from the old EOF on: the pipe keeps the old data', () => {
+    // kernel (xfs, conform seed 81203): the pipe reads [0, 0]; ext4 copies, and the writes reach the pipe.
+    const steps: Step[] = [
+      { op: 'vmsplice', page: 1, gift: true, source: 'file-private' },
+      { op: 'copy-file-range', off: 4, len: 2, value: 1 },
+      { op: 'write', off: 0, len: 2, value: 1 },
+      { op: 'write', off: 2, len: 2, value: 1 },
+      { op: 'pipe-read', len: 2 },
+    ];
+    const bounds = { pages: 4, cells: 2, values: 1, slots: 1, folioPages: 4, userPages: 1 };
+    const initial = { file: [0, 0, 0], cached: false };
+    expect(readsUnder(XFS, steps, bounds, initial)).toEqual([[0, 0]]);
+    expect(readsUnder(EXT4, steps, bounds, initial)).toEqual([[1, 1]]);
+  });
+
   it('xfs: a punch of part of a page drops the page (xfs_flush_unmap_range): the pipe keeps the old data', () => {
     // kernel (xfs): the pipe reads [0]; ext4 zeroes the cell in place and the store reaches the pipe.
     const steps: Step[] = [

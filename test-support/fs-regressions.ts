@@ -157,6 +157,24 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
   {
     profile: 'xfs',
     title:
+      'a reflink that starts past EOF flushes and unmaps from the old EOF on (xfs_reflink_remap_prep): ' +
+      'the partial EOF page a pipe holds leaves the cache with its old data, and later writes miss the pipe',
+    case: {
+      bounds: { ...bounds(4, 2, 1, 4), depth: 6 },
+      initial: { file: [0, 0, 0], cached: false, folios: [2], user: [[0, 0]] },
+      steps: [
+        { op: 'vmsplice', page: 1, gift: true, source: 'file-private' },
+        { op: 'copy-file-range', off: 4, len: 2, value: 1 },
+        { op: 'write', off: 0, len: 2, value: 1 },
+        { op: 'write', off: 2, len: 2, value: 1 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[0, 0]],
+  },
+  {
+    profile: 'xfs',
+    title:
       "a write's folios stop where blocks meet a hole, not at EOF: over a punched file one write " +
       'makes one 2-page folio, which a later sub-page punch zeroes in place under the pipe',
     case: {

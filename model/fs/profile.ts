@@ -176,10 +176,12 @@ export interface FsProfile<Id extends string = string> {
     aligned: boolean,
   ) => DirectWriteMode;
   /**
-   * Before a punch, a zero range or a reflink truncates the page cache over
-   * file pages [firstPage, lastPage] (after writing them back): what the
-   * file system takes out of the cache first (xfs_flush_unmap_range may take
-   * a large folio out whole; a kernel choice). Nothing elsewhere.
+   * Before a reflink truncates the page cache over the copied range, whose
+   * pages, with those from the old EOF's page on when it starts past EOF,
+   * are [firstPage, lastPage]: what the file system takes out of the cache
+   * first (xfs_flush_unmap_range writes back and drops the folios wholly
+   * inside, and may take a large folio partly inside out whole: a kernel
+   * choice). Nothing elsewhere.
    */
   readonly beforeRangeTruncate: (ctx: ModelContext, s: State, firstPage: number, lastPage: number) => void;
   /** The cells copy_file_range of `len` cells at `off` shares by reflink, or 0: it copies instead. */

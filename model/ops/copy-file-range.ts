@@ -47,7 +47,8 @@ export const copyFileRange = defineOperation({
       const f = L.pageFolio(s, p);
       if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
     }
-    ctx.fs.beforeRangeTruncate(ctx, s, off / L.C, end / L.C - 1);
+    // xfs_reflink_remap_prep flushes and unmaps from the old EOF on when the copy starts past it.
+    ctx.fs.beforeRangeTruncate(ctx, s, Math.floor(Math.min(off, L.size(s)) / L.C), end / L.C - 1);
     zeroFileRange(ctx, s, off, end);
     for (let c = off; c < end; c++) L.setDisk(s, c, value);
     // The remapped blocks are the file's now: its pages there are blocks, not holes.
