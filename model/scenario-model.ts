@@ -10,7 +10,15 @@ import type { ExplorableModel, Transition } from '../explorer/model.js';
 import { walk, type Walked } from '../explorer/path.js';
 import { canonicalize } from './canonical.js';
 import type { ModelContext } from './context.js';
-import { DEFAULT_FS, DEFAULT_RELEASE, dirtyCellsMatter, extentsMatter, type FsProfile } from './fs/index.js';
+import {
+  DEFAULT_FS,
+  DEFAULT_RELEASE,
+  dirtyCellsMatter,
+  extentsMatter,
+  profileFor,
+  type FsProfile,
+  type KernelRelease,
+} from './fs/index.js';
 import { HistoryTable, type HistoryFold } from './history.js';
 import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
@@ -74,9 +82,12 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
    */
   readonly symmetryKey?: (encoded: Uint8Array) => Uint8Array;
 
+  /** The file system's profile as it is on the scenario's release (profileFor). */
+  readonly fs: FsProfile;
+
   constructor(
     readonly scenario: Scenario,
-    readonly fs: FsProfile = DEFAULT_FS,
+    fs: FsProfile = DEFAULT_FS,
     /** History variables of the invariants checked: part of every state (model/history.ts). */
     readonly histories: readonly HistoryFold[] = [],
     /** Interchangeable data values (value-symmetry.ts): the caller has checked that the invariants allow it. */
@@ -84,13 +95,15 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   ) {
     const kernel = kernelById(scenario.kernel);
     if (!kernel) throw new Error(`unknown kernel ${scenario.kernel}`);
+    const release = scenario.release ?? DEFAULT_RELEASE;
+    fs = this.fs = releaseProfile(fs, release);
     const features = {
       ...scenarioFeatures(scenario),
       diskExtents: extentsMatter(fs),
       cellDirty: dirtyCellsMatter(fs, scenario.bounds),
     };
     this.L = new Layout(scenario.bounds, scenario.processes.length, histories.length, features);
-    this.ctx = { L: this.L, kernel, fs, release: DEFAULT_RELEASE };
+    this.ctx = { L: this.L, kernel, fs, release };
     const actions: Action[] = scenario.processes.map((_, process) => ({ kind: 'process' as const, process }));
     for (const op of scenario.environment) {
       const args = scenario.environmentArgs[op] ?? {};
@@ -291,6 +304,11 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
       return r ? toTransition(r) : undefined;
     });
   }
+}
+
+/** Profile `fs` as it is on `release` (the one given when that release has no other by its id). */
+function releaseProfile(fs: FsProfile, release: KernelRelease): FsProfile {
+  return release === DEFAULT_RELEASE ? fs : (profileFor(fs.id, release) ?? fs);
 }
 
 /** The layout features the scenario's operations need: its environment's and its programs'. */

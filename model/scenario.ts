@@ -9,7 +9,7 @@ import { counted } from './cells.js';
 import { z } from 'zod';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, DEFAULT_CHECK_DEPTH, DEPTH_ZERO, isPowerOfTwo, type Bounds } from './bounds.js';
 import { KERNEL_IDS, type KernelId } from './kernels/index.js';
-import { FS_PROFILE_IDS } from './fs/index.js';
+import { FS_PROFILE_IDS, KERNEL_RELEASES, type KernelRelease } from './fs/index.js';
 import { defaultFolioSizes, type InitialContents } from './initial.js';
 import { capProblems, fieldPath, preview } from './field-path.js';
 import { OPERATIONS, operationNamed } from './ops/index.js';
@@ -54,6 +54,8 @@ export const ScenarioSchema = z
     kernel: z.enum(KERNEL_IDS as [KernelId, ...KernelId[]]).optional(),
     /** The file system whose page cache the scenario is about (`auto`: probe `--fs DIR`); `--fs-profile` wins. */
     fsProfile: z.enum(FS_PROFILE_NAMES as [string, ...string[]]).optional(),
+    /** The Linux release whose page cache the model describes (default 6.18); `--release` wins. */
+    release: z.enum(KERNEL_RELEASES).optional(),
     bounds: BoundsSchema,
     initial: z
       .object({
@@ -85,6 +87,8 @@ export interface Scenario {
   readonly kernel: KernelId;
   /** The file-system profile the scenario names (`auto`: probe), if it names one. */
   readonly fsProfile?: string;
+  /** The Linux release the scenario names (model/fs/release.ts), if it names one: the model's default is 6.18. */
+  readonly release?: KernelRelease;
   readonly bounds: Bounds;
   readonly initial: InitialContents;
   readonly processes: readonly Process[];
@@ -237,6 +241,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   const sc: Scenario = {
     kernel: raw.kernel ?? 'linux',
     ...(raw.fsProfile !== undefined ? { fsProfile: raw.fsProfile } : {}),
+    ...(raw.release !== undefined ? { release: raw.release } : {}),
     bounds,
     initial: {
       file,
@@ -273,6 +278,7 @@ export function scenarioToJson(sc: Scenario): ScenarioInput {
   return {
     kernel: sc.kernel,
     ...(sc.fsProfile !== undefined ? { fsProfile: sc.fsProfile } : {}),
+    ...(sc.release !== undefined ? { release: sc.release } : {}),
     bounds: { ...sc.bounds },
     initial: {
       file: [...sc.initial.file],

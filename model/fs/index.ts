@@ -6,7 +6,9 @@
 import { BTRFS as btrfs } from './btrfs.js';
 import { EXT4 as ext4 } from './ext4.js';
 import { EXT4_1K as ext4With1kBlocks } from './ext4-1k.js';
+import { LINUX_6_1_PROFILES } from './linux-6.1.js';
 import type { FsProfile as AnyFsProfile, ProbedFacts, Recognition } from './profile.js';
+import type { KernelRelease } from './release.js';
 import { TMPFS as tmpfs } from './tmpfs.js';
 import { TMPFS_HUGE as tmpfsHuge } from './tmpfs-huge.js';
 import { XFS as xfs } from './xfs.js';
@@ -21,7 +23,14 @@ export type {
   ProbedFacts,
   Recognition,
 } from './profile.js';
-export { DEFAULT_RELEASE, KERNEL_RELEASES, type KernelRelease } from './release.js';
+export {
+  AUTO_RELEASE,
+  DEFAULT_RELEASE,
+  isKernelRelease,
+  KERNEL_RELEASES,
+  releaseOfUname,
+  type KernelRelease,
+} from './release.js';
 export { ctz, log2floor, PAGE_BYTES } from './units.js';
 
 /** Every file-system profile, in report order (ext4 first: the default). */
@@ -54,6 +63,16 @@ export const DEFAULT_FS: FsProfile = EXT4;
 
 export function fsProfileById(id: string): FsProfile | undefined {
   return FS_PROFILES.find((p) => p.id === id);
+}
+
+/**
+ * Profile `fsId` as it is on Linux `release`: the 6.18 profile (FS_LIST),
+ * or the release's own (model/fs/linux-6.1.ts: the 6.18 profile with what
+ * differs replaced). Undefined for an unknown id.
+ */
+export function profileFor(fsId: string, release: KernelRelease): FsProfile | undefined {
+  const list: readonly AnyFsProfile[] = release === '6.1' ? LINUX_6_1_PROFILES : FS_PROFILES;
+  return list.find((p) => p.id === fsId) as FsProfile | undefined;
 }
 
 /**
