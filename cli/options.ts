@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { availableParallelism } from 'node:os';
-import { FS_PROFILE_IDS } from '../model/fs/index.js';
+import { FS_PROFILE_IDS, KERNEL_RELEASES } from '../model/fs/index.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { DEPTH_ZERO } from '../model/bounds.js';
 import { GRAPH_MAX_STATES } from '../checker/graph.js';
@@ -40,6 +40,8 @@ export interface CliOptions {
   live?: boolean;
   fs?: string;
   fsProfile?: string;
+  release?: string;
+  releases?: string[];
   output?: string;
   file?: string;
   runs?: number;
@@ -188,6 +190,19 @@ export const OPTIONS: OptionTable = {
       `the page cache's file-system behaviour: ${[...FS_PROFILE_IDS, 'auto'].join(' | ')} ` +
       '(auto: probe --fs DIR; see docs/kernels.md)',
     defaultText: 'ext4',
+  },
+  release: {
+    argument: 'ID',
+    description:
+      `the Linux release whose page cache the model describes: ${[...KERNEL_RELEASES, 'auto'].join(' | ')} ` +
+      "(auto: the running kernel's, from uname -r: 6.1.y is 6.1, 6.18 and later 6.18; see docs/kernels.md)",
+    defaultText: "the scenario's, else 6.18",
+  },
+  releases: {
+    argument: 'a,b',
+    description: `Linux releases to compare side by side (${[...KERNEL_RELEASES, 'auto'].join(', ')})`,
+    parse: list,
+    defaultText: "--release's, else the scenario's, else 6.18",
   },
   output: {
     argument: 'OUT',

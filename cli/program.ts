@@ -37,6 +37,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'ops',
       ...BOUNDS,
       'fsProfile',
+      'release',
       'fs',
       'invariant',
       'plugin',
@@ -64,6 +65,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'ops',
       ...BOUNDS,
       'fsProfile',
+      'release',
       'fs',
       'invariant',
       'plugin',
@@ -82,7 +84,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'replay',
     args: ['<file>'],
     summary: 'replay a counterexample step by step (exit 1: it reproduces, 0: it does not)',
-    options: ['kernel', 'plugin', 'live', 'fs', 'json'],
+    options: ['kernel', 'release', 'plugin', 'live', 'fs', 'json'],
+    descriptions: {
+      release: "replay on this Linux release instead of the one recorded (6.1 | 6.18 | auto: the running kernel's)",
+    },
     load: async () => (await import('./replay.js')).replayCommand,
   },
   {
@@ -127,6 +132,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'ops',
       ...BOUNDS,
       'fsProfile',
+      'release',
+      'releases',
       'fs',
       'plugin',
       'symmetry',
@@ -150,7 +157,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary:
       "run one scenario's interleavings (or a sample) on the model, and with --live on the kernel too " +
       '(exit 1: model and kernel disagree)',
-    options: ['live', 'fs', 'maxTraces', 'seed', 'out', 'json'],
+    options: ['release', 'live', 'fs', 'maxTraces', 'seed', 'out', 'json'],
     load: async () => (await import('./run.js')).runCommand,
   },
   {

@@ -204,11 +204,14 @@ export function operationCoverageLines(c: Coverage): string[] {
   return out;
 }
 
+/** What a verdict is about, after a heading: `, file system ext4, Linux 6.18` (what is known of it). */
+export function modelText(fs: string | undefined, release: string | undefined): string {
+  return (fs === undefined ? '' : `, file system ${fs}`) + (release === undefined ? '' : `, Linux ${release}`);
+}
+
 export function renderCheck(r: CheckReport): string[] {
   const out: string[] = [];
-  const fs =
-    (r.fs === undefined ? '' : `, file system ${r.fs}`) + (r.release === undefined ? '' : `, Linux ${r.release}`);
-  out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}${fs}`);
+  out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}${modelText(r.fs, r.release)}`);
   out.push(`bounds: ${boundsText(r.bounds)}`);
   out.push('');
   for (const list of [r.violations, r.witnesses]) {

@@ -15,6 +15,7 @@ import {
   DEFAULT_RELEASE,
   dirtyCellsMatter,
   extentsMatter,
+  KERNEL_RELEASES,
   profileFor,
   type FsProfile,
   type KernelRelease,
@@ -306,9 +307,14 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   }
 }
 
-/** Profile `fs` as it is on `release` (the one given when that release has no other by its id). */
+/**
+ * Profile `fs` as it is on `release`: a modelled profile (of any release)
+ * becomes its id's profile on `release`; any other (a test's own) is used
+ * as given.
+ */
 function releaseProfile(fs: FsProfile, release: KernelRelease): FsProfile {
-  return release === DEFAULT_RELEASE ? fs : (profileFor(fs.id, release) ?? fs);
+  const modelled = KERNEL_RELEASES.some((r) => profileFor(fs.id, r) === fs);
+  return modelled ? profileFor(fs.id, release)! : fs;
 }
 
 /** The layout features the scenario's operations need: its environment's and its programs'. */

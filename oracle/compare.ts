@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { environmentOfSteps } from '../model/env-constraints.js';
 import type { Bounds } from '../model/bounds.js';
 import type { KernelId } from '../model/kernels/index.js';
-import { PAGE_BYTES, recogniseProbe, type FsProfile } from '../model/fs/index.js';
+import { DEFAULT_RELEASE, PAGE_BYTES, recogniseProbe, type FsProfile, type KernelRelease } from '../model/fs/index.js';
 import type { InitialContents } from '../model/initial.js';
 import { parseScenario } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
@@ -419,10 +419,15 @@ function probeFindings(p: FsProbe): string {
  */
 export function profileForProbe(
   p: FsProbe,
+  release: KernelRelease = DEFAULT_RELEASE,
 ): { ok: true; profile: FsProfile; why: string } | { ok: false; reason: string } {
   const found = probeFindings(p);
-  const refuse = (why: string) => ({ ok: false as const, reason: `no file-system profile describes ${found}: ${why}` });
-  const r = recogniseProbe(p);
+  const on = release === DEFAULT_RELEASE ? '' : ` on Linux ${release}`;
+  const refuse = (why: string) => ({
+    ok: false as const,
+    reason: `no file-system profile${on} describes ${found}: ${why}`,
+  });
+  const r = recogniseProbe(p, release);
   if ('known' in r) return refuse(`profiles exist for ${r.known.join(', ')} only`);
   if (!r.answer.ok) return refuse(r.answer.refuse);
   const note = r.answer.note ? ` ${r.answer.note}` : '';
@@ -432,10 +437,11 @@ export function profileForProbe(
 /** Probe `dir` and pick the profile. */
 export async function profileForDir(
   dir?: string,
+  release: KernelRelease = DEFAULT_RELEASE,
 ): Promise<{ ok: true; profile: FsProfile; why: string; probe: FsProbe } | { ok: false; reason: string }> {
   const p = await probeFs(dir);
   if (p.status !== 'ok') return { ok: false, reason: `probing ${dir ?? 'the temp dir'} failed: ${p.message}` };
-  const r = profileForProbe(p);
+  const r = profileForProbe(p, release);
   return r.ok ? { ...r, probe: p } : r;
 }
 
@@ -446,9 +452,10 @@ export async function profileForDir(
  */
 export async function probeFsProfile(
   dir: string | undefined,
+  release: KernelRelease = DEFAULT_RELEASE,
 ): Promise<{ ok: true; profile: FsProfile; why: string } | { ok: false; reason: string }> {
   const avail = oracleAvailable();
   if (!avail.ok) return { ok: false, reason: `cannot probe a file system without the oracle helper: ${avail.reason}` };
-  const r = await profileForDir(dir);
+  const r = await profileForDir(dir, release);
   return r.ok ? { ok: true, profile: r.profile, why: `probed ${dir ?? tmpdir()}: ${r.why}` } : r;
 }

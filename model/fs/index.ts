@@ -8,7 +8,7 @@ import { EXT4 as ext4 } from './ext4.js';
 import { EXT4_1K as ext4With1kBlocks } from './ext4-1k.js';
 import { LINUX_6_1_PROFILES } from './linux-6.1.js';
 import type { FsProfile as AnyFsProfile, ProbedFacts, Recognition } from './profile.js';
-import type { KernelRelease } from './release.js';
+import { DEFAULT_RELEASE, type KernelRelease } from './release.js';
 import { TMPFS as tmpfs } from './tmpfs.js';
 import { TMPFS_HUGE as tmpfsHuge } from './tmpfs-huge.js';
 import { XFS as xfs } from './xfs.js';
@@ -87,14 +87,16 @@ export function unbuildableInitial(
 }
 
 /**
- * The profile that describes a probed directory, asked of each profile in
- * list order: the first that answers (describes it, or refuses what was
+ * The profile that describes a probed directory, asked of each profile (as
+ * it is on `release`) in list order: the first that answers (describes it, or refuses what was
  * measured) decides. `known` lists the file-system types there are profiles for.
  */
 export function recogniseProbe(
   p: ProbedFacts,
+  release: KernelRelease = DEFAULT_RELEASE,
 ): { readonly profile: FsProfile; readonly answer: Recognition } | { readonly known: readonly string[] } {
-  for (const profile of FS_PROFILES) {
+  for (const id of FS_PROFILE_IDS) {
+    const profile = profileFor(id, release)!;
     const answer = profile.recognise(p);
     if (answer) return { profile, answer };
   }

@@ -88,7 +88,8 @@ export function order0OnlyOnExt4(initial: InitialShape): string | undefined {
   const big = initial.cached ? initial.folios.find((n) => n > 1) : undefined;
   return big === undefined
     ? undefined
-    : `ext4 on Linux 6.1 has no large folios (order-0 folios only); got a folio of ${big} pages`;
+    : `ext4 on Linux 6.1 has no large folios (order-0 folios only); got a folio of ${big} pages ` +
+        '(give 1-page folios, or bounds.folioPages 1 for the default ones)';
 }
 
 /** ext4 with 4 KiB blocks on 6.1: order-0 folios only. */
