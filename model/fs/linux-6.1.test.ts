@@ -112,19 +112,51 @@ describe('writes into uncached pages on 6.1', () => {
   });
 });
 
-describe('a partly truncated large folio on 6.1 splits into order-0 folios', () => {
-  it('xfs: a clean 4-page folio, punch of page 1 -> 1, hole, 1, 1 (6.18: 1, hole, 2)', () => {
-    const bounds = { pages: 4, cells: 1, values: 2, slots: 2, folioPages: 4, userPages: 0 };
-    const initial = { file: [1, 1, 1, 1], cached: true, folios: [4], user: [] };
-    const punch: Step[] = [{ op: 'fallocate-punch', off: 0, len: 1 }];
-    const shape = (release: KernelRelease) => {
-      const run = runSteps(punch, { fs: XFS, release, bounds, initial });
-      return run.final.pageCache.map((id) => (id === null ? 0 : run.final.folios.find((f) => f.id === id)!.pages));
-    };
-    expect(shape('6.1')).toEqual([0, 1, 1, 1]);
-    expect(shape('6.18')).toEqual([0, 1, 2, 2]);
+/** Per file page: the pages of the folio caching it, 0 when uncached (the measured shapes' notation). */
+function pageShape(run: ReturnType<typeof runSteps>): number[] {
+  return run.final.pageCache.map((id) => (id === null ? 0 : run.final.folios.find((f) => f.id === id)!.pages));
+}
+
+// Measured on Debian 12's 6.1.0-57 cloud kernel under qemu (oracle/FINDINGS.md section 18).
+describe('as measured on 6.1', () => {
+  it('xfs: readahead made 4-page folios; a punch of a page, or of part of one, splits its folio to order 0', () => {
+    const bounds = { pages: 8, cells: 2, values: 2, slots: 2, folioPages: 4, userPages: 0 };
+    const initial = { file: new Array<number>(16).fill(1), cached: true, folios: [4, 4], user: [] };
+    const steps: Step[] = [
+      { op: 'fallocate-punch', off: 2, len: 2 },
+      { op: 'fallocate-punch', off: 11, len: 1 },
+    ];
+    const after = (n: number, release: KernelRelease) =>
+      pageShape(runSteps(steps.slice(0, n), { fs: XFS, release, bounds, initial }));
+    // Measured: H t t t -> 1 . 1 1 (punch page 9 of 16), then 1 1 1 1 (200 bytes inside page 13).
+    expect(after(1, '6.1')).toEqual([1, 0, 1, 1, 4, 4, 4, 4]);
+    expect(after(2, '6.1')).toEqual([1, 0, 1, 1, 1, 1, 1, 1]);
+    // 6.18 splits the buddy way (try_folio_split): a punch of a folio's first page leaves 1 and 2.
+    const first: Step[] = [{ op: 'fallocate-punch', off: 8, len: 2 }];
+    const firstPage = (release: KernelRelease) => pageShape(runSteps(first, { fs: XFS, release, bounds, initial }));
+    expect(firstPage('6.1')).toEqual([4, 4, 4, 4, 0, 1, 1, 1]);
+    expect(firstPage('6.18')).toEqual([4, 4, 4, 4, 0, 1, 2, 2]);
   });
 
+  it('tmpfs huge=always: a PMD folio, punch of pages 2-3 splits it to order 0, a write there makes order 0', () => {
+    const bounds = { pages: 4, cells: 1, values: 2, slots: 2, folioPages: 4, userPages: 0 };
+    const steps: Step[] = [
+      { op: 'write', off: 0, len: 4, value: 1 },
+      { op: 'fallocate-punch', off: 2, len: 2 },
+      { op: 'write', off: 2, len: 2, value: 1 },
+    ];
+    const after = (n: number, release: KernelRelease) =>
+      pageShape(runSteps(steps.slice(0, n), { fs: TMPFS_HUGE, release, bounds, initial: empty }));
+    // Measured: H t t t, then 1 1 . ., then 1 1 1 1.
+    expect(after(1, '6.1')).toEqual([4, 4, 4, 4]);
+    expect(after(2, '6.1')).toEqual([1, 1, 0, 0]);
+    expect(after(3, '6.1')).toEqual([1, 1, 1, 1]);
+    // 6.18: the pieces stay as large as the split leaves them, and the write fills the free pair.
+    expect(after(3, '6.18')).toEqual([2, 2, 2, 2]);
+  });
+});
+
+describe('large initial folios on 6.1', () => {
   it('ext4 on 6.1 refuses a large initial folio (it has none)', () => {
     const fs = profileFor('ext4', '6.1')!;
     expect(fs.unbuildableInitial({ cached: true, folios: [2, 1, 1], file: [1, 1, 1, 1] })).toContain(

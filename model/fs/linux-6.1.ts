@@ -4,15 +4,16 @@
  * Everything not named here is the 6.18 profile's, measured on 6.18 and
  * assumed unchanged: it was not measured on 6.1.
  *
- * From the v6.1 sources (read, not measured):
+ * From the v6.1 sources (the functions named were read in 6.1.y trees, except
+ * where it says otherwise):
  *
  * - ext4 (and ext4 with 1 KiB blocks) has no large folios for regular files:
- *   it never calls mapping_set_large_folios (that came with
- *   ext4_set_inode_mapping_order, Linux 6.16), so a buffered write gets an
- *   order-0 page (ext4_write_begin, ext4_da_write_begin:
- *   grab_cache_page_write_begin) and readahead falls back to order 0
+ *   its mapping never gets mapping_set_large_folios on 6.1 (that came with
+ *   ext4_set_inode_mapping_order, 6.16), so readahead falls back to order 0
  *   (page_cache_ra_order: `if (!mapping_large_folio_support(mapping) ||
- *   ra->size < 4) goto fallback`). A large initial folio cannot be built.
+ *   ra->size < 4) goto fallback`) and a buffered write gets an order-0 page
+ *   (ext4_write_begin, ext4_da_write_begin: grab_cache_page_write_begin; not
+ *   read here, but measured below). A large initial folio cannot be built.
  * - xfs sets large folios on the mapping (xfs_inode_alloc and
  *   xfs_reinit_inode: mapping_set_large_folios, since 5.19), so readahead
  *   may make large folios, but a buffered write into uncached pages makes
@@ -36,13 +37,22 @@
  *   try_folio_split, came in 6.15): the fate `split-to-pages`. A dirty one
  *   that cannot split stays, a clean one that cannot is dropped, as on 6.18.
  *
- * Measured on Debian 12's 6.1.0 cloud kernel under qemu
- * (/work/shared/tools/kernel-vm, 16 KiB of 'A', splice 4 KiB from offset 0,
- * punch [0, 4096), read the pipe): 6.1 gives 'A', the old data, on ext4,
- * tmpfs, xfs and btrfs, where 6.18 gives zeros on ext4 (its 4-page folio is
- * zeroed in place); a pwrite of 'N' after the splice reaches the pipe on
- * both releases and every file system. model/fs/linux-6.1.test.ts explores
- * the same case on the model.
+ * Measured on Debian 12's 6.1.0-57 cloud kernel under qemu (oracle/FINDINGS.md
+ * section 18; folio shapes from pagemap and kpageflags), each as the model
+ * now gives it (model/fs/linux-6.1.test.ts):
+ *
+ * - 16 and 64 KiB pwrites into an empty file make order-0 folios only on
+ *   ext4, xfs, btrfs and tmpfs; tmpfs huge=always makes the PMD folio.
+ * - xfs: sequential 4 KiB preads of a cold 64 KiB file make 4-page folios
+ *   (readahead); a punch of a page of one, or of 200 bytes inside a page,
+ *   splits that folio into order-0 folios (1 . 1 1, then 1 1 1 1).
+ * - tmpfs huge=always: 16 KiB written (the PMD folio), pages 2-3 punched:
+ *   1 1 . . ; then 8 KiB written at page 2: 1 1 1 1 (order 0).
+ * - The seed thread's punch case (16 KiB of 'A', splice 4 KiB from offset 0,
+ *   punch [0, 4096), read the pipe): 'A', the old data, on ext4, tmpfs, xfs
+ *   and btrfs, where 6.18 gives zeros on ext4 (its 4-page folio is zeroed
+ *   in place); a pwrite of 'N' after the splice reaches the pipe on both
+ *   releases and every file system.
  */
 import type { ModelContext } from '../context.js';
 import {
