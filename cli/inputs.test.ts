@@ -42,7 +42,8 @@ describe('--release', () => {
     expect(run).toThrow(UsageError);
     expect(run).toThrow(
       '--releases auto: the running kernel is Linux 6.8.0-45-generic, which no modelled release describes ' +
-        '(modelled: 6.1, 6.18: 6.1.y is 6.1, 6.18 and later 6.18); pick one explicitly with --releases 6.1 or --releases 6.18',
+        '(modelled: 6.1, 6.18: 6.1.y is 6.1, 6.18 and later 6.18); ' +
+        'pick one explicitly with --releases 6.1 or --releases 6.18',
     );
   });
 });
