@@ -85,6 +85,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ['<file>'],
     summary: 'replay a counterexample step by step (exit 1: it reproduces, 0: it does not)',
     options: ['kernel', 'release', 'plugin', 'live', 'fs', 'json'],
+    defaults: { release: "the counterexample's (its release, else 6.18)" },
     descriptions: {
       release: "replay on this Linux release instead of the one recorded (6.1 | 6.18 | auto: the running kernel's)",
     },
