@@ -87,6 +87,8 @@ export interface StepComparison {
 export interface CaseComparison {
   readonly status: 'compared';
   readonly profile: FsProfile['id'];
+  /** The Linux release the model described (absent: 6.18). */
+  readonly release?: KernelRelease;
   readonly steps: readonly StepComparison[];
   readonly model: SideFinal;
   readonly kernel: SideFinal;
@@ -162,11 +164,15 @@ function kernelInput(c: ConformCase) {
   };
 }
 
-/** The case as a scenario of the model on `kernel`: no processes, no environment; the steps replay as given. */
-export function modelScenario(c: ConformCase, kernel: KernelId) {
+/**
+ * The case as a scenario of the model on `kernel` (and Linux `release`, default 6.18): no processes, no
+ * environment; the steps replay as given.
+ */
+export function modelScenario(c: ConformCase, kernel: KernelId, release?: KernelRelease) {
   return parseScenario(
     {
       kernel,
+      ...(release !== undefined ? { release } : {}),
       bounds: { ...c.bounds, depth: Math.min(64, Math.max(c.bounds.depth, c.steps.length)) },
       initial: {
         file: [...c.initial.file],
@@ -188,8 +194,9 @@ export function runModelSide(
   c: ConformCase,
   fs: FsProfile,
   kernel: KernelId = 'linux',
+  release?: KernelRelease,
 ): { steps: SideStep[]; final: SideFinal } {
-  const model = new ScenarioModel(modelScenario(c, kernel), fs);
+  const model = new ScenarioModel(modelScenario(c, kernel, release), fs);
   const { L } = model;
   const steps: SideStep[] = [];
   let s = model.initialStates()[0]!;
@@ -301,7 +308,7 @@ export function compareRuns(
   c: ConformCase,
   fs: FsProfile,
   k: KernelRunOk,
-  opts: { checkFolios?: boolean; kernel?: KernelId } = {},
+  opts: { checkFolios?: boolean; kernel?: KernelId; release?: KernelRelease } = {},
 ): CaseComparison | SetupMismatch {
   const want = expectedInitialFolios(c.initial, c.bounds.cells);
   const initFolios = modelSizedFolios(fs, c.bounds.folioPages, k.init.folios);
@@ -319,7 +326,7 @@ export function compareRuns(
   }
   if (k.slots !== c.bounds.slots)
     return { status: 'setup-mismatch', message: `pipe has ${k.slots} slots, the model ${c.bounds.slots}` };
-  const m = runModelSide(c, fs, opts.kernel ?? 'linux');
+  const m = runModelSide(c, fs, opts.kernel ?? 'linux', opts.release);
   const steps = c.steps.map((step, i) =>
     compareStep(i, step, m.steps[i]!, kernelSideStep(step, k.steps[i]!.result, c.bounds.cells)),
   );
@@ -375,6 +382,7 @@ export function compareRuns(
   return {
     status: 'compared',
     profile: fs.id,
+    ...(opts.release !== undefined ? { release: opts.release } : {}),
     steps,
     model: m.final,
     kernel: kFinal,
@@ -388,7 +396,14 @@ export function compareRuns(
 export async function compareCase(
   c: ConformCase,
   fs: FsProfile,
-  opts: { dir?: string; timeoutMs?: number; checkFolios?: boolean; kernel?: KernelId; trace?: boolean } = {},
+  opts: {
+    dir?: string;
+    timeoutMs?: number;
+    checkFolios?: boolean;
+    kernel?: KernelId;
+    release?: KernelRelease;
+    trace?: boolean;
+  } = {},
 ): Promise<CompareResult> {
   const k = await runOnKernel(
     { ...kernelInput(c), ...(opts.trace ? { trace: true } : {}) },

@@ -16,6 +16,7 @@ import {
   fsProfileById,
   KERNEL_RELEASES,
   profileFor,
+  recogniseProbe,
   releaseOfUname,
   TMPFS,
   TMPFS_HUGE,
@@ -56,6 +57,23 @@ describe('profileFor', () => {
     const large = FS_PROFILE_IDS.filter((id) => profileFor(id, '6.1')!.largeFolios);
     expect(large).toEqual(['tmpfs-huge']);
     expect(FS_PROFILES.filter((p) => p.largeFolios).map((p) => p.id)).toEqual(['ext4', 'ext4-1k', 'xfs', 'tmpfs-huge']);
+  });
+});
+
+describe('recognising a probed directory on a release', () => {
+  const ext4 = { fsType: 'ext4', blockSize: 4096, evictable: true };
+  it('6.1 expects order-0 folios of ext4 and xfs, 6.18 large ones', () => {
+    const on61 = recogniseProbe({ ...ext4, largeFolios: false }, '6.1');
+    expect(on61).toMatchObject({ profile: profileFor('ext4', '6.1'), answer: { ok: true } });
+    expect(recogniseProbe({ ...ext4, largeFolios: true }, '6.1')).toMatchObject({
+      answer: { ok: false, refuse: 'the ext4 profile expects order-0 folios only' },
+    });
+    expect(recogniseProbe({ ...ext4, largeFolios: true })).toMatchObject({ profile: EXT4, answer: { ok: true } });
+    const xfs = { fsType: 'xfs', blockSize: 4096, evictable: true, largeFolios: false };
+    expect(recogniseProbe(xfs, '6.1')).toMatchObject({ profile: profileFor('xfs', '6.1'), answer: { ok: true } });
+    expect(recogniseProbe({ ...ext4, blockSize: 1024, largeFolios: false }, '6.1')).toMatchObject({
+      profile: profileFor('ext4-1k', '6.1'),
+    });
   });
 });
 
