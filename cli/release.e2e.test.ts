@@ -110,6 +110,12 @@ describe('counterexamples found on 6.1', () => {
     const on618 = pipecheck('replay', join(out, name), '--release', '6.18', '--json');
     expect(JSON.parse(on618.stdout)).toMatchObject({ release: '6.18', recordedRelease: '6.1' });
     expect(pipecheck('replay', join(out, name), '--release', '7.0').status).toBe(2);
+    // export-test embeds the file, release and all: its replay() replays on 6.1.
+    const test = join(out, 'cx61.test.ts');
+    expect(pipecheck('export-test', join(out, name), '-o', test).status).toBe(0);
+    const text = readFileSync(test, 'utf8');
+    expect(text).toContain('data-stability on kernel linux, Linux 6.1, ');
+    expect(text).toContain('"release": "6.1"');
   });
 });
 
