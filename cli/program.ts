@@ -87,7 +87,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: ['kernel', 'release', 'plugin', 'live', 'fs', 'json'],
     defaults: { release: "the counterexample's (its release, else 6.18)" },
     descriptions: {
-      release: "replay on this Linux release instead of the one recorded (6.1 | 6.18 | auto: the running kernel's)",
+      release:
+        "replay on this Linux release instead of the one recorded (6.1 | 6.18 | auto: the running kernel's); " +
+        'with --live, the release of the model compared with the kernel (default 6.18)',
     },
     load: async () => (await import('./replay.js')).replayCommand,
   },

@@ -22,6 +22,7 @@ import { readCounterexample } from '../counterexamples/file.js';
 import { CounterexampleError, releaseOf, type Counterexample } from '../counterexamples/format.js';
 import { replay, type ReplayResult } from '../replay/replay.js';
 import { showCells } from '../model/cells.js';
+import type { KernelRelease } from '../model/fs/index.js';
 import type { KernelId } from '../model/kernels/index.js';
 import { formatStep } from '../model/step.js';
 import type { LiveReplayResult } from '../oracle/live-replay.js';
@@ -36,7 +37,7 @@ function renderLiveReplay(r: LiveReplayResult): string {
   if (r.status !== 'compared') return `live replay ${r.status}: ${r.message}`;
   const lines: string[] = [];
   const prof = r.profile === r.recordedProfile ? r.profile : `${r.profile} (the file recorded ${r.recordedProfile})`;
-  const model = `model: ${r.kernel} variant, ${prof} profile`;
+  const model = `model: ${r.kernel} variant, ${prof} profile, Linux ${r.release}`;
   lines.push(`live replay on ${r.dir} (${r.fsType}); ${model}; invariant ${r.kernelViolation.invariant}`);
   for (const s of r.steps) {
     const verdict = s.agree ? '' : '  DISAGREE';
@@ -53,10 +54,17 @@ function renderLiveReplay(r: LiveReplayResult): string {
   return lines.join('\n');
 }
 
-async function liveCommand(file: string, cx: Counterexample, opts: CliOptions, io: Io): Promise<number> {
+async function liveCommand(
+  file: string,
+  cx: Counterexample,
+  opts: CliOptions,
+  release: KernelRelease | undefined,
+  io: Io,
+): Promise<number> {
   // The oracle's modules load only for --live.
   const { liveReplay } = await import('../oracle/live-replay.js');
   const r = await liveReplay(cx, {
+    ...(release !== undefined ? { release } : {}),
     ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
     ...(opts.kernel !== undefined ? { kernel: opts.kernel as KernelId } : {}),
   });
@@ -120,7 +128,7 @@ export async function replayCommand(args: readonly string[], opts: CliOptions, i
     if (e instanceof CounterexampleError) throw new UsageError(e.message);
     throw e;
   }
-  if (opts.live) return liveCommand(file, cx, opts, io);
+  if (opts.live) return liveCommand(file, cx, opts, release, io);
   const plugins = await loadPlugins(opts.plugin ?? []);
   let r: ReplayResult;
   try {
