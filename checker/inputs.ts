@@ -13,7 +13,19 @@ import { builtinById, builtinIds, DEFAULT_INVARIANTS } from '../invariants/built
 import type { Invariant } from '../invariants/define.js';
 import { loadPlugin, PluginError } from '../invariants/plugin-loader.js';
 import { BOUND_NAMES, DEFAULT_BOUNDS, type Bounds } from '../model/bounds.js';
-import { DEFAULT_FS, FS_PROFILE_IDS, fsProfileById, unbuildableInitial, type FsProfile } from '../model/fs/index.js';
+import {
+  AUTO_RELEASE,
+  DEFAULT_FS,
+  DEFAULT_RELEASE,
+  FS_PROFILE_IDS,
+  fsProfileById,
+  isKernelRelease,
+  KERNEL_RELEASES,
+  profileFor,
+  unbuildableInitial,
+  type FsProfile,
+  type KernelRelease,
+} from '../model/fs/index.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { AUTO_PROFILE, DEFAULT_CHECK_DEPTH, parseScenario, ScenarioError, type Scenario } from '../model/scenario.js';
 import { OP_NAMES } from '../model/step.js';
@@ -26,9 +38,11 @@ export interface ScenarioInput {
   readonly file: string | null;
 }
 
-/** What replaces the scenario's own kernel, environment and bounds. */
+/** What replaces the scenario's own kernel, release, environment and bounds. */
 export interface ScenarioOverrides {
   readonly kernel?: string | undefined;
+  /** A modelled Linux release (`auto` is resolved before: cli/inputs.ts). */
+  readonly release?: string | undefined;
   readonly ops?: readonly string[] | undefined;
   readonly bounds?: Partial<Bounds> | undefined;
   /** `explore` or `measured`: the scenario's `kernelChoices` (model/choices.ts). */
@@ -36,10 +50,20 @@ export interface ScenarioOverrides {
 }
 
 /** How messages name an override (`kernel`, `bounds.pages`); the command line names its flags. */
-export type OverrideName = (field: 'kernel' | 'ops' | 'kernelChoices' | keyof Bounds) => string;
+export type OverrideName = (field: 'kernel' | 'release' | 'ops' | 'kernelChoices' | keyof Bounds) => string;
 
 const fieldName: OverrideName = (field) =>
-  field === 'kernel' || field === 'ops' || field === 'kernelChoices' ? field : `bounds.${field}`;
+  field === 'kernel' || field === 'release' || field === 'ops' || field === 'kernelChoices' ? field : `bounds.${field}`;
+
+/** An InputError unless `id` is a modelled Linux release (`where` names the option or field). */
+export function checkRelease(id: string, where: string): asserts id is KernelRelease {
+  if (!isKernelRelease(id)) {
+    throw new InputError(
+      `${where}: unknown Linux release "${id}"; modelled: ${KERNEL_RELEASES.join(', ')} ` +
+        `(or ${AUTO_RELEASE}: the running kernel's)`,
+    );
+  }
+}
 
 export function checkKernel(id: string, where: string): void {
   if (!(KERNEL_IDS as readonly string[]).includes(id)) {
@@ -71,6 +95,7 @@ export function resolveScenario(
   nameOf: OverrideName = fieldName,
 ): ScenarioInput {
   if (overrides.kernel !== undefined) checkKernel(overrides.kernel, nameOf('kernel'));
+  if (overrides.release !== undefined) checkRelease(overrides.release, nameOf('release'));
   if (overrides.ops !== undefined) checkOps(overrides.ops, nameOf('ops'));
   let raw: Record<string, unknown>;
   if (file === undefined) {
@@ -101,6 +126,7 @@ export function resolveScenario(
   }
   if (raw['bounds'] !== undefined || overridden.length > 0) raw['bounds'] = bounds;
   if (overrides.kernel !== undefined) raw['kernel'] = overrides.kernel;
+  if (overrides.release !== undefined) raw['release'] = overrides.release;
   if (overrides.ops !== undefined) raw['environment'] = { ops: overrides.ops };
   if (overrides.kernelChoices !== undefined) {
     raw['kernelChoices'] = overrides.kernelChoices;
@@ -213,9 +239,13 @@ export async function resolveInvariants(
   };
 }
 
-/** An InputError when profile `fs` cannot build `scenario`'s initial page cache (see unbuildableInitial). */
+/**
+ * An InputError when profile `fs`, as it is on the scenario's release,
+ * cannot build `scenario`'s initial page cache (see unbuildableInitial).
+ */
 export function checkInitialForProfile(scenario: Scenario, fs: FsProfile, where: string): void {
-  const why = unbuildableInitial(fs, scenario.initial);
+  const release = scenario.release ?? DEFAULT_RELEASE;
+  const why = unbuildableInitial(profileFor(fs.id, release) ?? fs, scenario.initial);
   if (why) throw new InputError(`${where}: initial.folios: ${why}`);
 }
 

@@ -178,6 +178,7 @@ export function buildReport(input: ReportInput): CheckReport {
         scenario,
         invariant: f.propertyId,
         fs: model.fs.id,
+        release: model.ctx.release,
         trace: steps,
         message: f.message,
         expected: obs?.expected,

@@ -112,6 +112,10 @@ export interface SimulateReport {
   readonly complete: boolean;
   readonly reason: 'runs-done' | 'timeout' | 'aborted';
   readonly kernel: KernelId;
+  /** The file-system profile the model followed (`ext4`, `tmpfs-huge`, ...). */
+  readonly fs?: string;
+  /** The Linux release whose page cache the model describes (model/fs/release.ts). */
+  readonly release?: string;
   readonly bounds: Bounds;
   readonly scenario: string | null;
   readonly environment: readonly string[];
@@ -193,6 +197,7 @@ export function buildSimulateReport(input: SimulateReportInput): SimulateReport 
         scenario,
         invariant: f.propertyId,
         fs: model.fs.id,
+        release: model.ctx.release,
         trace: steps,
         message: f.message,
         expected: obs?.expected,
@@ -234,6 +239,8 @@ export function buildSimulateReport(input: SimulateReportInput): SimulateReport 
     complete: outcome.stopped === null && outcome.runsDone >= job.runs,
     reason: outcome.stopped ?? 'runs-done',
     kernel: scenario.kernel,
+    fs: model.fs.id,
+    release: model.ctx.release,
     bounds: { ...scenario.bounds },
     scenario: input.file,
     environment: scenario.environment.map((op) => entryText(op, scenario.environmentArgs[op] ?? {})),

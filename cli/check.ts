@@ -34,11 +34,17 @@ export function commandLine(file: string | undefined, opts: CliOptions, kernel: 
   if (opts.fsProfile) parts.push('--fs-profile', opts.fsProfile);
   if (opts.fsProfile === 'auto' && opts.fs !== undefined) parts.push('--fs', quote(opts.fs));
   if (opts.kernelChoices) parts.push('--kernel-choices', opts.kernelChoices);
+  if (opts.release !== undefined) parts.push('--release', opts.release);
   for (const k of BOUND_NAMES) if (opts[k] !== undefined) parts.push(flagOf(k), String(opts[k]));
   for (const p of opts.plugin ?? []) parts.push('--plugin', quote(p));
   if (opts.allViolations) parts.push('--all-violations');
   if (opts.symmetry) parts.push('--symmetry');
   return parts.join(' ');
+}
+
+/** The options with `--release auto` replaced by the release it chose (the scenario's now), for commandLine. */
+export function resolvedRelease(opts: CliOptions, scenario: { readonly release?: string | undefined }): CliOptions {
+  return opts.release === 'auto' ? { ...opts, release: scenario.release } : opts;
 }
 
 function quote(s: string): string {
@@ -52,9 +58,13 @@ export function timeoutMs(opts: CliOptions): number | undefined {
 export async function checkCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
   const file = args[0];
   // Everything that can be wrong with the input is found before anything runs or is written.
-  const { scenario } = scenarioOf(file, opts);
+  const { scenario } = scenarioOf(file, opts, io.err);
   const invariants = invariantRequest(opts.invariant, opts, { file: file ?? null, ids: scenario.invariants });
-  const fs = await fsProfileOf(opts, io.err, { file: file ?? null, fsProfile: scenario.fsProfile });
+  const fs = await fsProfileOf(opts, io.err, {
+    file: file ?? null,
+    fsProfile: scenario.fsProfile,
+    release: scenario.release,
+  });
   checkInitialForProfile(scenario, fs, file ?? 'the default scenario');
   const job: ExploreJob = {
     scenario,
@@ -88,7 +98,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
       job: done,
       invariantIds: opts.invariant,
       fs,
-      command: commandLine(file, opts, scenario.kernel),
+      command: commandLine(file, resolvedRelease(opts, scenario), scenario.kernel),
       plugins: opts.plugin ?? [],
       write,
     }),

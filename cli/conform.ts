@@ -6,13 +6,16 @@
 import { showCells } from '../model/cells.js';
 import { formatStep } from '../model/step.js';
 import { runConform, type ConformResult, type ConformStart } from '../oracle/conform.js';
+import { checkRelease } from '../checker/inputs.js';
 import { EXIT } from './exit.js';
+import { releaseOption } from './inputs.js';
 import { processIo, type Io } from './io.js';
 import { checkOutputDir, outDirOf } from './outputs.js';
 import type { CliOptions } from './options.js';
 
 function startLine(s: ConformStart): string {
-  return `conform: ${s.fsDir} (${s.why}), ${s.runs} runs, seed ${s.seed}`;
+  const release = s.release === undefined ? '' : `, model of Linux ${s.release}`;
+  return `conform: ${s.fsDir} (${s.why})${release}, ${s.runs} runs, seed ${s.seed}`;
 }
 
 /** What a conform run found, as lines. */
@@ -75,7 +78,8 @@ function disagreementLines(r: Extract<ConformResult, { status: 'disagree' }>): s
   }
   out.push(`  counterexample: ${r.path}`);
   out.push(`  replay: pipecheck replay ${r.path} --live --fs ${start.fsDir}`);
-  out.push(`  re-run: pipecheck conform --fs ${start.fsDir} --runs ${start.runs} --seed ${start.seed}`);
+  const release = start.release === undefined ? '' : ` --release ${start.release}`;
+  out.push(`  re-run: pipecheck conform --fs ${start.fsDir}${release} --runs ${start.runs} --seed ${start.seed}`);
   return out;
 }
 
@@ -86,10 +90,13 @@ function conformExitCode(r: ConformResult): number {
 }
 
 export async function conformCommand(_args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
+  const release = releaseOption(opts.release, io.err);
+  if (release !== undefined) checkRelease(release, '--release');
   const out = outDirOf(opts.out, io.err);
   checkOutputDir('--out', out);
   const r = await runConform({
     ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
+    ...(release !== undefined ? { release } : {}),
     ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     out,

@@ -11,7 +11,14 @@ import {
   type ScenarioInput,
 } from '../checker/inputs.js';
 import { BOUND_NAMES, type Bounds } from '../model/bounds.js';
-import type { FsProfile } from '../model/fs/index.js';
+import { release as osRelease } from 'node:os';
+import {
+  AUTO_RELEASE,
+  KERNEL_RELEASES,
+  releaseOfUname,
+  type FsProfile,
+  type KernelRelease,
+} from '../model/fs/index.js';
 import { UsageError } from './exit.js';
 import { flagOf, type CliOptions } from './options.js';
 
@@ -22,10 +29,41 @@ function boundsOf(opts: CliOptions): Partial<Bounds> {
   return out;
 }
 
-/** The scenario `file` (or the default one) with --kernel, --ops and the bounds options applied. */
-export function scenarioOf(file: string | undefined, opts: CliOptions): ScenarioInput {
-  const overrides = { kernel: opts.kernel, ops: opts.ops, bounds: boundsOf(opts), kernelChoices: opts.kernelChoices };
-  return resolveScenario(file, overrides, flagOf);
+/**
+ * The scenario `file` (or the default one) with --kernel, --release, --ops
+ * and the bounds options applied; `--release auto` is said on `err`.
+ */
+export function scenarioOf(file: string | undefined, opts: CliOptions, err?: (line: string) => void): ScenarioInput {
+  const overrides = { kernel: opts.kernel, release: releaseOption(opts.release, err), ops: opts.ops };
+  const choices = { kernelChoices: opts.kernelChoices };
+  return resolveScenario(file, { ...overrides, ...choices, bounds: boundsOf(opts) }, flagOf);
+}
+
+/**
+ * `--release ID` (`flag` names it in messages) as a release to model:
+ * `auto` maps the running kernel's `uname -r` (`uname`) to the modelled
+ * release that describes it (releaseOfUname) and says so on `err`; a
+ * kernel no modelled release describes is a usage error (exit 2) naming the
+ * modelled ones. Any other value is checked where it is applied (checkRelease).
+ */
+export function releaseOption(
+  id: string | undefined,
+  err?: (line: string) => void,
+  flag = '--release',
+  uname: () => string = osRelease,
+): string | undefined {
+  if (id !== AUTO_RELEASE) return id;
+  const running = uname();
+  const release = releaseOfUname(running);
+  if (release === undefined) {
+    throw new UsageError(
+      `${flag} auto: the running kernel is Linux ${running}, which no modelled release describes ` +
+        `(modelled: ${KERNEL_RELEASES.join(', ')}: 6.1.y is 6.1, 6.18 and later 6.18); ` +
+        `pick one explicitly with ${KERNEL_RELEASES.map((r) => `${flag} ${r}`).join(' or ')}`,
+    );
+  }
+  err?.(`${flag} auto: Linux ${release} (uname -r: ${running})`);
+  return release;
 }
 
 /**
@@ -57,7 +95,11 @@ export function invariantRequest(
 export async function fsProfileOf(
   opts: CliOptions,
   err: (line: string) => void,
-  scenario: { readonly file: string | null; readonly fsProfile?: string | undefined } = { file: null },
+  scenario: {
+    readonly file: string | null;
+    readonly fsProfile?: string | undefined;
+    readonly release?: KernelRelease | undefined;
+  } = { file: null },
 ): Promise<FsProfile> {
   const where =
     opts.fsProfile !== undefined || scenario.fsProfile === undefined
@@ -67,7 +109,7 @@ export async function fsProfileOf(
   if (id !== AUTO_FS_PROFILE) return resolveFsProfile(id, where);
   // The probe needs the oracle helper: loaded only when asked for (checker/ does not probe).
   const { probeFsProfile } = await import('../oracle/compare.js');
-  const r = await probeFsProfile(opts.fs);
+  const r = await probeFsProfile(opts.fs, scenario.release);
   if (!r.ok) throw new UsageError(`${where} auto: ${r.reason}`);
   err(`${where} auto: ${r.why}`);
   return r.profile;

@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { availableParallelism } from 'node:os';
-import { FS_PROFILE_IDS } from '../model/fs/index.js';
+import { FS_PROFILE_IDS, KERNEL_RELEASES } from '../model/fs/index.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { DEPTH_ZERO } from '../model/bounds.js';
 import { GRAPH_MAX_STATES } from '../checker/graph.js';
@@ -41,6 +41,8 @@ export interface CliOptions {
   fs?: string;
   fsProfile?: string;
   kernelChoices?: string;
+  release?: string;
+  releases?: string[];
   output?: string;
   file?: string;
   runs?: number;
@@ -196,6 +198,19 @@ export const OPTIONS: OptionTable = {
       "explore every choice the kernel's code allows (folio orders, how xfs takes out a folio), " +
       'or only what the kernel was measured doing: explore | measured (see docs/kernels.md)',
     defaultText: "the scenario's, else explore",
+  },
+  release: {
+    argument: 'ID',
+    description:
+      `the Linux release whose page cache the model describes: ${[...KERNEL_RELEASES, 'auto'].join(' | ')} ` +
+      "(auto: the running kernel's, from uname -r: 6.1.y is 6.1, 6.18 and later 6.18; see docs/kernels.md)",
+    defaultText: "the scenario's, else 6.18",
+  },
+  releases: {
+    argument: 'a,b',
+    description: `Linux releases to compare side by side (${[...KERNEL_RELEASES, 'auto'].join(', ')})`,
+    parse: list,
+    defaultText: "--release's, else the scenario's, else 6.18",
   },
   output: {
     argument: 'OUT',

@@ -38,6 +38,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ...BOUNDS,
       'fsProfile',
       'kernelChoices',
+      'release',
       'fs',
       'invariant',
       'plugin',
@@ -66,6 +67,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ...BOUNDS,
       'fsProfile',
       'kernelChoices',
+      'release',
       'fs',
       'invariant',
       'plugin',
@@ -84,7 +86,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'replay',
     args: ['<file>'],
     summary: 'replay a counterexample step by step (exit 1: it reproduces, 0: it does not)',
-    options: ['kernel', 'plugin', 'live', 'fs', 'json'],
+    options: ['kernel', 'release', 'plugin', 'live', 'fs', 'json'],
+    defaults: { release: "the counterexample's (its release, else 6.18)" },
+    descriptions: {
+      release:
+        "replay on this Linux release instead of the one recorded (6.1 | 6.18 | auto: the running kernel's); " +
+        'with --live, the release of the model compared with the kernel (default 6.18)',
+    },
     load: async () => (await import('./replay.js')).replayCommand,
   },
   {
@@ -130,6 +138,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       ...BOUNDS,
       'fsProfile',
       'kernelChoices',
+      'release',
+      'releases',
       'fs',
       'plugin',
       'symmetry',
@@ -153,15 +163,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary:
       "run one scenario's interleavings (or a sample) on the model, and with --live on the kernel too " +
       '(exit 1: model and kernel disagree)',
-    options: ['live', 'fs', 'maxTraces', 'seed', 'out', 'json'],
+    options: ['release', 'live', 'fs', 'maxTraces', 'seed', 'out', 'json'],
     load: async () => (await import('./run.js')).runCommand,
   },
   {
     name: 'conform',
     args: [],
     summary: 'random differential test of the model against the running kernel',
-    options: ['fs', 'runs', 'seed', 'out'],
-    defaults: { runs: '200' },
+    options: ['fs', 'release', 'runs', 'seed', 'out'],
+    defaults: { runs: '200', release: "6.18 (auto: the running kernel's)" },
     descriptions: { runs: 'random step sequences to run' },
     load: async () => (await import('./conform.js')).conformCommand,
   },

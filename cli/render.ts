@@ -204,6 +204,11 @@ export function operationCoverageLines(c: Coverage): string[] {
   return out;
 }
 
+/** What a verdict is about, after a heading: `, file system ext4, Linux 6.18` (what is known of it). */
+export function modelText(fs: string | undefined, release: string | undefined): string {
+  return (fs === undefined ? '' : `, file system ${fs}`) + (release === undefined ? '' : `, Linux ${release}`);
+}
+
 export function renderCheck(r: CheckReport): string[] {
   const out: string[] = [];
   const choices =
@@ -212,11 +217,7 @@ export function renderCheck(r: CheckReport): string[] {
       : r.kernelChoices.mode === 'explore'
         ? ', kernel choices explored'
         : ', measured kernel choices only';
-  const fs =
-    (r.fs === undefined ? '' : `, file system ${r.fs}`) +
-    (r.release === undefined ? '' : `, Linux ${r.release}`) +
-    choices;
-  out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}${fs}`);
+  out.push(`pipecheck check: kernel ${r.kernel}, ${scenarioText(r)}${modelText(r.fs, r.release)}${choices}`);
   out.push(`bounds: ${boundsText(r.bounds)}`);
   out.push('');
   for (const list of [r.violations, r.witnesses]) {

@@ -17,15 +17,17 @@
  * exit code: with `--live` the exit code is about agreement only (a
  * violation on both sides that agree is exit 0).
  */
-import { checkKernel, loadPlugins } from '../checker/inputs.js';
+import { checkKernel, checkRelease, loadPlugins } from '../checker/inputs.js';
 import { readCounterexample } from '../counterexamples/file.js';
-import { CounterexampleError, type Counterexample } from '../counterexamples/format.js';
+import { CounterexampleError, releaseOf, type Counterexample } from '../counterexamples/format.js';
 import { replay, type ReplayResult } from '../replay/replay.js';
 import { showCells } from '../model/cells.js';
+import type { KernelRelease } from '../model/fs/index.js';
 import type { KernelId } from '../model/kernels/index.js';
 import { formatStep } from '../model/step.js';
 import type { LiveReplayResult } from '../oracle/live-replay.js';
 import { EXIT, UsageError } from './exit.js';
+import { releaseOption } from './inputs.js';
 import { processIo, type Io } from './io.js';
 import type { CliOptions } from './options.js';
 import { traceLines } from './render.js';
@@ -35,7 +37,7 @@ function renderLiveReplay(r: LiveReplayResult): string {
   if (r.status !== 'compared') return `live replay ${r.status}: ${r.message}`;
   const lines: string[] = [];
   const prof = r.profile === r.recordedProfile ? r.profile : `${r.profile} (the file recorded ${r.recordedProfile})`;
-  const model = `model: ${r.kernel} variant, ${prof} profile`;
+  const model = `model: ${r.kernel} variant, ${prof} profile, Linux ${r.release}`;
   lines.push(`live replay on ${r.dir} (${r.fsType}); ${model}; invariant ${r.kernelViolation.invariant}`);
   for (const s of r.steps) {
     const verdict = s.agree ? '' : '  DISAGREE';
@@ -52,10 +54,17 @@ function renderLiveReplay(r: LiveReplayResult): string {
   return lines.join('\n');
 }
 
-async function liveCommand(file: string, cx: Counterexample, opts: CliOptions, io: Io): Promise<number> {
+async function liveCommand(
+  file: string,
+  cx: Counterexample,
+  opts: CliOptions,
+  release: KernelRelease | undefined,
+  io: Io,
+): Promise<number> {
   // The oracle's modules load only for --live.
   const { liveReplay } = await import('../oracle/live-replay.js');
   const r = await liveReplay(cx, {
+    ...(release !== undefined ? { release } : {}),
     ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
     ...(opts.kernel !== undefined ? { kernel: opts.kernel as KernelId } : {}),
   });
@@ -72,7 +81,9 @@ async function liveCommand(file: string, cx: Counterexample, opts: CliOptions, i
 function replayLines(file: string, cx: Counterexample, r: ReplayResult): string[] {
   const out: string[] = [];
   const recorded = r.kernel === cx.kernel ? '' : ` (recorded on ${cx.kernel})`;
-  out.push(`replaying ${file}: ${r.invariant}, ${cx.trace.length} steps, on kernel ${r.kernel}${recorded}`);
+  const was = releaseOf(cx);
+  const release = `, Linux ${r.release}${r.release === was ? '' : ` (recorded on Linux ${was})`}`;
+  out.push(`replaying ${file}: ${r.invariant}, ${cx.trace.length} steps, on kernel ${r.kernel}${recorded}${release}`);
   const steps = r.steps;
   const lines = traceLines(
     steps.map((s) => s.step),
@@ -107,6 +118,8 @@ function replayLines(file: string, cx: Counterexample, r: ReplayResult): string[
 export async function replayCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
   const file = args[0]!;
   if (opts.kernel !== undefined) checkKernel(opts.kernel, '--kernel');
+  const release = releaseOption(opts.release, io.err);
+  if (release !== undefined) checkRelease(release, '--release');
   if (opts.fs !== undefined && !opts.live) throw new UsageError('--fs goes with --live');
   let cx;
   try {
@@ -115,15 +128,20 @@ export async function replayCommand(args: readonly string[], opts: CliOptions, i
     if (e instanceof CounterexampleError) throw new UsageError(e.message);
     throw e;
   }
-  if (opts.live) return liveCommand(file, cx, opts, io);
+  if (opts.live) return liveCommand(file, cx, opts, release, io);
   const plugins = await loadPlugins(opts.plugin ?? []);
   let r: ReplayResult;
   try {
-    r = replay(cx, { ...(opts.kernel ? { kernel: opts.kernel as KernelId } : {}), invariants: plugins });
+    r = replay(cx, {
+      ...(opts.kernel ? { kernel: opts.kernel as KernelId } : {}),
+      ...(release !== undefined ? { release } : {}),
+      invariants: plugins,
+    });
   } catch (e) {
     throw new UsageError(`${file}: ${(e as Error).message}`);
   }
-  if (opts.json) io.out(JSON.stringify({ file, recordedKernel: cx.kernel, ...r }, null, 2));
-  else for (const line of replayLines(file, cx, r)) io.out(line);
+  if (opts.json) {
+    io.out(JSON.stringify({ file, recordedKernel: cx.kernel, recordedRelease: releaseOf(cx), ...r }, null, 2));
+  } else for (const line of replayLines(file, cx, r)) io.out(line);
   return r.reproduced ? EXIT.violated : EXIT.ok;
 }

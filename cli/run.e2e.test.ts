@@ -40,7 +40,7 @@ describe('pipecheck run without --live (the model only)', () => {
       `pipecheck run ${BACKUP}: kernel linux, processes pid-5991 (1 step), pid-5992 (2 steps)`,
     );
     expect(r.stdout).toContain('interleavings: 12 (4!/(1!·2!·1!)), all of them run');
-    expect(r.stdout).toContain('model only (linux variant, ext4 profile)');
+    expect(r.stdout).toContain('model only (linux variant, ext4 profile, Linux 6.18)');
     expect(r.stdout).toMatch(/\n12 +- +- +1 +-\n/);
     expect(r.stdout).toMatch(/\ndata-stability +1 +- +-\n/);
   });

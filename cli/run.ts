@@ -29,7 +29,8 @@ import { runScenario, type InterleavingRun, type RunScenarioResult } from '../or
 import { EXIT, UsageError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { checkOutputDir, outDirOf } from './outputs.js';
-import type { CliOptions } from './options.js';
+import { releaseOption } from './inputs.js';
+import { flagOf, type CliOptions } from './options.js';
 import { num, seconds, table } from './render.js';
 
 type Ran = Extract<RunScenarioResult, { status: 'ran' }>;
@@ -75,8 +76,9 @@ function runLines(file: string, r: Ran): string[] {
   }
   out.push(
     r.live
-      ? `live: ${r.live.dir} (${r.live.why}); model: ${r.kernel} variant, ${r.profile} profile`
-      : `model only (${r.kernel} variant, ${r.profile} profile): nothing is compared with the kernel without --live`,
+      ? `live: ${r.live.dir} (${r.live.why}); model: ${r.kernel} variant, ${r.profile} profile, Linux ${r.release}`
+      : `model only (${r.kernel} variant, ${r.profile} profile, Linux ${r.release}): ` +
+          'nothing is compared with the kernel without --live',
   );
   out.push('');
   const s = r.summary;
@@ -164,7 +166,7 @@ function runExitCode(r: RunScenarioResult): number {
 export async function runCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
   const file = args[0]!;
   if (opts.fs !== undefined && !opts.live) throw new UsageError('--fs goes with --live');
-  const { scenario } = resolveScenario(file);
+  const { scenario } = resolveScenario(file, { release: releaseOption(opts.release, io.err) }, flagOf);
   const out = opts.live ? outDirOf(opts.out, io.err) : opts.out;
   if (out !== undefined) checkOutputDir('--out', out);
   const r = await runScenario(scenario, {

@@ -18,13 +18,13 @@ import {
 } from '../checker/simulate.js';
 import { checkOutputDir, outDirOf } from './outputs.js';
 import { boundsText } from '../model/bounds.js';
-import { commandLine, timeoutMs } from './check.js';
+import { commandLine, resolvedRelease, timeoutMs } from './check.js';
 import { withInterrupt } from './explore-job.js';
 import { EXIT } from './exit.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, type Io } from './io.js';
 import { workersOf, type CliOptions } from './options.js';
-import { findingLines, num, scenarioHeading, seconds, stepsText, table } from './render.js';
+import { findingLines, modelText, num, scenarioHeading, seconds, stepsText, table } from './render.js';
 import { runSimulation, SHARED_WORDS, type SimulateProgress } from './simulate-job.js';
 import { writtenReport } from './written-report.js';
 
@@ -85,7 +85,8 @@ function stoppedText(r: SimulateReport): string {
 
 export function renderSimulate(r: SimulateReport): string[] {
   const out: string[] = [];
-  out.push(`pipecheck simulate: kernel ${r.kernel}, ${scenarioHeading(r.scenario, r.processes, r.environment)}`);
+  const heading = `${scenarioHeading(r.scenario, r.processes, r.environment)}${modelText(r.fs, r.release)}`;
+  out.push(`pipecheck simulate: kernel ${r.kernel}, ${heading}`);
   out.push(`bounds: ${boundsText(r.bounds)}`);
   const workers = `${r.workers} worker${r.workers === 1 ? '' : 's'}`;
   out.push(`random walks: ${num(r.runs)} runs of at most ${stepsText(r.bounds.depth)}, seed ${r.seed}, ${workers}`);
@@ -122,9 +123,13 @@ export async function simulateCommand(args: readonly string[], opts: CliOptions,
   // Everything that can be wrong with the input is found before anything runs or is written.
   scenarioOf(file, opts);
   const effective: CliOptions = { ...opts, depth: walkDepth(file, opts) };
-  const { scenario } = scenarioOf(file, effective);
+  const { scenario } = scenarioOf(file, effective, io.err);
   const invariants = invariantRequest(opts.invariant, opts, { file: file ?? null, ids: scenario.invariants });
-  const fs = await fsProfileOf(opts, io.err, { file: file ?? null, fsProfile: scenario.fsProfile });
+  const fs = await fsProfileOf(opts, io.err, {
+    file: file ?? null,
+    fsProfile: scenario.fsProfile,
+    release: scenario.release,
+  });
   const runs = opts.runs ?? DEFAULT_SIMULATE_RUNS;
   const seed = opts.seed ?? clockSeed();
   const workers = workersOf(opts);
@@ -143,7 +148,8 @@ export async function simulateCommand(args: readonly string[], opts: CliOptions,
     Date.now,
     SHARED_WORDS,
   );
-  const command = `${commandLine(file, effective, scenario.kernel, 'simulate')} --runs ${runs} --seed ${seed}`;
+  const again = commandLine(file, resolvedRelease(effective, scenario), scenario.kernel, 'simulate');
+  const command = `${again} --runs ${runs} --seed ${seed}`;
   const { report, writeError } = writtenReport(outDir, (write) =>
     buildSimulateReport({ job, file: file ?? null, outcome, fs, command, plugins: opts.plugin ?? [], write }),
   );

@@ -4,7 +4,7 @@
  *
  * @public
  */
-import type { FsProfile } from '../model/fs/index.js';
+import { DEFAULT_RELEASE, type FsProfile, type KernelRelease } from '../model/fs/index.js';
 import { scenarioToJson, type Scenario } from '../model/scenario.js';
 import type { TraceStep } from '../model/scenario-model.js';
 import { COUNTEREXAMPLE_FORMAT, type Counterexample } from './format.js';
@@ -15,6 +15,8 @@ export interface CounterexampleInput {
   readonly invariant: string;
   /** The file-system profile the model used. */
   readonly fs: FsProfile['id'];
+  /** The Linux release the model described (default: the scenario's, else 6.18). */
+  readonly release?: KernelRelease | undefined;
   /** The steps, the violating one last. */
   readonly trace: readonly TraceStep[];
   readonly message: string;
@@ -38,6 +40,7 @@ export function counterexampleOf(input: CounterexampleInput): Counterexample {
     bounds: { ...scenario.bounds },
     scenario: scenarioToJson(scenario),
     fs: input.fs,
+    release: input.release ?? scenario.release ?? DEFAULT_RELEASE,
     trace: input.trace.map((s) => ({ ...s })),
     violation: {
       step: input.trace.length - 1,

@@ -1,7 +1,8 @@
 /**
  * Counterexample files on disk: named KERNEL--INVARIANT--HASH.json under the
  * default ext4 profile and KERNEL--PROFILE--INVARIANT--HASH.json under any
- * other (so runs under two profiles never overwrite each other), written
+ * other, with `--RELEASE` (`--6.1`) after them on a release other than 6.18 (so
+ * runs under two profiles or releases never overwrite each other), written
  * atomically (a temporary file in the same directory, then a rename), read
  * with a clear error naming the file.
  */
@@ -20,9 +21,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_FS } from '../model/fs/index.js';
+import { DEFAULT_FS, DEFAULT_RELEASE } from '../model/fs/index.js';
 import { JsonSyntaxError, parseJsonText, readProblem } from './json-file.js';
-import { CounterexampleError, parseCounterexample, type Counterexample } from './format.js';
+import { CounterexampleError, parseCounterexample, releaseOf, type Counterexample } from './format.js';
 import { jsonFileKind, notACounterexample } from './kind.js';
 
 /** Whether `cx` was found under a profile other than the default (ext4; absent: ext4). */
@@ -30,20 +31,37 @@ function nonDefaultProfile(cx: Counterexample): string | undefined {
   return cx.fs !== undefined && cx.fs !== DEFAULT_FS.id ? cx.fs : undefined;
 }
 
+/** Whether `cx` was found on a Linux release other than the default (6.18; absent: 6.18). */
+function nonDefaultRelease(cx: Counterexample): string | undefined {
+  const release = releaseOf(cx);
+  return release !== DEFAULT_RELEASE ? release : undefined;
+}
+
 /**
  * A short, stable hash of what identifies a counterexample: kernel, invariant,
- * scenario and trace, and the profile when it is not the default (so the
- * hashes of ext4 counterexamples stay what they were).
+ * scenario and trace, and the profile and release when they are not the
+ * defaults (so the hashes of ext4 counterexamples on 6.18 stay what they were).
  */
 function counterexampleHash(cx: Counterexample): string {
   const fs = nonDefaultProfile(cx);
-  const key = JSON.stringify([cx.kernel, cx.invariant, cx.scenario, cx.trace, ...(fs ? [fs] : [])]);
+  const release = nonDefaultRelease(cx);
+  const key = JSON.stringify([
+    cx.kernel,
+    cx.invariant,
+    cx.scenario,
+    cx.trace,
+    ...(fs ? [fs] : []),
+    ...(release ? [`linux-${release}`] : []),
+  ]);
   return createHash('sha256').update(key).digest('hex').slice(0, 8);
 }
 
+/** KERNEL[--PROFILE][--RELEASE]--INVARIANT--HASH.json (profile and release only when not the defaults). */
 export function counterexampleFileName(cx: Counterexample): string {
   const fs = nonDefaultProfile(cx);
-  return `${cx.kernel}--${fs ? `${fs}--` : ''}${cx.invariant}--${counterexampleHash(cx)}.json`;
+  const release = nonDefaultRelease(cx);
+  const parts = [cx.kernel, ...(fs ? [fs] : []), ...(release ? [release] : []), cx.invariant];
+  return `${parts.join('--')}--${counterexampleHash(cx)}.json`;
 }
 
 /** The temporary file `path` is written to before its rename (STALE_TEMPORARY matches it). */

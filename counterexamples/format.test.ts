@@ -53,3 +53,29 @@ describe('counterexample file names and their profile', () => {
     expect(new Set([ext4, xfs, btrfs]).size).toBe(3);
   });
 });
+
+describe('the release a counterexample was found on', () => {
+  it('is optional on reading (6.18: old files replay unchanged) and must agree with scenario.release', async () => {
+    const { releaseOf } = await import('./format.js');
+    expect('release' in classic).toBe(false);
+    expect(releaseOf(parseCounterexample(classic))).toBe('6.18');
+    expect(releaseOf(parseCounterexample({ ...classic, release: '6.1' }))).toBe('6.1');
+    const scenario = { ...classic.scenario, release: '6.1' };
+    expect(releaseOf(parseCounterexample({ ...classic, scenario }))).toBe('6.1');
+    expect(problemsOf({ ...classic, release: '6.18', scenario })).toEqual([
+      'release: "6.18", but scenario.release is "6.1"',
+    ]);
+    expect(problemsOf({ ...classic, release: '5.10' })[0]).toMatch(/^release: .*"6\.1".*"6\.18"/);
+  });
+
+  it('is named in the file name and the hash off the default, so the hashes of 6.18 files stay', async () => {
+    const { counterexampleFileName } = await import('./file.js');
+    const cx = parseCounterexample(classic);
+    const old = counterexampleFileName(cx);
+    expect(counterexampleFileName({ ...cx, release: '6.18' })).toBe(old);
+    const on61 = counterexampleFileName({ ...cx, release: '6.1' });
+    expect(on61).toMatch(new RegExp(`^${cx.kernel}--6\\.1--${cx.invariant}--[0-9a-f]{8}\\.json$`));
+    expect(on61.slice(-13)).not.toBe(old.slice(-13));
+    expect(counterexampleFileName({ ...cx, fs: 'xfs', release: '6.1' })).toMatch(/--xfs--6\.1--/);
+  });
+});

@@ -9,7 +9,13 @@ import { z } from 'zod';
 import { KERNEL_IDS, type KernelId } from '../model/kernels/index.js';
 import { BOUND_NAMES, DEFAULT_BOUNDS } from '../model/bounds.js';
 import { capProblems, fieldPath } from '../model/field-path.js';
-import { FS_PROFILE_IDS, type FsProfile } from '../model/fs/index.js';
+import {
+  DEFAULT_RELEASE,
+  FS_PROFILE_IDS,
+  KERNEL_RELEASES,
+  type FsProfile,
+  type KernelRelease,
+} from '../model/fs/index.js';
 import { BoundsSchema, ScenarioSchema } from '../model/scenario.js';
 import { StepSchema } from '../model/step.js';
 
@@ -60,6 +66,8 @@ export const CounterexampleSchema = z
     scenario: ScenarioSchema,
     /** The file system profile the model used (default ext4). */
     fs: z.enum(FS_PROFILE_IDS as [FsProfile['id'], ...FsProfile['id'][]]).optional(),
+    /** The Linux release the model described (model/fs/release.ts); absent: 6.18, as before releases were recorded. */
+    release: z.enum(KERNEL_RELEASES).optional(),
     trace: z.array(TraceStepSchema),
     violation: z
       .object({
@@ -117,10 +125,23 @@ export function parseCounterexample(input: unknown, source = 'counterexample'): 
     const problem = `kernel: "${kernel}", but scenario.kernel is "${scenario.kernel ?? 'linux'}"`;
     throw new CounterexampleError(source, [problem]);
   }
+  if (r.data.release !== undefined && scenario.release !== undefined && scenario.release !== r.data.release) {
+    const problem = `release: "${r.data.release}", but scenario.release is "${scenario.release}"`;
+    throw new CounterexampleError(source, [problem]);
+  }
   if (r.data.violation.step >= r.data.trace.length) {
     throw new CounterexampleError(source, [
       `violation.step: ${r.data.violation.step} is past the trace's ${r.data.trace.length} steps`,
     ]);
   }
   return r.data;
+}
+
+/**
+ * The Linux release a counterexample was found on: its `release`, else its
+ * scenario's, else 6.18 (files written before releases were recorded were
+ * all found on 6.18, so they replay unchanged).
+ */
+export function releaseOf(cx: Pick<Counterexample, 'release' | 'scenario'>): KernelRelease {
+  return cx.release ?? cx.scenario.release ?? DEFAULT_RELEASE;
 }

@@ -23,7 +23,14 @@ import { OPTIONS, flagOf, type CliOptions } from '../cli/options.js';
 import { CounterexampleSchema, COUNTEREXAMPLE_FORMAT } from '../counterexamples/format.js';
 import { BUILTIN_INVARIANTS, BUILTIN_WITNESSES, DEFAULT_INVARIANTS } from '../invariants/builtins.js';
 import { BOUND_LIMITS, BOUND_NAMES, DEFAULT_BOUNDS } from '../model/bounds.js';
-import { DEFAULT_FS, FS_PROFILES, type FsProfile } from '../model/fs/index.js';
+import {
+  DEFAULT_FS,
+  DEFAULT_RELEASE,
+  FS_PROFILES,
+  KERNEL_RELEASES,
+  profileFor,
+  type FsProfile,
+} from '../model/fs/index.js';
 import { KERNEL_INFO } from '../model/kernels/index.js';
 import * as argKinds from '../model/ops/args.js';
 import { OPERATION_LIST } from '../model/ops/index.js';
@@ -258,6 +265,7 @@ function profileValue(v: unknown): string {
   // A hook: the function the profile gives it (model/fs/, model/pagecache.ts).
   if (typeof v === 'function') return code(v.name);
   if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map((x) => code(String(x))).join(', ');
+  if (typeof v === 'object' && v !== null) return code(JSON.stringify(v));
   return code(String(v));
 }
 
@@ -277,6 +285,32 @@ export function fsProfilesTable(sources: Sources): string {
   const meanings = keys.map((k) => `- ${code(k)}: ${docs.get(k) ?? ''}`);
   const what = 'What each property and hook means (a hook names the function the profile gives it):';
   return [mdTable(head, rows), '', what, '', ...meanings].join('\n');
+}
+
+/**
+ * The Linux releases beside the default one (model/fs/release.ts): per
+ * release and profile, each property and hook whose value differs from the
+ * default release's profile (model/fs/linux-6.1.ts), with both values.
+ */
+export function releasesTable(): string {
+  const rows: string[][] = [];
+  for (const release of KERNEL_RELEASES) {
+    if (release === DEFAULT_RELEASE) continue;
+    for (const base of FS_PROFILES) {
+      const other = profileFor(base.id, release)!;
+      const keys = (Object.keys(base) as (keyof FsProfile)[]).filter(
+        (k) => k !== 'id' && k !== 'description' && k !== 'recognise' && !sameValue(base[k], other[k]),
+      );
+      const changes = keys.map((k) => `${code(k)}: ${profileValue(base[k])} → ${profileValue(other[k])}`);
+      rows.push([release, code(base.id), other.description, changes.join('; ') || 'nothing']);
+    }
+  }
+  return mdTable(['release', 'profile', 'what it is there', `what differs from ${DEFAULT_RELEASE}`], rows);
+}
+
+/** Whether two profile values are the same (arrays and objects by their JSON). */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a !== 'function' && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** The bounds: range, default, what each bounds. */
@@ -305,6 +339,7 @@ export function generatedSections(root: string = repoRoot()): Record<string, str
     invariants: invariantsTable(),
     kernels: kernelsTable(),
     'fs-profiles': fsProfilesTable(sources),
+    releases: releasesTable(),
     bounds: boundsTable(sources),
   };
   for (const c of COMMANDS) out[`options-${c.name}`] = optionsTable(c.name);

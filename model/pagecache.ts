@@ -387,6 +387,17 @@ export function splitFolioAt(L: Layout, s: State, f: number, at: number): number
   return cur;
 }
 
+/**
+ * Split cached large folio `f` into order-0 folios, as split_folio does
+ * before Linux 6.15 (split_huge_page_to_list: every page a folio of its
+ * own; model/fs/linux-6.1.ts). The caller checks that the split is allowed.
+ */
+export function splitToPages(L: Layout, s: State, f: number): void {
+  const first = L.folioIndex(s, f);
+  const pages = L.folioPages(s, f);
+  for (let p = first; p < first + pages; p++) splitFolioAt(L, s, L.pageFolio(s, p), p);
+}
+
 /** Write folio `f`'s cells to disk; it is clean. */
 export function writeBack(L: Layout, s: State, f: number): void {
   const first = L.folioIndex(s, f);
@@ -549,6 +560,9 @@ export function zeroFileRange(ctx: ModelContext, s: State, start: number, end: n
       const endPage = Math.floor(zEnd / L.C);
       if (endPage < fFirst + fPages) splitFolioAt(L, s, L.pageFolio(s, endPage), endPage);
       markPartialPagesDirty();
+    } else if (fate === 'split-to-pages') {
+      splitToPages(L, s, f);
+      markPartialPagesDirty();
     } else if (fate === 'drop') {
       for (let off = zStart; off < zEnd; off++) L.setDisk(s, off, 0);
       removeFromCache(L, s, f);
@@ -605,8 +619,9 @@ export function splitAtGrownEof(ctx: ModelContext, s: State, size: number): void
   if (fFirst * L.C >= size) return; // wholly past EOF: cannot be cached (a shrink removed it)
   const fate = ctx.fs.partlyTruncatedLargeFolio(L, s, f, (L.folioFlags(s, f) & F_DIRTY) !== 0);
   if (fate === 'drop') removeFromCache(L, s, f);
-  if (fate !== 'split') return;
-  splitFolioAt(L, s, f, page);
+  if (fate === 'split-to-pages') splitToPages(L, s, f);
+  else if (fate === 'split') splitFolioAt(L, s, f, page);
+  else return;
   // Pieces wholly past the new EOF leave the cache.
   for (let p = page; p < fFirst + fPages; p++) {
     const g = L.pageFolio(s, p);

@@ -8,7 +8,7 @@
 import { environmentOfSteps } from './env-constraints.js';
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
 import type { KernelId } from './kernels/index.js';
-import type { FsProfile } from './fs/index.js';
+import type { FsProfile, KernelRelease } from './fs/index.js';
 import type { InitialContents } from './initial.js';
 import { parseScenario } from './scenario.js';
 import { ScenarioModel } from './scenario-model.js';
@@ -37,6 +37,8 @@ export interface RunStepsOptions {
   readonly initial?: Partial<InitialContents>;
   /** The file system's page-cache behaviour (default ext4). */
   readonly fs?: FsProfile;
+  /** The Linux release the file system's profile is taken at (default 6.18). */
+  readonly release?: KernelRelease;
 }
 
 export function runSteps(steps: readonly Step[], opts: RunStepsOptions = {}): StepsRun {
@@ -68,6 +70,7 @@ export function modelFor(opts: RunStepsOptions = {}, steps: readonly Step[] = []
   const scenario = parseScenario(
     {
       kernel: opts.kernel ?? 'linux',
+      ...(opts.release !== undefined ? { release: opts.release } : {}),
       bounds: { ...DEFAULT_BOUNDS, ...opts.bounds },
       initial: opts.initial,
       environment: { ops: environmentOfSteps(steps) },

@@ -19,7 +19,16 @@ import {
   type Chooser,
 } from './choices.js';
 import type { ModelContext } from './context.js';
-import { DEFAULT_FS, DEFAULT_RELEASE, dirtyCellsMatter, extentsMatter, type FsProfile } from './fs/index.js';
+import {
+  DEFAULT_FS,
+  DEFAULT_RELEASE,
+  dirtyCellsMatter,
+  extentsMatter,
+  KERNEL_RELEASES,
+  profileFor,
+  type FsProfile,
+  type KernelRelease,
+} from './fs/index.js';
 import { HistoryTable, type HistoryFold } from './history.js';
 import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
@@ -109,9 +118,12 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
    */
   readonly symmetryKey?: (encoded: Uint8Array) => Uint8Array;
 
+  /** The file system's profile as it is on the scenario's release (profileFor). */
+  readonly fs: FsProfile;
+
   constructor(
     readonly scenario: Scenario,
-    readonly fs: FsProfile = DEFAULT_FS,
+    fs: FsProfile = DEFAULT_FS,
     /** History variables of the invariants checked: part of every state (model/history.ts). */
     readonly histories: readonly HistoryFold[] = [],
     /** Interchangeable data values (value-symmetry.ts): the caller has checked that the invariants allow it. */
@@ -119,13 +131,15 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
   ) {
     const kernel = kernelById(scenario.kernel);
     if (!kernel) throw new Error(`unknown kernel ${scenario.kernel}`);
+    const release = scenario.release ?? DEFAULT_RELEASE;
+    fs = this.fs = releaseProfile(fs, release);
     const features = {
       ...scenarioFeatures(scenario),
       diskExtents: extentsMatter(fs),
       cellDirty: dirtyCellsMatter(fs, scenario.bounds),
     };
     this.L = new Layout(scenario.bounds, scenario.processes.length, histories.length, features);
-    this.ctx = { L: this.L, kernel, fs, release: DEFAULT_RELEASE };
+    this.ctx = { L: this.L, kernel, fs, release };
     const actions: Action[] = scenario.processes.map((_, process) => ({ kind: 'process' as const, process }));
     for (const op of scenario.environment) {
       const args = scenario.environmentArgs[op] ?? {};
@@ -506,6 +520,16 @@ export function choiceSlotsFor(scenario: Scenario): number {
   let tilings = 1;
   for (let n = 1; n < folioPages; n *= 2) tilings = tilings * tilings + 1;
   return Math.max(4, tilings ** Math.ceil(pages / Math.max(1, folioPages)));
+}
+
+/**
+ * Profile `fs` as it is on `release`: a modelled profile (of any release)
+ * becomes its id's profile on `release`; any other (a test's own) is used
+ * as given.
+ */
+function releaseProfile(fs: FsProfile, release: KernelRelease): FsProfile {
+  const modelled = KERNEL_RELEASES.some((r) => profileFor(fs.id, r) === fs);
+  return modelled ? profileFor(fs.id, release)! : fs;
 }
 
 /** The layout features the scenario's operations need: its environment's and its programs'. */

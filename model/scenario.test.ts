@@ -303,3 +303,19 @@ describe('"fsProfile"', () => {
     );
   });
 });
+
+describe('"release"', () => {
+  it('is kept as given, survives the JSON round trip, and is absent when not given (the model then takes 6.18)', () => {
+    const sc = parseScenario({ release: '6.1', bounds: { pages: 1 } });
+    expect(sc.release).toBe('6.1');
+    expect(parseScenario(scenarioToJson(sc))).toEqual(sc);
+    expect('release' in parseScenario({ bounds: {} })).toBe(false);
+    expect('release' in scenarioToJson(parseScenario({ bounds: {} }))).toBe(false);
+  });
+  it('an unknown release is an error naming the field and the modelled ones', () => {
+    expect(() => parseScenario({ release: '6.6', bounds: {} }, 'x.json')).toThrow(
+      /release: .*"6\.1".*"6\.18".*\(got "6\.6"\)/,
+    );
+    expect(() => parseScenario({ release: 'auto', bounds: {} }, 'x.json')).toThrow(/\(got "auto"\)/);
+  });
+});

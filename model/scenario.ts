@@ -9,7 +9,7 @@ import { counted } from './cells.js';
 import { z } from 'zod';
 import { BOUND_LIMITS, DEFAULT_BOUNDS, DEFAULT_CHECK_DEPTH, DEPTH_ZERO, isPowerOfTwo, type Bounds } from './bounds.js';
 import { KERNEL_IDS, type KernelId } from './kernels/index.js';
-import { FS_PROFILE_IDS } from './fs/index.js';
+import { FS_PROFILE_IDS, KERNEL_RELEASES, type KernelRelease } from './fs/index.js';
 import { defaultFolioSizes, type InitialContents } from './initial.js';
 import { capProblems, fieldPath, preview } from './field-path.js';
 import { OPERATIONS, operationNamed } from './ops/index.js';
@@ -66,6 +66,8 @@ export const ScenarioSchema = z
      * only what the kernel was measured doing (`measured`): model/choices.ts.
      */
     kernelChoices: z.enum(KERNEL_CHOICE_MODES).optional(),
+    /** The Linux release whose page cache the model describes (default 6.18); `--release` wins. */
+    release: z.enum(KERNEL_RELEASES).optional(),
     bounds: BoundsSchema,
     initial: z
       .object({
@@ -99,6 +101,8 @@ export interface Scenario {
   readonly fsProfile?: string;
   /** Whether the model explores the kernel's choices (default `explore`). */
   readonly kernelChoices: KernelChoiceMode;
+  /** The Linux release the scenario names (model/fs/release.ts), if it names one: the model's default is 6.18. */
+  readonly release?: KernelRelease;
   readonly bounds: Bounds;
   readonly initial: InitialContents;
   readonly processes: readonly Process[];
@@ -252,6 +256,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
     kernel: raw.kernel ?? 'linux',
     ...(raw.fsProfile !== undefined ? { fsProfile: raw.fsProfile } : {}),
     kernelChoices: raw.kernelChoices ?? 'explore',
+    ...(raw.release !== undefined ? { release: raw.release } : {}),
     bounds,
     initial: {
       file,
@@ -289,6 +294,7 @@ export function scenarioToJson(sc: Scenario): ScenarioInput {
     kernel: sc.kernel,
     ...(sc.fsProfile !== undefined ? { fsProfile: sc.fsProfile } : {}),
     ...(sc.kernelChoices !== 'explore' ? { kernelChoices: sc.kernelChoices } : {}),
+    ...(sc.release !== undefined ? { release: sc.release } : {}),
     bounds: { ...sc.bounds },
     initial: {
       file: [...sc.initial.file],

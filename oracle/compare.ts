@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { environmentOfSteps } from '../model/env-constraints.js';
 import type { Bounds } from '../model/bounds.js';
 import type { KernelId } from '../model/kernels/index.js';
-import { PAGE_BYTES, recogniseProbe, type FsProfile } from '../model/fs/index.js';
+import { DEFAULT_RELEASE, PAGE_BYTES, recogniseProbe, type FsProfile, type KernelRelease } from '../model/fs/index.js';
 import type { InitialContents } from '../model/initial.js';
 import { parseScenario } from '../model/scenario.js';
 import type { ChoiceMade } from '../model/choices.js';
@@ -89,6 +89,8 @@ export interface StepComparison {
 export interface CaseComparison {
   readonly status: 'compared';
   readonly profile: FsProfile['id'];
+  /** The Linux release the model described (absent: 6.18). */
+  readonly release?: KernelRelease;
   readonly steps: readonly StepComparison[];
   readonly model: SideFinal;
   readonly kernel: SideFinal;
@@ -169,11 +171,15 @@ function kernelInput(c: ConformCase) {
   };
 }
 
-/** The case as a scenario of the model on `kernel`: no processes, no environment; the steps replay as given. */
-export function modelScenario(c: ConformCase, kernel: KernelId) {
+/**
+ * The case as a scenario of the model on `kernel` (and Linux `release`, default 6.18): no processes, no
+ * environment; the steps replay as given.
+ */
+export function modelScenario(c: ConformCase, kernel: KernelId, release?: KernelRelease) {
   return parseScenario(
     {
       kernel,
+      ...(release !== undefined ? { release } : {}),
       bounds: { ...c.bounds, depth: Math.min(64, Math.max(c.bounds.depth, c.steps.length)) },
       initial: {
         file: [...c.initial.file],
@@ -232,12 +238,12 @@ function modelFinal(L: Layout, s: State): SideFinal {
 export function modelSideRuns(
   c: ConformCase,
   fs: FsProfile,
-  kernel: KernelId,
+  side: { readonly kernel: KernelId; readonly release?: KernelRelease | undefined },
   visit: (run: ModelSideRun) => boolean,
   keep: (i: number, side: SideStep) => boolean = () => true,
   limit = 4096,
 ): void {
-  const model = new ScenarioModel(modelScenario(c, kernel), fs);
+  const model = new ScenarioModel(modelScenario(c, side.kernel, side.release), fs);
   let paths = 0;
   const steps: SideStep[] = [];
   const choices: (readonly ChoiceMade[])[] = [];
@@ -266,9 +272,14 @@ export function modelSideRuns(
 }
 
 /** Run a case on the model, taking option 0 at every kernel choice (what the kernel was measured doing). */
-export function runModelSide(c: ConformCase, fs: FsProfile, kernel: KernelId = 'linux'): ModelSideRun {
+export function runModelSide(
+  c: ConformCase,
+  fs: FsProfile,
+  kernel: KernelId = 'linux',
+  release?: KernelRelease,
+): ModelSideRun {
   let first: ModelSideRun | undefined;
-  modelSideRuns(c, fs, kernel, (run) => {
+  modelSideRuns(c, fs, { kernel, release }, (run) => {
     first = run;
     return true;
   });
@@ -380,7 +391,7 @@ function stepDisagreement(steps: readonly StepComparison[]): CaseComparison['dis
 function agreeingRun(
   c: ConformCase,
   fs: FsProfile,
-  kernel: KernelId,
+  side: { readonly kernel: KernelId; readonly release?: KernelRelease | undefined },
   kSteps: readonly SideStep[],
   kFinal: SideFinal,
   checkFolios: boolean,
@@ -394,7 +405,7 @@ function agreeingRun(
     return withFolios !== undefined;
   };
   const keep = (i: number, side: SideStep): boolean => compareStep(i, c.steps[i]!, side, kSteps[i]!).agree;
-  modelSideRuns(c, fs, kernel, visit, keep);
+  modelSideRuns(c, fs, side, visit, keep);
   return withFolios ?? (checkFolios ? undefined : agreeing);
 }
 
@@ -417,7 +428,7 @@ export function compareRuns(
   c: ConformCase,
   fs: FsProfile,
   k: KernelRunOk,
-  opts: { checkFolios?: boolean; kernel?: KernelId } = {},
+  opts: { checkFolios?: boolean; kernel?: KernelId; release?: KernelRelease } = {},
 ): CaseComparison | SetupMismatch {
   const want = expectedInitialFolios(c.initial, c.bounds.cells);
   const initFolios = modelSizedFolios(fs, c.bounds.folioPages, k.init.folios);
@@ -444,9 +455,9 @@ export function compareRuns(
     folios: modelSizedFolios(fs, c.bounds.folioPages, k.final.folios),
     unlinked: k.final.unlinked ?? false,
   };
-  const kernel = opts.kernel ?? 'linux';
-  const agreeing = agreeingRun(c, fs, kernel, kSteps, kFinal, opts.checkFolios ?? false);
-  const m = agreeing ?? runModelSide(c, fs, kernel);
+  const side = { kernel: opts.kernel ?? 'linux', release: opts.release };
+  const agreeing = agreeingRun(c, fs, side, kSteps, kFinal, opts.checkFolios ?? false);
+  const m = agreeing ?? runModelSide(c, fs, side.kernel, side.release);
   const steps = c.steps.map((step, i) => compareStep(i, step, m.steps[i]!, kSteps[i]!));
   let disagreement = stepDisagreement(steps) ?? finalDisagreement(m.final, kFinal);
   const folioDifference =
@@ -458,6 +469,7 @@ export function compareRuns(
   return {
     status: 'compared',
     profile: fs.id,
+    ...(opts.release !== undefined ? { release: opts.release } : {}),
     steps,
     model: m.final,
     kernel: kFinal,
@@ -472,7 +484,14 @@ export function compareRuns(
 export async function compareCase(
   c: ConformCase,
   fs: FsProfile,
-  opts: { dir?: string; timeoutMs?: number; checkFolios?: boolean; kernel?: KernelId; trace?: boolean } = {},
+  opts: {
+    dir?: string;
+    timeoutMs?: number;
+    checkFolios?: boolean;
+    kernel?: KernelId;
+    release?: KernelRelease;
+    trace?: boolean;
+  } = {},
 ): Promise<CompareResult> {
   const k = await runOnKernel(
     { ...kernelInput(c), ...(opts.trace ? { trace: true } : {}) },
@@ -503,10 +522,15 @@ function probeFindings(p: FsProbe): string {
  */
 export function profileForProbe(
   p: FsProbe,
+  release: KernelRelease = DEFAULT_RELEASE,
 ): { ok: true; profile: FsProfile; why: string } | { ok: false; reason: string } {
   const found = probeFindings(p);
-  const refuse = (why: string) => ({ ok: false as const, reason: `no file-system profile describes ${found}: ${why}` });
-  const r = recogniseProbe(p);
+  const on = release === DEFAULT_RELEASE ? '' : ` on Linux ${release}`;
+  const refuse = (why: string) => ({
+    ok: false as const,
+    reason: `no file-system profile${on} describes ${found}: ${why}`,
+  });
+  const r = recogniseProbe(p, release);
   if ('known' in r) return refuse(`profiles exist for ${r.known.join(', ')} only`);
   if (!r.answer.ok) return refuse(r.answer.refuse);
   const note = r.answer.note ? ` ${r.answer.note}` : '';
@@ -516,10 +540,11 @@ export function profileForProbe(
 /** Probe `dir` and pick the profile. */
 export async function profileForDir(
   dir?: string,
+  release: KernelRelease = DEFAULT_RELEASE,
 ): Promise<{ ok: true; profile: FsProfile; why: string; probe: FsProbe } | { ok: false; reason: string }> {
   const p = await probeFs(dir);
   if (p.status !== 'ok') return { ok: false, reason: `probing ${dir ?? 'the temp dir'} failed: ${p.message}` };
-  const r = profileForProbe(p);
+  const r = profileForProbe(p, release);
   return r.ok ? { ...r, probe: p } : r;
 }
 
@@ -530,9 +555,10 @@ export async function profileForDir(
  */
 export async function probeFsProfile(
   dir: string | undefined,
+  release: KernelRelease = DEFAULT_RELEASE,
 ): Promise<{ ok: true; profile: FsProfile; why: string } | { ok: false; reason: string }> {
   const avail = oracleAvailable();
   if (!avail.ok) return { ok: false, reason: `cannot probe a file system without the oracle helper: ${avail.reason}` };
-  const r = await profileForDir(dir);
+  const r = await profileForDir(dir, release);
   return r.ok ? { ok: true, profile: r.profile, why: `probed ${dir ?? tmpdir()}: ${r.why}` } : r;
 }

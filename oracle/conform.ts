@@ -22,7 +22,7 @@ import { counterexampleOf } from '../counterexamples/build.js';
 import { writeCounterexample } from '../counterexamples/file.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import type { Bounds } from '../model/bounds.js';
-import type { FsProfile } from '../model/fs/index.js';
+import type { FsProfile, KernelRelease } from '../model/fs/index.js';
 import { defaultFolioSizes, type InitialContents } from '../model/initial.js';
 import { OPERATION_LIST, OPERATIONS } from '../model/ops/index.js';
 import { parseScenario } from '../model/scenario.js';
@@ -47,6 +47,8 @@ export interface ConformOptions {
   readonly maxSteps?: number;
   /** A different final folio structure is a disagreement too (default false: counted and reported). */
   readonly strictFolios?: boolean;
+  /** The Linux release the model describes (default 6.18): the running kernel's, to agree. */
+  readonly release?: KernelRelease;
 }
 
 /** How a generated step is picked: an operation and an index into its domain at the case's bounds. */
@@ -197,6 +199,7 @@ export function conformanceCounterexample(
   const scenario = parseScenario(
     {
       kernel: 'linux',
+      ...(cmp.release !== undefined ? { release: cmp.release } : {}),
       bounds,
       initial: { ...c.initial },
       processes: [{ name: CONFORM_PROCESS, program: steps }],
@@ -223,6 +226,8 @@ export interface ConformStart {
   /** Which profile the probe chose, and why. */
   readonly why: string;
   readonly runs: number;
+  /** The Linux release the model describes, when one was asked for (`--release`; else 6.18). */
+  readonly release?: KernelRelease;
   readonly seed: number;
 }
 
@@ -278,11 +283,12 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
   const avail = oracleAvailable();
   if (!avail.ok) return { status: 'unavailable', message: `no live kernel to compare with: ${avail.reason}` };
   const fsDir = opts.fs ?? tmpdir();
-  const prof = await profileForDir(fsDir);
+  const release = opts.release;
+  const prof = await profileForDir(fsDir, release);
   if (!prof.ok) return { status: 'unavailable', message: prof.reason };
   const profile = prof.profile;
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
-  const start: ConformStart = { fsDir, why: prof.why, runs, seed };
+  const start: ConformStart = { fsDir, why: prof.why, runs, seed, ...(release ? { release } : {}) };
   opts.onStart?.(start);
   const t0 = Date.now();
   let setupMismatches = 0;
@@ -294,7 +300,7 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
   const checkFolios = opts.strictFolios ?? false;
   const property = fc.asyncProperty(rawCaseArb(profile, opts.maxSteps ?? 10), async (raw) => {
     const c = caseOfRaw(raw);
-    const r = await compareCase(c, profile, { dir: fsDir, checkFolios });
+    const r = await compareCase(c, profile, { dir: fsDir, checkFolios, ...(release ? { release } : {}) });
     if (r.status === 'setup-mismatch') {
       setupMismatches++;
       return true;
@@ -337,7 +343,7 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
     return { status: 'oracle-failed', message };
   }
   const c = caseOfRaw(raw);
-  const r = await compareCase(c, profile, { dir: fsDir, checkFolios });
+  const r = await compareCase(c, profile, { dir: fsDir, checkFolios, ...(release ? { release } : {}) });
   if (r.status !== 'compared' || !r.disagreement) {
     const why = r.status === 'compared' ? 'it agreed' : r.message;
     const message =

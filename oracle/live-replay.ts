@@ -12,7 +12,7 @@
  */
 import type { Counterexample } from '../counterexamples/format.js';
 import type { KernelId } from '../model/kernels/index.js';
-import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/fs/index.js';
+import { DEFAULT_FS, DEFAULT_RELEASE, fsProfileById, type FsProfile, type KernelRelease } from '../model/fs/index.js';
 import { parseScenario, stepProblems } from '../model/scenario.js';
 import type { Step } from '../model/step.js';
 import { compareCase, profileForDir, type ConformCase, type SideFinal, type StepComparison } from './compare.js';
@@ -23,6 +23,8 @@ export type LiveReplayResult =
   | {
       readonly status: 'compared';
       readonly kernel: Counterexample['kernel'];
+      /** The Linux release the model described. */
+      readonly release: KernelRelease;
       /** The FS profile the model used (the probed directory's; the file's when it cannot be probed). */
       readonly profile: FsProfile['id'];
       /** What the counterexample file recorded (may differ from `profile`). */
@@ -46,6 +48,12 @@ export interface LiveReplayOptions {
   readonly fs?: string;
   /** Run the model on another kernel variant than the file records (e.g. linux for a dirty-pipe file). */
   readonly kernel?: KernelId;
+  /**
+   * The Linux release the model describes (default 6.18): as the profile is
+   * the probed directory's, not the file's, the release is the running
+   * kernel's to agree with it, whatever the file records.
+   */
+  readonly release?: KernelRelease;
 }
 
 /** Run `cx`'s trace on the model (its recorded kernel variant) and the live kernel. */
@@ -54,7 +62,8 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
   if (!avail.ok) return { status: 'unavailable', message: avail.reason };
   const { tmpdir } = await import('node:os');
   const dir = opts.fs ?? tmpdir();
-  const prof = await profileForDir(dir);
+  const release = opts.release ?? DEFAULT_RELEASE;
+  const prof = await profileForDir(dir, release);
   const recorded = (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS;
   const profile = prof.ok ? prof.profile : recorded;
   let scenario;
@@ -77,7 +86,7 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
   const kernel = opts.kernel ?? cx.kernel;
   let r;
   try {
-    r = await compareCase(c, profile, { dir, kernel });
+    r = await compareCase(c, profile, { dir, kernel, release });
   } catch (e) {
     if (e instanceof RangeError) return { status: 'error', message: e.message };
     throw e;
@@ -89,6 +98,7 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
   return {
     status: 'compared',
     kernel,
+    release,
     profile: profile.id,
     recordedProfile: recorded.id,
     fsType: r.raw.fsType,

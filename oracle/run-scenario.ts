@@ -27,7 +27,7 @@ import { resolveInvariants } from '../checker/inputs.js';
 import { writeCounterexample } from '../counterexamples/file.js';
 import type { Invariant } from '../invariants/define.js';
 import { toProperties } from '../invariants/property.js';
-import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/fs/index.js';
+import { DEFAULT_FS, fsProfileById, type FsProfile, type KernelRelease } from '../model/fs/index.js';
 import type { KernelId } from '../model/kernels/index.js';
 import type { Scenario } from '../model/scenario.js';
 import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
@@ -147,6 +147,8 @@ export type RunScenarioResult =
       readonly invariants: readonly string[];
       /** The FS profile the model used. */
       readonly profile: FsProfile['id'];
+      /** The Linux release the model described (model/fs/release.ts). */
+      readonly release: KernelRelease;
       /** Complete interleavings of the programs (the multinomial; approximate beyond 2^53). */
       readonly total: number;
       /** Fewer than `total` ran: a random sample. */
@@ -482,6 +484,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     ignoredEnvironment: scenario.environment,
     invariants: ids,
     profile: profile.id,
+    release: model.ctx.release,
     total,
     sampled,
     ...(seed !== undefined ? { seed } : {}),

@@ -13,7 +13,7 @@ import { ScenarioModel } from '../model/scenario-model.js';
 import type { State } from '../model/state.js';
 import type { Step } from '../model/step.js';
 import { viewState } from '../model/view.js';
-import type { Counterexample } from '../counterexamples/format.js';
+import { releaseOf, type Counterexample } from '../counterexamples/format.js';
 
 export type ItfValue = number | boolean | string | ItfValue[] | { [k: string]: ItfValue };
 
@@ -85,7 +85,7 @@ function stepRecord(step: Step & { process?: string }): Record<string, ItfValue>
 
 /** The counterexample's trace as ITF: the initial state, then the state after each step. */
 export function toItf(cx: Counterexample, source: string, kernel: KernelId = cx.kernel): ItfTrace {
-  const scenario = { ...parseScenario(cx.scenario, 'counterexample scenario'), kernel };
+  const scenario = { ...parseScenario(cx.scenario, 'counterexample scenario'), kernel, release: releaseOf(cx) };
   const model = new ScenarioModel(scenario, (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS);
   let s = model.initialStates()[0]!;
   const states: ItfTrace['states'][number][] = [

@@ -11,7 +11,7 @@ import { builtinById } from '../invariants/builtins.js';
 import type { Invariant } from '../invariants/define.js';
 import { scenarioModelFor, toProperties } from '../invariants/property.js';
 import type { KernelId } from '../model/kernels/index.js';
-import { DEFAULT_FS, fsProfileById } from '../model/fs/index.js';
+import { DEFAULT_FS, fsProfileById, type KernelRelease } from '../model/fs/index.js';
 import type { ReadObservation } from '../model/pipe.js';
 import { parseScenario } from '../model/scenario.js';
 import type { TraceStep } from '../model/scenario-model.js';
@@ -20,11 +20,13 @@ import { viewState, type StateView } from '../model/view.js';
 import { damagingStep } from '../counterexamples/damage.js';
 import { kernelChoiceLines, stepChanges } from '../counterexamples/diff.js';
 import { readCounterexample } from '../counterexamples/file.js';
-import { parseCounterexample, type Counterexample } from '../counterexamples/format.js';
+import { parseCounterexample, releaseOf, type Counterexample } from '../counterexamples/format.js';
 
 export interface ReplayOptions {
   /** Replay on another kernel variant than the one recorded. */
   readonly kernel?: KernelId;
+  /** Replay on another Linux release than the one recorded (the file's `release`, else 6.18). */
+  readonly release?: KernelRelease;
   /** Plugin invariants, for counterexamples of an invariant that is not built in. */
   readonly invariants?: readonly Invariant[];
 }
@@ -41,6 +43,8 @@ export interface ReplayStep {
 
 export interface ReplayResult {
   readonly kernel: KernelId;
+  /** The Linux release the model described. */
+  readonly release: KernelRelease;
   readonly invariant: string;
   /** The invariant was violated at some step of the trace. */
   readonly reproduced: boolean;
@@ -59,7 +63,8 @@ export interface ReplayResult {
 export function replay(input: Counterexample | string | unknown, opts: ReplayOptions = {}): ReplayResult {
   const cx = typeof input === 'string' ? readCounterexample(input) : parseCounterexample(input);
   const kernel = opts.kernel ?? cx.kernel;
-  const scenario = { ...parseScenario(cx.scenario, 'counterexample scenario'), kernel };
+  const release = opts.release ?? releaseOf(cx);
+  const scenario = { ...parseScenario(cx.scenario, 'counterexample scenario'), kernel, release };
   const invariant = opts.invariants?.find((i) => i.id === cx.invariant) ?? builtinById(cx.invariant);
   if (!invariant) {
     throw new InputError(`invariant ${cx.invariant} is not built in: pass the plugin that defines it (--plugin FILE)`);
@@ -99,6 +104,7 @@ export function replay(input: Counterexample | string | unknown, opts: ReplayOpt
   const damaged = violation ? damagingStep(views, violation.step) : undefined;
   return {
     kernel,
+    release,
     invariant: cx.invariant,
     reproduced: violation !== undefined,
     ...(damaged === undefined ? {} : { damagingStep: damaged }),

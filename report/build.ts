@@ -9,7 +9,7 @@
 import type { Coverage } from '../checker/coverage.js';
 import { damagingStep } from '../counterexamples/damage.js';
 import { kernelChoiceLines, stepChanges } from '../counterexamples/diff.js';
-import type { Counterexample } from '../counterexamples/format.js';
+import { releaseOf, type Counterexample } from '../counterexamples/format.js';
 import { replay, type ReplayResult } from '../replay/replay.js';
 import { replayTrace } from '../explorer/path.js';
 import { builtinById } from '../invariants/builtins.js';
@@ -108,7 +108,7 @@ interface ReplayedViews {
 
 /** Replay `cx` on its scenario's model, keeping a view of every state. */
 function replayViews(cx: Counterexample, source: string): ReplayedViews {
-  const scenario = { ...parseScenario(cx.scenario, `${source}: scenario`), kernel: cx.kernel };
+  const scenario = { ...parseScenario(cx.scenario, `${source}: scenario`), kernel: cx.kernel, release: releaseOf(cx) };
   const model = new ScenarioModel(scenario, (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS);
   const { actions, mismatch } = model.actionsOf(cx.trace);
   const run = replayTrace(model, actions);

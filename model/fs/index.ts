@@ -6,7 +6,9 @@
 import { BTRFS as btrfs } from './btrfs.js';
 import { EXT4 as ext4 } from './ext4.js';
 import { EXT4_1K as ext4With1kBlocks } from './ext4-1k.js';
+import { LINUX_6_1_PROFILES } from './linux-6.1.js';
 import type { FsProfile as AnyFsProfile, ProbedFacts, Recognition } from './profile.js';
+import { DEFAULT_RELEASE, type KernelRelease } from './release.js';
 import { TMPFS as tmpfs } from './tmpfs.js';
 import { TMPFS_HUGE as tmpfsHuge } from './tmpfs-huge.js';
 import { XFS as xfs } from './xfs.js';
@@ -21,7 +23,14 @@ export type {
   ProbedFacts,
   Recognition,
 } from './profile.js';
-export { DEFAULT_RELEASE, KERNEL_RELEASES, type KernelRelease } from './release.js';
+export {
+  AUTO_RELEASE,
+  DEFAULT_RELEASE,
+  isKernelRelease,
+  KERNEL_RELEASES,
+  releaseOfUname,
+  type KernelRelease,
+} from './release.js';
 export { ctz, log2floor, PAGE_BYTES } from './units.js';
 
 /** Every file-system profile, in report order (ext4 first: the default). */
@@ -57,6 +66,16 @@ export function fsProfileById(id: string): FsProfile | undefined {
 }
 
 /**
+ * Profile `fsId` as it is on Linux `release`: the 6.18 profile (FS_LIST),
+ * or the release's own (model/fs/linux-6.1.ts: the 6.18 profile with what
+ * differs replaced). Undefined for an unknown id.
+ */
+export function profileFor(fsId: string, release: KernelRelease): FsProfile | undefined {
+  const list: readonly AnyFsProfile[] = release === '6.1' ? LINUX_6_1_PROFILES : FS_PROFILES;
+  return list.find((p) => p.id === fsId) as FsProfile | undefined;
+}
+
+/**
  * Why file system `fs` cannot build the initial page cache a scenario asks
  * for (undefined: it can): FsProfile.unbuildableInitial.
  */
@@ -68,14 +87,16 @@ export function unbuildableInitial(
 }
 
 /**
- * The profile that describes a probed directory, asked of each profile in
- * list order: the first that answers (describes it, or refuses what was
+ * The profile that describes a probed directory, asked of each profile (as
+ * it is on `release`) in list order: the first that answers (describes it, or refuses what was
  * measured) decides. `known` lists the file-system types there are profiles for.
  */
 export function recogniseProbe(
   p: ProbedFacts,
+  release: KernelRelease = DEFAULT_RELEASE,
 ): { readonly profile: FsProfile; readonly answer: Recognition } | { readonly known: readonly string[] } {
-  for (const profile of FS_PROFILES) {
+  for (const id of FS_PROFILE_IDS) {
+    const profile = profileFor(id, release)!;
     const answer = profile.recognise(p);
     if (answer) return { profile, answer };
   }

@@ -14,8 +14,14 @@ import type { Layout, State } from '../state.js';
 /** fallocate modes beyond PUNCH_HOLE: ZERO_RANGE, COLLAPSE_RANGE, INSERT_RANGE. */
 export type FallocateMode = 'zero' | 'collapse' | 'insert';
 
-/** What becomes of a large folio a truncation covers in part (see FsProfile.partlyTruncatedLargeFolio). */
-export type LargeFolioFate = 'split' | 'drop' | 'keep';
+/**
+ * What becomes of a large folio a truncation covers in part (see
+ * FsProfile.partlyTruncatedLargeFolio): `split` at the range's edges, the
+ * buddy way (try_folio_split, Linux 6.15 on); `split-to-pages` into order-0
+ * folios (split_folio, before 6.15); `drop` it from the page cache; `keep` it
+ * whole.
+ */
+export type LargeFolioFate = 'split' | 'split-to-pages' | 'drop' | 'keep';
 
 /**
  * How an O_DIRECT write goes (see FsProfile.directWriteMode): `invalidate`
