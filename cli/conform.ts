@@ -12,7 +12,8 @@ import { checkOutputDir, outDirOf } from './outputs.js';
 import type { CliOptions } from './options.js';
 
 function startLine(s: ConformStart): string {
-  return `conform: ${s.fsDir} (${s.why}), ${s.runs} runs, seed ${s.seed}`;
+  const on = s.flags === '' ? '' : ` on ${s.kernel}`;
+  return `conform: ${s.fsDir}${on} (${s.why}), ${s.runs} runs, seed ${s.seed}`;
 }
 
 /** What a conform run found, as lines. */
@@ -68,8 +69,8 @@ function disagreementLines(r: Extract<ConformResult, { status: 'disagree' }>): s
     );
   }
   out.push(`  counterexample: ${r.path}`);
-  out.push(`  replay: pipecheck replay ${r.path} --live --fs ${start.fsDir}`);
-  out.push(`  re-run: pipecheck conform --fs ${start.fsDir} --runs ${start.runs} --seed ${start.seed}`);
+  out.push(`  replay: pipecheck replay ${r.path} --live${start.flags} --fs ${start.fsDir}`);
+  out.push(`  re-run: pipecheck conform${start.flags} --fs ${start.fsDir} --runs ${start.runs} --seed ${start.seed}`);
   return out;
 }
 

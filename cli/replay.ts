@@ -36,7 +36,8 @@ function renderLiveReplay(r: LiveReplayResult): string {
   const lines: string[] = [];
   const prof = r.profile === r.recordedProfile ? r.profile : `${r.profile} (the file recorded ${r.recordedProfile})`;
   const model = `model: ${r.kernel} variant, ${prof} profile`;
-  lines.push(`live replay on ${r.dir} (${r.fsType}); ${model}; invariant ${r.kernelViolation.invariant}`);
+  const where = `${r.dir} (${r.fsType})${r.on !== undefined ? ` on ${r.on}` : ''}`;
+  lines.push(`live replay on ${where}; ${model}; invariant ${r.kernelViolation.invariant}`);
   for (const s of r.steps) {
     const verdict = s.agree ? '' : '  DISAGREE';
     lines.push(`${s.index + 1}. ${formatStep(s.step)}  model: ${s.model.text}  kernel: ${s.kernel.text}${verdict}`);

@@ -75,7 +75,8 @@ function runLines(file: string, r: Ran): string[] {
   }
   out.push(
     r.live
-      ? `live: ${r.live.dir} (${r.live.why}); model: ${r.kernel} variant, ${r.profile} profile`
+      ? `live: ${r.live.dir}${r.live.kernel ? ` on ${r.live.kernel}` : ''} (${r.live.why}); ` +
+          `model: ${r.kernel} variant, ${r.profile} profile`
       : `model only (${r.kernel} variant, ${r.profile} profile): nothing is compared with the kernel without --live`,
   );
   out.push('');
@@ -129,7 +130,7 @@ function runLines(file: string, r: Ran): string[] {
     out.push(...traceLines(d, '  '));
     if (d.live!.counterexample) {
       out.push(`  counterexample: ${d.live!.counterexample}`);
-      out.push(`  replay: pipecheck replay ${d.live!.counterexample} --live --fs ${r.live!.dir}`);
+      out.push(`  replay: pipecheck replay ${d.live!.counterexample} --live${r.live!.flags ?? ''} --fs ${r.live!.dir}`);
     } else {
       out.push(
         `  (no counterexample written: the model that should agree with this kernel is the linux variant; ` +
@@ -138,7 +139,7 @@ function runLines(file: string, r: Ran): string[] {
     }
   }
   out.push('');
-  const liveFlags = r.live ? ` --live --fs ${r.live.dir}` : '';
+  const liveFlags = r.live ? ` --live${r.live.flags ?? ''} --fs ${r.live.dir}` : '';
   const again = r.sampled
     ? `; again: pipecheck run ${file}${liveFlags} --max-traces ${r.maxTraces} --seed ${r.seed}`
     : '';

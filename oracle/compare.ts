@@ -19,7 +19,6 @@
  *
  * @public
  */
-import { tmpdir } from 'node:os';
 import { environmentOfSteps } from '../model/env-constraints.js';
 import type { Bounds } from '../model/bounds.js';
 import type { KernelId } from '../model/kernels/index.js';
@@ -32,15 +31,8 @@ import { fileContents } from '../model/pagecache.js';
 import { counted, showCells } from '../model/cells.js';
 import { OPERATIONS, type AnyOperation } from '../model/ops/index.js';
 import { completeStep, formatStep, type Step } from '../model/step.js';
-import {
-  oracleAvailable,
-  probeFs,
-  runOnKernel,
-  type FsProbe,
-  type KernelRunFailed,
-  type KernelRunOk,
-  type KernelStepResult,
-} from './kernel.js';
+import { HOST_BACKEND, type KernelBackend } from './backend.js';
+import { type FsProbe, type KernelRunFailed, type KernelRunOk, type KernelStepResult } from './kernel.js';
 
 /** A trace to run on both sides: bounds, initial state (cached folios clean) and steps. */
 export interface ConformCase {
@@ -162,11 +154,16 @@ function kernelInput(c: ConformCase) {
   };
 }
 
-/** The case as a scenario of the model on `kernel`: no processes, no environment; the steps replay as given. */
-export function modelScenario(c: ConformCase, kernel: KernelId) {
+/**
+ * The case as a scenario of the model on `kernel`: no processes, no environment; the steps replay as given.
+ * `release`: the Linux release the kernel side runs (`6.1` under `--vm 6.1`); undefined: the model's default.
+ */
+export function modelScenario(c: ConformCase, kernel: KernelId, _release?: string) {
   return parseScenario(
     {
       kernel,
+      // release: set on the model once model/fs/release.ts has 6.1
+      // (the one place: `...(_release !== undefined ? { release: _release } : {})`).
       bounds: { ...c.bounds, depth: Math.min(64, Math.max(c.bounds.depth, c.steps.length)) },
       initial: {
         file: [...c.initial.file],
@@ -188,8 +185,9 @@ export function runModelSide(
   c: ConformCase,
   fs: FsProfile,
   kernel: KernelId = 'linux',
+  release?: string,
 ): { steps: SideStep[]; final: SideFinal } {
-  const model = new ScenarioModel(modelScenario(c, kernel), fs);
+  const model = new ScenarioModel(modelScenario(c, kernel, release), fs);
   const { L } = model;
   const steps: SideStep[] = [];
   let s = model.initialStates()[0]!;
@@ -301,7 +299,7 @@ export function compareRuns(
   c: ConformCase,
   fs: FsProfile,
   k: KernelRunOk,
-  opts: { checkFolios?: boolean; kernel?: KernelId } = {},
+  opts: { checkFolios?: boolean; kernel?: KernelId; release?: string } = {},
 ): CaseComparison | SetupMismatch {
   const want = expectedInitialFolios(c.initial, c.bounds.cells);
   const initFolios = modelSizedFolios(fs, c.bounds.folioPages, k.init.folios);
@@ -319,7 +317,7 @@ export function compareRuns(
   }
   if (k.slots !== c.bounds.slots)
     return { status: 'setup-mismatch', message: `pipe has ${k.slots} slots, the model ${c.bounds.slots}` };
-  const m = runModelSide(c, fs, opts.kernel ?? 'linux');
+  const m = runModelSide(c, fs, opts.kernel ?? 'linux', opts.release);
   const steps = c.steps.map((step, i) =>
     compareStep(i, step, m.steps[i]!, kernelSideStep(step, k.steps[i]!.result, c.bounds.cells)),
   );
@@ -384,13 +382,25 @@ export function compareRuns(
   };
 }
 
+/** Where and how compareCase runs the kernel side, and which model it compares with. */
+export interface CompareOptions {
+  /** The directory (in the backend's terms: with the VM, a guest file system) to run in. */
+  readonly dir?: string;
+  readonly timeoutMs?: number;
+  readonly checkFolios?: boolean;
+  readonly kernel?: KernelId;
+  readonly trace?: boolean;
+  /** Where the helper runs (default: this machine's kernel). */
+  readonly backend?: KernelBackend;
+  /** The Linux release the model is to model (default: the backend's, else the model's own). */
+  readonly release?: string;
+}
+
 /** Run a case on the kernel (in `dir`) and on the model with profile `fs`, and compare. */
-export async function compareCase(
-  c: ConformCase,
-  fs: FsProfile,
-  opts: { dir?: string; timeoutMs?: number; checkFolios?: boolean; kernel?: KernelId; trace?: boolean } = {},
-): Promise<CompareResult> {
-  const k = await runOnKernel(
+export async function compareCase(c: ConformCase, fs: FsProfile, opts: CompareOptions = {}): Promise<CompareResult> {
+  const backend = opts.backend ?? HOST_BACKEND;
+  const release = opts.release ?? backend.release;
+  const k = await backend.runOnKernel(
     { ...kernelInput(c), ...(opts.trace ? { trace: true } : {}) },
     {
       ...(opts.dir !== undefined ? { fs: opts.dir } : {}),
@@ -398,7 +408,7 @@ export async function compareCase(
     },
   );
   if (k.status !== 'ok') return k;
-  return compareRuns(c, fs, k, opts);
+  return compareRuns(c, fs, k, { ...opts, ...(release !== undefined ? { release } : {}) });
 }
 
 /** What the probe found, in one line (for messages). */
@@ -432,8 +442,9 @@ export function profileForProbe(
 /** Probe `dir` and pick the profile. */
 export async function profileForDir(
   dir?: string,
+  opts: { backend?: KernelBackend } = {},
 ): Promise<{ ok: true; profile: FsProfile; why: string; probe: FsProbe } | { ok: false; reason: string }> {
-  const p = await probeFs(dir);
+  const p = await (opts.backend ?? HOST_BACKEND).probeFs(dir);
   if (p.status !== 'ok') return { ok: false, reason: `probing ${dir ?? 'the temp dir'} failed: ${p.message}` };
   const r = profileForProbe(p);
   return r.ok ? { ...r, probe: p } : r;
@@ -446,9 +457,11 @@ export async function profileForDir(
  */
 export async function probeFsProfile(
   dir: string | undefined,
+  opts: { backend?: KernelBackend } = {},
 ): Promise<{ ok: true; profile: FsProfile; why: string } | { ok: false; reason: string }> {
-  const avail = oracleAvailable();
+  const backend = opts.backend ?? HOST_BACKEND;
+  const avail = backend.available();
   if (!avail.ok) return { ok: false, reason: `cannot probe a file system without the oracle helper: ${avail.reason}` };
-  const r = await profileForDir(dir);
-  return r.ok ? { ok: true, profile: r.profile, why: `probed ${dir ?? tmpdir()}: ${r.why}` } : r;
+  const r = await profileForDir(dir, { backend });
+  return r.ok ? { ok: true, profile: r.profile, why: `probed ${dir ?? backend.defaultFs()}: ${r.why}` } : r;
 }

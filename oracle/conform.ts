@@ -16,7 +16,6 @@
  *
  * @public
  */
-import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { counterexampleOf } from '../counterexamples/build.js';
 import { writeCounterexample } from '../counterexamples/file.js';
@@ -28,13 +27,17 @@ import { OPERATION_LIST, OPERATIONS } from '../model/ops/index.js';
 import { parseScenario } from '../model/scenario.js';
 import type { OpName, Step } from '../model/step.js';
 import { compareCase, profileForDir, type CaseComparison, type ConformCase } from './compare.js';
-import { oracleAvailable } from './kernel.js';
+import { HOST_BACKEND, type KernelBackend } from './backend.js';
 
 const CONFORMANCE_INVARIANT = 'kernel-conformance';
 
 export interface ConformOptions {
-  /** Directory on the file system to test (default: the OS temp dir). */
+  /** Directory on the file system to test (default: the backend's default, the OS temp dir on the host). */
   readonly fs?: string;
+  /** Where the helper runs (default: this machine's kernel; oracle/vm/ for a kernel under qemu). */
+  readonly backend?: KernelBackend;
+  /** The Linux release the model is to model (default: the backend's). */
+  readonly release?: string;
   /** Sequences to run (default 200). */
   readonly runs?: number;
   /** fast-check seed (default: random; always printed). */
@@ -188,7 +191,7 @@ export function caseOfRaw(r: RawCase): ConformCase {
 export function conformanceCounterexample(
   c: ConformCase,
   cmp: CaseComparison,
-  meta: { seed: number; fsDir: string; runs: number; elapsedMs: number },
+  meta: { seed: number; fsDir: string; runs: number; elapsedMs: number; flags?: string },
 ): Counterexample {
   const d = cmp.disagreement!;
   const last = d.step === 'final' ? c.steps.length - 1 : d.step;
@@ -213,13 +216,17 @@ export function conformanceCounterexample(
     expected: d.expected,
     observed: d.observed,
     stats: { elapsedMs: meta.elapsedMs, transitions: steps.length },
-    command: `pipecheck conform --fs ${meta.fsDir} --runs ${meta.runs} --seed ${meta.seed}`,
+    command: `pipecheck conform${meta.flags ?? ''} --fs ${meta.fsDir} --runs ${meta.runs} --seed ${meta.seed}`,
   });
 }
 
 /** What conform is about to do (printed before the runs start). */
 export interface ConformStart {
   readonly fsDir: string;
+  /** What runs the traces (the backend's label). */
+  readonly kernel: string;
+  /** Flags that run on the same backend again (` --vm 6.1`; empty on the host). */
+  readonly flags: string;
   /** Which profile the probe chose, and why. */
   readonly why: string;
   readonly runs: number;
@@ -271,14 +278,17 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
   if (opts.seed !== undefined && !Number.isInteger(opts.seed)) {
     return { status: 'bad-input', message: `--seed must be an integer, got ${String(opts.seed)}` };
   }
-  const avail = oracleAvailable();
+  const backend = opts.backend ?? HOST_BACKEND;
+  const avail = backend.available();
   if (!avail.ok) return { status: 'unavailable', message: `no live kernel to compare with: ${avail.reason}` };
-  const fsDir = opts.fs ?? tmpdir();
-  const prof = await profileForDir(fsDir);
+  const fsDir = opts.fs ?? backend.defaultFs();
+  const prof = await profileForDir(fsDir, { backend });
   if (!prof.ok) return { status: 'unavailable', message: prof.reason };
   const profile = prof.profile;
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
-  const start: ConformStart = { fsDir, why: prof.why, runs, seed };
+  const start: ConformStart = { fsDir, kernel: backend.label, flags: backend.commandFlags, why: prof.why, runs, seed };
+  const release = opts.release ?? backend.release;
+  const side = { dir: fsDir, backend, ...(release !== undefined ? { release } : {}) };
   opts.onStart?.(start);
   const t0 = Date.now();
   let setupMismatches = 0;
@@ -288,7 +298,7 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
   const checkFolios = opts.strictFolios ?? false;
   const property = fc.asyncProperty(rawCaseArb(profile, opts.maxSteps ?? 10), async (raw) => {
     const c = caseOfRaw(raw);
-    const r = await compareCase(c, profile, { dir: fsDir, checkFolios });
+    const r = await compareCase(c, profile, { ...side, checkFolios });
     if (r.status === 'setup-mismatch') {
       setupMismatches++;
       return true;
@@ -324,7 +334,7 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
     return { status: 'oracle-failed', message };
   }
   const c = caseOfRaw(raw);
-  const r = await compareCase(c, profile, { dir: fsDir, checkFolios });
+  const r = await compareCase(c, profile, { ...side, checkFolios });
   if (r.status !== 'compared' || !r.disagreement) {
     const why = r.status === 'compared' ? 'it agreed' : r.message;
     const message =
@@ -332,7 +342,7 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
       `seed ${seed}, path ${details.counterexamplePath ?? '?'}`;
     return { status: 'not-reproduced', start, message };
   }
-  const counterexample = conformanceCounterexample(c, r, { seed, fsDir, runs, elapsedMs });
+  const counterexample = conformanceCounterexample(c, r, { seed, fsDir, runs, elapsedMs, flags: backend.commandFlags });
   const path = writeCounterexample(opts.out ?? 'counterexamples', counterexample);
   const comparison = { ...r, disagreement: r.disagreement };
   const { numRuns, numShrinks } = details;

@@ -16,7 +16,7 @@ import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/fs/index.js'
 import { parseScenario, stepProblems } from '../model/scenario.js';
 import type { Step } from '../model/step.js';
 import { compareCase, profileForDir, type ConformCase, type SideFinal, type StepComparison } from './compare.js';
-import { oracleAvailable } from './kernel.js';
+import { HOST_BACKEND, type KernelBackend } from './backend.js';
 import { judgeOnKernel, type KernelViolation } from './kernel-verdict.js';
 
 export type LiveReplayResult =
@@ -29,6 +29,8 @@ export type LiveReplayResult =
       readonly recordedProfile: FsProfile['id'];
       readonly fsType: string;
       readonly dir: string;
+      /** Not on this machine's kernel: what ran the trace (`Linux 6.1... in qemu`). */
+      readonly on?: string;
       readonly steps: readonly StepComparison[];
       readonly model: SideFinal;
       readonly live: SideFinal;
@@ -42,19 +44,23 @@ export type LiveReplayResult =
   | { readonly status: 'unavailable' | 'error'; readonly message: string };
 
 export interface LiveReplayOptions {
-  /** Directory on the file system to run on (default: the OS temp dir). */
+  /** Directory on the file system to run on (default: the backend's, the OS temp dir). */
   readonly fs?: string;
+  /** Where the helper runs (default: this machine's kernel; oracle/vm/ for one under qemu). */
+  readonly backend?: KernelBackend;
+  /** The Linux release the model is to model (default: the backend's). */
+  readonly release?: string;
   /** Run the model on another kernel variant than the file records (e.g. linux for a dirty-pipe file). */
   readonly kernel?: KernelId;
 }
 
 /** Run `cx`'s trace on the model (its recorded kernel variant) and the live kernel. */
 export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {}): Promise<LiveReplayResult> {
-  const avail = oracleAvailable();
+  const backend = opts.backend ?? HOST_BACKEND;
+  const avail = backend.available();
   if (!avail.ok) return { status: 'unavailable', message: avail.reason };
-  const { tmpdir } = await import('node:os');
-  const dir = opts.fs ?? tmpdir();
-  const prof = await profileForDir(dir);
+  const dir = opts.fs ?? backend.defaultFs();
+  const prof = await profileForDir(dir, { backend });
   const recorded = (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS;
   const profile = prof.ok ? prof.profile : recorded;
   let scenario;
@@ -75,9 +81,10 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
     steps,
   };
   const kernel = opts.kernel ?? cx.kernel;
+  const release = opts.release ?? backend.release;
   let r;
   try {
-    r = await compareCase(c, profile, { dir, kernel });
+    r = await compareCase(c, profile, { dir, kernel, backend, ...(release !== undefined ? { release } : {}) });
   } catch (e) {
     if (e instanceof RangeError) return { status: 'error', message: e.message };
     throw e;
@@ -93,6 +100,7 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
     recordedProfile: recorded.id,
     fsType: r.raw.fsType,
     dir,
+    ...(backend.commandFlags === '' ? {} : { on: backend.label }),
     steps: r.steps,
     model: r.model,
     live: r.kernel,
