@@ -1,6 +1,7 @@
 /**
- * `pipecheck conform [--fs DIR] [--runs N] [--seed S]`: the differential test
- * of the model against the running kernel (oracle/conform.ts), printed, with
+ * `pipecheck conform [--vm RELEASE] [--fs DIR] [--runs N] [--seed S]`: the
+ * differential test of the model against the running kernel, or with `--vm`
+ * a kernel booted under qemu (oracle/conform.ts, cli/vm.ts), printed, with
  * its exit code: 0 agree, 1 disagree, 2 when it cannot run.
  */
 import { showCells } from '../model/cells.js';
@@ -10,6 +11,7 @@ import { EXIT } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { checkOutputDir, outDirOf } from './outputs.js';
 import type { CliOptions } from './options.js';
+import { withBackend } from './vm.js';
 
 function startLine(s: ConformStart): string {
   const on = s.flags === '' ? '' : ` on ${s.kernel}`;
@@ -83,13 +85,16 @@ function conformExitCode(r: ConformResult): number {
 export async function conformCommand(_args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
   const out = outDirOf(opts.out, io.err);
   checkOutputDir('--out', out);
-  const r = await runConform({
-    ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
-    ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    out,
-    onStart: (start) => io.out(startLine(start)),
+  return withBackend('conform', opts, io, async (on) => {
+    const r = await runConform({
+      ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
+      ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(on ? { backend: on.backend } : {}),
+      out,
+      onStart: (start) => io.out(startLine(start)),
+    });
+    for (const line of conformLines(r)) io.out(line);
+    return conformExitCode(r);
   });
-  for (const line of conformLines(r)) io.out(line);
-  return conformExitCode(r);
 }

@@ -29,6 +29,7 @@ import { EXIT, UsageError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import type { CliOptions } from './options.js';
 import { traceLines } from './render.js';
+import { withBackend } from './vm.js';
 
 /** Human output of a live replay: numbered steps with both sides' outcomes, reads side by side, the verdict. */
 function renderLiveReplay(r: LiveReplayResult): string {
@@ -56,17 +57,20 @@ function renderLiveReplay(r: LiveReplayResult): string {
 async function liveCommand(file: string, cx: Counterexample, opts: CliOptions, io: Io): Promise<number> {
   // The oracle's modules load only for --live.
   const { liveReplay } = await import('../oracle/live-replay.js');
-  const r = await liveReplay(cx, {
-    ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
-    ...(opts.kernel !== undefined ? { kernel: opts.kernel as KernelId } : {}),
+  return withBackend('replay', opts, io, async (on) => {
+    const r = await liveReplay(cx, {
+      ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
+      ...(opts.kernel !== undefined ? { kernel: opts.kernel as KernelId } : {}),
+      ...(on ? { backend: on.backend } : {}),
+    });
+    if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
+    if (r.status !== 'compared') {
+      io.err(`pipecheck replay: --live: ${r.status}: ${r.message}`);
+      return EXIT.usage;
+    }
+    if (!opts.json) io.out(renderLiveReplay(r));
+    return r.agree ? EXIT.ok : EXIT.violated;
   });
-  if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
-  if (r.status !== 'compared') {
-    io.err(`pipecheck replay: --live: ${r.status}: ${r.message}`);
-    return EXIT.usage;
-  }
-  if (!opts.json) io.out(renderLiveReplay(r));
-  return r.agree ? EXIT.ok : EXIT.violated;
 }
 
 /** The replay, step by step: what each step changed, what the reader saw, where it is violated. */
@@ -109,6 +113,7 @@ export async function replayCommand(args: readonly string[], opts: CliOptions, i
   const file = args[0]!;
   if (opts.kernel !== undefined) checkKernel(opts.kernel, '--kernel');
   if (opts.fs !== undefined && !opts.live) throw new UsageError('--fs goes with --live');
+  if (opts.vm !== undefined && !opts.live) throw new UsageError('--vm goes with --live');
   let cx;
   try {
     cx = readCounterexample(file);

@@ -30,6 +30,7 @@ import { EXIT, UsageError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { checkOutputDir, outDirOf } from './outputs.js';
 import type { CliOptions } from './options.js';
+import { withBackend } from './vm.js';
 import { num, seconds, table } from './render.js';
 
 type Ran = Extract<RunScenarioResult, { status: 'ran' }>;
@@ -165,22 +166,26 @@ function runExitCode(r: RunScenarioResult): number {
 export async function runCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
   const file = args[0]!;
   if (opts.fs !== undefined && !opts.live) throw new UsageError('--fs goes with --live');
+  if (opts.vm !== undefined && !opts.live) throw new UsageError('--vm goes with --live');
   const { scenario } = resolveScenario(file);
   const out = opts.live ? outDirOf(opts.out, io.err) : opts.out;
   if (out !== undefined) checkOutputDir('--out', out);
-  const r = await runScenario(scenario, {
-    live: opts.live ?? false,
-    source: file,
-    ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
-    ...(opts.maxTraces !== undefined ? { maxTraces: opts.maxTraces } : {}),
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    ...(out !== undefined ? { out } : {}),
+  return withBackend('run', opts, io, async (on) => {
+    const r = await runScenario(scenario, {
+      live: opts.live ?? false,
+      source: file,
+      ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
+      ...(opts.maxTraces !== undefined ? { maxTraces: opts.maxTraces } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(out !== undefined ? { out } : {}),
+      ...(on ? { backend: on.backend } : {}),
+    });
+    if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
+    if (r.status !== 'ran') {
+      io.err(`pipecheck run: ${r.message}`);
+      return EXIT.usage;
+    }
+    if (!opts.json) for (const line of runLines(file, r)) io.out(line);
+    return runExitCode(r);
   });
-  if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
-  if (r.status !== 'ran') {
-    io.err(`pipecheck run: ${r.message}`);
-    return EXIT.usage;
-  }
-  if (!opts.json) for (const line of runLines(file, r)) io.out(line);
-  return runExitCode(r);
 }

@@ -3,6 +3,19 @@
  * No imports: the command line's option table reads it when parsing.
  */
 
+/** The packages every `--vm` needs (Debian 12 names), as the install line says them. */
+export const VM_PACKAGES: readonly string[] = [
+  'qemu-system-x86',
+  'busybox-static',
+  'linux-image-cloud-amd64',
+  'xfsprogs',
+  'btrfs-progs',
+  'cpio',
+];
+
+/** What `--vm` needs: the line that installs it. */
+export const APT_LINE = `apt-get install ${VM_PACKAGES.join(' ')}`;
+
 /** A release `--vm` accepts: the Debian package whose kernel is booted. */
 export interface VmReleaseInfo {
   readonly release: string;
@@ -32,7 +45,7 @@ export function vmRelease(release: string): VmReleaseInfo | undefined {
 export function vmReleaseProblem(release: string): string | undefined {
   if (vmRelease(release)) return undefined;
   const known = VM_RELEASES.map((r) => r.release).join(', ');
-  return `--vm ${release}: the releases a VM can boot are ${known}`;
+  return `--vm ${release}: not a release a VM can boot (accepted: ${known})`;
 }
 
 /**

@@ -8,20 +8,9 @@
  */
 import { accessSync, closeSync, constants, openSync, readdirSync, readSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { vmRelease } from './releases.js';
+import { APT_LINE, VM_PACKAGES, vmRelease } from './releases.js';
 
-/** The packages every `--vm` needs, as the install line says them. */
-export const VM_PACKAGES = [
-  'qemu-system-x86',
-  'busybox-static',
-  'linux-image-cloud-amd64',
-  'xfsprogs',
-  'btrfs-progs',
-  'cpio',
-];
-
-/** What `--vm` needs: the line that installs it. */
-export const APT_LINE = `apt-get install ${VM_PACKAGES.join(' ')}`;
+export { APT_LINE, VM_PACKAGES };
 
 /** Everything found, by path. */
 export interface VmTools {

@@ -124,7 +124,11 @@ export class VmSession {
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
   private dead: string | undefined;
-  private readonly onExit = (): void => this.killNow();
+  /** This process is exiting without close(): kill qemu and remove the files (synchronously). */
+  private readonly onExit = (): void => {
+    this.killNow();
+    rmSync(this.dir, { recursive: true, force: true });
+  };
 
   private readonly deadWaiters = new Map<number, (why: string) => void>();
   private readonly socket: Socket;
