@@ -43,8 +43,11 @@ function isFailure(e: HelperExit | KernelRunFailed): e is KernelRunFailed {
   return 'status' in e;
 }
 
+/** What the backend uses of a session (a test passes its own). */
+export type JobRunner = Pick<VmSession, 'run' | 'kernel' | 'mounted' | 'stopped'>;
+
 /** The guest file system `dir` names, or why it names none the guest has. */
-function guestFs(session: VmSession, dir: string | undefined): GuestFs | KernelRunFailed {
+function guestFs(session: JobRunner, dir: string | undefined): GuestFs | KernelRunFailed {
   const fs = guestFsOf(dir ?? DEFAULT_GUEST_FS);
   if (!fs) {
     const names = GUEST_FILE_SYSTEMS.join(', ');
@@ -57,7 +60,7 @@ function guestFs(session: VmSession, dir: string | undefined): GuestFs | KernelR
 }
 
 /** A backend that runs every trace in `session`'s guest; the model is to model `release`. */
-export function vmBackend(session: VmSession, release: string): KernelBackend {
+export function vmBackend(session: JobRunner, release: string): KernelBackend {
   const timeoutOf = (opts?: Omit<RunOptions, 'fs'>): number => Math.max(opts?.timeoutMs ?? 0, MIN_JOB_MS);
   return {
     label: `Linux ${session.kernel} in qemu`,

@@ -185,6 +185,11 @@ export class VmSession {
     }
   }
 
+  /** qemu's process id. */
+  get pid(): number | undefined {
+    return this.qemu.pid;
+  }
+
   /** Why the guest cannot take jobs any more, or undefined while it can. */
   get stopped(): string | undefined {
     return this.dead;
