@@ -57,7 +57,11 @@ export async function withBackend(
       return EXIT.usage;
     }
     const { session } = r.vm;
-    io.err(`pipecheck ${command}: ${r.vm.backend.label} ready in ${(session.bootMs / 1000).toFixed(1)} s`);
+    const secs = (ms: number): string => (ms / 1000).toFixed(1);
+    io.err(
+      `pipecheck ${command}: ${r.vm.backend.label} ready in ${secs(session.bootMs)} s ` +
+        `(${secs(session.buildMs)} s building it)`,
+    );
     try {
       return await body({ backend: r.vm.backend });
     } finally {

@@ -143,8 +143,10 @@ export class VmSession {
     private readonly server: Server,
     private readonly console: ConsoleTail,
     up: Ready,
-    /** How long building the guest's files and booting it took. */
+    /** How long building the guest's files and booting it took, in all. */
     readonly bootMs: number,
+    /** Of which building the guest's files (helper, initramfs, disk images). */
+    readonly buildMs: number,
   ) {
     this.socket = up.socket;
     this.kernel = up.kernel;
@@ -161,8 +163,15 @@ export class VmSession {
     const dir = mkdtempSync(join(tmpdir(), 'pipecheck-vm-'));
     let qemu: ChildProcess | undefined;
     let server: Server | undefined;
+    // Until the session takes over: an exit while booting leaves no qemu and no files either.
+    const cleanup = (): void => {
+      qemu?.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    };
+    process.once('exit', cleanup);
     try {
       const image = buildVmImage(opts.tools, dir, { idleSecs: opts.idleSecs ?? 600 });
+      const buildMs = Date.now() - t0;
       const socketPath = join(dir, 'jobs.sock');
       server = await listen(socketPath);
       const args = qemuArgs({
@@ -176,12 +185,13 @@ export class VmSession {
       qemu.stdout!.setEncoding('utf8').on('data', (d: string) => console.push(d));
       qemu.stderr!.setEncoding('utf8').on('data', (d: string) => console.push(d));
       const up = await waitReady(qemu, server, console, opts.bootTimeoutMs ?? 300_000);
-      return new VmSession(dir, qemu, server, console, up, Date.now() - t0);
+      return new VmSession(dir, qemu, server, console, up, Date.now() - t0, buildMs);
     } catch (e) {
-      qemu?.kill('SIGKILL');
       server?.close();
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
       throw e;
+    } finally {
+      process.removeListener('exit', cleanup);
     }
   }
 
