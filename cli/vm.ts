@@ -48,10 +48,10 @@ export async function withBackend(
   if (opts.vm === undefined) return body(undefined);
   checkGuestFs(opts);
   const { openVm } = await import('../oracle/vm/backend.js');
-  io.err(`pipecheck ${command}: booting Linux ${opts.vm} under qemu (software emulation)...`);
   const off = onSignals();
   try {
-    const r = await openVm(opts.vm);
+    const booting = `pipecheck ${command}: booting Linux ${opts.vm} under qemu (software emulation)...`;
+    const r = await openVm(opts.vm, { onBooting: () => io.err(booting) });
     if (!r.ok) {
       io.err(`pipecheck ${command}: ${r.reason}`);
       return EXIT.usage;

@@ -105,10 +105,11 @@ export interface OpenVm {
  */
 export async function openVm(
   release: string,
-  opts: Omit<VmSessionOptions, 'tools'> = {},
+  opts: Omit<VmSessionOptions, 'tools'> & { readonly onBooting?: () => void } = {},
 ): Promise<{ ok: true; vm: OpenVm } | { ok: false; reason: string }> {
   const found = findVmTools(release);
   if (!found.ok) return { ok: false, reason: missingMessage(release, found.missing) };
+  opts.onBooting?.();
   let session: VmSession;
   try {
     session = await VmSession.boot({ ...opts, tools: found.tools });
