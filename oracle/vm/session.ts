@@ -106,6 +106,7 @@ function waitReady(qemu: ChildProcess, server: Server, console: ConsoleTail, tim
     qemu.once('error', (e) => finish(new Error(`cannot run qemu: ${e.message}`)));
     server.once('connection', (socket) => {
       const reader = new GuestReader();
+      socket.on('error', (e) => finish(new Error(`the job channel failed: ${e.message}`)));
       socket.on('data', (d: Buffer) => {
         for (const m of reader.push(d)) {
           if (sink) sink(m);
@@ -154,6 +155,7 @@ export class VmSession {
     up.route((m) => this.deliver(m));
     process.once('exit', this.onExit);
     this.socket.on('close', () => this.fail('the job channel closed'));
+    this.socket.on('error', (e) => this.fail(`the job channel failed: ${e.message}`));
     qemu.once('exit', (code, signal) => this.fail(`qemu exited (${code ?? signal}): ${this.console.text()}`));
   }
 
