@@ -1,6 +1,7 @@
 /**
- * `pipecheck conform [--fs DIR] [--runs N] [--seed S]`: the differential test
- * of the model against the running kernel (oracle/conform.ts), printed, with
+ * `pipecheck conform [--vm RELEASE] [--fs DIR] [--runs N] [--seed S]`: the
+ * differential test of the model against the running kernel, or with `--vm`
+ * a kernel booted under qemu (oracle/conform.ts, cli/vm.ts), printed, with
  * its exit code: 0 agree, 1 disagree, 2 when it cannot run.
  */
 import { showCells } from '../model/cells.js';
@@ -12,10 +13,12 @@ import { releaseOption } from './inputs.js';
 import { processIo, type Io } from './io.js';
 import { checkOutputDir, outDirOf } from './outputs.js';
 import type { CliOptions } from './options.js';
+import { withBackend } from './vm.js';
 
 function startLine(s: ConformStart): string {
+  const on = s.flags === '' ? '' : ` on ${s.kernel}`;
   const release = s.release === undefined ? '' : `, model of Linux ${s.release}`;
-  return `conform: ${s.fsDir} (${s.why})${release}, ${s.runs} runs, seed ${s.seed}`;
+  return `conform: ${s.fsDir}${on} (${s.why})${release}, ${s.runs} runs, seed ${s.seed}`;
 }
 
 /** What a conform run found, as lines. */
@@ -77,9 +80,11 @@ function disagreementLines(r: Extract<ConformResult, { status: 'disagree' }>): s
     );
   }
   out.push(`  counterexample: ${r.path}`);
-  out.push(`  replay: pipecheck replay ${r.path} --live --fs ${start.fsDir}`);
-  const release = start.release === undefined ? '' : ` --release ${start.release}`;
-  out.push(`  re-run: pipecheck conform --fs ${start.fsDir}${release} --runs ${start.runs} --seed ${start.seed}`);
+  out.push(`  replay: pipecheck replay ${r.path} --live${start.flags} --fs ${start.fsDir}`);
+  const release = start.release === undefined || start.flags !== '' ? '' : ` --release ${start.release}`;
+  out.push(
+    `  re-run: pipecheck conform${start.flags} --fs ${start.fsDir}${release} --runs ${start.runs} --seed ${start.seed}`,
+  );
   return out;
 }
 
@@ -94,14 +99,17 @@ export async function conformCommand(_args: readonly string[], opts: CliOptions,
   if (release !== undefined) checkRelease(release, '--release');
   const out = outDirOf(opts.out, io.err);
   checkOutputDir('--out', out);
-  const r = await runConform({
-    ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
-    ...(release !== undefined ? { release } : {}),
-    ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    out,
-    onStart: (start) => io.out(startLine(start)),
+  return withBackend('conform', opts, io, async (on) => {
+    const r = await runConform({
+      ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
+      ...(release !== undefined ? { release } : {}),
+      ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(on ? { backend: on.backend } : {}),
+      out,
+      onStart: (start) => io.out(startLine(start)),
+    });
+    for (const line of conformLines(r)) io.out(line);
+    return conformExitCode(r);
   });
-  for (const line of conformLines(r)) io.out(line);
-  return conformExitCode(r);
 }

@@ -11,6 +11,7 @@ import { FS_PROFILE_IDS, KERNEL_RELEASES } from '../model/fs/index.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { DEPTH_ZERO } from '../model/bounds.js';
 import { GRAPH_MAX_STATES } from '../checker/graph.js';
+import { APT_LINE, GUEST_FILE_SYSTEMS, VM_RELEASES, vmReleaseProblem } from '../oracle/vm/releases.js';
 
 /** Every option of every command, as the commands receive them. */
 export interface CliOptions {
@@ -39,6 +40,7 @@ export interface CliOptions {
   invariants?: string[];
   live?: boolean;
   fs?: string;
+  vm?: string;
   fsProfile?: string;
   kernelChoices?: string;
   release?: string;
@@ -185,6 +187,18 @@ export const OPTIONS: OptionTable = {
   },
   live: { description: 'replay on the running kernel (real syscalls) as well as on the model' },
   fs: { argument: 'DIR', description: 'directory on the file system to test', defaultText: 'the OS temp dir' },
+  vm: {
+    argument: 'RELEASE',
+    description:
+      `boot Linux RELEASE (${VM_RELEASES.map((r) => `${r.release}: ${r.distribution}`).join(', ')}) under qemu ` +
+      `(software emulation), run the traces there and model that release; --fs then names the guest's file ` +
+      `system: ${GUEST_FILE_SYSTEMS.join(' | ')} (default ext4). Needs: ${APT_LINE}`,
+    parse: (raw) => {
+      const problem = vmReleaseProblem(raw);
+      if (problem !== undefined) throw new InvalidArgumentError(problem);
+      return raw;
+    },
+  },
   fsProfile: {
     argument: 'ID',
     description:

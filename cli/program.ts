@@ -7,6 +7,14 @@ import { Command, CommanderError, Option } from 'commander';
 // Not model/scenario.js: its schemas load zod, which --version and --help do not need.
 import { BOUND_NAMES, DEFAULT_BOUNDS, DEFAULT_CHECK_DEPTH } from '../model/bounds.js';
 import { OPTIONS, flagOf, type CliOptions } from './options.js';
+// Only the names (a module without imports).
+import { GUEST_FILE_SYSTEMS } from '../oracle/vm/releases.js';
+
+/** `--fs` in a command that also takes `--vm`. */
+const VM_FS = {
+  description: `directory on the file system to test; with --vm, the guest's: ${GUEST_FILE_SYSTEMS.join(' | ')}`,
+  default: 'the OS temp dir; with --vm, ext4',
+};
 
 type Run = (args: readonly string[], opts: CliOptions) => Promise<number>;
 
@@ -86,12 +94,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'replay',
     args: ['<file>'],
     summary: 'replay a counterexample step by step (exit 1: it reproduces, 0: it does not)',
-    options: ['kernel', 'release', 'plugin', 'live', 'fs', 'json'],
-    defaults: { release: "the counterexample's (its release, else 6.18)" },
+    options: ['kernel', 'release', 'plugin', 'live', 'vm', 'fs', 'json'],
+    defaults: { release: "the counterexample's (its release, else 6.18)", fs: VM_FS.default },
     descriptions: {
       release:
         "replay on this Linux release instead of the one recorded (6.1 | 6.18 | auto: the running kernel's); " +
-        'with --live, the release of the model compared with the kernel (default 6.18)',
+        'with --live, the release of the model compared with the kernel (default 6.18; with --vm, its release)',
+      fs: VM_FS.description,
     },
     load: async () => (await import('./replay.js')).replayCommand,
   },
@@ -163,16 +172,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary:
       "run one scenario's interleavings (or a sample) on the model, and with --live on the kernel too " +
       '(exit 1: model and kernel disagree)',
-    options: ['release', 'live', 'fs', 'maxTraces', 'seed', 'out', 'json'],
+    options: ['release', 'live', 'vm', 'fs', 'maxTraces', 'seed', 'out', 'json'],
+    defaults: { fs: VM_FS.default },
+    descriptions: { fs: VM_FS.description },
     load: async () => (await import('./run.js')).runCommand,
   },
   {
     name: 'conform',
     args: [],
     summary: 'random differential test of the model against the running kernel',
-    options: ['fs', 'release', 'runs', 'seed', 'out'],
-    defaults: { runs: '200', release: "6.18 (auto: the running kernel's)" },
-    descriptions: { runs: 'random step sequences to run' },
+    options: ['vm', 'fs', 'release', 'runs', 'seed', 'out'],
+    defaults: { runs: '200', release: "6.18 (auto: the running kernel's; with --vm, its release)", fs: VM_FS.default },
+    descriptions: { runs: 'random step sequences to run', fs: VM_FS.description },
     load: async () => (await import('./conform.js')).conformCommand,
   },
 ];

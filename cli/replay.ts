@@ -31,6 +31,7 @@ import { releaseOption } from './inputs.js';
 import { processIo, type Io } from './io.js';
 import type { CliOptions } from './options.js';
 import { traceLines } from './render.js';
+import { withBackend } from './vm.js';
 
 /** Human output of a live replay: numbered steps with both sides' outcomes, reads side by side, the verdict. */
 function renderLiveReplay(r: LiveReplayResult): string {
@@ -38,7 +39,8 @@ function renderLiveReplay(r: LiveReplayResult): string {
   const lines: string[] = [];
   const prof = r.profile === r.recordedProfile ? r.profile : `${r.profile} (the file recorded ${r.recordedProfile})`;
   const model = `model: ${r.kernel} variant, ${prof} profile, Linux ${r.release}`;
-  lines.push(`live replay on ${r.dir} (${r.fsType}); ${model}; invariant ${r.kernelViolation.invariant}`);
+  const where = `${r.dir} (${r.fsType})${r.on !== undefined ? ` on ${r.on}` : ''}`;
+  lines.push(`live replay on ${where}; ${model}; invariant ${r.kernelViolation.invariant}`);
   for (const s of r.steps) {
     const verdict = s.agree ? '' : '  DISAGREE';
     lines.push(`${s.index + 1}. ${formatStep(s.step)}  model: ${s.model.text}  kernel: ${s.kernel.text}${verdict}`);
@@ -63,18 +65,21 @@ async function liveCommand(
 ): Promise<number> {
   // The oracle's modules load only for --live.
   const { liveReplay } = await import('../oracle/live-replay.js');
-  const r = await liveReplay(cx, {
-    ...(release !== undefined ? { release } : {}),
-    ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
-    ...(opts.kernel !== undefined ? { kernel: opts.kernel as KernelId } : {}),
+  return withBackend('replay', opts, io, async (on) => {
+    const r = await liveReplay(cx, {
+      ...(release !== undefined ? { release } : {}),
+      ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
+      ...(opts.kernel !== undefined ? { kernel: opts.kernel as KernelId } : {}),
+      ...(on ? { backend: on.backend } : {}),
+    });
+    if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
+    if (r.status !== 'compared') {
+      io.err(`pipecheck replay: --live: ${r.status}: ${r.message}`);
+      return EXIT.usage;
+    }
+    if (!opts.json) io.out(renderLiveReplay(r));
+    return r.agree ? EXIT.ok : EXIT.violated;
   });
-  if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
-  if (r.status !== 'compared') {
-    io.err(`pipecheck replay: --live: ${r.status}: ${r.message}`);
-    return EXIT.usage;
-  }
-  if (!opts.json) io.out(renderLiveReplay(r));
-  return r.agree ? EXIT.ok : EXIT.violated;
 }
 
 /** The replay, step by step: what each step changed, what the reader saw, where it is violated. */
@@ -121,6 +126,7 @@ export async function replayCommand(args: readonly string[], opts: CliOptions, i
   const release = releaseOption(opts.release, io.err);
   if (release !== undefined) checkRelease(release, '--release');
   if (opts.fs !== undefined && !opts.live) throw new UsageError('--fs goes with --live');
+  if (opts.vm !== undefined && !opts.live) throw new UsageError('--vm goes with --live');
   let cx;
   try {
     cx = readCounterexample(file);

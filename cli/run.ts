@@ -31,6 +31,7 @@ import { processIo, type Io } from './io.js';
 import { checkOutputDir, outDirOf } from './outputs.js';
 import { releaseOption } from './inputs.js';
 import { flagOf, type CliOptions } from './options.js';
+import { withBackend } from './vm.js';
 import { num, seconds, table } from './render.js';
 
 type Ran = Extract<RunScenarioResult, { status: 'ran' }>;
@@ -57,6 +58,13 @@ function multinomialText(r: Ran): string {
 }
 
 /** What a run found, as lines. */
+/** Where the run ran: the live kernel (and which), or the model only; the model's variant, profile and release. */
+function whereLine(r: Ran): string {
+  const model = `${r.kernel} variant, ${r.profile} profile, Linux ${r.release}`;
+  if (!r.live) return `model only (${model}): nothing is compared with the kernel without --live`;
+  return `live: ${r.live.dir}${r.live.kernel ? ` on ${r.live.kernel}` : ''} (${r.live.why}); model: ${model}`;
+}
+
 function runLines(file: string, r: Ran): string[] {
   const live = r.live !== undefined;
   const procs = r.processes.map((p) => `${p.name} (${counted(p.steps, 'step')})`).join(', ');
@@ -74,13 +82,7 @@ function runLines(file: string, r: Ran): string[] {
         `(${r.ignoredEnvironment.join(', ')}) are ignored`,
     );
   }
-  out.push(
-    r.live
-      ? `live: ${r.live.dir} (${r.live.why}); model: ${r.kernel} variant, ${r.profile} profile, Linux ${r.release}`
-      : `model only (${r.kernel} variant, ${r.profile} profile, Linux ${r.release}): ` +
-          'nothing is compared with the kernel without --live',
-  );
-  out.push('');
+  out.push(whereLine(r), '');
   const s = r.summary;
   const dash = (n: number | undefined): string => (n === undefined ? '-' : num(n));
   out.push(
@@ -131,7 +133,7 @@ function runLines(file: string, r: Ran): string[] {
     out.push(...traceLines(d, '  '));
     if (d.live!.counterexample) {
       out.push(`  counterexample: ${d.live!.counterexample}`);
-      out.push(`  replay: pipecheck replay ${d.live!.counterexample} --live --fs ${r.live!.dir}`);
+      out.push(`  replay: pipecheck replay ${d.live!.counterexample} --live${r.live!.flags ?? ''} --fs ${r.live!.dir}`);
     } else {
       out.push(
         `  (no counterexample written: the model that should agree with this kernel is the linux variant; ` +
@@ -140,7 +142,7 @@ function runLines(file: string, r: Ran): string[] {
     }
   }
   out.push('');
-  const liveFlags = r.live ? ` --live --fs ${r.live.dir}` : '';
+  const liveFlags = r.live ? ` --live${r.live.flags ?? ''} --fs ${r.live.dir}` : '';
   const again = r.sampled
     ? `; again: pipecheck run ${file}${liveFlags} --max-traces ${r.maxTraces} --seed ${r.seed}`
     : '';
@@ -166,22 +168,28 @@ function runExitCode(r: RunScenarioResult): number {
 export async function runCommand(args: readonly string[], opts: CliOptions, io: Io = processIo): Promise<number> {
   const file = args[0]!;
   if (opts.fs !== undefined && !opts.live) throw new UsageError('--fs goes with --live');
-  const { scenario } = resolveScenario(file, { release: releaseOption(opts.release, io.err) }, flagOf);
+  if (opts.vm !== undefined && !opts.live) throw new UsageError('--vm goes with --live');
+  // With --vm the model describes the guest's release, unless --release names another.
+  const release = releaseOption(opts.release, io.err) ?? opts.vm;
+  const { scenario } = resolveScenario(file, { release }, flagOf);
   const out = opts.live ? outDirOf(opts.out, io.err) : opts.out;
   if (out !== undefined) checkOutputDir('--out', out);
-  const r = await runScenario(scenario, {
-    live: opts.live ?? false,
-    source: file,
-    ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
-    ...(opts.maxTraces !== undefined ? { maxTraces: opts.maxTraces } : {}),
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    ...(out !== undefined ? { out } : {}),
+  return withBackend('run', opts, io, async (on) => {
+    const r = await runScenario(scenario, {
+      live: opts.live ?? false,
+      source: file,
+      ...(opts.fs !== undefined ? { fs: opts.fs } : {}),
+      ...(opts.maxTraces !== undefined ? { maxTraces: opts.maxTraces } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(out !== undefined ? { out } : {}),
+      ...(on ? { backend: on.backend } : {}),
+    });
+    if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
+    if (r.status !== 'ran') {
+      io.err(`pipecheck run: ${r.message}`);
+      return EXIT.usage;
+    }
+    if (!opts.json) for (const line of runLines(file, r)) io.out(line);
+    return runExitCode(r);
   });
-  if (opts.json) io.out(JSON.stringify({ file, ...r }, null, 2));
-  if (r.status !== 'ran') {
-    io.err(`pipecheck run: ${r.message}`);
-    return EXIT.usage;
-  }
-  if (!opts.json) for (const line of runLines(file, r)) io.out(line);
-  return runExitCode(r);
 }

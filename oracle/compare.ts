@@ -19,7 +19,6 @@
  *
  * @public
  */
-import { tmpdir } from 'node:os';
 import { environmentOfSteps } from '../model/env-constraints.js';
 import type { Bounds } from '../model/bounds.js';
 import type { KernelId } from '../model/kernels/index.js';
@@ -34,15 +33,8 @@ import { fileContents } from '../model/pagecache.js';
 import { counted, showCells } from '../model/cells.js';
 import { OPERATIONS, type AnyOperation } from '../model/ops/index.js';
 import { completeStep, formatStep, type Step } from '../model/step.js';
-import {
-  oracleAvailable,
-  probeFs,
-  runOnKernel,
-  type FsProbe,
-  type KernelRunFailed,
-  type KernelRunOk,
-  type KernelStepResult,
-} from './kernel.js';
+import { HOST_BACKEND, type KernelBackend } from './backend.js';
+import { type FsProbe, type KernelRunFailed, type KernelRunOk, type KernelStepResult } from './kernel.js';
 
 /** A trace to run on both sides: bounds, initial state (cached folios clean) and steps. */
 export interface ConformCase {
@@ -172,8 +164,8 @@ function kernelInput(c: ConformCase) {
 }
 
 /**
- * The case as a scenario of the model on `kernel` (and Linux `release`, default 6.18): no processes, no
- * environment; the steps replay as given.
+ * The case as a scenario of the model on `kernel` (and Linux `release`, default 6.18: `6.1` under
+ * `--vm 6.1`): no processes, no environment; the steps replay as given.
  */
 export function modelScenario(c: ConformCase, kernel: KernelId, release?: KernelRelease) {
   return parseScenario(
@@ -480,20 +472,25 @@ export function compareRuns(
   };
 }
 
+/** Where and how compareCase runs the kernel side, and which model it compares with. */
+export interface CompareOptions {
+  /** The directory (in the backend's terms: with the VM, a guest file system) to run in. */
+  readonly dir?: string;
+  readonly timeoutMs?: number;
+  readonly checkFolios?: boolean;
+  readonly kernel?: KernelId;
+  readonly trace?: boolean;
+  /** Where the helper runs (default: this machine's kernel). */
+  readonly backend?: KernelBackend;
+  /** The Linux release the model is to model (default: the backend's, else the model's own). */
+  readonly release?: KernelRelease;
+}
+
 /** Run a case on the kernel (in `dir`) and on the model with profile `fs`, and compare. */
-export async function compareCase(
-  c: ConformCase,
-  fs: FsProfile,
-  opts: {
-    dir?: string;
-    timeoutMs?: number;
-    checkFolios?: boolean;
-    kernel?: KernelId;
-    release?: KernelRelease;
-    trace?: boolean;
-  } = {},
-): Promise<CompareResult> {
-  const k = await runOnKernel(
+export async function compareCase(c: ConformCase, fs: FsProfile, opts: CompareOptions = {}): Promise<CompareResult> {
+  const backend = opts.backend ?? HOST_BACKEND;
+  const release = opts.release ?? backend.release;
+  const k = await backend.runOnKernel(
     { ...kernelInput(c), ...(opts.trace ? { trace: true } : {}) },
     {
       ...(opts.dir !== undefined ? { fs: opts.dir } : {}),
@@ -501,7 +498,7 @@ export async function compareCase(
     },
   );
   if (k.status !== 'ok') return k;
-  return compareRuns(c, fs, k, opts);
+  return compareRuns(c, fs, k, { ...opts, ...(release !== undefined ? { release } : {}) });
 }
 
 /** What the probe found, in one line (for messages). */
@@ -541,8 +538,9 @@ export function profileForProbe(
 export async function profileForDir(
   dir?: string,
   release: KernelRelease = DEFAULT_RELEASE,
+  opts: { backend?: KernelBackend } = {},
 ): Promise<{ ok: true; profile: FsProfile; why: string; probe: FsProbe } | { ok: false; reason: string }> {
-  const p = await probeFs(dir);
+  const p = await (opts.backend ?? HOST_BACKEND).probeFs(dir);
   if (p.status !== 'ok') return { ok: false, reason: `probing ${dir ?? 'the temp dir'} failed: ${p.message}` };
   const r = profileForProbe(p, release);
   return r.ok ? { ...r, probe: p } : r;
@@ -556,9 +554,11 @@ export async function profileForDir(
 export async function probeFsProfile(
   dir: string | undefined,
   release: KernelRelease = DEFAULT_RELEASE,
+  opts: { backend?: KernelBackend } = {},
 ): Promise<{ ok: true; profile: FsProfile; why: string } | { ok: false; reason: string }> {
-  const avail = oracleAvailable();
+  const backend = opts.backend ?? HOST_BACKEND;
+  const avail = backend.available();
   if (!avail.ok) return { ok: false, reason: `cannot probe a file system without the oracle helper: ${avail.reason}` };
-  const r = await profileForDir(dir, release);
-  return r.ok ? { ok: true, profile: r.profile, why: `probed ${dir ?? tmpdir()}: ${r.why}` } : r;
+  const r = await profileForDir(dir, release, { backend });
+  return r.ok ? { ok: true, profile: r.profile, why: `probed ${dir ?? backend.defaultFs()}: ${r.why}` } : r;
 }

@@ -16,7 +16,6 @@
  *
  * @public
  */
-import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { counterexampleOf } from '../counterexamples/build.js';
 import { writeCounterexample } from '../counterexamples/file.js';
@@ -28,13 +27,15 @@ import { OPERATION_LIST, OPERATIONS } from '../model/ops/index.js';
 import { parseScenario } from '../model/scenario.js';
 import { formatStep, type OpName, type Step } from '../model/step.js';
 import { compareCase, profileForDir, type CaseComparison, type ConformCase } from './compare.js';
-import { oracleAvailable } from './kernel.js';
+import { HOST_BACKEND, type KernelBackend } from './backend.js';
 
 const CONFORMANCE_INVARIANT = 'kernel-conformance';
 
 export interface ConformOptions {
-  /** Directory on the file system to test (default: the OS temp dir). */
+  /** Directory on the file system to test (default: the backend's default, the OS temp dir on the host). */
   readonly fs?: string;
+  /** Where the helper runs (default: this machine's kernel; oracle/vm/ for a kernel under qemu). */
+  readonly backend?: KernelBackend;
   /** Sequences to run (default 200). */
   readonly runs?: number;
   /** fast-check seed (default: random; always printed). */
@@ -47,7 +48,7 @@ export interface ConformOptions {
   readonly maxSteps?: number;
   /** A different final folio structure is a disagreement too (default false: counted and reported). */
   readonly strictFolios?: boolean;
-  /** The Linux release the model describes (default 6.18): the running kernel's, to agree. */
+  /** The Linux release the model describes (default: the backend's, else 6.18): the kernel's, to agree. */
   readonly release?: KernelRelease;
 }
 
@@ -190,7 +191,7 @@ export function caseOfRaw(r: RawCase): ConformCase {
 export function conformanceCounterexample(
   c: ConformCase,
   cmp: CaseComparison,
-  meta: { seed: number; fsDir: string; runs: number; elapsedMs: number },
+  meta: { seed: number; fsDir: string; runs: number; elapsedMs: number; flags?: string },
 ): Counterexample {
   const d = cmp.disagreement!;
   const last = d.step === 'final' ? c.steps.length - 1 : d.step;
@@ -216,13 +217,17 @@ export function conformanceCounterexample(
     expected: d.expected,
     observed: d.observed,
     stats: { elapsedMs: meta.elapsedMs, transitions: steps.length },
-    command: `pipecheck conform --fs ${meta.fsDir} --runs ${meta.runs} --seed ${meta.seed}`,
+    command: `pipecheck conform${meta.flags ?? ''} --fs ${meta.fsDir} --runs ${meta.runs} --seed ${meta.seed}`,
   });
 }
 
 /** What conform is about to do (printed before the runs start). */
 export interface ConformStart {
   readonly fsDir: string;
+  /** What runs the traces (the backend's label). */
+  readonly kernel: string;
+  /** Flags that run on the same backend again (` --vm 6.1`; empty on the host). */
+  readonly flags: string;
   /** Which profile the probe chose, and why. */
   readonly why: string;
   readonly runs: number;
@@ -280,15 +285,18 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
   if (opts.seed !== undefined && !Number.isInteger(opts.seed)) {
     return { status: 'bad-input', message: `--seed must be an integer, got ${String(opts.seed)}` };
   }
-  const avail = oracleAvailable();
+  const backend = opts.backend ?? HOST_BACKEND;
+  const avail = backend.available();
   if (!avail.ok) return { status: 'unavailable', message: `no live kernel to compare with: ${avail.reason}` };
-  const fsDir = opts.fs ?? tmpdir();
-  const release = opts.release;
-  const prof = await profileForDir(fsDir, release);
+  const fsDir = opts.fs ?? backend.defaultFs();
+  const release = opts.release ?? backend.release;
+  const prof = await profileForDir(fsDir, release, { backend });
   if (!prof.ok) return { status: 'unavailable', message: prof.reason };
   const profile = prof.profile;
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
-  const start: ConformStart = { fsDir, why: prof.why, runs, seed, ...(release ? { release } : {}) };
+  const on = { kernel: backend.label, flags: backend.commandFlags };
+  const start: ConformStart = { fsDir, ...on, why: prof.why, runs, seed, ...(release ? { release } : {}) };
+  const side = { dir: fsDir, backend, ...(release !== undefined ? { release } : {}) };
   opts.onStart?.(start);
   const t0 = Date.now();
   let setupMismatches = 0;
@@ -300,7 +308,7 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
   const checkFolios = opts.strictFolios ?? false;
   const property = fc.asyncProperty(rawCaseArb(profile, opts.maxSteps ?? 10), async (raw) => {
     const c = caseOfRaw(raw);
-    const r = await compareCase(c, profile, { dir: fsDir, checkFolios, ...(release ? { release } : {}) });
+    const r = await compareCase(c, profile, { ...side, checkFolios });
     if (r.status === 'setup-mismatch') {
       setupMismatches++;
       return true;
@@ -343,7 +351,7 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
     return { status: 'oracle-failed', message };
   }
   const c = caseOfRaw(raw);
-  const r = await compareCase(c, profile, { dir: fsDir, checkFolios, ...(release ? { release } : {}) });
+  const r = await compareCase(c, profile, { ...side, checkFolios });
   if (r.status !== 'compared' || !r.disagreement) {
     const why = r.status === 'compared' ? 'it agreed' : r.message;
     const message =
@@ -351,7 +359,7 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
       `seed ${seed}, path ${details.counterexamplePath ?? '?'}`;
     return { status: 'not-reproduced', start, message };
   }
-  const counterexample = conformanceCounterexample(c, r, { seed, fsDir, runs, elapsedMs });
+  const counterexample = conformanceCounterexample(c, r, { seed, fsDir, runs, elapsedMs, flags: backend.commandFlags });
   const path = writeCounterexample(opts.out ?? 'counterexamples', counterexample);
   const comparison = { ...r, disagreement: r.disagreement };
   const { numRuns, numShrinks } = details;

@@ -7,6 +7,8 @@ import { compareCase, profileForDir } from './compare.js';
 import {
   encodeTrace,
   oracleAvailable,
+  parseHelperRun,
+  parseProbe,
   probeFs,
   runOnKernel,
   type KernelRunResult,
@@ -63,6 +65,47 @@ describe('encodeTrace', () => {
   });
   it('rejects bad cell counts', () => {
     expect(() => encodeTrace({ cells: 3, file: [], steps: [] })).toThrow(RangeError);
+  });
+});
+
+describe('parseHelperRun and parseProbe: what the helper printed, wherever it ran (pure)', () => {
+  const steps: Step[] = [
+    { op: 'splice', off: 0, len: 1 },
+    { op: 'pipe-read', len: 1, pipe: 0 },
+  ];
+  const input = { cells: 1, file: [1], steps };
+  const printed = 'probe fs xfs 0x58465342\nprobe slots 4\ninit folios 1 dirty 1\ninit cached 1\n';
+  const tail = 'folios 1\ndirty 1\nsize 1\nfile 1\npipe 0 0 0\ndone\n';
+
+  it('reads a complete run', () => {
+    const r = parseHelperRun(`${printed}ok 4096\nok read 1\n${tail}`, { code: 0, elapsedMs: 12 }, input);
+    expect(r).toMatchObject({ status: 'ok', fsType: 'xfs', slots: 4, elapsedMs: 12, final: { size: 1, file: [1] } });
+    expect(r.status === 'ok' && r.steps.map((s) => s.result)).toEqual([
+      { kind: 'ok', bytes: 4096 },
+      { kind: 'read', cells: [1] },
+    ]);
+  });
+
+  it('says an error line, an exit status, a missing step and more results than steps', () => {
+    expect(parseHelperRun('error bad cells\n', { code: 2 }, input)).toMatchObject({
+      status: 'error',
+      message: 'bad cells',
+    });
+    expect(parseHelperRun(printed, { code: null, signal: 'SIGSEGV' }, input)).toMatchObject({
+      message: 'oracle helper exited with SIGSEGV',
+    });
+    expect(parseHelperRun(`${printed}ok 4096\n${tail}`, { code: 0 }, input)).toMatchObject({
+      message: 'oracle helper output incomplete',
+    });
+    expect(parseHelperRun(`${printed}ok 1\nok 1\nok 1\n${tail}`, { code: 0 }, input)).toMatchObject({
+      message: 'oracle helper printed more step results than steps',
+    });
+  });
+
+  it('reads a probe', () => {
+    const p = parseProbe('probe fs tmpfs 0x1021994\nprobe max-folio-pages 1\nprobe pipe-slots 1:1 3:4\n', { code: 0 });
+    expect(p).toMatchObject({ status: 'ok', fsType: 'tmpfs', largeFolios: false, pipeSlots: { 1: 1, 3: 4 } });
+    expect(parseProbe('error no dir\n', { code: 2 })).toMatchObject({ status: 'error', message: 'no dir' });
   });
 });
 

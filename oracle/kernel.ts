@@ -283,13 +283,8 @@ interface HelperOutput {
   unlinked: boolean;
 }
 
-/** The run as a failure when the helper could not start, timed out or reported an error; else undefined. */
-function helperFailure(
-  r: Spawned,
-  binary: string,
-  timeoutMs: number,
-  lines: readonly string[],
-): KernelRunFailed | undefined {
+/** The run as a failure when the helper could not start or timed out; else undefined. */
+function spawnFailure(r: Spawned, binary: string, timeoutMs: number): KernelRunFailed | undefined {
   if (r.spawnError) return { status: 'unavailable', message: `cannot run ${binary}: ${r.spawnError.message}` };
   if (r.timedOut) {
     return {
@@ -299,13 +294,23 @@ function helperFailure(
       stderr: r.stderr,
     };
   }
+  return undefined;
+}
+
+/** The helper's own failure: an `error` line or a non-zero exit status; else undefined. */
+function exitFailure(
+  lines: readonly string[],
+  exit: HelperExit,
+  stdout: string,
+  stderr: string,
+): KernelRunFailed | undefined {
   const errLine = lines.find((l) => l.startsWith('error '));
-  if (errLine || r.code !== 0) {
+  if (errLine || exit.code !== 0) {
     return {
       status: 'error',
-      message: errLine ? errLine.slice(6) : `oracle helper exited with ${r.code ?? r.signal}`,
-      raw: r.stdout,
-      stderr: r.stderr,
+      message: errLine ? errLine.slice(6) : `oracle helper exited with ${exit.code ?? exit.signal}`,
+      raw: stdout,
+      stderr,
     };
   }
   return undefined;
@@ -387,7 +392,7 @@ function readOutput(lines: readonly string[], trace: readonly Step[]): HelperOut
 }
 
 /** A complete run's result, from what the helper printed. */
-function runOk(out: HelperOutput, r: Spawned): KernelRunOk {
+function runOk(out: HelperOutput, r: { readonly elapsedMs: number; readonly stdout: string }): KernelRunOk {
   const { probes, init, cachedPages, steps, finalFolios, size, file, pipeBytes, unlinked } = out;
   const fsType = (probes['fs'] ?? 'unknown').split(' ')[0] ?? 'unknown';
   return {
@@ -404,6 +409,37 @@ function runOk(out: HelperOutput, r: Spawned): KernelRunOk {
   };
 }
 
+/** How the helper ended: its exit status (null if a signal ended it) and that signal. */
+export interface HelperExit {
+  readonly code: number | null;
+  readonly signal?: NodeJS.Signals | string | null;
+  /** Its stderr, kept with a failure. */
+  readonly stderr?: string;
+  /** How long the run took (reported as the result's elapsedMs). */
+  readonly elapsedMs?: number;
+}
+
+/**
+ * A finished helper run from what it printed and how it exited: the same
+ * parse wherever the helper ran (this machine, a VM). Pure.
+ */
+export function parseHelperRun(stdout: string, exit: HelperExit, input: KernelTraceInput): KernelRunResult {
+  const stderr = exit.stderr ?? '';
+  const lines = stdout.split('\n').filter((l) => l.length > 0);
+  const failed = exitFailure(lines, exit, stdout, stderr);
+  if (failed) return failed;
+  let out: HelperOutput;
+  try {
+    out = readOutput(lines, input.steps);
+  } catch (e) {
+    return { status: 'error', message: e instanceof Error ? e.message : String(e), raw: stdout, stderr };
+  }
+  if (!out.done || out.steps.length !== input.steps.length) {
+    return { status: 'error', message: 'oracle helper output incomplete', raw: stdout, stderr };
+  }
+  return runOk(out, { elapsedMs: exit.elapsedMs ?? 0, stdout });
+}
+
 /** Run a trace on the live kernel. Never rejects for kernel-side failures; rejects (RangeError) on malformed input. */
 export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}): Promise<KernelRunResult> {
   const stdin = encodeTrace(input);
@@ -413,19 +449,7 @@ export async function runOnKernel(input: KernelTraceInput, opts: RunOptions = {}
   if (!existsSync(dir)) return { status: 'error', message: `--fs directory ${dir} does not exist` };
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const r = await runHelper(avail.binary, ['--fs', dir], stdin, timeoutMs);
-  const lines = r.spawnError || r.timedOut ? [] : r.stdout.split('\n').filter((l) => l.length > 0);
-  const failed = helperFailure(r, avail.binary, timeoutMs, lines);
-  if (failed) return failed;
-  let out: HelperOutput;
-  try {
-    out = readOutput(lines, input.steps);
-  } catch (e) {
-    return { status: 'error', message: e instanceof Error ? e.message : String(e), raw: r.stdout, stderr: r.stderr };
-  }
-  if (!out.done || out.steps.length !== input.steps.length) {
-    return { status: 'error', message: 'oracle helper output incomplete', raw: r.stdout, stderr: r.stderr };
-  }
-  return runOk(out, r);
+  return spawnFailure(r, avail.binary, timeoutMs) ?? parseHelperRun(r.stdout, r, input);
 }
 
 /** Report the folio behaviour of the file system holding `dir`. */
@@ -437,17 +461,22 @@ export async function probeFs(dir?: string, opts: Omit<RunOptions, 'fs'> = {}): 
   const r = await runHelper(avail.binary, ['--probe', '--fs', d], '', opts.timeoutMs ?? 10_000);
   if (r.spawnError) return { status: 'unavailable', message: `cannot run ${avail.binary}: ${r.spawnError.message}` };
   if (r.timedOut) return { status: 'timeout', message: 'oracle probe timed out', raw: r.stdout, stderr: r.stderr };
-  if (r.code !== 0) {
-    const errLine = r.stdout.split('\n').find((l) => l.startsWith('error '));
+  return parseProbe(r.stdout, r);
+}
+
+/** A finished `--probe` run from what it printed and how it exited (pure; see parseHelperRun). */
+export function parseProbe(stdout: string, exit: HelperExit): FsProbeResult {
+  if (exit.code !== 0) {
+    const errLine = stdout.split('\n').find((l) => l.startsWith('error '));
     return {
       status: 'error',
-      message: errLine ? errLine.slice(6) : `exit ${r.code ?? r.signal}`,
-      raw: r.stdout,
-      stderr: r.stderr,
+      message: errLine ? errLine.slice(6) : `exit ${exit.code ?? exit.signal}`,
+      raw: stdout,
+      stderr: exit.stderr ?? '',
     };
   }
   const probes = new Map<string, string[]>();
-  for (const line of r.stdout.split('\n')) {
+  for (const line of stdout.split('\n')) {
     const t = line.trim().split(/\s+/);
     if (t[0] === 'probe' && t[1] !== undefined) probes.set(t[1], t.slice(2));
   }
@@ -470,6 +499,6 @@ export async function probeFs(dir?: string, opts: Omit<RunOptions, 'fs'> = {}): 
     evictable: probes.get('evictable')?.[0] === '1',
     blockSize: probes.has('block-size') ? Number.parseInt(probes.get('block-size')?.[0] ?? '', 10) : null,
     pipeSlots,
-    raw: r.stdout,
+    raw: stdout,
   };
 }

@@ -16,7 +16,7 @@ import { DEFAULT_FS, DEFAULT_RELEASE, fsProfileById, type FsProfile, type Kernel
 import { parseScenario, stepProblems } from '../model/scenario.js';
 import type { Step } from '../model/step.js';
 import { compareCase, profileForDir, type ConformCase, type SideFinal, type StepComparison } from './compare.js';
-import { oracleAvailable } from './kernel.js';
+import { HOST_BACKEND, type KernelBackend } from './backend.js';
 import { judgeOnKernel, type KernelViolation } from './kernel-verdict.js';
 
 export type LiveReplayResult =
@@ -31,6 +31,8 @@ export type LiveReplayResult =
       readonly recordedProfile: FsProfile['id'];
       readonly fsType: string;
       readonly dir: string;
+      /** Not on this machine's kernel: what ran the trace (`Linux 6.1... in qemu`). */
+      readonly on?: string;
       readonly steps: readonly StepComparison[];
       readonly model: SideFinal;
       readonly live: SideFinal;
@@ -44,26 +46,27 @@ export type LiveReplayResult =
   | { readonly status: 'unavailable' | 'error'; readonly message: string };
 
 export interface LiveReplayOptions {
-  /** Directory on the file system to run on (default: the OS temp dir). */
+  /** Directory on the file system to run on (default: the backend's, the OS temp dir). */
   readonly fs?: string;
+  /** Where the helper runs (default: this machine's kernel; oracle/vm/ for one under qemu). */
+  readonly backend?: KernelBackend;
   /** Run the model on another kernel variant than the file records (e.g. linux for a dirty-pipe file). */
   readonly kernel?: KernelId;
   /**
-   * The Linux release the model describes (default 6.18): as the profile is
-   * the probed directory's, not the file's, the release is the running
-   * kernel's to agree with it, whatever the file records.
+   * The Linux release the model describes (default: the backend's, else
+   * 6.18): as the profile is the probed directory's, not the file's, the
+   * release is the kernel's that runs the trace, whatever the file records.
    */
   readonly release?: KernelRelease;
 }
 
 /** Run `cx`'s trace on the model (its recorded kernel variant) and the live kernel. */
 export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {}): Promise<LiveReplayResult> {
-  const avail = oracleAvailable();
+  const backend = opts.backend ?? HOST_BACKEND;
+  const avail = backend.available();
   if (!avail.ok) return { status: 'unavailable', message: avail.reason };
-  const { tmpdir } = await import('node:os');
-  const dir = opts.fs ?? tmpdir();
-  const release = opts.release ?? DEFAULT_RELEASE;
-  const prof = await profileForDir(dir, release);
+  const dir = opts.fs ?? backend.defaultFs();
+  const prof = await profileForDir(dir, opts.release ?? backend.release, { backend });
   const recorded = (cx.fs && fsProfileById(cx.fs)) ?? DEFAULT_FS;
   const profile = prof.ok ? prof.profile : recorded;
   let scenario;
@@ -72,7 +75,7 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
   } catch (e) {
     return { status: 'error', message: (e as Error).message };
   }
-  const steps: Step[] = cx.trace.map(({ process: _process, ...step }) => step);
+  const steps: Step[] = cx.trace.map(({ process: _process, choices: _choices, ...step }) => step);
   // The trace must fit its scenario's bounds, as a plain replay requires (the helper is sized by them).
   for (const [i, step] of steps.entries()) {
     const [problem] = stepProblems(step, scenario.bounds);
@@ -84,9 +87,10 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
     steps,
   };
   const kernel = opts.kernel ?? cx.kernel;
+  const release = opts.release ?? backend.release;
   let r;
   try {
-    r = await compareCase(c, profile, { dir, kernel, release });
+    r = await compareCase(c, profile, { dir, kernel, backend, ...(release !== undefined ? { release } : {}) });
   } catch (e) {
     if (e instanceof RangeError) return { status: 'error', message: e.message };
     throw e;
@@ -98,11 +102,12 @@ export async function liveReplay(cx: Counterexample, opts: LiveReplayOptions = {
   return {
     status: 'compared',
     kernel,
-    release,
+    release: release ?? DEFAULT_RELEASE,
     profile: profile.id,
     recordedProfile: recorded.id,
     fsType: r.raw.fsType,
     dir,
+    ...(backend.commandFlags === '' ? {} : { on: backend.label }),
     steps: r.steps,
     model: r.model,
     live: r.kernel,

@@ -34,7 +34,7 @@ import { ScenarioModel, type TraceStep } from '../model/scenario-model.js';
 import type { OpName, Step } from '../model/step.js';
 import { compareCase, profileForDir, type ConformCase, type StepComparison } from './compare.js';
 import { conformanceCounterexample } from './conform.js';
-import { oracleAvailable } from './kernel.js';
+import { HOST_BACKEND, type KernelBackend } from './backend.js';
 import { judgeOnKernel, type KernelViolation } from './kernel-verdict.js';
 
 /** The most interleavings run when `maxTraces` is not given. */
@@ -46,8 +46,12 @@ const MAX_STEPS = 64;
 export interface RunScenarioOptions {
   /** Run each interleaving on the live kernel too (default false: the model only). */
   readonly live?: boolean;
-  /** With `live`: the directory on the file system to run on (default: the OS temp dir). */
+  /** With `live`: the directory on the file system to run on (default: the backend's, the OS temp dir). */
   readonly fs?: string;
+  /** With `live`: where the helper runs (default: this machine's kernel; oracle/vm/ for one under qemu). */
+  readonly backend?: KernelBackend;
+  /** With `live`: the Linux release the model is to model (default: the backend's). */
+  readonly release?: KernelRelease;
   /** Run at most this many interleavings; with more, a seeded random sample (default 200). */
   readonly maxTraces?: number;
   /** The sample's seed (default: random; the result says it). */
@@ -77,6 +81,10 @@ export interface LiveSetup {
   readonly dir: string;
   /** Which profile the probe chose, and why. */
   readonly why: string;
+  /** Not on this machine's kernel: what runs the traces (` Linux 6.1... in qemu`). */
+  readonly kernel?: string;
+  /** Not on this machine's kernel: the flags that run there again (` --vm 6.1`). */
+  readonly flags?: string;
 }
 
 /** One invariant on the model, over one interleaving. */
@@ -345,12 +353,14 @@ async function profileOf(
   live: boolean,
 ): Promise<{ profile: FsProfile; setup?: LiveSetup } | RunRefused> {
   if (live) {
-    const avail = oracleAvailable();
+    const backend = opts.backend ?? HOST_BACKEND;
+    const avail = backend.available();
     if (!avail.ok) return { status: 'unavailable', message: `no live kernel to run on: ${avail.reason}` };
-    const dir = opts.fs ?? tmpdir();
-    const prof = await profileForDir(dir);
+    const dir = opts.fs ?? backend.defaultFs();
+    const prof = await profileForDir(dir, scenario.release ?? opts.release ?? backend.release, { backend });
     if (!prof.ok) return { status: 'unavailable', message: prof.reason };
-    return { profile: prof.profile, setup: { dir, why: prof.why } };
+    const elsewhere = backend.commandFlags === '' ? {} : { kernel: backend.label, flags: backend.commandFlags };
+    return { profile: prof.profile, setup: { dir, why: prof.why, ...elsewhere } };
   }
   if (opts.fsProfile === undefined && scenario.fsProfile === 'auto') {
     const prof = await profileForDir(opts.fs ?? tmpdir());
@@ -396,15 +406,22 @@ async function runLive(
   n: number,
 ): Promise<{ live: LiveRun; fsType: string } | RunRefused> {
   const { scenario, source, profile, setup } = x;
-  const stepList: Step[] = trace.map(({ process: _process, ...step }) => step);
+  const stepList: Step[] = trace.map(({ process: _process, choices: _choices, ...step }) => step);
   const c: ConformCase = {
     bounds: { ...scenario.bounds, depth: Math.max(1, stepList.length) },
     initial: scenario.initial,
     steps: stepList,
   };
+  const backend = x.opts.backend ?? HOST_BACKEND;
+  const release = scenario.release ?? x.opts.release ?? backend.release;
   let r;
   try {
-    r = await compareCase(c, profile, { dir: setup.dir, kernel: scenario.kernel });
+    r = await compareCase(c, profile, {
+      dir: setup.dir,
+      kernel: scenario.kernel,
+      backend,
+      ...(release !== undefined ? { release } : {}),
+    });
   } catch (e) {
     if (e instanceof RangeError) return { status: 'bad-input', message: `${source}: ${e.message}` };
     throw e;
@@ -423,7 +440,7 @@ async function runLive(
   if (r.disagreement && scenario.kernel === 'linux') {
     const cx = {
       ...conformanceCounterexample(c, r, { seed: x.seed, fsDir: setup.dir, runs: 1, elapsedMs: Date.now() - x.t0 }),
-      command: `pipecheck run ${source} --live --fs ${setup.dir}${x.sample}`,
+      command: `pipecheck run ${source} --live${setup.flags ?? ''} --fs ${setup.dir}${x.sample}`,
     };
     counterexample = writeCounterexample(x.opts.out ?? 'counterexamples', cx);
   }

@@ -1,0 +1,122 @@
+/**
+ * The VM backend: the oracle helper run in a guest booted under qemu
+ * (session.ts), behind the same interface as this machine's kernel
+ * (oracle/backend.ts). `--fs` names a guest file system: ext4, xfs, btrfs or
+ * tmpfs (or its mount point, /mnt/NAME). What the helper prints is parsed as
+ * on the host (parseHelperRun, parseProbe in oracle/kernel.ts).
+ *
+ * @public
+ */
+import type { KernelRelease } from '../../model/fs/release.js';
+import type { KernelBackend } from '../backend.js';
+import {
+  encodeTrace,
+  parseHelperRun,
+  parseProbe,
+  type HelperExit,
+  type KernelRunFailed,
+  type KernelTraceInput,
+  type RunOptions,
+} from '../kernel.js';
+import { DEFAULT_GUEST_FS, GUEST_FILE_SYSTEMS, guestFsOf, vmRelease, type GuestFs } from './releases.js';
+import { findVmTools, missingMessage } from './requirements.js';
+import { VmSession, type VmJobOutcome, type VmSessionOptions } from './session.js';
+
+/** Each job gets at least this long in the guest (software emulation is slow). */
+const MIN_JOB_MS = 30_000;
+
+/** The job's outcome as the helper's exit, or the failure when it did not finish. */
+function helperExit(o: VmJobOutcome, timeoutMs: number): HelperExit | KernelRunFailed {
+  if (o.status !== 'done') return { status: o.status, message: o.message };
+  if (o.exitCode === 137 && o.elapsedMs >= timeoutMs) {
+    return { status: 'timeout', message: `oracle helper killed in the VM after ${timeoutMs} ms`, raw: o.stdout };
+  }
+  const signalled = o.exitCode > 128;
+  return {
+    code: signalled ? null : o.exitCode,
+    signal: signalled ? `signal ${o.exitCode - 128}` : null,
+    stderr: o.stderr,
+    elapsedMs: o.elapsedMs,
+  };
+}
+
+function isFailure(e: HelperExit | KernelRunFailed): e is KernelRunFailed {
+  return 'status' in e;
+}
+
+/** What the backend uses of a session (a test passes its own). */
+export type JobRunner = Pick<VmSession, 'run' | 'kernel' | 'mounted' | 'stopped'>;
+
+/** The guest file system `dir` names, or why it names none the guest has. */
+function guestFs(session: JobRunner, dir: string | undefined): GuestFs | KernelRunFailed {
+  const fs = guestFsOf(dir ?? DEFAULT_GUEST_FS);
+  if (!fs) {
+    const names = GUEST_FILE_SYSTEMS.join(', ');
+    return { status: 'error', message: `--fs ${dir ?? ''}: in the VM --fs is one of ${names} (or /mnt/NAME)` };
+  }
+  if (!session.mounted.includes(fs)) {
+    return { status: 'error', message: `the VM could not mount its ${fs} (mounted: ${session.mounted.join(', ')})` };
+  }
+  return fs;
+}
+
+/** A backend that runs every trace in `session`'s guest; the model is to model `release`. */
+export function vmBackend(session: JobRunner, release: KernelRelease): KernelBackend {
+  const timeoutOf = (opts?: Omit<RunOptions, 'fs'>): number => Math.max(opts?.timeoutMs ?? 0, MIN_JOB_MS);
+  return {
+    label: `Linux ${session.kernel} in qemu`,
+    release,
+    commandFlags: ` --vm ${release}`,
+    defaultFs: () => DEFAULT_GUEST_FS,
+    available: () =>
+      session.stopped ? { ok: false, reason: `the VM is not running: ${session.stopped}` } : { ok: true },
+    async runOnKernel(input: KernelTraceInput, opts?: RunOptions) {
+      const stdin = encodeTrace(input);
+      const fs = guestFs(session, opts?.fs);
+      if (typeof fs !== 'string') return fs;
+      const timeoutMs = timeoutOf(opts);
+      const o = await session.run({ kind: 'run', fs, stdin, timeoutMs });
+      const exit = helperExit(o, timeoutMs);
+      if (isFailure(exit)) return exit;
+      return parseHelperRun(o.status === 'done' ? o.stdout : '', exit, input);
+    },
+    async probeFs(dir?: string, opts?: Omit<RunOptions, 'fs'>) {
+      const fs = guestFs(session, dir);
+      if (typeof fs !== 'string') return fs;
+      const timeoutMs = timeoutOf(opts);
+      const o = await session.run({ kind: 'probe', fs, stdin: '', timeoutMs });
+      const exit = helperExit(o, timeoutMs);
+      if (isFailure(exit)) return exit;
+      return parseProbe(o.status === 'done' ? o.stdout : '', exit);
+    },
+  };
+}
+
+/** A booted guest and its backend; `close` stops the guest and removes its files. */
+export interface OpenVm {
+  readonly backend: KernelBackend;
+  readonly session: VmSession;
+  close(): Promise<void>;
+}
+
+/**
+ * Find what `release` needs, build the guest and boot it. Resolves to
+ * `{ ok: false, reason }` when something is missing (the reason names the
+ * `apt-get install` line) or the guest does not come up.
+ */
+export async function openVm(
+  release: string,
+  opts: Omit<VmSessionOptions, 'tools'> & { readonly onBooting?: () => void } = {},
+): Promise<{ ok: true; vm: OpenVm } | { ok: false; reason: string }> {
+  const found = findVmTools(release);
+  if (!found.ok) return { ok: false, reason: missingMessage(release, found.missing) };
+  opts.onBooting?.();
+  let session: VmSession;
+  try {
+    session = await VmSession.boot({ ...opts, tools: found.tools });
+  } catch (e) {
+    return { ok: false, reason: `--vm ${release}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const backend = vmBackend(session, vmRelease(release)!.release);
+  return { ok: true, vm: { backend, session, close: () => session.close() } };
+}
