@@ -254,9 +254,11 @@ function runOnModel(
   const notEnabled: number[] = [];
   let s = model.initialStates()[0]!;
   for (const [i, p] of order.entries()) {
-    const step = model.stepOf(s, p)!;
+    // Process p's action, with the kernel's measured choices (option 0); compareCase judges the others.
+    const action = p * model.choiceSlots;
+    const step = model.stepOf(s, action)!;
     trace.push(step);
-    const t = model.step(s, p);
+    const t = model.step(s, action);
     if (!t) {
       // Not enabled: nothing changes, and the process goes on to its next step (as on the kernel).
       notEnabled.push(i);
@@ -264,7 +266,7 @@ function runOnModel(
       L.setPc(s, p, L.pc(s, p) + 1);
       continue;
     }
-    const view = { before: s, action: p, after: t.next, observed: t.observed, depth: i };
+    const view = { before: s, action, after: t.next, observed: t.observed, depth: i };
     properties.forEach((prop, k) => {
       if (first[k]) return;
       let message: string | undefined;
