@@ -15,10 +15,18 @@ describe('the check heading', () => {
       const opts = { depth: 1, pages: 1, workers: 1, fsProfile, out: tmp, ops: ['write'] };
       await checkCommand([], opts, { out: (l) => out.push(l), err: () => {} });
       expect(out[0]).toBe(
-        `pipecheck check: kernel linux, the default scenario (write), file system ${fsProfile}, Linux 6.18`,
+        `pipecheck check: kernel linux, the default scenario (write), file system ${fsProfile}, Linux 6.18, ` +
+          'kernel choices explored',
       );
     },
   );
+
+  it('says when only the measured kernel choices were explored (--kernel-choices measured)', async () => {
+    const out: string[] = [];
+    const opts = { depth: 1, pages: 1, workers: 1, out: tmp, ops: ['write'], kernelChoices: 'measured' };
+    await checkCommand([], opts, { out: (l) => out.push(l), err: () => {} });
+    expect(out[0]).toMatch(/, file system ext4, Linux 6\.18, measured kernel choices only$/);
+  });
 });
 
 describe('--all-violations lists minimized traces (issue 23: why truncate(size=3) is not listed)', () => {
