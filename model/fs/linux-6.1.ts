@@ -133,26 +133,27 @@ export function pmdOrOrder0Folio(ctx: ModelContext, s: State, pos: number): numb
   return createLargestFreeFolio(ctx, s, pos);
 }
 
-const EXT4_6_1 = defineFs({
-  ...EXT4,
-  description: 'ext4 on Linux 6.1 (order-0 folios only: no large folios for regular files)',
+/** What both ext4 profiles are on 6.1: order-0 folios only, and a partly truncated large folio splits to pages. */
+const EXT4_ON_6_1 = {
   largeFolios: false,
   conform: { coldFiles: true, layouts: ['pages'] },
-  recognise: recogniseExt4On61,
   unbuildableInitial: order0OnlyOnExt4,
   writeFolio: createOrder0Folio,
   partlyTruncatedLargeFolio: splitToPagesCleanDropPipeHeld,
+} as const satisfies Partial<FsProfile>;
+
+const EXT4_6_1 = defineFs({
+  ...EXT4,
+  ...EXT4_ON_6_1,
+  description: 'ext4 on Linux 6.1 (order-0 folios only: no large folios for regular files)',
+  recognise: recogniseExt4On61,
 });
 
 const EXT4_1K_6_1 = defineFs({
   ...EXT4_1K,
+  ...EXT4_ON_6_1,
   description: 'ext4 with 1 KiB blocks on Linux 6.1 (order-0 folios only)',
-  largeFolios: false,
-  conform: { coldFiles: true, layouts: ['pages'] },
   recognise: recogniseExt4With1kBlocksOn61,
-  unbuildableInitial: order0OnlyOnExt4,
-  writeFolio: createOrder0Folio,
-  partlyTruncatedLargeFolio: splitToPagesCleanDropPipeHeld,
 });
 
 const XFS_6_1 = defineFs({

@@ -96,12 +96,14 @@ export const XFS_FLUSH_REMOVAL: ChoicePoint = {
 };
 
 /**
- * xfs_flush_unmap_range, the kernel choice XFS_FLUSH_REMOVAL: each large
- * folio over pages [firstPage, lastPage] that reaches outside them either
- * stays for the page-cache truncation (zeroed in place, option 0) or leaves
- * the cache whole now (option 1).
+ * xfs_flush_unmap_range over pages [firstPage, lastPage], after the write
+ * back: each large folio that reaches outside them either stays for the
+ * page-cache truncation (zeroed in place, option 0 of XFS_FLUSH_REMOVAL) or
+ * leaves the cache whole now (option 1); with `dropInside`, the folios
+ * wholly inside leave the cache too, written back first (a pipe keeps the
+ * old data; so does the disk).
  */
-export function takeOutLargeFoliosWhole(ctx: ModelContext, s: State, firstPage: number, lastPage: number): void {
+function flushFolios(ctx: ModelContext, s: State, firstPage: number, lastPage: number, dropInside: boolean): void {
   const { L } = ctx;
   for (let p = firstPage; p <= lastPage; p++) {
     const f = L.pageFolio(s, p);
@@ -109,33 +111,30 @@ export function takeOutLargeFoliosWhole(ctx: ModelContext, s: State, firstPage: 
     const first = L.folioIndex(s, f);
     const pages = L.folioPages(s, f);
     p = first + pages - 1;
-    if (pages === 1 || (first >= firstPage && first + pages - 1 <= lastPage)) continue;
-    if (choose(ctx, XFS_FLUSH_REMOVAL, 2, { page: first, pages }) === 1) removeFromCache(L, s, f);
+    const inside = first >= firstPage && first + pages - 1 <= lastPage;
+    if (!inside && pages > 1) {
+      if (choose(ctx, XFS_FLUSH_REMOVAL, 2, { page: first, pages }) === 1) removeFromCache(L, s, f);
+    } else if (inside && dropInside) {
+      if (L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
+      removeFromCache(L, s, f);
+    }
   }
+}
+
+/** The kernel choice XFS_FLUSH_REMOVAL for each large folio that reaches outside pages [firstPage, lastPage]. */
+export function takeOutLargeFoliosWhole(ctx: ModelContext, s: State, firstPage: number, lastPage: number): void {
+  flushFolios(ctx, s, firstPage, lastPage, false);
 }
 
 /**
  * xfs_flush_unmap_range before a reflink (xfs_reflink_remap_prep), over
- * pages [firstPage, lastPage]: the folios wholly inside are written back
- * and leave the cache (a pipe keeps the old data; the disk keeps it too),
- * then takeOutLargeFoliosWhole. A copy that starts past EOF flushes from the
- * old EOF on, so the partial EOF page leaves the cache too (measured on
- * 6.18, xfs: a 3-cell file, pages 0-1 cached, a reflink of page 2 drops
- * page 1: conform, xfs, seed 81203).
+ * pages [firstPage, lastPage] (flushFolios, the folios inside dropped). A
+ * copy that starts past EOF flushes from the old EOF on, so the partial EOF
+ * page leaves the cache too (measured on 6.18, xfs: a 3-cell file, pages
+ * 0-1 cached, a reflink of page 2 drops page 1: conform, xfs, seed 81203).
  */
 export function flushUnmapRange(ctx: ModelContext, s: State, firstPage: number, lastPage: number): void {
-  const { L } = ctx;
-  takeOutLargeFoliosWhole(ctx, s, firstPage, lastPage);
-  for (let p = firstPage; p <= lastPage; p++) {
-    const f = L.pageFolio(s, p);
-    if (f < 0) continue;
-    const first = L.folioIndex(s, f);
-    const pages = L.folioPages(s, f);
-    p = first + pages - 1;
-    if (first < firstPage || first + pages - 1 > lastPage) continue;
-    if (L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
-    removeFromCache(L, s, f);
-  }
+  flushFolios(ctx, s, firstPage, lastPage, true);
 }
 
 /**
