@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BTRFS, EXT4, EXT4_1K, FS_PROFILES, TMPFS, unbuildableInitial, XFS, type FsProfile } from './fs/index.js';
-import { reads, runSteps } from './run-steps.js';
+import { allReads, reads, runSteps } from './run-steps.js';
 import type { Step } from './step.js';
 
 // Regression tests for the disagreements `pipecheck conform` found on xfs,
@@ -21,6 +21,19 @@ function readsUnder(
 }
 
 describe('file-system profiles (conformance fixes, Linux 6.18)', () => {
+  it('xfs: a collapse may take a pipe-held large folio out whole, unzeroed (a kernel choice)', () => {
+    // kernel (xfs here, conform seed 82213): the pipe reads [1, 0], the write it saw; zeroing in place gives [0, 0].
+    const steps: Step[] = [
+      { op: 'vmsplice', page: 0, gift: false, source: 'file-private' },
+      { op: 'write', off: 0, len: 1, value: 1 },
+      { op: 'fallocate-collapse', off: 0, len: 2 },
+      { op: 'pipe-read', len: 2 },
+    ];
+    const bounds = { pages: 2, cells: 2, values: 1, slots: 1, folioPages: 2, userPages: 1 };
+    const initial = { file: [0, 0, 0], cached: true, folios: [2] };
+    expect(allReads(steps, { fs: XFS, bounds, initial })).toEqual([[[0, 0]], [[1, 0]]]);
+  });
+
   it('xfs: a reflink past EOF flushes and drops the pages from the old EOF on: the pipe keeps the old data', () => {
     // kernel (xfs, conform seed 81203): the pipe reads [0, 0]; ext4 copies, and the writes reach the pipe.
     const steps: Step[] = [

@@ -16,6 +16,11 @@ export interface FsRegression {
   readonly case: ConformCase;
   /** What each read returned on the kernel (Linux 6.18), in order. */
   readonly reads: readonly (readonly number[])[];
+  /**
+   * The kernel's reads come from a kernel choice other than option 0
+   * (model/choices.ts): the model allows them without reading them first.
+   */
+  readonly byChoice?: true;
 }
 
 const bounds = (pages: number, cells: number, slots: number, folioPages: number) => ({
@@ -153,6 +158,24 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
       ],
     },
     reads: [[1]],
+  },
+  {
+    profile: 'xfs',
+    title:
+      'a collapse flushes the collapsed range (xfs_flush_unmap_range): a pipe-held large folio reaching ' +
+      'past it is taken out whole here, unzeroed, so the pipe keeps the write it saw (a kernel choice)',
+    case: {
+      bounds: { ...bounds(2, 2, 1, 2), depth: 4 },
+      initial: { file: [0, 0, 0], cached: true, folios: [2], user: [[0, 0]] },
+      steps: [
+        { op: 'vmsplice', page: 0, gift: false, source: 'file-private' },
+        { op: 'write', off: 0, len: 1, value: 1 },
+        { op: 'fallocate-collapse', off: 0, len: 2 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[1, 0]],
+    byChoice: true,
   },
   {
     profile: 'xfs',

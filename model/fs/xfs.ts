@@ -218,6 +218,16 @@ export function xfsBeforeShift(ctx: ModelContext, s: State, off: number, len: nu
   const { L } = ctx;
   const blockCells = (ctx.fs.blockBytes * L.C) / PAGE_BYTES;
   const startPage = Math.floor(Math.max(0, off - blockCells) / L.C);
+  // Both flushes are xfs_flush_unmap_range: written back first, and a large folio reaching outside
+  // the range may be taken out whole, unzeroed (the kernel choice XFS_FLUSH_REMOVAL; measured on
+  // 6.18.44-fc-v1300: a pipe-held 2-page folio, collapse of its first page, the pipe keeps its data:
+  // conform, xfs, seed 82213).
+  for (let p = startPage; p < L.P; p++) {
+    const f = L.pageFolio(s, p);
+    if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
+  }
+  if (collapse) takeOutLargeFoliosWhole(ctx, s, Math.floor(off / L.C), Math.ceil((off + len) / L.C) - 1);
+  takeOutLargeFoliosWhole(ctx, s, startPage, L.P - 1);
   if (collapse) invalidateForShift(ctx, s, startPage, Math.floor(off / L.C) * L.C, Math.ceil((off + len) / L.C) * L.C);
   else invalidateForShift(ctx, s, startPage, 0, 0);
 }
