@@ -243,6 +243,7 @@ export const EXT4 = defineFs({
   beforeShrink: nothingFirst,
   directWriteMode: invalidateForDirectWrite,
   beforeRangeTruncate: nothingFirst,
+  beforeCollapseChecks: nothingFirst,
   reflinkCells: neverReflink,
   beforeShift: ext4BeforeShift,
 });

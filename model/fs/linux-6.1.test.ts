@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.js';
 import { BUILTIN_INVARIANTS } from '../../invariants/builtins.js';
 import { toProperties } from '../../invariants/property.js';
-import { reads, runSteps } from '../run-steps.js';
+import { modelFor, reads, runSteps } from '../run-steps.js';
 import { parseScenario } from '../scenario.js';
 import { ScenarioModel } from '../scenario-model.js';
 import type { Step } from '../step.js';
@@ -252,5 +252,33 @@ describe('the seed punch case, explored', () => {
       'reader: next step',
     ]);
     expect(v.message).toContain('saw [0]');
+  });
+});
+
+describe('what conform --vm 6.1 found (measured under qemu, Debian 12 6.1.0-57)', () => {
+  it('xfs: a collapse that fails with EINVAL has flushed its range first: the pipe keeps its page', () => {
+    const steps: Step[] = [
+      { op: 'write', off: 0, len: 2, value: 1 },
+      { op: 'splice', off: 0, len: 2 },
+      { op: 'fallocate-collapse', off: 0, len: 1 },
+      { op: 'truncate', size: 1 },
+      { op: 'pipe-read', len: 4 },
+    ];
+    const opts = {
+      bounds: { pages: 1, cells: 4, values: 1, slots: 1, folioPages: 1 },
+      initial: { file: [], cached: false },
+    };
+    expect(reads(runSteps(steps, { ...opts, fs: XFS, release: '6.1' }))).toEqual([[1, 1]]);
+    expect(reads(runSteps(steps, { ...opts, fs: XFS }))).toEqual([[1, 0]]);
+  });
+
+  it('tmpfs has no O_DIRECT on 6.1 (EINVAL), btrfs invalidates a pipe-held page for an aligned one', () => {
+    const direct: Step = { op: 'direct-write', off: 0, len: 4, value: 2 };
+    const opts = { bounds: { pages: 1, cells: 4, values: 2, slots: 1, folioPages: 1 } };
+    const tmpfs61 = modelFor({ ...opts, fs: TMPFS, release: '6.1' }, [direct]);
+    expect(tmpfs61.failureOf(tmpfs61.initialStates()[0]!, direct)).toBe('EINVAL');
+    const held: Step[] = [{ op: 'splice', off: 0, len: 4 }, direct, { op: 'pipe-read', len: 4 }];
+    expect(reads(runSteps(held, { ...opts, fs: BTRFS, release: '6.1' }))).toEqual([[1, 1, 1, 1]]);
+    expect(reads(runSteps(held, { ...opts, fs: BTRFS }))).toEqual([[2, 2, 2, 2]]);
   });
 });

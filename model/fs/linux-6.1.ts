@@ -68,6 +68,7 @@ import { EXT4_1K } from './ext4-1k.js';
 import {
   defineFs,
   expectFacts,
+  type DirectWriteMode,
   type FsProfile,
   type InitialShape,
   type LargeFolioFate,
@@ -76,7 +77,7 @@ import {
 import { TMPFS } from './tmpfs.js';
 import { TMPFS_HUGE } from './tmpfs-huge.js';
 import { PAGE_BYTES } from './units.js';
-import { XFS } from './xfs.js';
+import { flushUnmapCells, XFS } from './xfs.js';
 
 /** A fate as 6.1 has it: a split is into order-0 folios (split_folio). */
 function toPages(fate: LargeFolioFate): LargeFolioFate {
@@ -164,25 +165,59 @@ const XFS_6_1 = defineFs({
   recognise: recogniseXfsOn61,
   writeFolio: createOrder0Folio,
   partlyTruncatedLargeFolio: splitToPagesCleanDropPipeHeld,
+  // xfs_file_fallocate flushes and unmaps a collapse's range before it checks it (measured under
+  // qemu: a collapse of one cell, EINVAL, takes the pipe-held page out of the cache, so a later
+  // truncate misses the pipe; conform --vm 6.1, xfs, seed 83101). 6.18 checks first.
+  beforeCollapseChecks: flushUnmapCells,
 });
+
+/**
+ * btrfs O_DIRECT on 6.1: an aligned write invalidates the range's folios
+ * and goes to disk even where a pipe holds a folio (the pipe keeps the old
+ * data; measured under qemu: conform --vm 6.1, btrfs, seed 83101: vmsplice
+ * of a shared mapping's page, a direct write of it, the pipe reads the old
+ * data, where 6.18 falls back to a buffered write); a misaligned one falls
+ * back to a buffered write as on 6.18 (btrfs_direct_write; source reading).
+ */
+export function btrfsDirectWriteOn61(
+  _ctx: ModelContext,
+  _s: State,
+  _firstPage: number,
+  _lastPage: number,
+  aligned: boolean,
+): DirectWriteMode {
+  return aligned ? 'invalidate' : 'buffered-then-drop';
+}
+
+/**
+ * tmpfs on 6.1 has no O_DIRECT: the open fails with EINVAL (shmem gained
+ * direct I/O in 6.6; measured under qemu: conform --vm 6.1, tmpfs).
+ */
+export function noDirectIo(): DirectWriteMode {
+  return 'refused';
+}
 
 const BTRFS_6_1 = defineFs({
   ...BTRFS,
-  description: 'btrfs on Linux 6.1 (as on 6.18: order-0 folios)',
+  description: 'btrfs on Linux 6.1 (as on 6.18: order-0 folios; O_DIRECT invalidates what a pipe holds)',
   partlyTruncatedLargeFolio: splitToPagesUnlessPipeHeld,
+  directWriteMode: btrfsDirectWriteOn61,
 });
 
 const TMPFS_6_1 = defineFs({
   ...TMPFS,
-  description: 'tmpfs, huge=never, on Linux 6.1 (as on 6.18: order-0 folios)',
+  description: 'tmpfs, huge=never, on Linux 6.1 (as on 6.18: order-0 folios; no O_DIRECT)',
   partlyTruncatedLargeFolio: splitToPagesUnlessPipeHeld,
+  directWriteMode: noDirectIo,
 });
 
 const TMPFS_HUGE_6_1 = defineFs({
   ...TMPFS_HUGE,
-  description: 'tmpfs, huge=always, on Linux 6.1 (the PMD folio only when its range is free, else order 0)',
+  description:
+    'tmpfs, huge=always, on Linux 6.1 (the PMD folio only when its range is free, else order 0; no O_DIRECT)',
   writeFolio: pmdOrOrder0Folio,
   partlyTruncatedLargeFolio: splitToPagesUnlessPipeHeld,
+  directWriteMode: noDirectIo,
 });
 
 /** Every profile on Linux 6.1, in the order of model/fs/index.ts's list, by id. */

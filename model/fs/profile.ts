@@ -28,9 +28,10 @@ export type LargeFolioFate = 'split' | 'split-to-pages' | 'drop' | 'keep';
  * writes back and drops the range's folios, then writes the disk;
  * `buffered` is a write through the page cache; `buffered-then-drop` is one,
  * then the range is written back and its clean, unmapped, unreferenced
- * order-0 folios leave the cache.
+ * order-0 folios leave the cache; `refused`: the O_DIRECT open fails with
+ * EINVAL (tmpfs before 6.6), nothing is written.
  */
-export type DirectWriteMode = 'invalidate' | 'buffered' | 'buffered-then-drop';
+export type DirectWriteMode = 'invalidate' | 'buffered' | 'buffered-then-drop' | 'refused';
 
 /** What the oracle's probe of a directory found (oracle/compare.ts's FsProbe has these fields). */
 export interface ProbedFacts {
@@ -190,6 +191,13 @@ export interface FsProfile<Id extends string = string> {
    * choice). Nothing elsewhere.
    */
   readonly beforeRangeTruncate: (ctx: ModelContext, s: State, firstPage: number, lastPage: number) => void;
+  /**
+   * What happens to the page cache before COLLAPSE_RANGE of `len` cells at
+   * `off` checks its alignment and extent (so even one that then fails with
+   * EINVAL does it): nothing on 6.18; xfs on 6.1 flushes and unmaps the
+   * range first (xfs_file_fallocate: xfs_flush_unmap_range before the checks).
+   */
+  readonly beforeCollapseChecks: (ctx: ModelContext, s: State, off: number, len: number) => void;
   /** The cells copy_file_range of `len` cells at `off` shares by reflink, or 0: it copies instead. */
   readonly reflinkCells: (L: Layout, off: number, len: number) => number;
   /**

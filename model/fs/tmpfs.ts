@@ -119,6 +119,7 @@ export const TMPFS = defineFs({
   beforeShrink: nothingFirst,
   directWriteMode: alwaysBuffered,
   beforeRangeTruncate: nothingFirst,
+  beforeCollapseChecks: nothingFirst,
   reflinkCells: neverReflink,
   // Not reached: tmpfs refuses COLLAPSE_RANGE and INSERT_RANGE.
   beforeShift: ext4BeforeShift,

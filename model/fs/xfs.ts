@@ -127,6 +127,28 @@ export function takeOutLargeFoliosWhole(ctx: ModelContext, s: State, firstPage: 
 }
 
 /**
+ * xfs_flush_unmap_range of cells [off, off + len): the folios over the
+ * range's pages are written back, then the page cache over those whole
+ * pages is truncated (truncate_pagecache_range: a pipe keeps what it holds,
+ * a large folio reaching outside is zeroed in place there or taken out
+ * whole: XFS_FLUSH_REMOVAL). The disk does not change.
+ */
+export function flushUnmapCells(ctx: ModelContext, s: State, off: number, len: number): void {
+  const { L } = ctx;
+  const firstPage = Math.floor(off / L.C);
+  const lastPage = Math.floor((off + len - 1) / L.C);
+  for (let p = firstPage; p <= lastPage; p++) {
+    const f = L.pageFolio(s, p);
+    if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
+  }
+  takeOutLargeFoliosWhole(ctx, s, firstPage, lastPage);
+  const kept: number[] = [];
+  for (let c = firstPage * L.C; c < (lastPage + 1) * L.C; c++) kept.push(L.disk(s, c));
+  zeroFileRange(ctx, s, firstPage * L.C, (lastPage + 1) * L.C);
+  kept.forEach((v, i) => L.setDisk(s, firstPage * L.C + i, v));
+}
+
+/**
  * xfs_flush_unmap_range before a reflink (xfs_reflink_remap_prep), over
  * pages [firstPage, lastPage] (flushFolios, the folios inside dropped). A
  * copy that starts past EOF flushes from the old EOF on, so the partial EOF

@@ -48,6 +48,7 @@ export const directWrite = defineOperation({
     const buffered = { op: 'write', off, len, value } as const;
     const aligned = off % L.C === 0 && (off + len) % L.C === 0;
     const mode = ctx.fs.directWriteMode(ctx, before, firstPage, lastPage, aligned);
+    if (mode === 'refused') return { state: copyState(before), failed: 'EINVAL' };
     if (mode === 'buffered') return write.apply(ctx, before, buffered);
     if (mode === 'buffered-then-drop') {
       const r = write.apply(ctx, before, buffered);

@@ -43,6 +43,7 @@ export const fallocateCollapse = defineOperation({
     if (len < 1 || off < 0 || off + len > total) return undefined;
     const s = copyState(before);
     if (!ctx.fs.fallocateModes.includes('collapse')) return { state: s, failed: 'EOPNOTSUPP' };
+    ctx.fs.beforeCollapseChecks(ctx, s, off, len);
     const cellBytes = PAGE_BYTES / L.C;
     if ((off * cellBytes) % ctx.fs.blockBytes !== 0 || (len * cellBytes) % ctx.fs.blockBytes !== 0)
       return { state: s, failed: 'EINVAL' };
