@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choiceRuns, sameChoices, type ChoicePoint } from './choices.js';
-import { EXT4, TMPFS_HUGE, XFS } from './fs/index.js';
+import { BTRFS, EXT4, TMPFS_HUGE, XFS } from './fs/index.js';
 import { allReads, modelFor, reads, runSteps } from './run-steps.js';
 import { parseScenario } from './scenario.js';
 import { ScenarioModel } from './scenario-model.js';
@@ -72,6 +72,27 @@ describe('a write into uncached pages may make any smaller folio order (__filema
     const outcomes = model.applyStepOutcomes(model.initialStates()[0]!, { op: 'write', off: 0, len: 1, value: 1 });
     expect(outcomes.map((o) => cacheShape(model, o.result.state))).toEqual([[4], [1]]);
     expect(outcomes[1]!.choices[0]!.says).toContain('fallback to order 0');
+  });
+});
+
+describe('readahead may read a window in larger folios (page_cache_ra_order), where the mapping has them', () => {
+  const bounds = { pages: 4, cells: 1, values: 1, slots: 4, folioPages: 4 };
+  const initial = { file: [1, 1, 1, 1], cached: false };
+  const splice: Step = { op: 'splice', off: 0, len: 1 };
+
+  it('ext4: a miss at page 0 reads pages 0-3 in order-0 folios, or folios of up to 2 or 4 pages', () => {
+    const model = modelFor({ fs: EXT4, bounds, initial }, [splice]);
+    const outcomes = model.applyStepOutcomes(model.initialStates()[0]!, splice);
+    expect(outcomes.map((o) => cacheShape(model, o.result.state))).toEqual([[1, 1, 1, 1], [2, 2], [4]]);
+    expect(outcomes[0]!.choices[0]!.says).toBe(
+      'readahead of pages 0-3 in order-0 folios (the kernel may also make larger folios here)',
+    );
+  });
+
+  it('btrfs (no large folios in the mapping): order 0 only', () => {
+    const model = modelFor({ fs: BTRFS, bounds, initial }, [splice]);
+    const outcomes = model.applyStepOutcomes(model.initialStates()[0]!, splice);
+    expect(outcomes.map((o) => cacheShape(model, o.result.state))).toEqual([[1, 1, 1, 1]]);
   });
 });
 

@@ -313,6 +313,77 @@ export function readaheadLoadPage(
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
   if (cached >= 0) return makeUptodate(L, s, cached);
+  loadOrder0(L, s, page, readaheadWindowEnd(L, s, page, lastPage, sequential));
+  return L.pageFolio(s, page);
+}
+
+/**
+ * As readaheadLoadPage, where the mapping has large folios (ext4 and xfs
+ * on 6.18, xfs on 6.1): the window is read in order-0 folios (option 0,
+ * what a first, synchronous readahead was measured doing), or, a kernel
+ * choice, in aligned folios of up to 2^k pages that cover only uncached
+ * pages (page_cache_ra_order: an asynchronous readahead raises the order,
+ * measured on 6.18: sequential 4-page splices make `1 1 1 1 4 4 4`; xfs on
+ * 6.1 reads 4-page folios; oracle/FINDINGS.md 17.1 and 18). The model keeps
+ * no per-file readahead state, so it allows the larger orders at any miss.
+ */
+export function readaheadMayLoadLarge(
+  ctx: ModelContext,
+  s: State,
+  page: number,
+  lastPage: number,
+  sequential: boolean,
+): number {
+  const { L } = ctx;
+  const cached = L.pageFolio(s, page);
+  if (cached >= 0) return makeUptodate(L, s, cached);
+  const end = readaheadWindowEnd(L, s, page, lastPage, sequential);
+  const most = largestFreeOrderIn(L, s, page, end);
+  const order = choose(ctx, READAHEAD_FOLIO_ORDER, most + 1, { page, pages: end - page + 1 });
+  loadTiled(L, s, page, end, order);
+  return L.pageFolio(s, page);
+}
+
+/**
+ * A readahead's folio order (page_cache_ra_order): option `k` reads the
+ * window in aligned folios of at most 2^k pages (0: order 0, as measured
+ * for a first miss).
+ */
+export const READAHEAD_FOLIO_ORDER: ChoicePoint = {
+  id: 'readahead-folio-order',
+  describe(index, count, { page, pages }) {
+    const window = pages === 1 ? `page ${page}` : `pages ${page}-${page + pages - 1}`;
+    const made = index === 0 ? 'in order-0 folios' : `in folios of up to ${1 << index} pages`;
+    const others = count <= 1 ? '' : index === 0 ? ' (the kernel may also make larger folios here)' : '';
+    return `readahead of ${window} ${made}${others}`;
+  },
+};
+
+/** The largest order of an aligned block of uncached pages inside [first, last], at most log2(folioPages). */
+function largestFreeOrderIn(L: Layout, s: State, first: number, last: number): number {
+  for (let order = log2floor(L.F); order > 0; order--) {
+    const n = 1 << order;
+    for (let p = Math.ceil(first / n) * n; p + n - 1 <= last; p += n) if (!anyCached(L, s, p, n)) return order;
+  }
+  return 0;
+}
+
+/** Cache every uncached page in [first, last] in the largest aligned folios of at most 2^maxOrder pages. */
+function loadTiled(L: Layout, s: State, first: number, last: number, maxOrder: number): void {
+  for (let p = first; p <= last;) {
+    if (L.pageFolio(s, p) >= 0) {
+      p++;
+      continue;
+    }
+    let order = p === 0 ? maxOrder : Math.min(maxOrder, ctz(p));
+    while (order > 0 && (p + (1 << order) - 1 > last || anyCached(L, s, p, 1 << order))) order--;
+    createCachedFolio(L, s, p, 1 << order);
+    p += 1 << order;
+  }
+}
+
+/** The last page readahead brings in for a miss at `page` (see readaheadLoadPage). */
+function readaheadWindowEnd(L: Layout, s: State, page: number, lastPage: number, sequential: boolean): number {
   const eofPage = L.pagesInFile(L.size(s)) - 1;
   const req = Math.max(1, lastPage - page + 1);
   let window: number;
@@ -326,8 +397,7 @@ export function readaheadLoadPage(
     if (contig <= req) window = req;
     else window = (contig === page ? 2 * contig : contig) + req;
   }
-  loadOrder0(L, s, page, Math.max(page, Math.min(page + window - 1, eofPage)));
-  return L.pageFolio(s, page);
+  return Math.max(page, Math.min(page + window - 1, eofPage));
 }
 
 /**

@@ -17,7 +17,13 @@
  *   (reflinkWholeBlocks).
  */
 import type { ModelContext } from '../context.js';
-import { createOrder0Folio, splitUnlessPipeHeld, zeroEofBlockTail, zeroFileRange } from '../pagecache.js';
+import {
+  createOrder0Folio,
+  readaheadLoadPage,
+  splitUnlessPipeHeld,
+  zeroEofBlockTail,
+  zeroFileRange,
+} from '../pagecache.js';
 import type { Layout, State } from '../state.js';
 import { leaveUncachedPage, reflinkWholeBlocks } from './common.js';
 import { EXT4 } from './ext4.js';
@@ -142,6 +148,9 @@ export const BTRFS = defineFs({
   conform: { coldFiles: true, layouts: ['pages'] },
   recognise: recogniseBtrfs,
   writeFolio: createOrder0Folio,
+  // No large folios in a btrfs mapping: readahead reads order-0 folios.
+  loadPage: readaheadLoadPage,
+  spliceReadPage: readaheadLoadPage,
   zeroUncachedPartialPage: leaveUncachedPage,
   partlyTruncatedLargeFolio: splitUnlessPipeHeld,
   punch: punchSkippingHoles,

@@ -5,7 +5,8 @@
  * - A write into uncached pages creates a folio whose order comes from the
  *   bytes still to write (`__filemap_get_folio(..., fgf_set_order(len))`),
  *   lowered until it is aligned and covers no cached page (ext4WriteFolio).
- * - Cold loads are order 0, with readahead: a miss at page 0 (or a
+ * - Cold loads are order 0 (larger orders are a kernel choice:
+ *   readaheadMayLoadLarge), with readahead: a miss at page 0 (or a
  *   sequential one) brings in 4 * roundup_pow2(request) pages, a miss after
  *   cached pages may bring in more than the request (context readahead; see
  *   readaheadLoadPage), and a fault (mmap) brings in the whole file. A hole
@@ -50,7 +51,7 @@ import {
   forgetInvalidatedDirt,
   invalidateForShift,
   markCellsDirty,
-  readaheadLoadPage,
+  readaheadMayLoadLarge,
   removeFromCache,
   splitAtGrownEof,
   splitCleanDropPipeHeld,
@@ -229,9 +230,9 @@ export const EXT4 = defineFs({
   recognise: recogniseExt4,
   unbuildableInitial: anyInitial,
   writeFolio: ext4WriteFolio,
-  loadPage: readaheadLoadPage,
+  loadPage: readaheadMayLoadLarge,
   faultPage: faultWholeFile,
-  spliceReadPage: readaheadLoadPage,
+  spliceReadPage: readaheadMayLoadLarge,
   evict: dropCleanOrder0,
   zeroUncachedPartialPage: zeroUncachedNotUptodate,
   invalidateBlocks: forgetInvalidatedDirt,

@@ -57,6 +57,7 @@
 import type { ModelContext } from '../context.js';
 import {
   createLargestFreeFolio,
+  readaheadLoadPage,
   createOrder0Folio,
   splitCleanDropPipeHeld,
   splitUnlessPipeHeld,
@@ -140,6 +141,9 @@ const EXT4_ON_6_1 = {
   conform: { coldFiles: true, layouts: ['pages'] },
   unbuildableInitial: order0OnlyOnExt4,
   writeFolio: createOrder0Folio,
+  // No large folios in an ext4 mapping on 6.1: readahead reads order-0 folios.
+  loadPage: readaheadLoadPage,
+  spliceReadPage: readaheadLoadPage,
   partlyTruncatedLargeFolio: splitToPagesCleanDropPipeHeld,
 } as const satisfies Partial<FsProfile>;
 
