@@ -412,6 +412,24 @@ export function faultWholeFile(ctx: ModelContext, s: State, page: number): numbe
   return L.pageFolio(s, page);
 }
 
+/**
+ * As faultWholeFile, where the mapping has large folios: the read-around
+ * is read in order-0 folios (option 0, measured on 6.18) or, the kernel
+ * choice READAHEAD_FOLIO_ORDER, in larger aligned ones (do_sync_mmap_readahead
+ * goes through page_cache_ra_order; measured on 6.1, xfs: a vmsplice of a
+ * shared mapping's page 0, then a ZERO_RANGE of page 1, takes page 0 out of
+ * the cache too: conform --vm 6.1, xfs, seed 84511).
+ */
+export function faultMayLoadLarge(ctx: ModelContext, s: State, page: number): number {
+  const { L } = ctx;
+  const cached = L.pageFolio(s, page);
+  if (cached >= 0) return makeUptodate(L, s, cached);
+  const end = L.pagesInFile(L.size(s)) - 1;
+  const most = largestFreeOrderIn(L, s, 0, end);
+  loadTiled(L, s, 0, end, choose(ctx, READAHEAD_FOLIO_ORDER, most + 1, { page: 0, pages: end + 1 }));
+  return L.pageFolio(s, page);
+}
+
 /** Take folio `f` out of the page cache (truncate, punch, steal, evict); a pipe reference keeps it alive. */
 export function removeFromCache(L: Layout, s: State, f: number): void {
   const first = L.folioIndex(s, f);

@@ -19,6 +19,7 @@
 import type { ModelContext } from '../context.js';
 import {
   createOrder0Folio,
+  faultWholeFile,
   readaheadLoadPage,
   splitUnlessPipeHeld,
   zeroEofBlockTail,
@@ -150,6 +151,7 @@ export const BTRFS = defineFs({
   writeFolio: createOrder0Folio,
   // No large folios in a btrfs mapping: readahead reads order-0 folios.
   loadPage: readaheadLoadPage,
+  faultPage: faultWholeFile,
   spliceReadPage: readaheadLoadPage,
   zeroUncachedPartialPage: leaveUncachedPage,
   partlyTruncatedLargeFolio: splitUnlessPipeHeld,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.js';
 import { BUILTIN_INVARIANTS } from '../../invariants/builtins.js';
 import { toProperties } from '../../invariants/property.js';
-import { modelFor, reads, runSteps } from '../run-steps.js';
+import { allReads, modelFor, reads, runSteps } from '../run-steps.js';
 import { parseScenario } from '../scenario.js';
 import { ScenarioModel } from '../scenario-model.js';
 import type { Step } from '../step.js';
@@ -280,5 +280,20 @@ describe('what conform --vm 6.1 found (measured under qemu, Debian 12 6.1.0-57)'
     const held: Step[] = [{ op: 'splice', off: 0, len: 4 }, direct, { op: 'pipe-read', len: 4 }];
     expect(reads(runSteps(held, { ...opts, fs: BTRFS, release: '6.1' }))).toEqual([[1, 1, 1, 1]]);
     expect(reads(runSteps(held, { ...opts, fs: BTRFS }))).toEqual([[2, 2, 2, 2]]);
+  });
+
+  it('xfs: a fault may read the file in a large folio, which a ZERO_RANGE of the next page takes out whole', () => {
+    const steps: Step[] = [
+      { op: 'vmsplice', page: 0, gift: false, source: 'file-shared' },
+      { op: 'fallocate-zero', off: 4, len: 1 },
+      { op: 'write', off: 0, len: 4, value: 1 },
+      { op: 'pipe-read', len: 4 },
+    ];
+    const bounds = { pages: 2, cells: 4, values: 1, slots: 1, folioPages: 2, userPages: 1 };
+    const initial = { file: [0, 0, 0, 0, 0, 0, 0, 0], cached: false };
+    // The kernel (xfs, 6.1, conform seed 84511) reads [0, 0, 0, 0]; an order-0 read-around gives [1, 1, 1, 1].
+    const got = allReads(steps, { fs: XFS, release: '6.1', bounds, initial });
+    expect(got).toContainEqual([[0, 0, 0, 0]]);
+    expect(got[0]).toEqual([[1, 1, 1, 1]]);
   });
 });

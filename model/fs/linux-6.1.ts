@@ -59,6 +59,7 @@ import {
   createLargestFreeFolio,
   readaheadLoadPage,
   createOrder0Folio,
+  faultWholeFile,
   splitCleanDropPipeHeld,
   splitUnlessPipeHeld,
 } from '../pagecache.js';
@@ -143,6 +144,7 @@ const EXT4_ON_6_1 = {
   writeFolio: createOrder0Folio,
   // No large folios in an ext4 mapping on 6.1: readahead reads order-0 folios.
   loadPage: readaheadLoadPage,
+  faultPage: faultWholeFile,
   spliceReadPage: readaheadLoadPage,
   partlyTruncatedLargeFolio: splitToPagesCleanDropPipeHeld,
 } as const satisfies Partial<FsProfile>;
