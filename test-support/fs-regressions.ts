@@ -160,6 +160,24 @@ export const FS_REGRESSIONS: readonly FsRegression[] = [
     reads: [[1]],
   },
   {
+    profile: 'btrfs',
+    title:
+      'a ZERO_RANGE that starts at or past EOF leaves the page cache alone: the EOF page a pipe holds ' +
+      'stays cached, and a later write reaches the pipe',
+    case: {
+      bounds: { ...bounds(1, 2, 1, 1), depth: 5 },
+      initial: { file: [0], cached: false, folios: [1], user: [[0, 0]] },
+      steps: [
+        { op: 'fallocate-punch', off: 0, len: 2 },
+        { op: 'vmsplice', page: 0, gift: false, source: 'file-shared' },
+        { op: 'fallocate-zero', off: 1, len: 1 },
+        { op: 'fpos-write', len: 1, value: 1 },
+        { op: 'pipe-read', len: 2, pipe: 0 },
+      ],
+    },
+    reads: [[1, 0]],
+  },
+  {
     profile: 'xfs',
     title:
       'a collapse flushes the collapsed range (xfs_flush_unmap_range): a pipe-held large folio reaching ' +
