@@ -88,6 +88,13 @@ export function pickAction<S, O>(
   for (let k = 0; k < RANDOM_TRIES; k++) {
     const transition = model.step(state, action);
     if (transition !== undefined) return { action, transition };
+    // A model whose action numbers come in runs (nextAction) tries the next run's first action:
+    // most of a run's numbers are never enabled, and a random pick would land on them.
+    const next = model.nextAction?.(state, action);
+    if (next !== undefined && next > action && next < count) {
+      const t = model.step(state, next);
+      if (t !== undefined) return { action: next, transition: t };
+    }
     random = xorshift(random);
     action = random % count;
   }
