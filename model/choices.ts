@@ -14,7 +14,6 @@
  *
  * @public
  */
-import type { ModelContext } from './context.js';
 
 /** Where the kernel may choose: an id and what each option means. */
 export interface ChoicePoint {
@@ -48,7 +47,12 @@ export interface Chooser {
  * The option the kernel takes at `point` among `count` (0 .. count - 1):
  * 0 unless the model explores kernel choices and this run takes another.
  */
-export function choose(ctx: ModelContext, point: ChoicePoint, count: number, at: ChoiceAt): number {
+export function choose(
+  ctx: { readonly chooser?: Chooser | undefined },
+  point: ChoicePoint,
+  count: number,
+  at: ChoiceAt,
+): number {
   if (count <= 1 || ctx.chooser === undefined) return 0;
   return ctx.chooser.choose(point, count, at);
 }
