@@ -68,7 +68,8 @@ export class RecordingChooser implements Chooser {
   /** Start a run that answers `prefix` first. */
   reset(prefix: readonly number[]): this {
     this.prefix = prefix;
-    if (this.made.length > 0) this.made = [];
+    // A fresh list: the last run's is kept by whoever asked for it.
+    this.made = [];
     return this;
   }
 

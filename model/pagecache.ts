@@ -337,11 +337,19 @@ export function readaheadMayLoadLarge(
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
   if (cached >= 0) return makeUptodate(L, s, cached);
-  const end = readaheadWindowEnd(L, s, page, lastPage, sequential);
-  const most = largestFreeOrderIn(L, s, page, end);
-  const order = choose(ctx, READAHEAD_FOLIO_ORDER, most + 1, { page, pages: end - page + 1 });
-  loadTiled(L, s, page, end, order);
+  loadWindowMayBeLarge(ctx, s, page, readaheadWindowEnd(L, s, page, lastPage, sequential));
   return L.pageFolio(s, page);
+}
+
+/**
+ * Cache the uncached pages of [first, last] in aligned folios of at most
+ * 2^k pages, k the option taken at READAHEAD_FOLIO_ORDER (0: order 0).
+ */
+function loadWindowMayBeLarge(ctx: ModelContext, s: State, first: number, last: number): void {
+  const { L } = ctx;
+  const most = largestFreeOrderIn(L, s, first, last);
+  const order = choose(ctx, READAHEAD_FOLIO_ORDER, most + 1, { page: first, pages: last - first + 1 });
+  loadTiled(L, s, first, last, order);
 }
 
 /**
@@ -424,9 +432,7 @@ export function faultMayLoadLarge(ctx: ModelContext, s: State, page: number): nu
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
   if (cached >= 0) return makeUptodate(L, s, cached);
-  const end = L.pagesInFile(L.size(s)) - 1;
-  const most = largestFreeOrderIn(L, s, 0, end);
-  loadTiled(L, s, 0, end, choose(ctx, READAHEAD_FOLIO_ORDER, most + 1, { page: 0, pages: end + 1 }));
+  loadWindowMayBeLarge(ctx, s, 0, L.pagesInFile(L.size(s)) - 1);
   return L.pageFolio(s, page);
 }
 
@@ -717,6 +723,14 @@ export function splitAtGrownEof(ctx: ModelContext, s: State, size: number): void
   }
 }
 
+/** Write back every dirty folio caching a page in [firstPage, lastPage] (filemap_write_and_wait_range). */
+export function writeBackPages(L: Layout, s: State, firstPage: number, lastPage: number): void {
+  for (let p = firstPage; p <= lastPage; p++) {
+    const f = L.pageFolio(s, p);
+    if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
+  }
+}
+
 /**
  * Write back and take out of the page cache every folio caching a page in
  * [firstPage, lastPage], a large one whole and one a pipe holds too (the
@@ -752,10 +766,7 @@ export function invalidateForShift(
   firstTo: number,
 ): void {
   const { L } = ctx;
-  for (let p = startPage; p < L.P; p++) {
-    const f = L.pageFolio(s, p);
-    if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
-  }
+  writeBackPages(L, s, startPage, L.P - 1);
   const disk: number[] = [];
   for (let c = 0; c < L.P * L.C; c++) disk.push(L.disk(s, c));
   if (firstTo > firstFrom) zeroFileRange(ctx, s, firstFrom, firstTo);

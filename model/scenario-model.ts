@@ -58,9 +58,6 @@ interface Outcome {
   handedOut?: boolean;
 }
 
-/** A step's choices when it asked none. */
-const NO_CHOICES: readonly ChoiceMade[] = [];
-
 /** The chooser every model's steps record their kernel choices with (the model runs one step at a time). */
 const RECORDER = new RecordingChooser();
 
@@ -215,6 +212,11 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
 
   /** Apply one step (any step, not only the enumerated ones) without touching program counters. */
   applyStep(s: State, step: Step): OpResult | undefined {
+    return this.applyCompiled(s, this.compileFitting(step));
+  }
+
+  /** `step` compiled, after checking that this scenario's layout has every part of the state it needs. */
+  private compileFitting(step: Step): Compiled {
     const c = compile(step);
     const missing = c.op.needs.find((f) => !this.L.features[f]);
     if (missing !== undefined) {
@@ -223,7 +225,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
           `list ${step.op} in its environment or a program`,
       );
     }
-    return this.applyCompiled(s, c);
+    return c;
   }
 
   /**
@@ -232,13 +234,9 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
    * does not explore kernel choices. A step not enabled has none.
    */
   applyStepOutcomes(s: State, step: Step): { readonly choices: readonly ChoiceMade[]; readonly result: OpResult }[] {
-    if (this.scenario.kernelChoices !== 'explore') {
-      const r = this.applyStep(s, step);
-      return r ? [{ choices: NO_CHOICES, result: r }] : [];
-    }
-    this.applyStep(s, step); // its layout check
-    const c = compile(step);
-    const runs = choiceRuns((chooser) => this.applyCompiled(s, c, this.choiceCtx(chooser)));
+    const c = this.compileFitting(step);
+    const explore = this.scenario.kernelChoices === 'explore';
+    const runs = choiceRuns((chooser) => this.applyCompiled(s, c, explore ? this.choiceCtx(chooser) : this.ctx));
     return runs.flatMap(({ choices, result }) => (result ? [{ choices, result }] : []));
   }
 
@@ -278,12 +276,12 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     const compiled = this.compiledOf(s, base);
     const outcomes: Outcome[] = [];
     if (compiled !== undefined) {
-      // One run first: most steps ask no choice, and then that run is the only outcome.
-      const first = this.applyCompiled(s, compiled.c, this.choiceCtx(RECORDER.reset([])));
-      const runs =
-        RECORDER.made.length === 0
-          ? [{ choices: NO_CHOICES, result: first }]
-          : choiceRuns((chooser) => this.applyCompiled(s, compiled.c, this.choiceCtx(chooser)), Infinity, RECORDER);
+      // A step that asks no choice runs once.
+      const runs = choiceRuns(
+        (chooser) => this.applyCompiled(s, compiled.c, this.choiceCtx(chooser)),
+        Infinity,
+        RECORDER,
+      );
       for (const { choices, result } of runs) if (result) outcomes.push({ choices, result });
       if (outcomes.length > this.choiceSlots) {
         const what = formatStep(compiled.c.step);

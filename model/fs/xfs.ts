@@ -36,6 +36,7 @@ import {
   markDirty,
   removeFromCache,
   writeBack,
+  writeBackPages,
   zeroEofBlockTail,
   zeroFileRange,
   zeroNewEofBlockTail,
@@ -135,17 +136,26 @@ export function takeOutLargeFoliosWhole(ctx: ModelContext, s: State, firstPage: 
  */
 export function flushUnmapCells(ctx: ModelContext, s: State, off: number, len: number): void {
   const { L } = ctx;
-  const firstPage = Math.floor(off / L.C);
-  const lastPage = Math.floor((off + len - 1) / L.C);
-  for (let p = firstPage; p <= lastPage; p++) {
-    const f = L.pageFolio(s, p);
-    if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
-  }
+  flushUnmapPages(ctx, s, Math.floor(off / L.C), Math.floor((off + len - 1) / L.C));
+}
+
+/**
+ * xfs_flush_unmap_range over pages [firstPage, lastPage]: write back, the
+ * kernel choice XFS_FLUSH_REMOVAL, then truncate_pagecache_range over the
+ * whole pages. The disk stays as written back; returns its cells over the
+ * pages, from the first page's first cell.
+ */
+function flushUnmapPages(ctx: ModelContext, s: State, firstPage: number, lastPage: number): number[] {
+  const { L } = ctx;
+  writeBackPages(L, s, firstPage, lastPage);
   takeOutLargeFoliosWhole(ctx, s, firstPage, lastPage);
+  const rs = firstPage * L.C;
+  const re = (lastPage + 1) * L.C;
   const kept: number[] = [];
-  for (let c = firstPage * L.C; c < (lastPage + 1) * L.C; c++) kept.push(L.disk(s, c));
-  zeroFileRange(ctx, s, firstPage * L.C, (lastPage + 1) * L.C);
-  kept.forEach((v, i) => L.setDisk(s, firstPage * L.C + i, v));
+  for (let c = rs; c < re; c++) kept.push(L.disk(s, c));
+  zeroFileRange(ctx, s, rs, re);
+  kept.forEach((v, i) => L.setDisk(s, rs + i, v));
+  return kept;
 }
 
 /**
@@ -177,19 +187,11 @@ export function punchDroppingTouchedPages(ctx: ModelContext, s: State, off: numb
   const size = L.size(s);
   const firstPage = Math.floor(off / L.C);
   const lastPage = Math.floor((off + len - 1) / L.C);
-  for (let p = firstPage; p <= lastPage; p++) {
-    const f = L.pageFolio(s, p);
-    if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
-  }
-  takeOutLargeFoliosWhole(ctx, s, firstPage, lastPage);
-  // Whole pages of the rounded range: truncate_pagecache_range. The disk keeps
-  // what lies outside [off, off + len) in the edge pages.
+  // Whole pages of the rounded range: the flush; the disk keeps what lies outside
+  // [off, off + len) in the edge pages.
   const rs = firstPage * L.C;
-  const re = (lastPage + 1) * L.C;
-  const kept: number[] = [];
-  for (let c = rs; c < re; c++) kept.push(L.disk(s, c));
-  zeroFileRange(ctx, s, rs, re);
-  for (let c = rs; c < re; c++) L.setDisk(s, c, c >= off && c < off + len ? 0 : kept[c - rs]!);
+  const kept = flushUnmapPages(ctx, s, firstPage, lastPage);
+  for (let c = off; c < off + len; c++) L.setDisk(s, c, 0);
   const zeroEnd = Math.min(off + len, size);
   for (const p of new Set([firstPage, lastPage])) {
     const start = Math.max(off, p * L.C);
@@ -244,10 +246,7 @@ export function xfsBeforeShift(ctx: ModelContext, s: State, off: number, len: nu
   // the range may be taken out whole, unzeroed (the kernel choice XFS_FLUSH_REMOVAL; measured on
   // 6.18.44-fc-v1300: a pipe-held 2-page folio, collapse of its first page, the pipe keeps its data:
   // conform, xfs, seed 82213).
-  for (let p = startPage; p < L.P; p++) {
-    const f = L.pageFolio(s, p);
-    if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
-  }
+  writeBackPages(L, s, startPage, L.P - 1);
   if (collapse) takeOutLargeFoliosWhole(ctx, s, Math.floor(off / L.C), Math.ceil((off + len) / L.C) - 1);
   takeOutLargeFoliosWhole(ctx, s, startPage, L.P - 1);
   if (collapse) invalidateForShift(ctx, s, startPage, Math.floor(off / L.C) * L.C, Math.ceil((off + len) / L.C) * L.C);

@@ -1,4 +1,4 @@
-import { writeBack, zeroFileRange } from '../pagecache.js';
+import { writeBackPages, zeroFileRange } from '../pagecache.js';
 import { copyState, FILE_REFLINKED } from '../state.js';
 import { dataValue, fileLength, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
@@ -43,10 +43,7 @@ export const copyFileRange = defineOperation({
     const end = off + n;
     // Past EOF: the old EOF block's tail is zeroed first, as for a write there.
     if (Math.floor(off / L.C) > Math.floor(L.size(s) / L.C)) ctx.fs.extendPastEof(ctx, s, L.size(s));
-    for (let p = off / L.C; p < end / L.C; p++) {
-      const f = L.pageFolio(s, p);
-      if (f >= 0 && L.folioDirtyPages(s, f) !== 0) writeBack(L, s, f);
-    }
+    writeBackPages(L, s, off / L.C, end / L.C - 1);
     // xfs_reflink_remap_prep flushes and unmaps from the old EOF on when the copy starts past it.
     ctx.fs.beforeRangeTruncate(ctx, s, Math.floor(Math.min(off, L.size(s)) / L.C), end / L.C - 1);
     zeroFileRange(ctx, s, off, end);
