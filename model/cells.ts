@@ -1,6 +1,17 @@
-/** Cells as the seed's reproducer shows data: [1, 1] reads as "11" (the one way cells are printed). */
+import { TORN } from './overlapping-copy.js';
+
+/**
+ * Cells as the seed's reproducer shows data: [1, 1] reads as "11" (the one
+ * way cells are printed); a torn cell (bytes of two values: the model's
+ * `TORN`, the kernel's -1) is `?`.
+ */
 export function showCells(cells: readonly number[]): string {
-  return `[${cells.join(', ')}]`;
+  return `[${cells.map((v) => (v === TORN || v < 0 ? '?' : String(v))).join(', ')}]`;
+}
+
+/** Cells as the oracle reports them: a torn cell is -1. */
+export function asKernelCells(cells: readonly number[]): number[] {
+  return cells.map((v) => (v === TORN ? -1 : v));
 }
 
 /** `1 cell`, `2 cells`, `1 page`, `0 pages`: a count with its noun, singular only for one. */

@@ -509,15 +509,29 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
  * folio orders (each aligned block of `folioPages` pages tiled by any
  * aligned power-of-two folios: t(1) = 1, t(2n) = t(n)^2 + 1, per block the
  * write spans) or xfs's removal of the two folios at a range's edges (4);
- * 1 where folios are one page (no choice point fires).
+ * 1 where folios are one page (no choice point fires); times the most an
+ * operation's own choices give (splice-out's overlapping copy: 2).
  */
 export function choiceSlotsFor(scenario: Scenario): number {
+  return folioChoiceSlots(scenario) * ownChoiceSlots(scenario);
+}
+
+/** The outcomes the page cache's choices give one step; 1 with folios of one page (no choice point fires). */
+function folioChoiceSlots(scenario: Scenario): number {
   const { pages, folioPages } = scenario.bounds;
-  // Every choice point is about large folios: with folioPages 1 no step has a choice.
   if (folioPages <= 1) return 1;
   let tilings = 1;
   for (let n = 1; n < folioPages; n *= 2) tilings = tilings * tilings + 1;
   return Math.max(4, tilings ** Math.ceil(pages / Math.max(1, folioPages)));
+}
+
+/** The most outcomes an operation's own choices give (splice-out's overlapping copy: 2), over the scenario's. */
+function ownChoiceSlots(scenario: Scenario): number {
+  const ops = new Set<Step['op']>(scenario.environment);
+  for (const p of scenario.processes) for (const st of p.program) ops.add(st.op);
+  let most = 1;
+  for (const op of ops) most = Math.max(most, OPERATIONS[op].ownChoices);
+  return most;
 }
 
 /**

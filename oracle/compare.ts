@@ -30,7 +30,7 @@ import type { OpResult } from '../model/ops/index.js';
 import { ScenarioModel } from '../model/scenario-model.js';
 import { F_UPTODATE, SOCKET, type Layout, type State } from '../model/state.js';
 import { fileContents } from '../model/pagecache.js';
-import { counted, showCells } from '../model/cells.js';
+import { asKernelCells, counted, showCells } from '../model/cells.js';
 import { OPERATIONS, type AnyOperation } from '../model/ops/index.js';
 import { completeStep, formatStep, type Step } from '../model/step.js';
 import { HOST_BACKEND, type KernelBackend } from './backend.js';
@@ -204,7 +204,7 @@ function modelSideStep(model: ScenarioModel, step: Step, before: State, r: OpRes
   const { L, fs } = model;
   const op = OPERATIONS[step.op] as AnyOperation;
   const cells = op.cellsMoved({ L, fs, before, after: r.state, step: completeStep(step), observed });
-  const read = observed?.observed;
+  const read = observed ? asKernelCells(observed.observed) : undefined;
   return read
     ? { enabled: true, cells, read, text: `read ${showCells(read)}` }
     : { enabled: true, cells, text: cells > 0 ? `ok ${counted(cells, 'cell')}` : 'ok' };
@@ -213,7 +213,7 @@ function modelSideStep(model: ScenarioModel, step: Step, before: State, r: OpRes
 function modelFinal(L: Layout, s: State): SideFinal {
   return {
     size: L.size(s),
-    file: fileContents(L, s),
+    file: asKernelCells(fileContents(L, s)),
     pipeCells: [L.pipeCells(s, 0), L.pipeCells(s, 1), L.queues > SOCKET ? L.pipeCells(s, SOCKET) : 0],
     folios: modelFolioList(L, s),
     unlinked: L.unlinked(s),

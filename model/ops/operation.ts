@@ -97,6 +97,12 @@ export interface OperationDefinition<N extends string, A extends ArgKinds> {
    * applies a step (ScenarioModel), so no module tests the flag itself.
    */
   readonly usesFile?: boolean;
+  /**
+   * The most outcomes the kernel choices the operation asks itself
+   * (model/choices.ts; not those of the page cache it goes through) give one
+   * step: splice-out's overlapping copy, 2. Default 1: none.
+   */
+  readonly ownChoices?: number;
 }
 
 /** An operation, as the model, scenarios, the oracle and conform use it. */
@@ -130,6 +136,8 @@ export interface Operation<N extends string = string, A extends ArgKinds = ArgKi
   readonly inDefaultEnvironment: boolean;
   /** Whether it works on the file: not enabled once the file is unlinked. */
   readonly usesFile: boolean;
+  /** The most outcomes its own kernel choices give one step (1: none). */
+  readonly ownChoices: number;
   /** The step as the seed's reproducer would say it: `write(off=0, len=2, value=2)` (given arguments only). */
   show(step: object): string;
   /** The arguments as the oracle helper reads them after the op's name: `[off, len, value]`. */
@@ -155,6 +163,7 @@ export interface AnyOperation {
   stepNeeds(step: object): readonly LayoutFeature[];
   readonly inDefaultEnvironment: boolean;
   readonly usesFile: boolean;
+  readonly ownChoices: number;
   show(step: object): string;
   oracleArgs(step: object): number[];
 }
@@ -240,6 +249,7 @@ export function defineOperation<const N extends string, const A extends ArgKinds
     },
     inDefaultEnvironment: def.inDefaultEnvironment ?? true,
     usesFile,
+    ownChoices: def.ownChoices ?? 1,
     show(step) {
       const args = argNames
         .filter((k) => (step as Record<string, unknown>)[k] !== undefined)

@@ -5,7 +5,9 @@ import { DEFAULT_INVARIANTS } from '../../invariants/builtins.js';
 import { dataStability } from '../../invariants/data-stability.js';
 import { toProperties } from '../../invariants/property.js';
 import { BTRFS, EXT4, TMPFS, XFS } from '../fs/index.js';
-import { reads, runSteps } from '../run-steps.js';
+import { showCells } from '../cells.js';
+import { TORN } from '../overlapping-copy.js';
+import { allReads, reads, runSteps } from '../run-steps.js';
 import { parseScenario } from '../scenario.js';
 import { ScenarioModel } from '../scenario-model.js';
 import type { Step } from '../step.js';
@@ -109,5 +111,54 @@ describe('splice-out, unlink and mmap-private-store in a search', () => {
     );
     const r = explore(model, toProperties(model, DEFAULT_INVARIANTS), { maxDepth: 4 });
     expect(r.violations).toEqual([]);
+  });
+});
+
+describe('splice-out of a buffer into its own page at a lower offset (an overlapping memcpy)', () => {
+  // Measured under qemu on Debian 12's 6.1 (oracle/FINDINGS.md, section 21): a page of 1 KiB
+  // cells A B C D, the pipe holding cells 1-3, splice-out to cell 0: B, C torn by D's last 8
+  // bytes, D, D. Linux 6.18 here copies forward: B C D D.
+  const quarter = { pages: 1, cells: 4, values: 4, slots: 2, folioPages: 1, userPages: 1 };
+  const abcd = { file: [1, 2, 3, 4], cached: true, folios: [1], user: [[0, 0, 0, 0]] };
+  const steps: Step[] = [
+    { op: 'splice', off: 1, len: 3 },
+    { op: 'splice-out', off: 0, len: 3 },
+  ];
+
+  it('may copy forward (6.18 here) or store the tail first and tear a cell (6.1 under qemu)', () => {
+    expect(allReads(steps, { bounds: quarter, initial: abcd })).toEqual([[[2, 3, 4]], [[2, TORN, 4]]]);
+    expect(showCells([2, TORN, 4])).toBe('[2, ?, 4]');
+  });
+
+  it('tears nothing where the torn cell and the source tail hold the same value', () => {
+    const abbd = { ...abcd, file: [1, 2, 2, 4] };
+    const one = [
+      { op: 'splice', off: 1, len: 2 },
+      { op: 'splice-out', off: 0, len: 2 },
+    ] satisfies Step[];
+    // A B B D, the pipe holds cells 1-2 (B B), written to cells 0-1: whole either way, no choice asked.
+    expect(allReads(one, { bounds: quarter, initial: abbd })).toEqual([[[2, 2]]]);
+  });
+
+  it('a copy to a higher offset replicates the first cell either way (measured on both releases)', () => {
+    const up = [
+      { op: 'splice', off: 0, len: 3 },
+      { op: 'splice-out', off: 1, len: 3 },
+    ] satisfies Step[];
+    const r = runSteps(up, { bounds: quarter, initial: abcd });
+    expect(r.final.file).toEqual([1, 1, 1, 1]);
+    expect(allReads(up, { bounds: quarter, initial: abcd })).toHaveLength(1);
+  });
+
+  it('the conform trace: cells 1-2 spliced, then written to cells 0-1, reads [?, 1] on 6.1', () => {
+    const b = { ...quarter, values: 1 };
+    const init = { file: [0, 0, 1], cached: false, user: [[0, 0, 0, 0]] };
+    const trace: Step[] = [
+      { op: 'splice', off: 0, len: 1 },
+      { op: 'splice', off: 1, len: 2 },
+      { op: 'splice-out', off: 0, len: 1 },
+      { op: 'splice-out', off: 0, len: 2 },
+    ];
+    expect(allReads(trace, { bounds: b, initial: init, release: '6.1' })).toContainEqual([[0], [TORN, 1]]);
   });
 });

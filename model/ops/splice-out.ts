@@ -1,5 +1,8 @@
+import { choose } from '../choices.js';
+import type { ModelContext } from '../context.js';
+import { OVERLAPPING_COPY, TORN, tornByTailFirst } from '../overlapping-copy.js';
 import { readFromPipe } from '../pipe.js';
-import { copyState } from '../state.js';
+import { copyState, type State } from '../state.js';
 import { fileLength, fileOffset } from './args.js';
 import { defineOperation } from './operation.js';
 import { bufferedWrite } from './write.js';
@@ -32,7 +35,9 @@ import { bufferedWrite } from './write.js';
  * Kernel variants differ only where a buffer references the folio being
  * written: under linux the source sees the cells just written (the forward
  * copy above); under cow the cache gets a copy first and the pipe's buffer
- * keeps the old data.
+ * keeps the old data. Where a copy's source lies after its destination in
+ * the same page, the order of memcpy's stores is the kernel's choice
+ * (model/overlapping-copy.ts: 6.1 under qemu tears a cell).
  */
 export const spliceOut = defineOperation({
   name: 'splice-out',
@@ -41,30 +46,79 @@ export const spliceOut = defineOperation({
   conformWeight: 2,
   inDefaultEnvironment: false,
   cellsMoved: ({ observed }) => observed?.observed.length ?? 0,
+  ownChoices: 2,
   apply(ctx, before, { off, len }) {
     const { L } = ctx;
     const n = Math.min(len, L.pipeCells(before, 0));
     if (n < 1 || off < 0 || off + n > L.P * L.C) return undefined;
     const s = copyState(before);
-    // Where each cell to move is: the folio and cell index its buffer references.
-    const folios: number[] = [];
-    const cells: number[] = [];
-    for (let i = 0; folios.length < n; i++) {
-      const slot = L.slotAt(s, 0, i);
-      const f = L.slotFolio(s, 0, slot);
-      const base = L.slotPage(s, 0, slot) * L.C + L.slotOffset(s, 0, slot);
-      for (let k = 0; k < L.slotLen(s, 0, slot) && folios.length < n; k++) {
-        folios.push(f);
-        cells.push(base + k);
-      }
-    }
+    const source = sourceCells(ctx, s, n);
     const moved: number[] = [];
+    let tailFirst: boolean | undefined;
     bufferedWrite(ctx, s, off, n, (pos) => {
-      const v = L.folioCell(s, folios[pos - off]!, cells[pos - off]!);
-      moved.push(v);
-      return v;
+      const i = pos - off;
+      const f = source.folios[i]!;
+      const v = L.folioCell(s, f, source.cells[i]!);
+      const torn = tornCell(ctx, s, source, off, i);
+      let out = v;
+      if (torn !== undefined && L.folioCell(s, f, torn) !== v) {
+        tailFirst ??= choose(ctx, OVERLAPPING_COPY, 2, { page: Math.floor(pos / L.C), pages: 1 }) === 1;
+        if (tailFirst) out = TORN;
+      }
+      moved.push(out);
+      return out;
     });
     const { expected } = readFromPipe(L, s, 0, n);
     return { state: s, observed: { pipe: 0, observed: moved, expected } };
   },
 });
+
+/** Where each of the first `n` cells of pipe 0 is: its folio and cell index, and the memcpy it is copied in. */
+interface SourceCells {
+  readonly folios: number[];
+  readonly cells: number[];
+  /** Per cell, the index of the first cell of its run: the same buffer and source page. */
+  readonly runStart: number[];
+}
+
+function sourceCells(ctx: ModelContext, s: State, n: number): SourceCells {
+  const { L } = ctx;
+  const out: SourceCells = { folios: [], cells: [], runStart: [] };
+  for (let i = 0; out.folios.length < n; i++) {
+    const slot = L.slotAt(s, 0, i);
+    const f = L.slotFolio(s, 0, slot);
+    const base = L.slotPage(s, 0, slot) * L.C + L.slotOffset(s, 0, slot);
+    for (let k = 0; k < L.slotLen(s, 0, slot) && out.folios.length < n; k++) {
+      const cell = base + k;
+      const newRun = k === 0 || cell % L.C === 0;
+      out.runStart.push(newRun ? out.folios.length : out.runStart[out.runStart.length - 1]!);
+      out.folios.push(f);
+      out.cells.push(cell);
+    }
+  }
+  return out;
+}
+
+/**
+ * The source cell whose value a tail-first memcpy puts in the end of cell
+ * `i` of the splice-out at `off`, or undefined: cell `i` is copied in one
+ * memcpy (a run of one buffer's source page, within one destination page)
+ * whose source lies after its destination in the same folio, overlapping,
+ * and it is the cell that memcpy tears.
+ */
+function tornCell(ctx: ModelContext, s: State, source: SourceCells, off: number, i: number): number | undefined {
+  const { L } = ctx;
+  const f = source.folios[i]!;
+  const dest = L.pageFolio(s, Math.floor((off + i) / L.C));
+  if (dest !== f) return undefined;
+  // The memcpy: from the later of the run's start and the destination page's start, to the earlier end.
+  const pageStart = Math.floor((off + i) / L.C) * L.C - off;
+  const first = Math.max(source.runStart[i]!, pageStart);
+  let last = i;
+  while (last + 1 < source.folios.length && source.runStart[last + 1] === source.runStart[i] && (off + last + 1) % L.C !== 0)
+    last++;
+  const destCell = (p: number): number => p - L.folioIndex(s, dest) * L.C;
+  const run = { from: source.cells[first]!, to: destCell(off + first), length: last - first + 1 };
+  const torn = tornByTailFirst(run);
+  return torn !== undefined && first + torn.index === i ? torn.tailSource : undefined;
+}
