@@ -43,9 +43,13 @@ export function pushBuffer(
   return slot;
 }
 
-/** A fresh private page (a pipe's own anonymous page) holding `cells` from cell 0. */
+/**
+ * A fresh private page (a pipe's own anonymous page) holding `cells` from
+ * cell 0; pages enough for them where a buffer holds more than a page
+ * (the spanningBuffers feature).
+ */
 export function privatePage(L: Layout, s: State, cells: readonly number[]): number {
-  const f = L.allocFolio(s, 1, 2 /* F_UPTODATE */, 0);
+  const f = L.allocFolio(s, Math.max(1, Math.ceil(cells.length / L.C)), 2 /* F_UPTODATE */, 0);
   for (let i = 0; i < cells.length; i++) L.setFolioCell(s, f, i, cells[i]!);
   return f;
 }

@@ -26,6 +26,7 @@ import {
   extentsMatter,
   KERNEL_RELEASES,
   profileFor,
+  spanningBuffersMatter,
   type FsProfile,
   type KernelRelease,
 } from './fs/index.js';
@@ -134,6 +135,7 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
       ...scenarioFeatures(scenario),
       diskExtents: extentsMatter(fs),
       cellDirty: dirtyCellsMatter(fs, scenario.bounds),
+      spanningBuffers: spanningBuffersMatter(fs, scenario.bounds),
     };
     this.L = new Layout(scenario.bounds, scenario.processes.length, histories.length, features);
     this.ctx = { L: this.L, kernel, fs, release };

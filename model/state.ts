@@ -103,6 +103,13 @@ export interface LayoutFeatures {
    * it clean (block_invalidate_folio).
    */
   readonly cellDirty: boolean;
+  /**
+   * A pipe buffer may hold up to a folio's cells, across its pages, not only
+   * a page's (`spanningBuffersMatter` in model/fs/profile.ts: Linux 6.1's
+   * splice makes a buffer per folio): each slot has room for that many
+   * ghost cells.
+   */
+  readonly spanningBuffers: boolean;
 }
 
 export type LayoutFeature = keyof LayoutFeatures;
@@ -113,6 +120,7 @@ export const NO_FEATURES: LayoutFeatures = {
   fileState: false,
   diskExtents: false,
   cellDirty: false,
+  spanningBuffers: false,
 };
 
 /** The features a set of needs asks for. */
@@ -223,6 +231,8 @@ export class Layout {
   /** Per file page its private copy plus one; -1 without the privateMapping feature. */
   readonly oPrivateFolio: number;
   readonly oPipes: number;
+  /** Ghost cells a slot has room for: a page's, or a folio's with the spanningBuffers feature. */
+  readonly slotCells: number;
   readonly slotSize: number;
   readonly pipeSize: number;
   readonly oFolios: number;
@@ -273,7 +283,8 @@ export class Layout {
     this.oPrivateFolio = features.privateMapping ? this.oUserFolio + this.U : -1;
     this.userRefs = this.U + (features.privateMapping ? this.P : 0);
     this.oPipes = this.oUserFolio + this.U + (features.privateMapping ? this.P : 0);
-    this.slotSize = SLOT_FIELD.ghost + this.C;
+    this.slotCells = features.spanningBuffers ? this.F * this.C : this.C;
+    this.slotSize = SLOT_FIELD.ghost + this.slotCells;
     this.pipeSize = PIPE_FIELD.slots + this.S * this.slotSize;
     this.oFolios = this.oPipes + this.queues * this.pipeSize;
     if (features.cellDirty && this.F * this.C > 32)
@@ -445,7 +456,7 @@ export class Layout {
   setSlotFlags(s: State, pipe: number, slot: number, flags: number): void {
     s[this.slotBase(pipe, slot) + 4] = flags; // SLOT_FIELD.flags
   }
-  /** Byte offset of a slot's first ghost cell (its C ghost cells are contiguous). */
+  /** Byte offset of a slot's first ghost cell (its slotCells ghost cells are contiguous). */
   slotGhostBase(pipe: number, slot: number): number {
     return this.slotBase(pipe, slot) + 5; // SLOT_FIELD.ghost
   }
@@ -477,7 +488,7 @@ export class Layout {
     s[b + 1] = 0; // SLOT_FIELD.page
     s[b + 2] = 0; // SLOT_FIELD.offset
     s[b + 3] = 0; // SLOT_FIELD.len
-    fillBytes(s, 0, b + 5, b + 5 + this.C); // SLOT_FIELD.ghost
+    fillBytes(s, 0, b + 5, b + 5 + this.slotCells); // SLOT_FIELD.ghost
   }
   /** Cells held in a pipe. */
   pipeCells(s: State, pipe: number): number {

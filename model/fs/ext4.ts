@@ -233,6 +233,8 @@ export const EXT4 = defineFs({
   loadPage: readaheadMayLoadLarge,
   faultPage: faultMayLoadLarge,
   spliceReadPage: readaheadMayLoadLarge,
+  spliceBufferSpan: 'page',
+  spliceHoleFill: 'zero-page',
   evict: dropCleanOrder0,
   zeroUncachedPartialPage: zeroUncachedNotUptodate,
   invalidateBlocks: forgetInvalidatedDirt,

@@ -13,7 +13,7 @@ import { TMPFS as tmpfs } from './tmpfs.js';
 import { TMPFS_HUGE as tmpfsHuge } from './tmpfs-huge.js';
 import { XFS as xfs } from './xfs.js';
 
-export { dirtyCellsMatter, extentsMatter } from './profile.js';
+export { dirtyCellsMatter, extentsMatter, spanningBuffersMatter } from './profile.js';
 export type {
   ConformHints,
   DirectWriteMode,

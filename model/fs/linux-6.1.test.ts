@@ -297,3 +297,37 @@ describe('what conform --vm 6.1 found (measured under qemu, Debian 12 6.1.0-57)'
     expect(got[0]).toEqual([[1, 1, 1, 1]]);
   });
 });
+
+describe('6.1 splices through ITER_PIPE (generic_file_splice_read)', () => {
+  // Measured under qemu (conform --vm 6.1, seeds 84203 and 84409): with one pipe slot free, a splice
+  // of cells 1-2 (over a page boundary) moves both where a readahead folio holds them (xfs), or
+  // where both are a hole (tmpfs); 6.18 moves the first page's cell only.
+  const bounds = { pages: 2, cells: 2, values: 1, slots: 1, folioPages: 2, userPages: 1 };
+  const read = [
+    { op: 'splice', off: 1, len: 2 },
+    { op: 'pipe-read', len: 2 },
+  ] satisfies Step[];
+
+  it('xfs: one buffer per folio, across its pages, where readahead made a large folio', () => {
+    const cold = { file: [0, 1, 1, 0], cached: false, user: [[0, 0]] };
+    expect(allReads(read, { fs: XFS, release: '6.1', bounds, initial: cold })).toEqual([[[1]], [[1, 1]]]);
+    expect(allReads(read, { fs: XFS, release: '6.18', bounds, initial: cold })).toEqual([[[1]]]);
+  });
+
+  it('tmpfs: zeros of holes packed into fresh pages, several pages of hole in one buffer', () => {
+    const steps = [{ op: 'truncate', size: 4 }, ...read] satisfies Step[];
+    const opts = { fs: TMPFS, bounds: { ...bounds, folioPages: 1 }, initial: { ...empty, user: [[0, 0]] } };
+    expect(reads(runSteps(steps, { ...opts, release: '6.1' }))).toEqual([[0, 0]]);
+    expect(reads(runSteps(steps, { ...opts, release: '6.18' }))).toEqual([[0]]);
+  });
+
+  it('a buffer of a folio keeps referencing it: a write to its second page reaches the reader', () => {
+    const cold = { file: [0, 1, 1, 0], cached: false, user: [[0, 0]] };
+    const steps = [
+      { op: 'splice', off: 1, len: 2 },
+      { op: 'write', off: 2, len: 1, value: 0 },
+      { op: 'pipe-read', len: 2 },
+    ] satisfies Step[];
+    expect(allReads(steps, { fs: XFS, release: '6.1', bounds: { ...bounds, values: 2 }, initial: cold })).toContainEqual([[1, 0]]);
+  });
+});

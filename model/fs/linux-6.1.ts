@@ -146,6 +146,7 @@ const EXT4_ON_6_1 = {
   loadPage: readaheadLoadPage,
   faultPage: faultWholeFile,
   spliceReadPage: readaheadLoadPage,
+  spliceBufferSpan: 'folio',
   partlyTruncatedLargeFolio: splitToPagesCleanDropPipeHeld,
 } as const satisfies Partial<FsProfile>;
 
@@ -175,6 +176,10 @@ const XFS_6_1 = defineFs({
   // qemu: a collapse of one cell, EINVAL, takes the pipe-held page out of the cache, so a later
   // truncate misses the pipe; conform --vm 6.1, xfs, seed 83101). 6.18 checks first.
   beforeCollapseChecks: flushUnmapCells,
+  // generic_file_splice_read through ITER_PIPE: a buffer per folio (measured under qemu: with one
+  // pipe slot free, splice of cells 1-2 of a readahead folio moves both; conform --vm 6.1, xfs,
+  // seeds 84203 and 84409).
+  spliceBufferSpan: 'folio',
 });
 
 /**
@@ -203,11 +208,21 @@ export function noDirectIo(): DirectWriteMode {
   return 'refused';
 }
 
+/**
+ * shmem_file_read_iter on 6.1 zero-fills a hole into the splice's ITER_PIPE
+ * (iov_iter_zero: fresh pages, packed), where 6.18 puts the zero page in
+ * (measured under qemu: with one pipe slot free, a splice of cells 1-2 of a
+ * hole moves both; conform --vm 6.1, tmpfs, seed 84203). Cached pages go in
+ * a buffer per page on both (copy_page_to_iter of the page, not the folio).
+ */
+const SHMEM_HOLES_ON_6_1 = 'anonymous-pages';
+
 const BTRFS_6_1 = defineFs({
   ...BTRFS,
   description: 'btrfs on Linux 6.1 (as on 6.18: order-0 folios; O_DIRECT invalidates what a pipe holds)',
   partlyTruncatedLargeFolio: splitToPagesUnlessPipeHeld,
   directWriteMode: btrfsDirectWriteOn61,
+  spliceBufferSpan: 'folio',
 });
 
 const TMPFS_6_1 = defineFs({
@@ -215,6 +230,7 @@ const TMPFS_6_1 = defineFs({
   description: 'tmpfs, huge=never, on Linux 6.1 (as on 6.18: order-0 folios; no O_DIRECT)',
   partlyTruncatedLargeFolio: splitToPagesUnlessPipeHeld,
   directWriteMode: noDirectIo,
+  spliceHoleFill: SHMEM_HOLES_ON_6_1,
 });
 
 const TMPFS_HUGE_6_1 = defineFs({
@@ -224,6 +240,7 @@ const TMPFS_HUGE_6_1 = defineFs({
   writeFolio: pmdOrOrder0Folio,
   partlyTruncatedLargeFolio: splitToPagesUnlessPipeHeld,
   directWriteMode: noDirectIo,
+  spliceHoleFill: SHMEM_HOLES_ON_6_1,
 });
 
 /** Every profile on Linux 6.1, in the order of model/fs/index.ts's list, by id. */

@@ -149,6 +149,23 @@ export interface FsProfile<Id extends string = string> {
   readonly faultPage: (ctx: ModelContext, s: State, page: number) => number;
   /** As loadPage, for splice: -1 when the page goes into the pipe as the shared zero page (nothing cached). */
   readonly spliceReadPage: (ctx: ModelContext, s: State, page: number, lastPage: number, sequential: boolean) => number;
+  /**
+   * How much of the file one pipe buffer of a splice (or sendfile) may
+   * hold: `page`, a buffer per page (6.18: filemap_splice_read, and shmem's
+   * read on every release), or `folio` (6.1's generic_file_splice_read
+   * through ITER_PIPE: copy_page_to_iter_pipe makes one buffer of what the
+   * read copies from one folio, across its pages; measured under qemu).
+   */
+  readonly spliceBufferSpan: 'page' | 'folio';
+  /**
+   * What a splice of a hole (spliceReadPage gives -1: tmpfs) puts in the
+   * pipe: `zero-page`, a buffer per page referencing the zero page at the
+   * page's offset (6.18: splice_zeropage_into_pipe), or `anonymous-pages`
+   * (6.1: iov_iter_zero into ITER_PIPE fills fresh pages from offset 0 and
+   * appends the next hole's zeros to the last one's page while it has room;
+   * measured under qemu).
+   */
+  readonly spliceHoleFill: 'zero-page' | 'anonymous-pages';
   /** posix_fadvise(DONTNEED) of a page cached by folio `f`. */
   readonly evict: (L: Layout, s: State, f: number) => void;
   /** Zeroing cells [start, end) of uncached page `page` in a truncation of the page cache. */
@@ -223,6 +240,15 @@ export function dirtyCellsMatter(
   bounds: { readonly cells: number; readonly folioPages: number },
 ): boolean {
   return fs.dirtyPerBlock && bounds.cells <= 4 && bounds.cells * bounds.folioPages <= 32;
+}
+
+/**
+ * Whether a pipe buffer may hold more than a page under `fs` and `bounds`
+ * (the layout's spanningBuffers feature): where splices make a buffer per
+ * folio and folios may be larger than a page.
+ */
+export function spanningBuffersMatter(fs: FsProfile, bounds: { readonly folioPages: number }): boolean {
+  return fs.spliceBufferSpan === 'folio' && bounds.folioPages > 1;
 }
 
 /** Whether the model must know which pages have blocks under `fs` (the layout's diskExtents feature). */

@@ -108,6 +108,8 @@ export const TMPFS = defineFs({
   loadPage: loadOrder0Page,
   faultPage: loadOrder0Page,
   spliceReadPage: spliceHoleAsZeroPage,
+  spliceBufferSpan: 'page',
+  spliceHoleFill: 'zero-page',
   evict: neverEvict,
   zeroUncachedPartialPage: leaveUncachedPage,
   invalidateBlocks: forgetInvalidatedDirt,

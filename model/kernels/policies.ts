@@ -26,8 +26,11 @@ const MAIN = 0;
 const SECOND = 1;
 
 /**
- * Zero copy: one buffer per page touched, each a reference to the page-cache
- * folio, at the head of `queue` (pipe 0, or the socket for sendfile).
+ * Zero copy: buffers referencing the page-cache folios, at the head of
+ * `queue` (pipe 0, or the socket for sendfile): one per page touched, or on
+ * a profile whose splices make a buffer per folio (`spliceBufferSpan`), one
+ * per folio touched. A hole the profile puts in as zeros (tmpfs) is the zero
+ * page per page, or zeros packed into fresh pages (`spliceHoleFill`).
  */
 export function spliceByReference(
   ctx: ModelContext,
@@ -37,26 +40,78 @@ export function spliceByReference(
   flags: FlagsPolicy,
   queue: number,
 ): number {
-  const { L } = ctx;
+  const { L, fs } = ctx;
   let pos = off;
-  const end = off + len;
-  // filemap_splice_read asks for at most a page per free slot: the readahead request.
-  const lastPage = Math.floor((Math.min(end, off + Math.max(1, freeSlots(L, s, queue)) * L.C) - 1) / L.C);
-  while (pos < end && freeSlots(L, s, queue) > 0) {
+  // The read is asked for at most a page per free slot (filemap_splice_read; 6.1: do_splice_to).
+  const end = Math.min(off + len, off + Math.max(1, freeSlots(L, s, queue)) * L.C);
+  const lastPage = Math.floor((end - 1) / L.C);
+  // The buffer of zeros the last hole went into, while this splice may append to it (6.1).
+  let zeros = -1;
+  while (pos < end) {
     const page = Math.floor(pos / L.C);
-    const part = Math.min(L.C - (pos % L.C), end - pos);
+    const pageEnd = Math.min(end, (page + 1) * L.C);
+    // Room for another buffer, or in the buffer of zeros the last hole went into.
+    if (zeros < 0 && freeSlots(L, s, queue) === 0) break;
     // After the first page of the call f_ra.prev_pos is where this splice got to: a miss is sequential.
-    const f = ctx.fs.spliceReadPage(ctx, s, page, lastPage, pos > off);
+    const f = fs.spliceReadPage(ctx, s, page, lastPage, pos > off);
     if (f < 0) {
-      // tmpfs: a hole goes into the pipe as the zero page; nothing is cached (splice_zeropage_into_pipe).
-      pushBuffer(L, s, queue, privatePage(L, s, []), 0, pos % L.C, part, flags);
-      pos += part;
+      const filled = spliceZeros(L, s, queue, pos, pageEnd - pos, flags, fs.spliceHoleFill, zeros);
+      pos += filled.cells;
+      zeros = filled.slot;
+      if (pos < pageEnd) break;
       continue;
     }
-    pushBuffer(L, s, queue, f, page - L.folioIndex(s, f), pos % L.C, part, flags);
-    pos += part;
+    if (freeSlots(L, s, queue) === 0) break;
+    zeros = -1;
+    const folioEnd = (L.folioIndex(s, f) + L.folioPages(s, f)) * L.C;
+    const stop = fs.spliceBufferSpan === 'folio' ? Math.min(end, folioEnd) : pageEnd;
+    pushBuffer(L, s, queue, f, page - L.folioIndex(s, f), pos % L.C, stop - pos, flags);
+    pos = stop;
   }
   return pos - off;
+}
+
+/**
+ * Zeros for cells `pos` .. `pos + n` of a hole: the zero page at the page's
+ * offset (splice_zeropage_into_pipe), or appended to `zeros` (the slot of
+ * the last buffer of zeros this splice made, -1: none) while its page has
+ * room and then fresh pages from offset 0 (6.1's iov_iter_zero). Returns the
+ * cells put in (fewer when the queue filled) and the slot to append to next.
+ */
+function spliceZeros(
+  L: ModelContext['L'],
+  s: State,
+  queue: number,
+  pos: number,
+  n: number,
+  flags: FlagsPolicy,
+  fill: 'zero-page' | 'anonymous-pages',
+  zeros: number,
+): { readonly cells: number; readonly slot: number } {
+  if (fill === 'zero-page') {
+    if (freeSlots(L, s, queue) === 0) return { cells: 0, slot: -1 };
+    pushBuffer(L, s, queue, privatePage(L, s, []), 0, pos % L.C, n, flags);
+    return { cells: n, slot: -1 };
+  }
+  let done = 0;
+  let slot = zeros;
+  while (done < n) {
+    if (slot >= 0) {
+      const used = L.slotOffset(s, queue, slot) + L.slotLen(s, queue, slot);
+      const take = Math.min(L.C - used, n - done);
+      for (let i = 0; i < take; i++) L.setSlotGhost(s, queue, slot, L.slotLen(s, queue, slot) + i, 0);
+      L.setSlotOffsetLen(s, queue, slot, L.slotOffset(s, queue, slot), L.slotLen(s, queue, slot) + take);
+      done += take;
+      if (used + take < L.C) continue;
+      slot = -1;
+      continue;
+    }
+    if (freeSlots(L, s, queue) === 0) break;
+    const take = Math.min(L.C, n - done);
+    slot = pushBuffer(L, s, queue, privatePage(L, s, []), 0, 0, take, flags);
+    done += take;
+  }
+  return { cells: done, slot };
 }
 
 /** Whether nobody but the page cache uses the folio: clean, unmapped, no pipe references. */
@@ -208,7 +263,7 @@ function duplicateIntoSecond(
   if (how === 'reference') {
     out = pushBuffer(L, s, SECOND, f, page, offset, take, { set: flags });
   } else {
-    const cells = new Array<number>(L.C).fill(0);
+    const cells = new Array<number>(Math.max(L.C, offset + take)).fill(0);
     for (let c = 0; c < take; c++) cells[offset + c] = L.folioCell(s, f, page * L.C + offset + c);
     out = pushBuffer(L, s, SECOND, privatePage(L, s, cells), 0, offset, take, { set: 0 });
     L.addCopied(s, 1);

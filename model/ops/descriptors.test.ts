@@ -69,7 +69,7 @@ describe.each(OPERATION_LIST.map((op) => [op.name, op] as const))('operation %s'
       const taken: Property<State, ReadObservation> = {
         id: `takes-${name}`,
         kind: 'sometimes',
-        check: ({ action }) => (actions.has(action) ? 'taken' : undefined),
+        check: ({ action }) => (actions.has(model.baseAction(action)) ? 'taken' : undefined),
       };
       const r = explore(model, [taken], { maxDepth: 3, minimize: false });
       expect(r.witnessesMissing).toEqual([]);
