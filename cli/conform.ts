@@ -6,7 +6,7 @@
  */
 import { showCells } from '../model/cells.js';
 import { formatStep } from '../model/step.js';
-import { runConform, type ConformResult, type ConformStart } from '../oracle/conform.js';
+import { runConform, type ConformProgress, type ConformResult, type ConformStart } from '../oracle/conform.js';
 import { checkRelease } from '../checker/inputs.js';
 import { EXIT } from './exit.js';
 import { releaseOption } from './inputs.js';
@@ -19,6 +19,25 @@ function startLine(s: ConformStart): string {
   const on = s.flags === '' ? '' : ` on ${s.kernel}`;
   const release = s.release === undefined ? '' : `, model of Linux ${s.release}`;
   return `conform: ${s.fsDir}${on} (${s.why})${release}, ${s.runs} runs, seed ${s.seed}`;
+}
+
+/** How often a long conform run says how far it is (stderr). */
+const PROGRESS_EVERY_MS = 10_000;
+
+function progressLine(p: ConformProgress): string {
+  const secs = `${(p.elapsedMs / 1000).toFixed(0)} s`;
+  if (p.shrinks > 0) return `conform: shrinking a disagreement found at run ${p.runs} (${p.shrinks} shrinks so far), ${secs}`;
+  return `conform: ${p.runs} of ${p.of} runs, all agree so far, ${secs}`;
+}
+
+/** Progress lines on `err`, at most one per PROGRESS_EVERY_MS. */
+function progressPrinter(err: (line: string) => void): (p: ConformProgress) => void {
+  let next = PROGRESS_EVERY_MS;
+  return (p) => {
+    if (p.elapsedMs < next) return;
+    next = p.elapsedMs + PROGRESS_EVERY_MS;
+    err(progressLine(p));
+  };
 }
 
 /** What a conform run found, as lines. */
@@ -108,6 +127,7 @@ export async function conformCommand(_args: readonly string[], opts: CliOptions,
       ...(on ? { backend: on.backend } : {}),
       out,
       onStart: (start) => io.out(startLine(start)),
+      onProgress: progressPrinter(io.err),
     });
     for (const line of conformLines(r)) io.out(line);
     return conformExitCode(r);

@@ -33,9 +33,12 @@ describe.skipIf(!avail.ok)(`pipecheck conform: model and live kernel agree${reas
   it('300 sequences on the OS temp dir, seed 42', async () => {
     const out = mkdtempSync(join(tmpdir(), 'pipecheck-conform-test-'));
     try {
-      const r = await runConform({ runs: 300, seed: 42, out });
+      const seen: number[] = [];
+      const r = await runConform({ runs: 300, seed: 42, out, onProgress: (p) => seen.push(p.runs) });
       expect(r.status, JSON.stringify(r, null, 1)).toBe('agree');
       expect(r.status === 'agree' && r.start.seed).toBe(42);
+      // Told after every run, in order, up to the last.
+      expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -44,12 +44,25 @@ export interface ConformOptions {
   readonly out?: string;
   /** Told what the run is about to do, before the runs start. */
   readonly onStart?: (start: ConformStart) => void;
+  /** Told after every case run (a run, or a shrink once a case disagreed). */
+  readonly onProgress?: (progress: ConformProgress) => void;
   /** Longest generated sequence, before the final drain of both pipes (default 10). */
   readonly maxSteps?: number;
   /** A different final folio structure is a disagreement too (default false: counted and reported). */
   readonly strictFolios?: boolean;
   /** The Linux release the model describes (default: the backend's, else 6.18): the kernel's, to agree. */
   readonly release?: KernelRelease;
+}
+
+/** How far a conform run is. */
+export interface ConformProgress {
+  /** Cases run before the first disagreement (all of them while none disagreed). */
+  readonly runs: number;
+  /** The runs asked for. */
+  readonly of: number;
+  /** Cases run while shrinking a disagreement (0 before one). */
+  readonly shrinks: number;
+  readonly elapsedMs: number;
 }
 
 /** How a generated step is picked: an operation and an index into its domain at the case's bounds. */
@@ -306,9 +319,16 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
   let otherChoices = 0;
   let firstOtherChoice: string | undefined;
   const checkFolios = opts.strictFolios ?? false;
+  let done = 0;
+  let shrinks = 0;
+  let disagreed = false;
   const property = fc.asyncProperty(rawCaseArb(profile, opts.maxSteps ?? 10), async (raw) => {
     const c = caseOfRaw(raw);
     const r = await compareCase(c, profile, { ...side, checkFolios });
+    if (disagreed) shrinks++;
+    else done++;
+    if (r.status === 'compared' && r.disagreement) disagreed = true;
+    opts.onProgress?.({ runs: done, of: runs, shrinks, elapsedMs: Date.now() - t0 });
     if (r.status === 'setup-mismatch') {
       setupMismatches++;
       return true;
