@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCounterexample } from '../counterexamples/file.js';
-import { runConform } from './conform.js';
+import { caseWords, runConform } from './conform.js';
 import { oracleAvailable } from './kernel.js';
 import { liveReplay } from './live-replay.js';
 
@@ -18,6 +18,23 @@ const shmOk = ((): boolean => {
     return false;
   }
 })();
+
+describe('caseWords', () => {
+  it('names the bounds, the initial file and every step, so a hang in the kernel can be reproduced', () => {
+    const c = {
+      bounds: { pages: 1, cells: 4, values: 1, slots: 2, folioPages: 1, userPages: 1, depth: 4 },
+      initial: { file: [0, 0, 1], cached: false, folios: [], user: [[0, 0, 0, 0]] },
+      steps: [
+        { op: 'splice', off: 1, len: 2 },
+        { op: 'splice-out', off: 0, len: 2 },
+      ] as const,
+    };
+    expect(caseWords(c)).toBe(
+      'the case: cells 4, slots 2, folioPages 1; file [0, 0, 1] (cold); ' +
+        'steps: splice(off=1, len=2); splice-out(off=0, len=2)',
+    );
+  });
+});
 
 describe('runConform without an oracle', () => {
   it('says why on bad usage (bad-input: the command line exits 2)', async () => {

@@ -21,6 +21,7 @@ import { counterexampleOf } from '../counterexamples/build.js';
 import { writeCounterexample } from '../counterexamples/file.js';
 import type { Counterexample } from '../counterexamples/format.js';
 import type { Bounds } from '../model/bounds.js';
+import { showCells } from '../model/cells.js';
 import type { FsProfile, KernelRelease } from '../model/fs/index.js';
 import { defaultFolioSizes, type InitialContents } from '../model/initial.js';
 import { OPERATION_LIST, OPERATIONS } from '../model/ops/index.js';
@@ -286,6 +287,17 @@ export type ConformResult =
 
 class OracleFailure extends Error {}
 
+/** A case in words, for a failure of the oracle on it (a hang in the kernel is worth its trace). */
+export function caseWords(c: ConformCase): string {
+  const b = c.bounds;
+  const init = c.initial;
+  const cache = init.cached ? `cached, folios ${showCells(init.folios)}` : 'cold';
+  return (
+    `the case: cells ${b.cells}, slots ${b.slots}, folioPages ${b.folioPages}; ` +
+    `file ${showCells(init.file)} (${cache}); steps: ${c.steps.map((s) => formatStep(s)).join('; ')}`
+  );
+}
+
 /** The process name of a conformance counterexample's steps. */
 const CONFORM_PROCESS = 'conform';
 
@@ -333,7 +345,7 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
       setupMismatches++;
       return true;
     }
-    if (r.status !== 'compared') throw new OracleFailure(`oracle ${r.status}: ${r.message}`);
+    if (r.status !== 'compared') throw new OracleFailure(`oracle ${r.status}: ${r.message}; ${caseWords(c)}`);
     compared++;
     if (r.folioDifference && !r.disagreement) {
       folioDifferences++;
