@@ -89,7 +89,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     descriptions: {
       invariant: 'judge every step by this invariant (repeatable; default: every built-in invariant)',
       out: 'where "save this path as a counterexample" writes',
-      maxStates: "a shortest-violation search stops (reports nothing found) rather than discover more states",
+      maxStates: 'a shortest-violation search stops (reports nothing found) rather than discover more states',
       timeout: 'a shortest-violation search stops (reports nothing found) after this long',
       workers: 'worker threads for a shortest-violation search (the same result as 1)',
     },

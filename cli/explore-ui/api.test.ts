@@ -54,7 +54,7 @@ describe('the explorer api on the seed reproducer', () => {
     expect(at.enabled[0]!.breaks).toEqual([]);
   });
 
-  it('stepping the reproducer: the splice puts the page in the pipe, the read gets "new" (2) and breaks data-stability', () => {
+  it('stepping the reproducer: the read gets "new" (2) where it expected "old" (1), and breaks data-stability', () => {
     const before = stateAt(session, REPRODUCER.slice(0, 4));
     const read = before.enabled[0]!;
     expect(read.text).toBe('pipe-read(len=2)');

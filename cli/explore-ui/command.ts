@@ -59,13 +59,21 @@ export async function sessionOf(
   });
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<NodeJS.Signals> {
+/**
+ * Resolves on the first SIGINT or SIGTERM, or when the parent process goes
+ * away (npx's `sh -c` killed: the server would run on, orphaned).
+ */
+function untilSignal(): Promise<unknown> {
   return new Promise((resolve) => {
-    const on = (s: NodeJS.Signals): void => {
+    const parent = process.ppid;
+    const orphaned = setInterval(() => {
+      if (process.ppid !== parent) on();
+    }, 500);
+    const on = (): void => {
+      clearInterval(orphaned);
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
-      resolve(s);
+      resolve(undefined);
     };
     process.on('SIGINT', on);
     process.on('SIGTERM', on);

@@ -26,11 +26,16 @@ ${cellsHtml(o.observed, o.expected)}, expected ${cellsHtml(o.expected)}</span>`;
 }
 
 function verdictLines(step: StepInfo): SafeHtml {
-  return markup`${step.breaks.map(
+  const breaks = step.breaks.map(
     (b) => markup`<strong class="label violation">✖ breaks ${b.invariant}: ${b.message}</strong>`,
-  )}${step.witnesses.map((w) => markup`<span class="label witness">✔ shows ${w.invariant}: ${w.message}</span>`)}${step.errors.map(
+  );
+  const shows = step.witnesses.map(
+    (w) => markup`<span class="label witness">✔ shows ${w.invariant}: ${w.message}</span>`,
+  );
+  const errors = step.errors.map(
     (e) => markup`<strong class="label stopped">plugin error in ${e.invariant}: ${e.message}</strong>`,
-  )}`;
+  );
+  return markup`${breaks}${shows}${errors}`;
 }
 
 /** The damage label, said of the socket when the reader that saw the damage is the socket's peer. */
@@ -60,9 +65,7 @@ ${verdictLines(s)}${changesList(s.changes)}`;
 function stateHtml(at: StateAt): SafeHtml {
   const k = at.steps.length;
   const last = at.steps[k - 1];
-  const title = last
-    ? markup`After step ${k}: ${last.process} <code>${last.text}</code>`
-    : markup`Initial state`;
+  const title = last ? markup`After step ${k}: ${last.process} <code>${last.text}</code>` : markup`Initial state`;
   const changed = last ? markup`<h4>What this step changed</h4>${changesList(last.changes)}${readLine(last)}` : '';
   return markup`<h3 id="state-title">${title}</h3>${changed}${stateBody(at.state, at.previous)}`;
 }

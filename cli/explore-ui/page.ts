@@ -29,15 +29,15 @@ const EXTRA_STYLE = `
 #status.bad { color: var(--bad-line); font-weight: 600; }
 #where code { font-weight: 600; }
 ol.path, ul.enabled { list-style: none; margin: 6px 0 12px; padding: 0; }
-ol.path li { display: grid; grid-template-columns: 2.6em minmax(0, 1fr); gap: 6px; border: 1px solid var(--line);
+ol.path > li { display: grid; grid-template-columns: 2.6em minmax(0, 1fr); gap: 6px; border: 1px solid var(--line);
   border-top: none; padding: 4px 6px; }
-ol.path li:first-child { border-top: 1px solid var(--line); }
-ol.path li.current { outline: 3px solid var(--cur-line); outline-offset: -3px; background: var(--cur); }
-ol.path li.damaging { background: var(--damage); }
-ol.path li.violating { background: var(--bad); }
+ol.path > li:first-child { border-top: 1px solid var(--line); }
+ol.path > li.current { outline: 3px solid var(--cur-line); outline-offset: -3px; background: var(--cur); }
+ol.path > li.damaging { background: var(--damage); }
+ol.path > li.violating { background: var(--bad); }
 ol.path button.go { font: inherit; border: 1px solid var(--line); background: var(--bg); border-radius: 3px;
   cursor: pointer; align-self: start; }
-ul.enabled li { margin: 0 0 6px; }
+ul.enabled > li { margin: 0 0 6px; }
 ul.enabled button.take { display: block; width: 100%; text-align: left; font: inherit; padding: 6px 8px;
   border: 1px solid var(--line); border-radius: 6px; background: var(--panel); cursor: pointer; }
 ul.enabled button.take:hover, ul.enabled button.take:focus { border-color: var(--cur-line); }
@@ -68,7 +68,9 @@ ${fact('Command line', markup`<code>${session.command}</code>`)}
 
 function shortestButtons(session: ExploreSession): SafeHtml {
   const buttons = session.invariants.map(
-    (i) => markup`<button type="button" class="${i.kind}" data-shortest="${i.id}" title="${i.description}">${i.id}</button> `,
+    (i) =>
+      markup`<button type="button" class="${i.kind}" data-shortest="${i.id}"
+title="${i.description}">${i.id}</button> `,
   );
   return markup`<p class="shortest">Go to the shortest violation (dashed: witness) of: ${buttons}</p>`;
 }
@@ -120,7 +122,7 @@ export const EXPLORE_SCRIPT = `
     code.textContent = path.length === 0 ? '(initial state)' : path.join('.');
     $('where').append('path: ', code, ' (' + path.length + ' step' + (path.length === 1 ? '' : 's') + ')');
     $('back').disabled = path.length === 0;
-    $('forward').disabled = trail.length <= path.length;
+    $('forward').disabled = trail.length <= path.length && r.enabled.length === 0;
     var breaks = r.steps.length > 0 ? r.steps[r.steps.length - 1].breaks : [];
     $('save').disabled = breaks.length === 0;
     var dl = $('download');
@@ -196,7 +198,8 @@ export const EXPLORE_SCRIPT = `
   document.addEventListener('keydown', function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey || path === null) return;
     var t = e.target;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+    var typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT');
+    if (typing || (t && t.isContentEditable)) return;
     if (/^[1-9]$/.test(e.key)) {
       var s = last && last.enabled[Number(e.key) - 1];
       if (s) take(s.action);
@@ -236,10 +239,12 @@ ${facts(session)}
 ${shortestButtons(session)}
 <div class="toolbar" role="toolbar" aria-label="Path">
 <button type="button" id="back" disabled title="back one step (k or ↑)">← Back</button>
-<button type="button" id="forward" disabled title="forward along the path followed, else the first enabled step (j or ↓)">Forward →</button>
+<button type="button" id="forward" disabled
+title="forward along the path followed, else the first enabled step (j or ↓)">Forward →</button>
 <button type="button" id="home" title="the initial state (Home)">Initial state</button>
 <span id="where"></span>
-<button type="button" id="save" disabled title="write the usual counterexample file into the --out directory">Save this path as a counterexample</button>
+<button type="button" id="save" disabled
+title="write the usual counterexample file into the --out directory">Save this path as a counterexample</button>
 <a id="download" aria-disabled="true">Download it</a>
 </div>
 <p class="keys">Keys: <kbd>1</kbd>…<kbd>9</kbd> take that enabled step, <kbd>↓</kbd>/<kbd>j</kbd> forward (along the

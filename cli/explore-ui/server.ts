@@ -17,14 +17,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { counterexampleFileName, writeCounterexample } from '../../counterexamples/file.js';
-import {
-  ApiError,
-  counterexampleAt,
-  parsePath,
-  shortestViolation,
-  stateAt,
-  type Shortest,
-} from './api.js';
+import { ApiError, counterexampleAt, parsePath, shortestViolation, stateAt, type Shortest } from './api.js';
 import { fragmentsOf } from './fragments.js';
 import { EXPLORE_CSP, explorePage } from './page.js';
 import type { ExploreSession } from './session.js';
@@ -121,7 +114,11 @@ function routes(): Record<string, { readonly method: 'GET' | 'POST'; readonly ha
     '/api/save': {
       method: 'POST',
       handle: (url, session, res) => {
-        const cx = counterexampleAt(session, parsePath(url.searchParams.get('path')), url.searchParams.get('invariant'));
+        const cx = counterexampleAt(
+          session,
+          parsePath(url.searchParams.get('path')),
+          url.searchParams.get('invariant'),
+        );
         let file: string;
         try {
           file = writeCounterexample(session.outDir, cx);
@@ -134,7 +131,11 @@ function routes(): Record<string, { readonly method: 'GET' | 'POST'; readonly ha
     '/api/counterexample': {
       method: 'GET',
       handle: (url, session, res) => {
-        const cx = counterexampleAt(session, parsePath(url.searchParams.get('path')), url.searchParams.get('invariant'));
+        const cx = counterexampleAt(
+          session,
+          parsePath(url.searchParams.get('path')),
+          url.searchParams.get('invariant'),
+        );
         send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(cx, null, 2)}\n`, {
           'Content-Disposition': `attachment; filename="${counterexampleFileName(cx)}"`,
         });
@@ -161,7 +162,11 @@ export function requestHandler(
       return sendError(res, 403, `forbidden: this server answers only as 127.0.0.1:${port()}`);
     }
     if (!tokenMatches(url.searchParams.get('token'), token)) {
-      return sendError(res, 403, 'forbidden: this server answers only with its token (the URL pipecheck explore printed)');
+      return sendError(
+        res,
+        403,
+        'forbidden: this server answers only with its token (the URL pipecheck explore printed)',
+      );
     }
     const route = Object.hasOwn(table, url.pathname) ? table[url.pathname] : undefined;
     if (route === undefined) return sendError(res, 404, `not found: ${url.pathname}`);
