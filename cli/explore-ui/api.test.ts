@@ -4,7 +4,7 @@
  * refused with the step and the reason, check's search for the shortest
  * violation, and a path saved as a counterexample that replays.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,5 +111,40 @@ describe('the explorer api on the seed reproducer', () => {
       message: expect.stringContaining('violates no invariant'),
     });
     expect(refusal(() => counterexampleAt(session, []))).toMatchObject({ status: 400 });
+  });
+});
+
+describe('the explorer api with kernel choices (--kernel-choices explore)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pipecheck-explore-choices-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const scenario = join(dir, 'choices.json');
+  writeFileSync(
+    scenario,
+    JSON.stringify({
+      kernel: 'linux',
+      bounds: { pages: 2, cells: 1, values: 1, slots: 1, folioPages: 2, userPages: 0, depth: 3 },
+      initial: { file: [], cached: false },
+      environment: { ops: ['write', 'splice', 'pipe-read'] },
+    }),
+  );
+
+  it('each outcome of a step is its own enabled entry, saying the choice; a path keeps it', async () => {
+    const session = await sessionOf(scenario, { out: join(dir, 'out') }, quiet);
+    const writes = stateAt(session, []).enabled.filter((s) => s.text === 'write(off=0, len=2, value=1)');
+    expect(writes).toHaveLength(2);
+    expect(writes.map((w) => w.changes[0])).toEqual([
+      expect.stringMatching(/^kernel choice: /),
+      expect.stringMatching(/^kernel choice: /),
+    ]);
+    expect(writes[0]!.changes[0]).not.toBe(writes[1]!.changes[0]);
+    // Taking the second outcome changes what its entry said it would.
+    const second = stateAt(session, [writes[1]!.action]);
+    expect(second.steps[0]!.changes).toEqual(writes[1]!.changes);
+  });
+
+  it('with --kernel-choices measured, only the measured outcome', async () => {
+    const session = await sessionOf(scenario, { out: join(dir, 'out'), kernelChoices: 'measured' }, quiet);
+    const writes = stateAt(session, []).enabled.filter((s) => s.text === 'write(off=0, len=2, value=1)');
+    expect(writes).toHaveLength(1);
   });
 });
