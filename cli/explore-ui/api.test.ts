@@ -148,3 +148,32 @@ describe('the explorer api with kernel choices (--kernel-choices explore)', () =
     expect(writes).toHaveLength(1);
   });
 });
+
+describe("the explorer api takes check's kernel, profile and release options", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pipecheck-explore-options-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--kernel copy: the reader of the reproducer gets "old", and nothing breaks', async () => {
+    const session = await sessionOf(SEED_REPRODUCER, { out: dir, kernel: 'copy' }, quiet);
+    const at = stateAt(session, REPRODUCER);
+    expect(at.steps[4]!.observed?.observed).toEqual([1, 0]);
+    expect(at.violatingStep).toBeUndefined();
+    expect(session.command).toContain('--kernel copy');
+  });
+
+  it('--fs-profile xfs --release 6.1: the saved counterexample records both, and replays', async () => {
+    const session = await sessionOf(SEED_REPRODUCER, { out: dir, fsProfile: 'xfs', release: '6.1' }, quiet);
+    expect(session.model.fs.id).toBe('xfs');
+    expect(session.model.ctx.release).toBe('6.1');
+    const cx = counterexampleAt(session, REPRODUCER);
+    expect(cx).toMatchObject({ fs: 'xfs', release: '6.1' });
+    expect(cx.command).toContain('--fs-profile xfs --release 6.1');
+    expect(replay(cx).reproduced).toBe(true);
+  });
+
+  it('a bad option is the same InputError as check gives (exit 2)', async () => {
+    await expect(sessionOf(SEED_REPRODUCER, { out: dir, release: '5.0' }, quiet)).rejects.toThrow(
+      /--release: unknown Linux release "5.0"/,
+    );
+  });
+});
