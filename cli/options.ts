@@ -50,6 +50,7 @@ export interface CliOptions {
   runs?: number;
   seed?: number;
   workers?: number;
+  port?: number;
 }
 
 /** One option: how it is spelled, what it says in --help, how its argument is parsed. */
@@ -242,6 +243,16 @@ export const OPTIONS: OptionTable = {
     description: 'worker threads for the search or the walks (the same result as 1; 1 runs in one thread)',
     parse: integer(1, 'expected at least 1 worker (--workers 1 runs in one thread)'),
     defaultText: "the machine's cores",
+  },
+  port: {
+    argument: 'N',
+    description: 'the port to listen on, on 127.0.0.1 only',
+    parse: (raw) => {
+      const n = integer(0)(raw);
+      if (n > 65535) throw new InvalidArgumentError(`expected a port from 0 to 65535, got "${raw}"`);
+      return n;
+    },
+    defaultText: 'any free port (0)',
   },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },
 };

@@ -56,6 +56,15 @@ describe('the command line parser (built from the one option table)', () => {
     });
   });
 
+  it("parses explore: check's options and --port (0 to 65535)", () => {
+    expect(parseCommandLine(['explore', 's.json', '--kernel', 'copy', '--port', '8080'], quiet)?.options).toEqual({
+      kernel: 'copy',
+      port: 8080,
+    });
+    expect(() => parseCommandLine(['explore', '--port', '65536'], quiet)).toThrow(CommanderError);
+    expect(() => parseCommandLine(['explore', '--port', '-1'], quiet)).toThrow(CommanderError);
+  });
+
   it('rejects bad usage with a CommanderError', () => {
     for (const argv of [
       ['check', '--nope'],

@@ -64,6 +64,38 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./check.js')).checkCommand,
   },
   {
+    name: 'explore',
+    args: ['[scenario]'],
+    summary:
+      'serve the scenario to a browser on 127.0.0.1 (a token in the URL printed): take steps one by one, see each ' +
+      "state and what every step would change and break, go to an invariant's shortest violation, save a path as a " +
+      'counterexample (Ctrl-C stops it)',
+    options: [
+      'kernel',
+      'ops',
+      ...BOUNDS,
+      'fsProfile',
+      'kernelChoices',
+      'release',
+      'fs',
+      'invariant',
+      'plugin',
+      'out',
+      'maxStates',
+      'timeout',
+      'workers',
+      'port',
+    ],
+    descriptions: {
+      invariant: 'judge every step by this invariant (repeatable; default: every built-in invariant)',
+      out: 'where "save this path as a counterexample" writes',
+      maxStates: 'a shortest-violation search stops (reports nothing found) rather than discover more states',
+      timeout: 'a shortest-violation search stops (reports nothing found) after this long',
+      workers: 'worker threads for a shortest-violation search (the same result as 1)',
+    },
+    load: async () => (await import('./explore-ui/command.js')).exploreCommand,
+  },
+  {
     name: 'simulate',
     args: ['[scenario]'],
     summary:

@@ -64,7 +64,7 @@ function damageLabel(s: ViolationSection): string {
 }
 
 /** Cells as `[1, 0]`, with those that differ from `compare` (same position) marked. */
-function cellsHtml(cells: readonly number[], compare?: readonly number[]): SafeHtml {
+export function cellsHtml(cells: readonly number[], compare?: readonly number[]): SafeHtml {
   if (compare === undefined) return markup`<code>${showCells(cells)}</code>`;
   const parts = cells.map((c, i) => (c === compare[i] ? markup`${c}` : markup`<mark>${c}</mark>`));
   return markup`<code>[${parts.map((p, i) => (i === 0 ? p : markup`, ${p}`))}]</code>`;
@@ -157,12 +157,19 @@ function pipeTable(v: StateView, pipe: number): SafeHtml {
   return tableOf(`${name} buffers`, head, rows, 'pipe');
 }
 
-function stateBody(v: StateView, previous: StateView | undefined): SafeHtml {
+/**
+ * The panels of one state: the file (with what changed since `previous`
+ * marked), the page cache, the folios, the user pages, and each pipe's and
+ * the socket's buffers with their ghost cells. The report's state panels and
+ * `pipecheck explore` show a state with this.
+ */
+export function stateBody(v: StateView, previous: StateView | undefined): SafeHtml {
   return markup`${fileTable(v, previous)}${pageCacheTable(v)}${foliosTable(v)}${userTable(v)}
 ${v.pipes.map((_, p) => pipeTable(v, p))}`;
 }
 
-function changesList(changes: readonly string[]): SafeHtml {
+/** What a step changed, one item per change (`No visible change.` when none). */
+export function changesList(changes: readonly string[]): SafeHtml {
   if (changes.length === 0) return markup`<p class="changes none">No visible change.</p>`;
   return markup`<ul class="changes">${changes.map((c) => markup`<li>${c}</li>`)}</ul>`;
 }

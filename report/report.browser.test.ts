@@ -8,32 +8,19 @@
  * chromium versions differ between machines, the layout properties do not.
  * Skipped, saying why, where chromium is not installed.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCounterexample, type Counterexample } from '../counterexamples/format.js';
+import { chromiumTitle, HAVE_CHROMIUM, launchChromium } from '../test-support/chromium.js';
 import { seedCounterexample } from '../test-support/seed-counterexample.js';
 import { pageOfCounterexample } from './build.js';
 import { renderReportHtml } from './html.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const TITLE = HAVE_CHROMIUM
-  ? `the report page in chromium (${CHROMIUM})`
-  : `the report page in chromium: needs chromium (apt-get install chromium): not found at ${CHROMIUM}`;
+const TITLE = chromiumTitle('the report page');
 
 const DAMAGE_LABEL = '⚠ this step changed data already in the pipe';
 
@@ -58,7 +45,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
 
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 20_000 });
+    browser = await launchChromium();
   }, 30_000);
   afterAll(async () => {
     await browser?.close();
