@@ -321,6 +321,16 @@ describe('6.1 splices through ITER_PIPE (generic_file_splice_read)', () => {
     expect(reads(runSteps(steps, { ...opts, release: '6.18' }))).toEqual([[0]]);
   });
 
+  it("the socket's queue still takes a buffer per page part (sendfile; conform --vm 6.1, tmpfs, seed 90101)", () => {
+    const steps = [
+      { op: 'truncate', size: 4 },
+      { op: 'sendfile', off: 1, len: 2 },
+      { op: 'socket-read', len: 2 },
+    ] satisfies Step[];
+    const opts = { fs: TMPFS, bounds: { ...bounds, folioPages: 1 }, initial: { ...empty, user: [[0, 0]] } };
+    expect(reads(runSteps(steps, { ...opts, release: '6.1' }))).toEqual([[0]]);
+  });
+
   it('a buffer of a folio keeps referencing it: a write to its second page reaches the reader', () => {
     const cold = { file: [0, 1, 1, 0], cached: false, user: [[0, 0]] };
     const steps = [

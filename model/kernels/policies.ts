@@ -19,6 +19,7 @@ import {
   F_PRIVATE,
   F_USER,
   F_UPTODATE,
+  SOCKET,
   type State,
 } from '../state.js';
 
@@ -30,7 +31,8 @@ const SECOND = 1;
  * `queue` (pipe 0, or the socket for sendfile): one per page touched, or on
  * a profile whose splices make a buffer per folio (`spliceBufferSpan`), one
  * per folio touched. A hole the profile puts in as zeros (tmpfs) is the zero
- * page per page, or zeros packed into fresh pages (`spliceHoleFill`).
+ * page per page, or zeros packed into fresh pages (`spliceHoleFill`). The
+ * socket's queue takes a buffer per page part either way.
  */
 export function spliceByReference(
   ctx: ModelContext,
@@ -41,6 +43,10 @@ export function spliceByReference(
   queue: number,
 ): number {
   const { L, fs } = ctx;
+  // A stream socket has no slots: its queue is counted in the parts of pages sendfile sent (the
+  // oracle's accounting of it), whatever buffers the task's internal pipe held on the way.
+  const span = queue === SOCKET ? 'page' : fs.spliceBufferSpan;
+  const fill = queue === SOCKET ? 'zero-page' : fs.spliceHoleFill;
   let pos = off;
   // The read is asked for at most a page per free slot (filemap_splice_read; 6.1: do_splice_to).
   const end = Math.min(off + len, off + Math.max(1, freeSlots(L, s, queue)) * L.C);
@@ -55,7 +61,7 @@ export function spliceByReference(
     // After the first page of the call f_ra.prev_pos is where this splice got to: a miss is sequential.
     const f = fs.spliceReadPage(ctx, s, page, lastPage, pos > off);
     if (f < 0) {
-      const filled = spliceZeros(L, s, queue, pos, pageEnd - pos, flags, fs.spliceHoleFill, zeros);
+      const filled = spliceZeros(L, s, queue, pos, pageEnd - pos, flags, fill, zeros);
       pos += filled.cells;
       zeros = filled.slot;
       if (pos < pageEnd) break;
@@ -64,7 +70,7 @@ export function spliceByReference(
     if (freeSlots(L, s, queue) === 0) break;
     zeros = -1;
     const folioEnd = (L.folioIndex(s, f) + L.folioPages(s, f)) * L.C;
-    const stop = fs.spliceBufferSpan === 'folio' ? Math.min(end, folioEnd) : pageEnd;
+    const stop = span === 'folio' ? Math.min(end, folioEnd) : pageEnd;
     pushBuffer(L, s, queue, f, page - L.folioIndex(s, f), pos % L.C, stop - pos, flags);
     pos = stop;
   }
