@@ -51,7 +51,10 @@ export async function withBackend(
   const off = onSignals();
   try {
     const booting = `pipecheck ${command}: booting Linux ${opts.vm} under qemu (software emulation)...`;
-    const r = await openVm(opts.vm, { onBooting: () => io.err(booting) });
+    const r = await openVm(opts.vm, {
+      onBooting: () => io.err(booting),
+      onReboot: (why) => io.err(`pipecheck ${command}: ${why}; booted a fresh guest and ran that job again there`),
+    });
     if (!r.ok) {
       io.err(`pipecheck ${command}: ${r.reason}`);
       return EXIT.usage;

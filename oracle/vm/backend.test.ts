@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeTrace, type KernelTraceInput } from '../kernel.js';
-import { vmBackend, type JobRunner } from './backend.js';
+import { RebootingRunner, vmBackend, type JobRunner } from './backend.js';
 import type { VmJob, VmJobOutcome } from './session.js';
 
 const INPUT: KernelTraceInput = {
@@ -106,6 +106,67 @@ describe('the VM backend (backend.ts) over a session', () => {
     expect(await backend.runOnKernel(INPUT)).toMatchObject({
       status: 'error',
       message: expect.stringContaining('qemu'),
+    });
+  });
+});
+
+describe('RebootingRunner', () => {
+  /** A guest that stalls on its first `stalls` jobs, then answers; counts closes. */
+  function guest(stalls: number) {
+    const g = {
+      kernel: '6.1.0-57-cloud-amd64',
+      mounted: ['ext4'] as JobRunner['mounted'],
+      stopped: undefined as string | undefined,
+      jobs: 0,
+      closed: 0,
+      run(): Promise<VmJobOutcome> {
+        g.jobs++;
+        if (g.jobs <= stalls) {
+          g.stopped = 'a job took more than 60000 ms; the VM was stopped';
+          return Promise.resolve({ status: 'timeout', message: 'the VM did not answer within 60000 ms' });
+        }
+        return Promise.resolve({ status: 'done', exitCode: 0, stdout: HELPER_OUT, stderr: '', elapsedMs: 40 });
+      },
+      close(): Promise<void> {
+        g.closed++;
+        return Promise.resolve();
+      },
+    };
+    return g;
+  }
+  const job: VmJob = { kind: 'run', fs: 'ext4', stdin: '', timeoutMs: 30_000 };
+
+  it('boots a fresh guest after a stall and runs the job again there', async () => {
+    const first = guest(1);
+    const second = guest(0);
+    const told: string[] = [];
+    const r = new RebootingRunner(first, () => Promise.resolve(second), 3, (why) => told.push(why));
+    const o = await r.run(job);
+    expect(o.status).toBe('done');
+    expect(first.closed).toBe(1);
+    expect(second.jobs).toBe(1);
+    expect(told).toEqual(['a job took more than 60000 ms; the VM was stopped']);
+    expect(r.stopped).toBeUndefined();
+  });
+
+  it('reports the stall when the fresh guest stalls too, and stops rebooting after its budget', async () => {
+    const guests = [guest(1), guest(2), guest(0)];
+    let next = 1;
+    const r = new RebootingRunner(guests[0]!, () => Promise.resolve(guests[next++]!), 1);
+    expect((await r.run(job)).status).toBe('timeout');
+    expect(next).toBe(2);
+    // The budget is spent: the next stall is reported as it came, no third guest.
+    expect((await r.run(job)).status).toBe('timeout');
+    expect(next).toBe(2);
+    expect(guests[2]!.jobs).toBe(0);
+  });
+
+  it('says why when the guest cannot be booted again', async () => {
+    const r = new RebootingRunner(guest(1), () => Promise.reject(new Error('qemu exited (1)')), 3);
+    const o = await r.run(job);
+    expect(o).toEqual({
+      status: 'error',
+      message: 'a job took more than 60000 ms; the VM was stopped; booting the guest again failed: qemu exited (1)',
     });
   });
 });

@@ -92,9 +92,62 @@ export function vmBackend(session: JobRunner, release: KernelRelease): KernelBac
   };
 }
 
+/**
+ * A runner that boots a fresh guest when one stops answering a job (a stall
+ * of the guest, seen under heavy load on the host: section 21 of
+ * oracle/FINDINGS.md) and runs the job again there, at most `reboots` times
+ * in all; `onReboot` is told why. A job that stalls the fresh guest too is
+ * reported as it came.
+ */
+export class RebootingRunner implements JobRunner {
+  private rebootsLeft: number;
+
+  constructor(
+    private current: JobRunner & { close(): Promise<void> },
+    private readonly boot: () => Promise<JobRunner & { close(): Promise<void> }>,
+    reboots: number,
+    private readonly onReboot: (why: string) => void = () => {},
+  ) {
+    this.rebootsLeft = reboots;
+  }
+
+  get kernel(): string {
+    return this.current.kernel;
+  }
+  get mounted(): readonly GuestFs[] {
+    return this.current.mounted;
+  }
+  get stopped(): string | undefined {
+    return this.current.stopped;
+  }
+
+  async run(job: Parameters<JobRunner['run']>[0]): Promise<VmJobOutcome> {
+    const o = await this.current.run(job);
+    if (o.status !== 'timeout' || this.rebootsLeft === 0) return o;
+    this.rebootsLeft--;
+    const why = this.current.stopped ?? o.message;
+    await this.current.close().catch(() => {});
+    try {
+      this.current = await this.boot();
+    } catch (e) {
+      return { status: 'error', message: `${why}; booting the guest again failed: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    this.onReboot(why);
+    return this.current.run(job);
+  }
+
+  close(): Promise<void> {
+    return this.current.close();
+  }
+}
+
+/** How many times a command boots its guest again after a stall. */
+const REBOOTS = 3;
+
 /** A booted guest and its backend; `close` stops the guest and removes its files. */
 export interface OpenVm {
   readonly backend: KernelBackend;
+  /** The guest booted first (another replaces it after a stall: RebootingRunner). */
   readonly session: VmSession;
   close(): Promise<void>;
 }
@@ -106,7 +159,11 @@ export interface OpenVm {
  */
 export async function openVm(
   release: string,
-  opts: Omit<VmSessionOptions, 'tools'> & { readonly onBooting?: () => void } = {},
+  opts: Omit<VmSessionOptions, 'tools'> & {
+    readonly onBooting?: () => void;
+    /** Told when a stalled guest was stopped and another booted (the job then runs again). */
+    readonly onReboot?: (why: string) => void;
+  } = {},
 ): Promise<{ ok: true; vm: OpenVm } | { ok: false; reason: string }> {
   const found = findVmTools(release);
   if (!found.ok) return { ok: false, reason: missingMessage(release, found.missing) };
@@ -117,6 +174,12 @@ export async function openVm(
   } catch (e) {
     return { ok: false, reason: `--vm ${release}: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const backend = vmBackend(session, vmRelease(release)!.release);
-  return { ok: true, vm: { backend, session, close: () => session.close() } };
+  const runner = new RebootingRunner(
+    session,
+    () => VmSession.boot({ ...opts, tools: found.tools }),
+    REBOOTS,
+    (why) => opts.onReboot?.(why),
+  );
+  const backend = vmBackend(runner, vmRelease(release)!.release);
+  return { ok: true, vm: { backend, session, close: () => runner.close() } };
 }

@@ -221,8 +221,13 @@ export class VmSession {
     return new Promise((done) => {
       const timer = setTimeout(() => {
         this.waiters.delete(id);
+        // What the guest kernel said last (a soft lockup, a hung task) is the clue to a hang.
+        const said = this.console.text();
         this.killNow();
-        this.fail(`a job took more than ${job.timeoutMs + HOST_GRACE_MS} ms; the VM was stopped`);
+        this.fail(
+          `a job took more than ${job.timeoutMs + HOST_GRACE_MS} ms; the VM was stopped` +
+            (said ? `; its console: ${said}` : '; its console said nothing'),
+        );
         done({ status: 'timeout', message: `the VM did not answer within ${job.timeoutMs + HOST_GRACE_MS} ms` });
       }, job.timeoutMs + HOST_GRACE_MS);
       this.waiters.set(id, (m) => {
