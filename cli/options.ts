@@ -50,6 +50,9 @@ export interface CliOptions {
   runs?: number;
   seed?: number;
   workers?: number;
+  checkpoint?: string;
+  checkpointEvery?: number;
+  resume?: string;
 }
 
 /** One option: how it is spelled, what it says in --help, how its argument is parsed. */
@@ -242,6 +245,24 @@ export const OPTIONS: OptionTable = {
     description: 'worker threads for the search or the walks (the same result as 1; 1 runs in one thread)',
     parse: integer(1, 'expected at least 1 worker (--workers 1 runs in one thread)'),
     defaultText: "the machine's cores",
+  },
+  checkpoint: {
+    argument: 'DIR',
+    description:
+      'save the search to DIR/pipecheck.checkpoint now and then (at the start of a level, atomically) and when ' +
+      'a limit or an interrupt stops it, to go on later with --resume DIR; the search then runs on one thread',
+  },
+  checkpointEvery: {
+    argument: 'SECONDS',
+    description: 'with --checkpoint or --resume: save at the first level start this long after the last save',
+    parse: positiveNumber,
+    defaultText: '300',
+  },
+  resume: {
+    argument: 'DIR',
+    description:
+      'go on from the checkpoint in DIR, to the result the search would have had if never stopped (the same ' +
+      'options but the limits; else exit 2); it goes on saving to DIR (or to --checkpoint)',
   },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },
 };
