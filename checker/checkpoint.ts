@@ -87,7 +87,8 @@ export function keyDifference(saved: unknown, now: unknown, path = ''): string |
       if (d !== undefined) return d;
     }
   }
-  return `${path || 'key'}: the checkpoint has ${JSON.stringify(saved) ?? 'nothing'}, this run ${JSON.stringify(now) ?? 'nothing'}`;
+  const text = (v: unknown): string => JSON.stringify(v) ?? 'nothing';
+  return `${path || 'key'}: the checkpoint has ${text(saved)}, this run ${text(now)}`;
 }
 
 /** Write `snapshot` with `key` to DIR/pipecheck.checkpoint atomically (temporary file, fsync, rename, fsync DIR). */

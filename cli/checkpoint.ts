@@ -27,7 +27,8 @@ export function checkpointJobOf(opts: CliOptions, job: ExploreJob): CheckpointJo
   const flag = opts.checkpoint !== undefined ? '--checkpoint' : '--resume';
   if (opts.workers !== undefined && opts.workers > 1) {
     throw new UsageError(
-      `${flag} saves the one-thread search: leave out --workers ${opts.workers} (a checkpointed search runs on one thread)`,
+      `${flag} saves the one-thread search: leave out --workers ${opts.workers} ` +
+        '(a checkpointed search runs on one thread)',
     );
   }
   if (opts.graph !== undefined) throw new UsageError(`${flag} and --graph do not go together (the graph is not saved)`);
