@@ -117,6 +117,20 @@ export class CoverageVisitor implements MergeableVisitor<State, ReadObservation>
     for (let k = 0; k < pairs.length; k += 2) this.transitions[pairs[k]!]! += pairs[k + 1]!;
   }
 
+  /** The counts so far (a checkpoint's). */
+  saveState(): { transitions: number[]; discovered: number[] } {
+    return { transitions: [...this.transitions], discovered: [...this.discovered] };
+  }
+
+  restoreState(state: unknown): void {
+    const { transitions, discovered } = state as { transitions: number[]; discovered: number[] };
+    if (transitions.length !== this.transitions.length || discovered.length !== this.discovered.length) {
+      throw new Error('coverage: the checkpoint counts the steps of another scenario');
+    }
+    this.transitions.set(transitions);
+    this.discovered.set(discovered);
+  }
+
   coverage(): Coverage {
     const byOp = new Map<string, number[]>();
     const env = this.model.scenario.environment;

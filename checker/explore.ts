@@ -17,6 +17,7 @@ import type { ReadObservation } from '../model/pipe.js';
 import type { Scenario } from '../model/scenario.js';
 import type { ScenarioModel } from '../model/scenario-model.js';
 import type { Layout, State } from '../model/state.js';
+import { checkpointHooks, snapshotInputError, type CheckpointJob } from './checkpoint.js';
 import { CoverageVisitor, type Coverage } from './coverage.js';
 import { InputError } from './errors.js';
 import { GraphVisitor, type StateGraph } from './graph.js';
@@ -41,6 +42,8 @@ export interface ExploreJob {
   readonly coverage?: boolean | undefined;
   /** Collect the state graph (checker/graph.ts; one thread only: exploreScenario). */
   readonly graph?: boolean | undefined;
+  /** Save the search now and then, and resume it (checker/checkpoint.ts; one thread only, no graph). */
+  readonly checkpoint?: CheckpointJob | undefined;
 }
 
 export interface Cost {
@@ -98,6 +101,14 @@ export class CostVisitor implements MergeableVisitor<State, ReadObservation> {
     const { pagesCopied, pagesStolen } = part as Cost;
     if (pagesCopied > this.copied) this.copied = pagesCopied;
     if (pagesStolen > this.stolen) this.stolen = pagesStolen;
+  }
+  saveState(): Cost {
+    return this.cost();
+  }
+  restoreState(state: unknown): void {
+    this.copied = 0;
+    this.stolen = 0;
+    this.absorb(state);
   }
 }
 
@@ -179,6 +190,7 @@ export async function exploreScenarioParallel(
     throw new Error('exploreScenarioParallel: an invariant with a history runs on one thread');
   }
   if (job.graph === true) throw new Error('exploreScenarioParallel: the state graph is collected on one thread');
+  if (job.checkpoint !== undefined) throw new Error('exploreScenarioParallel: checkpoints are taken on one thread');
   const parts = explorationParts(job, invariants);
   const coverage = coverageVisitor(parts.visitors);
   const running = run.running ?? new Int32Array(new SharedArrayBuffer(4 * run.workers));
@@ -199,12 +211,15 @@ export async function exploreScenarioParallel(
 
 /** explore(); a history's `next` that fails is the plugin's error (InputError: exit 2), not a crash. */
 function exploreWithHistories(
+  dir: string | undefined,
   ...args: Parameters<typeof explore<State, ReadObservation>>
 ): ExploreResult<ReadObservation> {
   try {
     return explore(...args);
   } catch (e) {
     if (e instanceof HistoryError) throw new InputError(e.message);
+    const checkpoint = args[2]?.checkpoint;
+    if (checkpoint?.resume !== undefined && dir !== undefined) throw snapshotInputError(dir, e);
     throw e;
   }
 }
@@ -219,8 +234,15 @@ export function exploreScenario(
   const cost = visitors[0];
   const coverage = coverageVisitor(visitors);
   const graph = job.graph === true ? new GraphVisitor(model) : undefined;
+  if (graph !== undefined && job.checkpoint !== undefined)
+    throw new Error('exploreScenario: no checkpoint with a graph');
   const all = graph ? [...visitors, graph] : visitors;
-  const result = exploreWithHistories(model, properties, { ...optionsOf(job, hooks, coverage), visitors: all });
+  const checkpoint = job.checkpoint === undefined ? {} : { checkpoint: checkpointHooks(job.checkpoint) };
+  const result = exploreWithHistories(job.checkpoint?.resumeFrom, model, properties, {
+    ...optionsOf(job, hooks, coverage),
+    visitors: all,
+    ...checkpoint,
+  });
   return {
     invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
     result,

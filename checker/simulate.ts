@@ -20,6 +20,7 @@ import {
   type ChunkResult,
   type SimulationFinding,
 } from '../explorer/simulate.js';
+import { shardRange, type Shard } from '../explorer/shard.js';
 import type { Invariant } from '../invariants/define.js';
 import { HistoryError, scenarioModelFor, toProperties } from '../invariants/property.js';
 import type { Bounds } from '../model/bounds.js';
@@ -48,6 +49,8 @@ export interface SimulateJob {
   readonly fs?: FsProfile['id'] | undefined;
   readonly runs: number;
   readonly seed: number;
+  /** Take only this shard's chunks of the runs (explorer/shard.ts). */
+  readonly shard?: Shard | undefined;
 }
 
 export interface ChunkHooks {
@@ -121,7 +124,10 @@ export interface SimulateReport {
   readonly environment: readonly string[];
   readonly processes: readonly string[];
   readonly seed: number;
+  /** The simulation's runs (all shards'). */
   readonly runs: number;
+  /** With --shard: which shard this is, and its chunks and runs (the runs `firstRun .. endRun - 1`). */
+  readonly shard?: ShardReport;
   readonly runsDone: number;
   readonly walks: number;
   readonly workers: number;
@@ -135,6 +141,25 @@ export interface SimulateReport {
   /** The command line that takes the same walks again. */
   readonly command: string;
   readonly plugins: readonly string[];
+}
+
+export interface ShardReport extends Shard {
+  /** Chunks `chunks[0] .. chunks[1] - 1`. */
+  readonly chunks: readonly [number, number];
+  readonly firstRun: number;
+  readonly endRun: number;
+}
+
+/** The runs `job` takes: all of them, or its shard's. */
+export function runsOf(job: Pick<SimulateJob, 'runs' | 'shard'>): number {
+  const r = shardRange(job.runs, job.shard);
+  return r.endRun - r.firstRun;
+}
+
+function shardReport(job: SimulateJob): { shard?: ShardReport } {
+  if (job.shard === undefined) return {};
+  const r = shardRange(job.runs, job.shard);
+  return { shard: { ...job.shard, chunks: [r.first, r.end], firstRun: r.firstRun, endRun: r.endRun } };
 }
 
 export interface SimulateReportInput {
@@ -236,7 +261,7 @@ export function buildSimulateReport(input: SimulateReportInput): SimulateReport 
   }
   return {
     result: violations.length > 0 ? 'violated' : pluginErrors.length > 0 ? 'error' : 'nothing-found',
-    complete: outcome.stopped === null && outcome.runsDone >= job.runs,
+    complete: outcome.stopped === null && outcome.runsDone >= runsOf(job),
     reason: outcome.stopped ?? 'runs-done',
     kernel: scenario.kernel,
     fs: model.fs.id,
@@ -247,6 +272,7 @@ export function buildSimulateReport(input: SimulateReportInput): SimulateReport 
     processes: scenario.processes.map((p) => p.name),
     seed: job.seed,
     runs: job.runs,
+    ...shardReport(job),
     runsDone: outcome.runsDone,
     walks: outcome.walks,
     workers: outcome.workers,

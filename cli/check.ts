@@ -13,6 +13,8 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { HtmlReportsWritten } from '../report/index.js';
 import { BOUND_NAMES } from '../model/bounds.js';
+import type { ExploreEvent } from '../explorer/result.js';
+import { checkpointJobOf, checkpointLine } from './checkpoint.js';
 import { runJobs, withInterrupt } from './explore-job.js';
 import { EXIT, exitCodeOf } from './exit.js';
 import { checkOutputDir, checkOutputFile, outDirOf } from './outputs.js';
@@ -66,7 +68,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     release: scenario.release,
   });
   checkInitialForProfile(scenario, fs, file ?? 'the default scenario');
-  const job: ExploreJob = {
+  const search: ExploreJob = {
     scenario,
     invariants,
     maxStates: opts.maxStates,
@@ -79,17 +81,28 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     coverage: opts.coverage,
     ...(opts.graph === undefined ? {} : { graph: true }),
   };
+  const checkpoint = checkpointJobOf(opts, search);
+  // A checkpointed search runs on one thread (cli/checkpoint.ts refuses --workers N).
+  const job: ExploreJob = checkpoint === undefined ? search : { ...search, workers: 1, checkpoint };
+  const progress = progressPrinter(io);
+  const onEvent = (e: ExploreEvent, index: number): void =>
+    e.type === 'checkpoint' && checkpoint !== undefined
+      ? io.err(checkpointLine(e, checkpoint.dir))
+      : progress(e, index);
   const outDir = outDirOf(opts.out, io.err);
   checkOutputDir('--out', outDir);
   if (opts.graph !== undefined) checkOutputFile('--graph', opts.graph);
   if (opts.html !== undefined) checkOutputDir('--html', opts.html, 'reports');
   const [done] = await withInterrupt(
-    (interrupt) => runJobs([job], interrupt, progressPrinter(io)),
+    (interrupt) => runJobs([job], interrupt, onEvent),
     () => io.err(INTERRUPTED),
   );
   if (done === undefined) throw new Error('the exploration ended without a result');
   const note = reductionNote(done.reductions);
   if (note !== undefined) io.err(note);
+  if (checkpoint !== undefined && !done.result.complete) {
+    io.err(`go on from where it stopped with --resume ${checkpoint.dir}`);
+  }
   // Counterexamples are written all together or not at all, after the report is built.
   const written = writtenReport(outDir, (write) =>
     buildReport({

@@ -211,12 +211,15 @@ export function mainProbeMs(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * Whether jobs may first run on the main thread: a budget, and no plugin
- * (a plugin's code may never return: plugins run in the worker, under the
- * watchdog).
+ * Whether jobs may first run on the main thread: a budget, no plugin (a
+ * plugin's code may never return: plugins run in the worker, under the
+ * watchdog) and no checkpoint.
  */
 export function mayProbe(jobs: readonly ExploreJob[], budgetMs: number): boolean {
-  return budgetMs > 0 && jobs.every((job) => (job.invariants.plugins ?? []).length === 0);
+  // A checkpointed search writes its checkpoints from the worker, where an interrupt reaches it.
+  return (
+    budgetMs > 0 && jobs.every((job) => (job.invariants.plugins ?? []).length === 0 && job.checkpoint === undefined)
+  );
 }
 
 /**

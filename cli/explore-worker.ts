@@ -85,7 +85,9 @@ function oneThreadProbe(
 async function runJob(job: ExploreJob, invariants: readonly Invariant[], onEvent: (e: ExploreEvent) => void) {
   const hooks = { signal: flagSignal(shared), onEvent };
   const workers = job.workers ?? 1;
-  if (workers <= 1 || !parallelAvailable()) return exploreScenario(job, invariants, hooks);
+  if (workers <= 1 || job.checkpoint !== undefined || !parallelAvailable()) {
+    return exploreScenario(job, invariants, hooks);
+  }
   if (invariants.some((inv) => inv.history !== undefined)) {
     post({ type: 'note', message: HISTORY_NOTE });
     return exploreScenario(job, invariants, hooks);
@@ -128,7 +130,7 @@ async function main(): Promise<void> {
     let value;
     try {
       value = await runJob(job, invariants, (event) => {
-        if (event.type === 'progress') post({ type: 'event', index, event });
+        if (event.type === 'progress' || event.type === 'checkpoint') post({ type: 'event', index, event });
       });
     } catch (e) {
       // A plugin's history that fails stops the search: bad input, exit 2.

@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { FS_PROFILE_IDS, KERNEL_RELEASES } from '../model/fs/index.js';
 import { KERNEL_IDS } from '../model/kernels/index.js';
 import { DEPTH_ZERO } from '../model/bounds.js';
+import { isShard, type Shard } from '../explorer/shard.js';
 import { GRAPH_MAX_STATES } from '../checker/graph.js';
 import { APT_LINE, GUEST_FILE_SYSTEMS, VM_RELEASES, vmReleaseProblem } from '../oracle/vm/releases.js';
 
@@ -51,6 +52,10 @@ export interface CliOptions {
   seed?: number;
   workers?: number;
   port?: number;
+  checkpoint?: string;
+  checkpointEvery?: number;
+  resume?: string;
+  shard?: Shard;
 }
 
 /** One option: how it is spelled, what it says in --help, how its argument is parsed. */
@@ -253,6 +258,40 @@ export const OPTIONS: OptionTable = {
       return n;
     },
     defaultText: 'any free port (0)',
+  },
+  checkpoint: {
+    argument: 'DIR',
+    description:
+      'save the search to DIR/pipecheck.checkpoint now and then (at the start of a level, atomically) and when ' +
+      'a limit or an interrupt stops it, to go on later with --resume DIR; the search then runs on one thread',
+  },
+  checkpointEvery: {
+    argument: 'SECONDS',
+    description: 'with --checkpoint or --resume: save at the first level start this long after the last save',
+    parse: positiveNumber,
+    defaultText: '300',
+  },
+  resume: {
+    argument: 'DIR',
+    description:
+      'go on from the checkpoint in DIR, to the result the search would have had if never stopped (the same ' +
+      'options but the limits; else exit 2); it goes on saving to DIR (or to --checkpoint)',
+  },
+  shard: {
+    argument: 'I/N',
+    description:
+      'take only shard I of N (1 <= I <= N) of the runs, to run a simulation on N machines: the chunks of 250 runs ' +
+      'are cut into N contiguous ranges, shard I the I-th (chunk k: runs 250k .. 250k + 249, walked from a seed ' +
+      'derived from --seed and k, so N shards walk exactly what one run walks; needs --seed); ' +
+      'pipecheck merge combines their --json reports (docs/scale.md)',
+    parse: (raw) => {
+      const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+      const shard = m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+      if (shard === undefined || !isShard(shard)) {
+        throw new InvalidArgumentError(`expected I/N with 1 <= I <= N (shard 2 of 3: 2/3), got "${raw}"`);
+      }
+      return shard;
+    },
   },
   seed: { argument: 'S', description: 'fast-check seed (printed on every run)', parse: integer(-(2 ** 31)) },
 };

@@ -60,6 +60,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       'maxStates',
       'timeout',
       'workers',
+      'checkpoint',
+      'checkpointEvery',
+      'resume',
     ],
     load: async () => (await import('./check.js')).checkCommand,
   },
@@ -117,10 +120,20 @@ export const COMMANDS: readonly CommandSpec[] = [
       'runs',
       'seed',
       'workers',
+      'shard',
     ],
     defaults: { depth: "the scenario's, else 12", runs: '10000', seed: 'from the clock (printed)' },
     descriptions: { runs: 'random walks to run' },
     load: async () => (await import('./simulate.js')).simulateCommand,
+  },
+  {
+    name: 'merge',
+    args: ['<reports...>'],
+    summary:
+      'combine the --json reports of simulate --shard 1/N .. N/N into the report of the whole simulation ' +
+      '(per invariant the shortest trace; exit codes as simulate)',
+    options: ['json'],
+    load: async () => (await import('./merge.js')).mergeCommand,
   },
   {
     name: 'replay',
@@ -289,7 +302,11 @@ function buildProgram(onInvoke: (inv: Invocation) => void, io?: ProgramIo): Comm
     for (const a of spec.args) cmd.argument(a);
     for (const key of spec.options) cmd.addOption(optionOf(spec, key));
     cmd.action((...received: unknown[]) => {
-      const args = received.slice(0, spec.args.length).filter((a): a is string => typeof a === 'string');
+      // A variadic argument (`<reports...>`) comes as a list.
+      const args = received
+        .slice(0, spec.args.length)
+        .flatMap((a) => (Array.isArray(a) ? (a as unknown[]) : [a]))
+        .filter((a): a is string => typeof a === 'string');
       const options = received[spec.args.length] as CliOptions;
       onInvoke({ command: spec, args, options });
     });

@@ -18,11 +18,13 @@ import { resolveRequest } from '../checker/inputs.js';
 import {
   simulateScenarioChunk,
   simulationModel,
+  runsOf,
   type SimulateJob,
   type SimulationOutcome,
 } from '../checker/simulate.js';
 import { compiledAvailable, WorkerPool, type PoolEvent } from '../explorer/pool.js';
-import { chunkAt, chunkCount, type Chunk, type ChunkResult } from '../explorer/simulate.js';
+import { shardRange } from '../explorer/shard.js';
+import { chunkAt, type Chunk, type ChunkResult } from '../explorer/simulate.js';
 import type { ReadObservation } from '../model/pipe.js';
 import { ABORT, flagSignal, interrupted, watchInterrupt, type Interrupt } from './explore-job.js';
 
@@ -69,15 +71,16 @@ const WORKER_URL = new URL('./simulate-worker.js', import.meta.url);
 
 /** Take chunks from the shared counter and run them with `run` until none is left or the run is stopped. */
 export function takeChunks(
-  job: Pick<SimulateJob, 'runs' | 'seed'>,
+  job: Pick<SimulateJob, 'runs' | 'seed' | 'shard'>,
   shared: Int32Array,
   run: (chunk: Chunk) => ChunkResult<ReadObservation>,
   onChunk: (r: ChunkResult<ReadObservation>) => void,
 ): void {
+  const { first, end } = shardRange(job.runs, job.shard);
   for (;;) {
     if (Atomics.load(shared, ABORT) !== 0) return;
-    const index = Atomics.add(shared, NEXT_CHUNK, 1);
-    const chunk = chunkAt(job.runs, job.seed, index);
+    const index = first + Atomics.add(shared, NEXT_CHUNK, 1);
+    const chunk = index < end ? chunkAt(job.runs, job.seed, index) : undefined;
     if (chunk === undefined) return;
     onChunk(run(chunk));
   }
@@ -92,7 +95,9 @@ export async function runSimulation(
   if (interrupt.shared.length < SHARED_WORDS) throw new Error('runSimulation: the shared memory is too small');
   const clock = options.clock ?? (() => performance.now());
   const started = clock();
-  const workers = Math.max(1, Math.min(options.workers, chunkCount(job.runs)));
+  const { first, end } = shardRange(job.runs, job.shard);
+  const workers = Math.max(1, Math.min(options.workers, end - first));
+  const runs = runsOf(job);
   const chunks: ChunkResult<ReadObservation>[] = [];
   let firstViolationMs: number | null = null;
   const failed = new Set<string>();
@@ -118,7 +123,7 @@ export async function runSimulation(
     lastAt = now;
     options.onProgress?.({
       runsDone,
-      runs: job.runs,
+      runs,
       walksPerSecond,
       violations: failed.size,
       elapsedMs: now - started,
@@ -134,7 +139,7 @@ export async function runSimulation(
   }
   chunks.sort((a, b) => a.chunk - b.chunk);
   const runsDone = chunks.reduce((n, c) => n + c.runs, 0);
-  const stopped = runsDone >= job.runs ? null : timedOut ? 'timeout' : interrupted(interrupt) ? 'aborted' : null;
+  const stopped = runsDone >= runs ? null : timedOut ? 'timeout' : interrupted(interrupt) ? 'aborted' : null;
   return {
     invariants,
     chunks,

@@ -12,6 +12,7 @@ import {
   buildSimulateReport,
   DEFAULT_SIMULATE_DEPTH,
   DEFAULT_SIMULATE_RUNS,
+  type ShardReport,
   type SimulatedTraceReport,
   type SimulateJob,
   type SimulateReport,
@@ -20,7 +21,9 @@ import { checkOutputDir, outDirOf } from './outputs.js';
 import { boundsText } from '../model/bounds.js';
 import { commandLine, resolvedRelease, timeoutMs } from './check.js';
 import { withInterrupt } from './explore-job.js';
-import { EXIT } from './exit.js';
+import { EXIT, UsageError } from './exit.js';
+import type { Shard } from '../explorer/shard.js';
+import { CHUNK_RUNS } from '../explorer/simulate.js';
 import { fsProfileOf, invariantRequest, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, type Io } from './io.js';
 import { workersOf, type CliOptions } from './options.js';
@@ -90,6 +93,7 @@ export function renderSimulate(r: SimulateReport): string[] {
   out.push(`bounds: ${boundsText(r.bounds)}`);
   const workers = `${r.workers} worker${r.workers === 1 ? '' : 's'}`;
   out.push(`random walks: ${num(r.runs)} runs of at most ${stepsText(r.bounds.depth)}, seed ${r.seed}, ${workers}`);
+  if (r.shard !== undefined) out.push(shardLine(r.shard));
   out.push('');
   for (const f of [...r.violations, ...r.witnesses]) out.push(...findingLines(f, r.plugins), foundByLine(f), '');
   for (const e of r.pluginErrors) out.push(e.text, '');
@@ -98,8 +102,9 @@ export function renderSimulate(r: SimulateReport): string[] {
   out.push('');
   const rate = num(Math.round((r.runsDone * 1000) / Math.max(1, r.elapsedMs)));
   const first = r.firstViolationMs === null ? '' : `; first violation after ${seconds(r.firstViolationMs)}`;
+  const runs = r.shard ? r.shard.endRun - r.shard.firstRun : r.runs;
   out.push(
-    `walks: ${num(r.runsDone)} of ${num(r.runs)} runs${stoppedText(r)} (${num(r.walks)} walks with shrinking) ` +
+    `walks: ${num(r.runsDone)} of ${num(runs)} runs${stoppedText(r)} (${num(r.walks)} walks with shrinking) ` +
       `in ${seconds(r.elapsedMs)}, ${rate} walks/s${first}`,
   );
   out.push(`find it again: ${r.command}`);
@@ -110,6 +115,20 @@ export function renderSimulate(r: SimulateReport): string[] {
     );
   }
   return out;
+}
+
+/** `--shard I/N`, as the command line that finds it again says it (merge takes it off). */
+export function shardFlag(shard: Shard): string {
+  return `--shard ${shard.index}/${shard.count}`;
+}
+
+function shardLine(s: ShardReport): string {
+  const which = `shard ${s.index} of ${s.count}`;
+  if (s.endRun === s.firstRun) return `${which}: no runs (fewer chunks of ${CHUNK_RUNS} runs than shards)`;
+  return (
+    `${which}: runs ${num(s.firstRun)} to ${num(s.endRun - 1)} (chunks ${s.chunks[0]} to ${s.chunks[1] - 1} ` +
+    `of ${CHUNK_RUNS} runs each); pipecheck merge combines the shards' --json reports`
+  );
 }
 
 export function simulateExitCode(r: SimulateReport): number {
@@ -131,9 +150,13 @@ export async function simulateCommand(args: readonly string[], opts: CliOptions,
     release: scenario.release,
   });
   const runs = opts.runs ?? DEFAULT_SIMULATE_RUNS;
+  if (opts.shard !== undefined && opts.seed === undefined) {
+    throw new UsageError('--shard needs --seed S: every shard walks from the same seed (give them all one)');
+  }
   const seed = opts.seed ?? clockSeed();
   const workers = workersOf(opts);
-  const job: SimulateJob = { scenario, invariants, fs: fs.id, runs, seed };
+  const shard = opts.shard;
+  const job: SimulateJob = { scenario, invariants, fs: fs.id, runs, seed, ...(shard ? { shard } : {}) };
   const outDir = outDirOf(opts.out, io.err);
   checkOutputDir('--out', outDir);
   if (!opts.json) io.err(`pipecheck simulate: seed ${seed} (repeat the run with --seed ${seed})`);
@@ -149,7 +172,7 @@ export async function simulateCommand(args: readonly string[], opts: CliOptions,
     SHARED_WORDS,
   );
   const again = commandLine(file, resolvedRelease(effective, scenario), scenario.kernel, 'simulate');
-  const command = `${again} --runs ${runs} --seed ${seed}`;
+  const command = `${again} --runs ${runs} --seed ${seed}${shard ? ` ${shardFlag(shard)}` : ''}`;
   const { report, writeError } = writtenReport(outDir, (write) =>
     buildSimulateReport({ job, file: file ?? null, outcome, fs, command, plugins: opts.plugin ?? [], write }),
   );

@@ -32,6 +32,12 @@ export class Frontier {
   /** Suffix sums of chunkSizes, computed on first use after the last chunk was added. */
   private heldFrom: number[] | undefined;
 
+  /**
+   * @param retain keep every chunk until `release()`, even once read (a
+   *   checkpoint saves the level being expanded: {@link records})
+   */
+  constructor(private readonly retain = false) {}
+
   /** Records appended. */
   get length(): number {
     return this.count;
@@ -82,8 +88,10 @@ export class Frontier {
     let chunk = this.chunks[this.readChunkIndex]!;
     // A record that did not fit a chunk's tail went to the next chunk.
     if (this.readPos >= this.usedLength(this.readChunkIndex)) {
-      this.chunks[this.readChunkIndex] = undefined;
-      this.liveBytes -= chunk.byteLength;
+      if (!this.retain) {
+        this.chunks[this.readChunkIndex] = undefined;
+        this.liveBytes -= chunk.byteLength;
+      }
       this.readChunkIndex++;
       this.readPos = 0;
       chunk = this.chunks[this.readChunkIndex]!;
@@ -99,8 +107,35 @@ export class Frontier {
     }
     this.readPos = pos + len;
     this.readCount++;
-    if (this.readCount === this.count) this.release();
+    if (this.readCount === this.count && !this.retain) this.release();
     return chunk.subarray(pos, pos + len);
+  }
+
+  /**
+   * Every record appended, in order, whatever was read (views into the
+   * arena): only on a frontier that retains its chunks, or one not read yet.
+   */
+  records(): Uint8Array[] {
+    if (!this.retain && this.readCount > 0) throw new Error('frontier: records() of a frontier already read');
+    const out: Uint8Array[] = [];
+    for (let c = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]!;
+      const end = this.usedLength(c);
+      let pos = 0;
+      while (pos < end) {
+        let len = 0;
+        let shift = 0;
+        for (;;) {
+          const b = chunk[pos++]!;
+          len += (b & 0x7f) * 2 ** shift;
+          if (b < 0x80) break;
+          shift += 7;
+        }
+        out.push(chunk.subarray(pos, pos + len));
+        pos += len;
+      }
+    }
+    return out;
   }
 
   /**

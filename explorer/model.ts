@@ -134,6 +134,10 @@ export interface StepView<S, O = unknown> {
  */
 export interface StepVisitor<S, O = unknown> {
   visit(step: StepView<S, O>): void;
+  /** What the visitor has gathered, as JSON, for a checkpoint (ExploreOptions.checkpoint). */
+  saveState?(): unknown;
+  /** Take up what saveState returned (a resumed search, before any step). */
+  restoreState?(state: unknown): void;
 }
 
 /**

@@ -116,6 +116,8 @@ export interface SearchEnd<O> {
   readonly depthExplored: number;
   readonly peakBytes: number;
   readonly start: number;
+  /** Time run in earlier sessions (a search resumed from a checkpoint). */
+  readonly elapsedBefore?: number;
 }
 
 /** The result: findings' traces rebuilt, checked to replay and minimized; statistics; the verdict. */
@@ -188,7 +190,7 @@ export function resultOf<S, O>(
     statesDistinct: visited.size,
     transitions: end.transitions,
     depthExplored: end.depthExplored,
-    elapsedMs: Math.round(clock() - end.start),
+    elapsedMs: Math.round(clock() - end.start) + (end.elapsedBefore ?? 0),
     memoryBytes: end.peakBytes,
   };
   const common = { statistics, violations, witnessesMissing, propertyErrors };

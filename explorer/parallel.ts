@@ -85,6 +85,7 @@ export async function exploreParallel<S, O>(
   if (!Number.isInteger(spec.workers) || spec.workers < 1) {
     throw new RangeError(`explore: workers must be a positive integer, got ${spec.workers}`);
   }
+  if (options.checkpoint !== undefined) throw new RangeError('explore: checkpoints are taken by the one-thread search');
   const inbox = new Inbox<Inbound>();
   const tick = setInterval(() => inbox.push({ tick: true }), TICK_MS);
   const exportName = spec.exportName ?? 'createExploration';

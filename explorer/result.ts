@@ -5,6 +5,7 @@
  * @public
  */
 import type { StepVisitor } from './model.js';
+import type { CheckpointHooks } from './snapshot.js';
 
 /** A limit that stopped the search before it was exhaustive. */
 export type LimitReason = 'max-states' | 'timeout' | 'aborted';
@@ -141,7 +142,16 @@ export interface ViolationEvent {
   readonly length: number;
 }
 
-export type ExploreEvent = ProgressEvent | LevelEvent | ViolationEvent;
+/** Reported when the search saved itself (ExploreOptions.checkpoint): the start of level `depth`. */
+export interface CheckpointEvent {
+  readonly type: 'checkpoint';
+  readonly depth: number;
+  /** States visited before that level. */
+  readonly statesDistinct: number;
+  readonly elapsedMs: number;
+}
+
+export type ExploreEvent = ProgressEvent | LevelEvent | ViolationEvent | CheckpointEvent;
 
 export interface ExploreOptions<S = unknown, O = unknown> {
   /** Steps to explore from the initial states (default: until no new state). */
@@ -176,4 +186,10 @@ export interface ExploreOptions<S = unknown, O = unknown> {
   readonly allViolations?: boolean;
   /** Milliseconds, monotonic; default `performance.now`. Tests inject a fake clock. */
   readonly clock?: () => number;
+  /**
+   * Save the search at level starts, and resume one (snapshot.ts): one
+   * thread only (exploreParallel refuses it). Every visitor must then have
+   * saveState and restoreState.
+   */
+  readonly checkpoint?: CheckpointHooks;
 }

@@ -18,6 +18,13 @@ import { Frontier } from './frontier.js';
 import { fingerprinterOf, type ExplorableModel, type Property } from './model.js';
 import { resultOf, seedInitialStates, type Found, type SearchSettings } from './outcome.js';
 import type { EndReason, ExploreOptions, ExploreResult, LimitReason } from './result.js';
+import {
+  checkSnapshot,
+  SnapshotError,
+  type CheckpointHooks,
+  type SavedFinding,
+  type SearchSnapshot,
+} from './snapshot.js';
 import { VisitedSet } from './visited.js';
 
 /** Steps (enabled or not) between two memory polls (and, on one thread, looks at the clock and the signal). */
@@ -83,6 +90,14 @@ export class Search<S, O> {
   private lastProgressAt: number;
   private lastProgressStates = 0;
   private lastProgressTransitions = 0;
+  /** Saves and resumes (one-thread search only): see snapshot.ts. */
+  private readonly checkpoint: CheckpointHooks | undefined;
+  /** The search at the start of the level being expanded, for a save inside it (with checkpoint). */
+  private mark: LevelMark | undefined;
+  /** The depth whose start was saved last (or resumed from): a save there again would say the same. */
+  private savedDepth = -1;
+  /** Time run in earlier sessions (resumed from a snapshot). */
+  private elapsedBefore = 0;
 
   constructor(
     readonly model: ExplorableModel<S, O>,
@@ -102,12 +117,122 @@ export class Search<S, O> {
     this.errors = properties.map(() => undefined);
     this.active = properties.map((_, i) => i);
     this.isActive = properties.map(() => true);
+    this.checkpoint = options.checkpoint;
+    if (this.checkpoint !== undefined) this.current = new Frontier(true);
+    const resume = this.checkpoint?.resume;
+    if (resume !== undefined) {
+      this.roots = this.restore(resume);
+      return;
+    }
     // Depth 0: the initial states, deduplicated by fingerprint.
     const aborted = options.signal?.aborted === true;
     const seeded = seedInitialStates(model, settings, this.visited, this.current, fingerprinterOf(model), aborted);
     this.stop = seeded.stop;
     this.roots = seeded.roots;
     this.levelEnd = this.visited.size;
+  }
+
+  /** Take up the search where `snapshot` left it (the start of a level); returns its roots. */
+  private restore(snapshot: SearchSnapshot): number[] {
+    const visitors = this.options.visitors ?? [];
+    checkSnapshot(
+      snapshot,
+      this.actionCount,
+      this.properties.map((p) => p.id),
+      visitors.length,
+    );
+    const { hi, lo, parent, action } = snapshot.states;
+    for (let id = 0; id < snapshot.levelEnd; id++) {
+      if (this.visited.insert(hi[id]!, lo[id]!, parent[id]!, action[id]!) !== id) {
+        throw new SnapshotError('states', `states: state ${id} is there twice`);
+      }
+    }
+    if (this.settings.maxDepth > snapshot.depth) for (const bytes of snapshot.frontier) this.current.push(bytes);
+    this.depth = snapshot.depth;
+    this.depthExplored = snapshot.depthExplored;
+    this.levelFirst = snapshot.levelFirst;
+    this.levelEnd = snapshot.levelEnd;
+    this.transitions = snapshot.transitions;
+    this.workBeforeLevel = snapshot.workBeforeLevel;
+    this.peakBytes = snapshot.peakBytes;
+    this.elapsedBefore = snapshot.elapsedMs;
+    this.savedDepth = snapshot.depth;
+    snapshot.found.forEach((list, i) => this.found[i]!.push(...list.map(foundOf<O>)));
+    snapshot.errors.forEach((e, i) => (this.errors[i] = e === null ? undefined : foundOf<O>(e)));
+    this.foundCount = this.found.filter((f) => f.length > 0).length;
+    this.active.length = 0;
+    this.active.push(...snapshot.active);
+    this.isActive.fill(false);
+    for (const i of snapshot.active) this.isActive[i] = true;
+    visitors.forEach((v, i) => {
+      if (v.restoreState === undefined) throw new Error('explore: a visitor without restoreState cannot resume');
+      v.restoreState(snapshot.visitors[i]);
+    });
+    return [...snapshot.roots];
+  }
+
+  /** What a save at the start of this level needs besides the visited prefix and the frontier. */
+  private markLevel(): LevelMark {
+    return {
+      depth: this.depth,
+      depthExplored: this.depthExplored,
+      levelFirst: this.levelFirst,
+      levelEnd: this.levelEnd,
+      transitions: this.transitions,
+      workBeforeLevel: this.workBeforeLevel,
+      peakBytes: this.peakBytes,
+      elapsedMs: this.elapsedBefore + Math.round(this.settings.clock() - this.start),
+      foundLengths: this.found.map((f) => f.length),
+      errors: [...this.errors],
+      active: [...this.active],
+      visitors: (this.options.visitors ?? []).map((v) => {
+        if (v.saveState === undefined) throw new Error('explore: a visitor without saveState cannot be checkpointed');
+        return v.saveState();
+      }),
+    };
+  }
+
+  /** The search as it was at `mark` (the start of the level being expanded, or of the next). */
+  private snapshotAt(mark: LevelMark): SearchSnapshot {
+    const saved = (f: Found<unknown>): SavedFinding => ({
+      parent: f.parent,
+      action: f.action,
+      message: f.message,
+      ...(f.observed === undefined ? {} : { observed: f.observed }),
+    });
+    return {
+      depth: mark.depth,
+      depthExplored: mark.depthExplored,
+      levelFirst: mark.levelFirst,
+      levelEnd: mark.levelEnd,
+      transitions: mark.transitions,
+      workBeforeLevel: mark.workBeforeLevel,
+      peakBytes: mark.peakBytes,
+      elapsedMs: mark.elapsedMs,
+      actionCount: this.actionCount,
+      propertyIds: this.properties.map((p) => p.id),
+      roots: [...this.roots],
+      found: this.found.map((f, i) => f.slice(0, mark.foundLengths[i]).map(saved)),
+      errors: mark.errors.map((e) => (e === undefined ? null : saved(e))),
+      active: mark.active,
+      visitors: mark.visitors,
+      states: this.visited.exportPrefix(mark.levelEnd),
+      frontier: this.current.records(),
+    };
+  }
+
+  /** Save the start of the level being expanded, unless that start was saved already. */
+  private saveMark(): void {
+    const mark = this.mark;
+    if (this.checkpoint === undefined || mark === undefined || mark.depth === this.savedDepth) return;
+    this.checkpoint.save(this.snapshotAt(mark));
+    this.savedDepth = mark.depth;
+    this.options.onEvent?.({
+      type: 'checkpoint',
+      depth: mark.depth,
+      statesDistinct: mark.levelEnd,
+      elapsedMs: Math.round(this.settings.clock() - this.start),
+    });
   }
 
   /** Whether the successors' bytes are needed at the merge: queued, or shown to `onDiscovered`. */
@@ -132,6 +257,10 @@ export class Search<S, O> {
     while (this.stop === undefined && this.depth < maxDepth && this.levelEnd > this.levelFirst) {
       this.queueNext = this.depth + 1 < maxDepth;
       this.polledTo = this.workBeforeLevel;
+      if (this.checkpoint !== undefined) {
+        this.mark = this.markLevel();
+        if (this.depth > this.savedDepth && this.depth > 0 && this.checkpoint.due()) this.saveMark();
+      }
       const pending = expander.expandLevel(this);
       if (pending !== undefined) yield pending;
       if (this.stop !== undefined) break;
@@ -279,7 +408,7 @@ export class Search<S, O> {
     const memoryBytes = this.noteMemory(this.memoryAt(this.current.length));
     this.current.release();
     this.current = this.next;
-    this.next = new Frontier();
+    this.next = new Frontier(this.checkpoint !== undefined);
     this.options.onEvent?.({
       type: 'level',
       depth: this.depth,
@@ -293,6 +422,8 @@ export class Search<S, O> {
 
   private finish(): ExploreResult<O> {
     this.noteMemory(this.memoryAt(this.cutRead ?? 0));
+    // A limit stopped the search inside a level: save that level's start, to go on from there.
+    if (this.stop === 'aborted' || this.stop === 'timeout' || this.stop === 'max-states') this.saveMark();
     this.current.release();
     this.next.release();
     let reason: EndReason;
@@ -309,8 +440,29 @@ export class Search<S, O> {
       depthExplored: this.depthExplored,
       peakBytes: this.peakBytes,
       start: this.start,
+      elapsedBefore: this.elapsedBefore,
     });
   }
+}
+
+/** What a save inside a level needs of the level's start (the rest is the visited prefix and the frontier). */
+interface LevelMark {
+  readonly depth: number;
+  readonly depthExplored: number;
+  readonly levelFirst: number;
+  readonly levelEnd: number;
+  readonly transitions: number;
+  readonly workBeforeLevel: number;
+  readonly peakBytes: number;
+  readonly elapsedMs: number;
+  readonly foundLengths: readonly number[];
+  readonly errors: readonly (Found<unknown> | undefined)[];
+  readonly active: readonly number[];
+  readonly visitors: readonly unknown[];
+}
+
+function foundOf<O>(f: SavedFinding): Found<O> {
+  return { parent: f.parent, action: f.action, message: f.message, observed: f.observed as O | undefined };
 }
 
 /** Run a search whose expander never waits (one thread), synchronously. */

@@ -138,6 +138,28 @@ export class VisitedSet {
     return actions.reverse();
   }
 
+  /** Ids `0 .. count - 1` as four arrays (copies): what a checkpoint saves. */
+  exportPrefix(count: number): VisitedColumns {
+    if (!Number.isInteger(count) || count < 0 || count > this.count) {
+      throw new RangeError(`visited set: cannot export ${count} of ${this.count} states`);
+    }
+    const columns = {
+      hi: new Uint32Array(count),
+      lo: new Uint32Array(count),
+      parent: new Uint32Array(count),
+      action: new Uint32Array(count),
+    };
+    for (let c = 0; c * CHUNK_SIZE < count; c++) {
+      const end = Math.min(CHUNK_SIZE, count - c * CHUNK_SIZE);
+      const at = c * CHUNK_SIZE;
+      columns.hi.set(this.hiChunks[c]!.subarray(0, end), at);
+      columns.lo.set(this.loChunks[c]!.subarray(0, end), at);
+      columns.parent.set(this.parentChunks[c]!.subarray(0, end), at);
+      columns.action.set(this.actionChunks[c]!.subarray(0, end), at);
+    }
+    return columns;
+  }
+
   /** The initial state `id` descends from. */
   root(id: number): number {
     let cur = id;
@@ -205,6 +227,14 @@ export class VisitedSet {
     this.mask = mask;
     this.growAt = Math.floor(table.length * MAX_LOAD);
   }
+}
+
+/** A visited set's states by id, as exportPrefix gives them (insert them in order to rebuild the set). */
+export interface VisitedColumns {
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+  readonly parent: Uint32Array;
+  readonly action: Uint32Array;
 }
 
 /** A shared visited set's lookup data, as posted to another thread (see {@link VisitedSet.shareSince}). */
