@@ -161,6 +161,23 @@ describe('RebootingRunner', () => {
     expect(guests[2]!.jobs).toBe(0);
   });
 
+  it('boots again when the guest is gone for another reason (qemu exited), not for an error of a live guest', async () => {
+    const gone = { ...guest(0), stopped: 'qemu exited (1)' as string | undefined };
+    gone.run = () => Promise.resolve({ status: 'error', message: 'the VM stopped: qemu exited (1)' });
+    const fresh = guest(0);
+    expect((await new RebootingRunner(gone, () => Promise.resolve(fresh), 3).run(job)).status).toBe('done');
+    const alive = guest(0);
+    alive.run = () => Promise.resolve({ status: 'error', message: 'bad job' });
+    let booted = false;
+    const boot = () => {
+      booted = true;
+      return Promise.resolve(guest(0));
+    };
+    const r = new RebootingRunner(alive, boot, 3);
+    expect((await r.run(job)).status).toBe('error');
+    expect(booted).toBe(false);
+  });
+
   it('says why when the guest cannot be booted again', async () => {
     const r = new RebootingRunner(guest(1), () => Promise.reject(new Error('qemu exited (1)')), 3);
     const o = await r.run(job);

@@ -93,11 +93,11 @@ export function vmBackend(session: JobRunner, release: KernelRelease): KernelBac
 }
 
 /**
- * A runner that boots a fresh guest when one stops answering a job (a stall
- * of the guest, seen under heavy load on the host: section 21 of
- * oracle/FINDINGS.md) and runs the job again there, at most `reboots` times
- * in all; `onReboot` is told why. A job that stalls the fresh guest too is
- * reported as it came.
+ * A runner that boots a fresh guest when a job did not finish because the
+ * guest is gone (stopped after it stopped answering, seen under heavy load
+ * on the host: section 21 of oracle/FINDINGS.md; or qemu exited) and runs
+ * the job again there, at most `reboots` times in all; `onReboot` is told
+ * why. A job that stalls the fresh guest too is reported as it came.
  */
 export class RebootingRunner implements JobRunner {
   private rebootsLeft: number;
@@ -123,7 +123,8 @@ export class RebootingRunner implements JobRunner {
 
   async run(job: Parameters<JobRunner['run']>[0]): Promise<VmJobOutcome> {
     const o = await this.current.run(job);
-    if (o.status !== 'timeout' || this.rebootsLeft === 0) return o;
+    // A job that did not finish because the guest is gone (stopped after a stall, or qemu exited).
+    if (o.status === 'done' || this.current.stopped === undefined || this.rebootsLeft === 0) return o;
     this.rebootsLeft--;
     const why = this.current.stopped ?? o.message;
     await this.current.close().catch(() => {});

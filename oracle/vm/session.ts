@@ -221,6 +221,8 @@ export class VmSession {
     return new Promise((done) => {
       const timer = setTimeout(() => {
         this.waiters.delete(id);
+        // This job ends as a timeout, not as one of the jobs the stop ends.
+        this.deadWaiters.delete(id);
         // What the guest kernel said last (a soft lockup, a hung task) is the clue to a hang.
         const said = this.console.text();
         this.killNow();
