@@ -178,6 +178,38 @@ describe('RebootingRunner', () => {
     expect(booted).toBe(false);
   });
 
+  it('a job queued behind the stalled one runs on the fresh guest, without another boot', async () => {
+    // The first guest stalls its first job; the second job was queued on it before the stall ended.
+    const first = guest(0);
+    let release: () => void = () => {};
+    const stalled = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    // As a session does: the second job waits in its queue until the first is over.
+    first.run = async () => {
+      const mine = ++calls;
+      await stalled;
+      if (mine === 1) {
+        first.stopped = 'a job took more than 60000 ms; the VM was stopped';
+        return { status: 'timeout', message: 'the VM did not answer within 60000 ms' };
+      }
+      return { status: 'error', message: `the VM is not running: ${first.stopped ?? ''}` };
+    };
+    const second = guest(0);
+    let boots = 0;
+    const bootSecond = () => {
+      boots++;
+      return Promise.resolve(second);
+    };
+    const r = new RebootingRunner(first, bootSecond, 3);
+    const a = r.run(job);
+    const b = r.run(job);
+    release();
+    expect((await a).status).toBe('done');
+    expect((await b).status).toBe('done');
+    expect(boots).toBe(1);
+    expect(second.jobs).toBe(2);
+  });
+
   it('says why when the guest cannot be booted again', async () => {
     const r = new RebootingRunner(guest(1), () => Promise.reject(new Error('qemu exited (1)')), 3);
     const o = await r.run(job);

@@ -122,19 +122,34 @@ export class RebootingRunner implements JobRunner {
   }
 
   async run(job: Parameters<JobRunner['run']>[0]): Promise<VmJobOutcome> {
-    const o = await this.current.run(job);
-    // A job that did not finish because the guest is gone (stopped after a stall, or qemu exited).
-    if (o.status === 'done' || this.current.stopped === undefined || this.rebootsLeft === 0) return o;
-    this.rebootsLeft--;
-    const why = this.current.stopped ?? o.message;
-    await this.current.close().catch(() => {});
+    const on = this.current;
+    const o = await on.run(job);
+    // A job that did not finish because the guest it ran on is gone (stopped after a stall, or qemu exited).
+    if (o.status === 'done' || on.stopped === undefined) return o;
+    // Jobs queued behind the one that stalled fail too: the first to get here boots, the others wait for it.
+    if (this.rebooting === undefined && on === this.current) {
+      if (this.rebootsLeft === 0) return o;
+      this.rebootsLeft--;
+      this.rebooting = this.reboot(on).finally(() => (this.rebooting = undefined));
+    }
+    const failed = await this.rebooting;
+    if (failed !== undefined) return { status: 'error', message: failed };
+    return on === this.current ? o : this.current.run(job);
+  }
+
+  /** Stop `on` and boot another; undefined, or why booting failed. */
+  private rebooting: Promise<string | undefined> | undefined;
+
+  private async reboot(on: JobRunner & { close(): Promise<void> }): Promise<string | undefined> {
+    const why = on.stopped ?? 'the guest stopped';
+    await on.close().catch(() => {});
     try {
       this.current = await this.boot();
     } catch (e) {
-      return { status: 'error', message: `${why}; booting the guest again failed: ${e instanceof Error ? e.message : String(e)}` };
+      return `${why}; booting the guest again failed: ${e instanceof Error ? e.message : String(e)}`;
     }
     this.onReboot(why);
-    return this.current.run(job);
+    return undefined;
   }
 
   close(): Promise<void> {
