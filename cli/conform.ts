@@ -26,7 +26,8 @@ const PROGRESS_EVERY_MS = 10_000;
 
 function progressLine(p: ConformProgress): string {
   const secs = `${(p.elapsedMs / 1000).toFixed(0)} s`;
-  if (p.shrinks > 0) return `conform: shrinking a disagreement found at run ${p.runs} (${p.shrinks} shrinks so far), ${secs}`;
+  if (p.shrinks > 0)
+    return `conform: shrinking a disagreement found at run ${p.runs} (${p.shrinks} shrinks so far), ${secs}`;
   return `conform: ${p.runs} of ${p.of} runs, all agree so far, ${secs}`;
 }
 

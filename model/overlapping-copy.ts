@@ -38,7 +38,8 @@ export const OVERLAPPING_COPY: ChoicePoint = {
       index === 0
         ? `a copy within page ${page} to a lower offset copied forward`
         : `a copy within page ${page} to a lower offset stored its last bytes first (a cell torn)`;
-    return `${made} (memcpy of overlapping buffers: the kernel may also ${index === 0 ? 'store the tail first' : 'copy forward'})`;
+    const other = index === 0 ? 'store the tail first' : 'copy forward';
+    return `${made} (memcpy of overlapping buffers: the kernel may also ${other})`;
   },
 };
 

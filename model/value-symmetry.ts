@@ -76,7 +76,8 @@ export function valueOffsets(L: Layout): Uint32Array {
   for (let i = 0; i < L.P * L.C; i++) out.push(L.oDisk + i);
   for (let i = 0; i < L.P * L.C; i++) out.push(L.oLogical + i);
   for (let pipe = 0; pipe < L.queues; pipe++)
-    for (let slot = 0; slot < L.S; slot++) for (let i = 0; i < L.slotCells; i++) out.push(L.slotGhostBase(pipe, slot) + i);
+    for (let slot = 0; slot < L.S; slot++)
+      for (let i = 0; i < L.slotCells; i++) out.push(L.slotGhostBase(pipe, slot) + i);
   for (let f = 0; f < L.NF; f++) for (let i = 0; i < L.F * L.C; i++) out.push(L.folioBase(f) + FOLIO_FIELD.cells + i);
   return Uint32Array.from(out);
 }

@@ -338,6 +338,8 @@ describe('6.1 splices through ITER_PIPE (generic_file_splice_read)', () => {
       { op: 'write', off: 2, len: 1, value: 0 },
       { op: 'pipe-read', len: 2 },
     ] satisfies Step[];
-    expect(allReads(steps, { fs: XFS, release: '6.1', bounds: { ...bounds, values: 2 }, initial: cold })).toContainEqual([[1, 0]]);
+    expect(
+      allReads(steps, { fs: XFS, release: '6.1', bounds: { ...bounds, values: 2 }, initial: cold }),
+    ).toContainEqual([[1, 0]]);
   });
 });

@@ -115,7 +115,11 @@ function tornCell(ctx: ModelContext, s: State, source: SourceCells, off: number,
   const pageStart = Math.floor((off + i) / L.C) * L.C - off;
   const first = Math.max(source.runStart[i]!, pageStart);
   let last = i;
-  while (last + 1 < source.folios.length && source.runStart[last + 1] === source.runStart[i] && (off + last + 1) % L.C !== 0)
+  while (
+    last + 1 < source.folios.length &&
+    source.runStart[last + 1] === source.runStart[i] &&
+    (off + last + 1) % L.C !== 0
+  )
     last++;
   const destCell = (p: number): number => p - L.folioIndex(s, dest) * L.C;
   const run = { from: source.cells[first]!, to: destCell(off + first), length: last - first + 1 };

@@ -140,7 +140,12 @@ describe('RebootingRunner', () => {
     const first = guest(1);
     const second = guest(0);
     const told: string[] = [];
-    const r = new RebootingRunner(first, () => Promise.resolve(second), 3, (why) => told.push(why));
+    const r = new RebootingRunner(
+      first,
+      () => Promise.resolve(second),
+      3,
+      (why) => told.push(why),
+    );
     const o = await r.run(job);
     expect(o.status).toBe('done');
     expect(first.closed).toBe(1);
@@ -161,7 +166,7 @@ describe('RebootingRunner', () => {
     expect(guests[2]!.jobs).toBe(0);
   });
 
-  it('boots again when the guest is gone for another reason (qemu exited), not for an error of a live guest', async () => {
+  it('boots again when the guest is gone (qemu exited), not for an error of a live guest', async () => {
     const gone = { ...guest(0), stopped: 'qemu exited (1)' as string | undefined };
     gone.run = () => Promise.resolve({ status: 'error', message: 'the VM stopped: qemu exited (1)' });
     const fresh = guest(0);
