@@ -178,12 +178,12 @@ export function measureSimulate(args: readonly string[], reps: number): Measurem
   };
 }
 
-/** SPIN: generate and compile once (not timed), then time `./pan` `reps` times. */
-export function measureSpin(options: SpinModelOptions, reps: number): Measurement {
+/** SPIN: generate and compile once (not timed), then time `./pan` `reps` times (2^hashBits hash slots). */
+export function measureSpin(options: SpinModelOptions, reps: number, hashBits?: number): Measurement {
   const pan = buildPan(options);
   try {
     const once = (): Run => {
-      const r = runPan(pan);
+      const r = runPan(pan, hashBits);
       return {
         states: r.states,
         transitions: r.transitions,
