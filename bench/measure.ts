@@ -14,11 +14,13 @@ import { DEFAULT_INVARIANTS } from '../invariants/builtins.js';
 import { toProperties } from '../invariants/property.js';
 import { parseScenario, type ScenarioInput } from '../model/scenario.js';
 import { ScenarioModel } from '../model/scenario-model.js';
+import { bareLoop } from './bare-loop.js';
 import { buildPan, removePan, runPan, type SpinModelOptions } from './spin.js';
 
 /** What one tool reported for one question: medians over `reps` runs. */
 export interface Measurement {
-  readonly tool: 'spin' | 'pipecheck-cli' | 'pipecheck-library' | 'pipecheck-simulate';
+  readonly tool:
+    'spin' | 'pipecheck-cli' | 'pipecheck-library' | 'pipecheck-engine' | 'bare-loop' | 'pipecheck-simulate';
   readonly statesDistinct: number;
   readonly transitions: number;
   readonly wallMs: number;
@@ -84,6 +86,43 @@ export function measureLibrary(scenario: ScenarioInput, depth: number, reps: num
     };
   };
   return summarize('pipecheck-library', repeat(reps, once));
+}
+
+/**
+ * The engine against the bare loop (bench/bare-loop.ts) on one thread, the
+ * same model and depth: explore() with no property (as the bare loop has
+ * none) and the bare loop. Both are run once untimed at depth 3 first, so
+ * neither meets the model's code cold; then each rep times the engine, then
+ * the bare loop. The model is built outside the timing.
+ */
+export function measureThroughput(
+  scenario: ScenarioInput,
+  depth: number,
+  reps: number,
+): { readonly engine: Measurement; readonly bare: Measurement } {
+  const model = new ScenarioModel(parseScenario({ ...scenario, bounds: { ...scenario.bounds, depth } }, 'bench'));
+  const engineRun = (d: number): Run => {
+    const t0 = performance.now();
+    const r = explore(model, [], { maxDepth: d, minimize: false });
+    const ms = performance.now() - t0;
+    const { statesDistinct, transitions, memoryBytes } = r.statistics;
+    return { states: statesDistinct, transitions, ms, memoryBytes, violated: false };
+  };
+  const bareRun = (d: number): Run => {
+    const t0 = performance.now();
+    const r = bareLoop(model, d);
+    const ms = performance.now() - t0;
+    return { states: r.statesDistinct, transitions: r.transitions, ms, violated: false };
+  };
+  engineRun(Math.min(3, depth));
+  bareRun(Math.min(3, depth));
+  const engine: Run[] = [];
+  const bare: Run[] = [];
+  for (let i = 0; i < Math.max(1, reps); i++) {
+    engine.push(engineRun(depth));
+    bare.push(bareRun(depth));
+  }
+  return { engine: summarize('pipecheck-engine', engine), bare: summarize('bare-loop', bare) };
 }
 
 /** dist/cli/main.js, from dist/bench/measure.js (or from the sources, when a test imports this module). */
@@ -178,12 +217,12 @@ export function measureSimulate(args: readonly string[], reps: number): Measurem
   };
 }
 
-/** SPIN: generate and compile once (not timed), then time `./pan` `reps` times. */
-export function measureSpin(options: SpinModelOptions, reps: number): Measurement {
+/** SPIN: generate and compile once (not timed), then time `./pan` `reps` times (2^hashBits hash slots). */
+export function measureSpin(options: SpinModelOptions, reps: number, hashBits?: number): Measurement {
   const pan = buildPan(options);
   try {
     const once = (): Run => {
-      const r = runPan(pan);
+      const r = runPan(pan, hashBits);
       return {
         states: r.states,
         transitions: r.transitions,

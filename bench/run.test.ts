@@ -36,21 +36,46 @@ describe('npm run bench -- --quick --json', () => {
         continue;
       }
       expect(row.statesDistinct).toBeGreaterThan(0);
-      if (row.tool !== 'spin') expect(isNumber(row.bytesPerState)).toBe(true);
+      if (row.tool !== 'spin' && row.tool !== 'bare-loop') expect(isNumber(row.bytesPerState)).toBe(true);
     }
     // The classic counterexample is found, and has the shortest length pipecheck reports.
     const classic = doc.rows.find((row) => row.group === 'classic')!;
     expect(classic.result).toBe('violated');
     expect(isNumber(classic.violationSteps)).toBe(true);
-    // Side by side: SPIN's row and two ratios when spin is installed, else a reason it was skipped.
-    const tools = doc.rows.filter((row) => row.group === 'side-by-side').map((row) => row.tool);
+    // Side by side and pan -i: SPIN's rows and the ratios when spin is installed, else a reason it was skipped.
+    const tools = (group: string): string[] => doc.rows.filter((row) => row.group === group).map((row) => row.tool);
+    const shortest = doc.rows.filter((row) => row.group === 'shortest-vs-spin');
     if (spinUnavailable()) {
-      expect(tools).toEqual(['pipecheck-cli', 'pipecheck-library']);
-      expect(doc.skipped.map((s) => s.group)).toEqual(['side-by-side']);
+      expect(tools('side-by-side')).toEqual(['pipecheck-cli', 'pipecheck-library']);
+      expect(tools('shortest-vs-spin')).toEqual(['pipecheck-cli']);
+      expect(doc.skipped.map((s) => s.group)).toEqual(['side-by-side', 'shortest-vs-spin']);
     } else {
-      expect(tools).toEqual(['spin', 'pipecheck-cli', 'pipecheck-library']);
+      expect(tools('side-by-side')).toEqual(['spin', 'pipecheck-cli', 'pipecheck-library']);
       expect(doc.ratios.filter((x) => x.name.startsWith('side-by-side'))).toHaveLength(2);
+      expect(tools('shortest-vs-spin')).toEqual(['spin', 'pipecheck-cli']);
       for (const x of doc.ratios) expect(isNumber(x.value) && x.value > 0).toBe(true);
+    }
+    // Both find the classic violation on SPIN's operations, at its shortest length (3 steps).
+    for (const row of shortest) {
+      expect(row.result, row.tool).toBe('violated');
+      expect(row.violationSteps, row.tool).toBe(3);
+    }
+    // The engine and the bare loop take the same steps.
+    const [engine, bare] = doc.rows.filter((row) => row.group === 'throughput');
+    expect([engine!.tool, bare!.tool]).toEqual(['pipecheck-engine', 'bare-loop']);
+    expect([bare!.statesDistinct, bare!.transitions]).toEqual([engine!.statesDistinct, engine!.transitions]);
+    // Every aim judged (SPIN's only when spin is installed), each at --quick's smaller question, saying so.
+    expect(doc.aims).toHaveLength(4);
+    for (const aim of doc.aims) {
+      const spinAim = aim.figure.includes('SPIN');
+      if (spinAim && spinUnavailable()) {
+        expect([aim.measured, aim.met]).toEqual([null, null]);
+        expect(aim.note).toMatch(/SPIN skipped/);
+        continue;
+      }
+      expect(isNumber(aim.measured)).toBe(true);
+      expect(typeof aim.met).toBe('boolean');
+      expect(aim.note).toMatch(/^measured at depth [23]; the aim's question is at depth [456]$/);
     }
     // Each reduction's row pair, with its ratio; simulate finds the partial-folio punch even in 500 walks.
     for (const name of ['workers: 1 worker / 2 workers (speed-up)', 'symmetry: off / on (speed-up)'])
@@ -67,6 +92,23 @@ describe('npm run bench -- --quick --json', () => {
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout) as BenchDocument;
     expect(doc.rows.map((row) => row.group)).toEqual(['every-op']);
+    // No aim is measured then, each saying why.
+    expect(doc.aims.map((a) => [a.met, a.note?.startsWith('--only left')])).toEqual(Array(4).fill([null, true]));
+  });
+
+  it('ends its text with the aims table: a figure per line, measured beside its aim', () => {
+    const r = runBench(['--quick', '--only', 'throughput']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    const header = lines.findIndex((l) => /^aims \(issue 22\)\s+measured\s+aim\s+verdict$/.test(l));
+    expect(header).toBeGreaterThan(0);
+    const table = lines.slice(header + 1);
+    expect(table).toHaveLength(4);
+    expect(table[3]).toMatch(
+      /^throughput: engine \/ bare loop, transitions\/s\s+\d+\.\d\d\s+at least 0\.5\s+(met|NOT met) \(/,
+    );
+    for (const line of table.slice(0, 3))
+      expect(line).toMatch(/\s-\s+at (most|least) [\d.]+\s+not measured \(--only left/);
   });
 
   it('rejects an unknown case with exit 2, naming the option', () => {

@@ -9,10 +9,14 @@
  * - default-depth-6: `pipecheck check --kernel copy --depth 6`, every operation;
  * - classic: `pipecheck check --invariant data-stability` (kernel linux), the
  *   wall time to the shortest classic counterexample;
+ * - shortest-vs-spin: the classic question on SPIN's operations, asked of
+ *   the command line and of SPIN's `pan -i` (shortest-trail search);
  * - workers: the side-by-side question at depth 5 on 1 and on 2 workers;
  * - symmetry: every operation with 3 values at depth 4, --symmetry off and on;
  * - simulate: random walks at pages 4, folioPages 4, depth 12 to the
  *   partial-folio punch (time to the first violation, seeds 1..reps);
+ * - throughput: the engine (explore(), no property, one thread) and the bare
+ *   loop (bench/bare-loop.ts) on the side-by-side question's model, depth 5;
  * - every-op, splice-punch-truncate: library runs at growing depth.
  *
  * Every pipecheck row has its bytes per visited state; `memory` in the
@@ -27,7 +31,15 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ScenarioInput } from '../model/scenario.js';
-import { measureCli, measureLibrary, measureSimulate, measureSpin, type Measurement } from './measure.js';
+import {
+  measureCli,
+  measureLibrary,
+  measureSimulate,
+  measureSpin,
+  measureThroughput,
+  type Measurement,
+} from './measure.js';
+import { aimsOf, formatAims, type Aim } from './aims.js';
 import { spinUnavailable, spinVersion } from './spin.js';
 
 export interface BenchOptions {
@@ -42,6 +54,8 @@ export interface BenchOptions {
 export interface Row extends Measurement {
   readonly group: string;
   readonly case: string;
+  /** Which of a case's runs by one tool this is (`workers 1`, `symmetry on`), when it has several. */
+  readonly variant?: string;
   readonly depth: number;
   readonly transitionsPerSecond: number;
   readonly statesPerSecond: number;
@@ -49,7 +63,7 @@ export interface Row extends Measurement {
 
 export interface Ratio {
   readonly name: string;
-  /** numerator / denominator, of wall time. */
+  /** numerator / denominator, of wall time (of transitions/s where the name says so). */
   readonly value: number;
 }
 
@@ -88,11 +102,15 @@ export const SPIN_OPS = [
 
 const DEFAULT_BOUNDS = { pages: 2, cells: 2, values: 2, slots: 2, folioPages: 1, userPages: 1 };
 
-function row(group: string, name: string, depth: number, m: Measurement): Row {
+/** The side-by-side question's scenario (its depth given apart). */
+const SPIN_SCENARIO: ScenarioInput = { kernel: 'copy', bounds: DEFAULT_BOUNDS, environment: { ops: [...SPIN_OPS] } };
+
+function row(group: string, name: string, depth: number, m: Measurement, variant?: string): Row {
   const seconds = Math.max(m.wallMs, 1) / 1000;
   return {
     group,
     case: name,
+    ...(variant !== undefined ? { variant } : {}),
     depth,
     ...m,
     transitionsPerSecond: Math.round(m.transitions / seconds),
@@ -115,13 +133,8 @@ const sideBySide: BenchCase = {
   run(o) {
     const depth = depthFor(o, 6);
     const name = `SPIN's ops, default bounds, kernel copy, depth ${depth}`;
-    const scenario: ScenarioInput = {
-      kernel: 'copy',
-      bounds: DEFAULT_BOUNDS,
-      environment: { ops: [...SPIN_OPS] },
-    };
     const cli = measureCli(['--kernel', 'copy', '--depth', String(depth), '--ops', SPIN_OPS.join(',')], o.reps);
-    const library = measureLibrary(scenario, depth, o.reps);
+    const library = measureLibrary(SPIN_SCENARIO, depth, o.reps);
     const rows = [row(this.group, name, depth, cli), row(this.group, name, depth, library)];
     const missing = spinUnavailable();
     if (missing) return { rows, skipped: [{ group: this.group, reason: `SPIN skipped: ${missing}` }] };
@@ -177,8 +190,59 @@ const workers: BenchCase = {
     const one = measureCli([...spinQuestion(depth), '--workers', '1'], o.reps);
     const two = measureCli([...spinQuestion(depth), '--workers', '2'], o.reps);
     return {
-      rows: [row(this.group, name, depth, one), row(this.group, name, depth, two)],
+      rows: [row(this.group, name, depth, one, 'workers 1'), row(this.group, name, depth, two, 'workers 2')],
       ratios: [ratio('workers: 1 worker / 2 workers (speed-up)', one, two)],
+    };
+  },
+};
+
+/**
+ * The shortest data-stability counterexample, asked of pipecheck and of SPIN
+ * `pan -i` (issue 22). pipe.pml models SPIN's eleven operations, not the
+ * classic question's fifteen (no tee, append, user-unmap, user-dontneed), so
+ * the question both are asked is the classic one restricted to those eleven:
+ * kernel linux, default bounds, data-stability only, depth 4 (the CLI's
+ * default without a scenario; 3 with --quick, the violation's length).
+ * pipecheck: `pipecheck check --invariant data-stability --kernel linux --ops
+ * ...`, the process's wall time. SPIN: pipe.pml -DLINUX -DNO_FILE_INTEGRITY,
+ * pan compiled -DREACH and run -i (spin and gcc not timed), with 2^20 hash
+ * slots (enough for its 23,000 states; 2^24 would cost SPIN time allocating).
+ */
+const shortestVsSpin: BenchCase = {
+  group: 'shortest-vs-spin',
+  deep: false,
+  run(o) {
+    const depth = o.quick ? 3 : 4;
+    const name = `kernel linux, SPIN's ops, default bounds, data-stability, depth ${depth}: shortest counterexample`;
+    const args = ['--invariant', 'data-stability', '--kernel', 'linux', '--ops', SPIN_OPS.join(',')];
+    const cli = row(this.group, name, depth, measureCli([...args, '--depth', String(depth)], o.reps));
+    const missing = spinUnavailable();
+    if (missing) return { rows: [cli], skipped: [{ group: this.group, reason: `SPIN skipped: ${missing}` }] };
+    const spin = measureSpin({ depth, linux: true, iterative: true, omit: 'file-integrity' }, o.reps, 20);
+    return {
+      rows: [row(this.group, name, depth, spin, 'pan -i'), cli],
+      ratios: [ratio('shortest-vs-spin: pipecheck-cli / spin pan -i', cli, spin)],
+    };
+  },
+};
+
+/**
+ * Engine throughput on one thread: explore() with no property against the
+ * bare loop (bench/bare-loop.ts) on the side-by-side question's model, depth
+ * 5; the ratio is of transitions/s (both take the same transitions).
+ */
+const throughput: BenchCase = {
+  group: 'throughput',
+  deep: true,
+  run(o) {
+    const depth = depthFor(o, 5);
+    const name = `SPIN's ops, default bounds, kernel copy, depth ${depth}, no property: the engine and the bare loop`;
+    const { engine, bare } = measureThroughput(SPIN_SCENARIO, depth, o.reps);
+    const rows = [row(this.group, name, depth, engine), row(this.group, name, depth, bare)];
+    const value = rows[0]!.transitionsPerSecond / Math.max(rows[1]!.transitionsPerSecond, 1);
+    return {
+      rows,
+      ratios: [{ name: 'throughput: engine / bare loop (transitions/s)', value: Math.round(value * 100) / 100 }],
     };
   },
 };
@@ -194,7 +258,7 @@ const symmetry: BenchCase = {
     const off = measureCli(args, o.reps);
     const on = measureCli([...args, '--symmetry'], o.reps);
     return {
-      rows: [row(this.group, name, depth, off), row(this.group, name, depth, on)],
+      rows: [row(this.group, name, depth, off, 'symmetry off'), row(this.group, name, depth, on, 'symmetry on')],
       ratios: [ratio('symmetry: off / on (speed-up)', off, on)],
     };
   },
@@ -229,9 +293,11 @@ export const CASES: readonly BenchCase[] = [
   sideBySide,
   defaultDepth6,
   classic,
+  shortestVsSpin,
   workers,
   symmetry,
   simulate,
+  throughput,
   libraryCase(
     'every-op',
     'every-op (pages 2, cells 2, values 2, slots 2, folioPages 1, userPages 1)',
@@ -259,6 +325,8 @@ export interface BenchDocument {
   readonly skipped: Skip[];
   /** The largest bytes per visited state among pipecheck rows past a million states (null: none got there). */
   readonly memory: { readonly worstBytesPerStatePastMillion: number | null };
+  /** Issue 22's aims, each beside its figure (bench/aims.ts). */
+  readonly aims: Aim[];
 }
 
 function parseOptions(argv: readonly string[]): BenchOptions {
@@ -303,14 +371,16 @@ export function runBench(o: BenchOptions, onRow: (r: Row) => void = () => {}): B
   const pastMillion = rows
     .filter((r) => r.tool !== 'spin' && r.statesDistinct >= 1_000_000 && r.bytesPerState !== undefined)
     .map((r) => r.bytesPerState!);
+  const options = { reps: o.reps, quick: o.quick, only: o.only ? [...o.only] : null };
   return {
     node: process.version,
     spin: spinUnavailable() ? null : spinVersion(),
-    options: { reps: o.reps, quick: o.quick, only: o.only ? [...o.only] : null },
+    options,
     rows,
     ratios,
     skipped,
     memory: { worstBytesPerStatePastMillion: pastMillion.length > 0 ? Math.max(...pastMillion) : null },
+    aims: aimsOf({ options, rows, skipped }),
   };
 }
 
@@ -342,6 +412,7 @@ function formatSummary(d: BenchDocument): string {
     worst === null
       ? 'memory: no pipecheck run got past a million states'
       : `memory: at most ${worst} bytes per visited state in the pipecheck runs past a million states`,
+    formatAims(d.aims),
   ];
   return lines.join('\n');
 }

@@ -77,4 +77,13 @@ describe.skipIf(spinUnavailable() !== undefined)(`SPIN's model agrees with pipec
   it('the exhaustive (depth-first) search the bench times agrees under copy', { timeout: 180_000 }, () => {
     expect(spin({ depth: DEPTH })).toEqual({ violated: false });
   });
+
+  it(
+    'pan -i (depth-first, -DREACH) finds the shortest linux data-stability violation too',
+    { timeout: 180_000 },
+    () => {
+      const expected = pipecheck('linux', dataStability);
+      expect(spin({ depth: DEPTH, linux: true, iterative: true, omit: 'file-integrity' })).toEqual(expected);
+    },
+  );
 });

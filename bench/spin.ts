@@ -17,6 +17,13 @@ export interface SpinModelOptions {
   readonly linux?: boolean;
   /** Breadth-first (-DBFS): the first violation found has the fewest steps. */
   readonly shortest?: boolean;
+  /**
+   * Depth-first with `pan -i` (compiled -DREACH, as pan's manual asks): at
+   * each violation found pan lowers its depth bound below it and searches on,
+   * so its last trail is a shortest one, in pan's steps (statements, each
+   * `select` value counting), which need not be the fewest model steps.
+   */
+  readonly iterative?: boolean;
   /** Leave one invariant's asserts out. */
   readonly omit?: 'data-stability' | 'file-integrity';
 }
@@ -91,7 +98,8 @@ export function buildPan(options: SpinModelOptions): Pan {
   copyFileSync(promelaModelPath(), join(dir, 'pipe.pml'));
   const d = defines(options);
   run('spin', [...d, '-a', 'pipe.pml'], dir);
-  const cflags = ['-O2', '-w', '-DSAFETY', '-DNOCOMP', '-DNOBOUNDCHECK', ...(options.shortest ? ['-DBFS'] : [])];
+  const search = [...(options.shortest ? ['-DBFS'] : []), ...(options.iterative ? ['-DREACH'] : [])];
+  const cflags = ['-O2', '-w', '-DSAFETY', '-DNOCOMP', '-DNOBOUNDCHECK', ...search];
   run('gcc', [...cflags, '-o', 'pan', 'pan.c'], dir);
   return { dir, options, defines: d };
 }
@@ -109,13 +117,18 @@ export function trailSteps(replay: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Run pan once (exhaustive safety search; -E: stopping at the depth bound is no deadlock). */
-export function runPan(pan: Pan): PanResult {
+/**
+ * Run pan once (exhaustive safety search; -E: stopping at the depth bound is
+ * no deadlock; -i for a pan built `iterative`). `hashBits`: pan's hash table
+ * has 2^hashBits slots; 24 (the default) is enough for the depth-6 question
+ * without long chains, a smaller question runs faster with a smaller table
+ * (allocating 2^24 slots alone takes tens of milliseconds).
+ */
+export function runPan(pan: Pan, hashBits = 24): PanResult {
   const trail = join(pan.dir, 'pipe.pml.trail');
   rmSync(trail, { force: true });
   const t0 = performance.now();
-  // -w24: a hash table of 2^24 slots, enough for the depth-6 question without long chains.
-  const out = run('./pan', ['-E', '-n', '-w24'], pan.dir);
+  const out = run('./pan', ['-E', '-n', `-w${hashBits}`, ...(pan.options.iterative ? ['-i'] : [])], pan.dir);
   const wallMs = performance.now() - t0;
   const errs = Number(/errors: (\d+)/.exec(out)?.[1] ?? NaN);
   const result = {
