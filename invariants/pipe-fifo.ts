@@ -73,7 +73,7 @@ function sameQueue(L: Layout, a: State, b: State, pipe: number): boolean {
   if (a[tail] !== b[tail] || a[count] !== b[count]) return false;
   for (let slot = 0, o = L.slotBase(pipe, 0); slot < L.S; slot++, o += L.slotSize) {
     if (a[o + SLOT_FIELD.len] !== b[o + SLOT_FIELD.len]) return false;
-    for (let i = o + SLOT_FIELD.ghost; i < o + SLOT_FIELD.ghost + L.C; i++) if (a[i] !== b[i]) return false;
+    for (let i = o + SLOT_FIELD.ghost; i < o + SLOT_FIELD.ghost + L.slotCells; i++) if (a[i] !== b[i]) return false;
   }
   return true;
 }
