@@ -6,6 +6,9 @@ import { allReads, modelFor, reads, runSteps } from '../run-steps.js';
 import { parseScenario } from '../scenario.js';
 import { ScenarioModel } from '../scenario-model.js';
 import type { Step } from '../step.js';
+import type { ReadObservation } from '../pipe.js';
+import { F_UPTODATE, type State } from '../state.js';
+import type { Property } from '../../explorer/model.js';
 import {
   BTRFS,
   DEFAULT_RELEASE,
@@ -342,4 +345,47 @@ describe('6.1 splices through ITER_PIPE (generic_file_splice_read)', () => {
       allReads(steps, { fs: XFS, release: '6.1', bounds: { ...bounds, values: 2 }, initial: cold }),
     ).toContainEqual([[1, 0]]);
   });
+});
+
+describe('buffers spanning pages, explored (xfs and tmpfs on 6.1)', () => {
+  // Every structural invariant holds through every interleaving of splices, moves, tees, reads
+  // and changes, with buffers a folio wide (xfs readahead) or packed zeros (tmpfs holes).
+  const structural = BUILTIN_INVARIANTS.filter((i) =>
+    ['pipe-fifo', 'no-use-after-free', 'file-integrity'].includes(i.id),
+  );
+  for (const fs of [XFS, TMPFS]) {
+    it(`${fs.id}: the structural invariants hold`, () => {
+      const scenario = parseScenario({
+        release: '6.1',
+        bounds: { pages: 2, cells: 2, values: 1, slots: 2, folioPages: 2, userPages: 1, depth: 4 },
+        initial: { file: [0, 1, 1], cached: false, user: [[0, 0]] },
+        environment: { ops: ['splice', 'pipe-splice', 'tee', 'pipe-read', 'write', 'fallocate-punch', 'truncate'] },
+      });
+      const model = new ScenarioModel(scenario, fs);
+      expect(model.L.features.spanningBuffers).toBe(fs === XFS);
+      const L = model.L;
+      // Reached on xfs: a buffer over a page boundary (a readahead folio's); on tmpfs: zeros packed in one buffer.
+      const wide: Property<State, ReadObservation> = {
+        id: 'a-wide-buffer',
+        kind: 'sometimes',
+        check: ({ after }) => {
+          for (let i = 0; i < L.count(after, 0); i++) {
+            const slot = L.slotAt(after, 0, i);
+            const end = L.slotOffset(after, 0, slot) + L.slotLen(after, 0, slot);
+            if (
+              fs === XFS
+                ? end > L.C
+                : L.slotLen(after, 0, slot) > 1 && L.folioFlags(after, L.slotFolio(after, 0, slot)) === F_UPTODATE
+            )
+              return 'seen';
+          }
+          return undefined;
+        },
+      };
+      const result = explore(model, [...toProperties(model, structural), wide], { maxDepth: 4 });
+      expect(result.status, JSON.stringify(result.violations[0]?.message)).toBe('holds');
+      expect(result.witnessesMissing).toEqual([]);
+      expect(result.statistics.statesDistinct).toBeGreaterThan(100);
+    });
+  }
 });
