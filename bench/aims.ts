@@ -7,10 +7,14 @@
  * --max-depth) is still judged, with a note saying so: the verdict is about
  * the question measured, not the aim's.
  */
-import type { BenchDocument, Row } from './run.js';
+import type { Row, Skip } from './measure.js';
 
 /** What the aims read of a bench document. */
-export type Measured = Pick<BenchDocument, 'options' | 'rows' | 'skipped'>;
+export interface Measured {
+  readonly options: { readonly reps: number; readonly quick: boolean; readonly only: string[] | null };
+  readonly rows: readonly Row[];
+  readonly skipped: readonly Skip[];
+}
 
 export interface Aim {
   /** The ratio measured, in words. */

@@ -236,3 +236,20 @@ export function measureSpin(options: SpinModelOptions, reps: number, hashBits?: 
     removePan(pan);
   }
 }
+
+/** A measurement as the bench document lists it: which case, at what depth, and its rates. */
+export interface Row extends Measurement {
+  readonly group: string;
+  readonly case: string;
+  /** Which of a case's runs by one tool this is (`workers 1`, `symmetry on`), when it has several. */
+  readonly variant?: string;
+  readonly depth: number;
+  readonly transitionsPerSecond: number;
+  readonly statesPerSecond: number;
+}
+
+/** A case the bench could not run, and why. */
+export interface Skip {
+  readonly group: string;
+  readonly reason: string;
+}

@@ -38,8 +38,12 @@ import {
   measureSpin,
   measureThroughput,
   type Measurement,
+  type Row,
+  type Skip,
 } from './measure.js';
 import { aimsOf, formatAims, type Aim } from './aims.js';
+
+export type { Row, Skip } from './measure.js';
 import { spinUnavailable, spinVersion } from './spin.js';
 
 export interface BenchOptions {
@@ -51,25 +55,10 @@ export interface BenchOptions {
   readonly json: boolean;
 }
 
-export interface Row extends Measurement {
-  readonly group: string;
-  readonly case: string;
-  /** Which of a case's runs by one tool this is (`workers 1`, `symmetry on`), when it has several. */
-  readonly variant?: string;
-  readonly depth: number;
-  readonly transitionsPerSecond: number;
-  readonly statesPerSecond: number;
-}
-
 export interface Ratio {
   readonly name: string;
   /** numerator / denominator, of wall time (of transitions/s where the name says so). */
   readonly value: number;
-}
-
-export interface Skip {
-  readonly group: string;
-  readonly reason: string;
 }
 
 /** What a case adds to the document. */

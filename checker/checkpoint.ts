@@ -20,7 +20,6 @@ import { join, resolve } from 'node:path';
 import { decodeCheckpoint, decodeCheckpointHeader, encodeCheckpoint } from '../explorer/checkpoint-codec.js';
 import { SnapshotError, type CheckpointHooks, type SearchSnapshot } from '../explorer/snapshot.js';
 import { InputError } from './errors.js';
-import type { ExploreJob } from './explore.js';
 
 /** The checkpoint's file name in its directory. */
 export const CHECKPOINT_FILE = 'pipecheck.checkpoint';
@@ -56,8 +55,21 @@ export function checkpointFile(dir: string): string {
   return join(dir, CHECKPOINT_FILE);
 }
 
+/** What of a search job its key is made of (checker/explore.ts's ExploreJob has all of it). */
+export interface KeyedJob {
+  readonly scenario: unknown;
+  readonly invariants: {
+    readonly ids?: readonly string[] | undefined;
+    readonly plugins?: readonly string[] | undefined;
+  };
+  readonly fs?: string | undefined;
+  readonly allViolations?: boolean | undefined;
+  readonly symmetry?: boolean | undefined;
+  readonly coverage?: boolean | undefined;
+}
+
 /** The key of `job` (reads the plugin files: InputError when one cannot be read). */
-export function checkpointKey(job: ExploreJob): CheckpointKey {
+export function checkpointKey(job: KeyedJob): CheckpointKey {
   const plugins = (job.invariants.plugins ?? []).map((file) => {
     try {
       return createHash('sha256').update(readFileSync(file)).digest('hex');
