@@ -101,11 +101,15 @@ function disagreementLines(r: Extract<ConformResult, { status: 'disagree' }>): s
   }
   out.push(`  counterexample: ${r.path}`);
   out.push(`  replay: pipecheck replay ${r.path} --live${start.flags} --fs ${start.fsDir}`);
-  const release = start.release === undefined || start.flags !== '' ? '' : ` --release ${start.release}`;
-  out.push(
-    `  re-run: pipecheck conform${start.flags} --fs ${start.fsDir}${release} --runs ${start.runs} --seed ${start.seed}`,
-  );
+  out.push(`  re-run: ${rerunCommand(start)}`);
   return out;
+}
+
+/** The command that runs the same conform again: the release said on the host, on a guest when asked for. */
+export function rerunCommand(start: ConformStart): string {
+  const said = start.release !== undefined && (start.flags === '' || start.releaseAsked === true);
+  const release = said ? ` --release ${start.release}` : '';
+  return `pipecheck conform${start.flags} --fs ${start.fsDir}${release} --runs ${start.runs} --seed ${start.seed}`;
 }
 
 function conformExitCode(r: ConformResult): number {

@@ -247,6 +247,8 @@ export interface ConformStart {
   readonly runs: number;
   /** The Linux release the model describes, when one was asked for (`--release`; else 6.18). */
   readonly release?: KernelRelease;
+  /** Whether `release` was asked for, not taken from the backend (a guest models its own release). */
+  readonly releaseAsked?: boolean;
   readonly seed: number;
 }
 
@@ -320,7 +322,15 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
   const profile = prof.profile;
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
   const on = { kernel: backend.label, flags: backend.commandFlags };
-  const start: ConformStart = { fsDir, ...on, why: prof.why, runs, seed, ...(release ? { release } : {}) };
+  const asked = opts.release !== undefined;
+  const start: ConformStart = {
+    fsDir,
+    ...on,
+    why: prof.why,
+    runs,
+    seed,
+    ...(release ? { release, releaseAsked: asked } : {}),
+  };
   const side = { dir: fsDir, backend, ...(release !== undefined ? { release } : {}) };
   opts.onStart?.(start);
   const t0 = Date.now();
