@@ -6,7 +6,12 @@ import { TORN } from './overlapping-copy.js';
  * `TORN`, the kernel's -1) is `?`.
  */
 export function showCells(cells: readonly number[]): string {
-  return `[${cells.map((v) => (v === TORN || v < 0 ? '?' : String(v))).join(', ')}]`;
+  return `[${cells.map(showCell).join(', ')}]`;
+}
+
+/** One cell as showCells shows it: its value, or `?` for a torn one. */
+export function showCell(v: number): string {
+  return v === TORN || v < 0 ? '?' : String(v);
 }
 
 /** Cells as the oracle reports them: a torn cell is -1. */

@@ -8,7 +8,7 @@
  * string out.
  */
 import { boundsText } from '../model/bounds.js';
-import { showCells } from '../model/cells.js';
+import { showCell, showCells } from '../model/cells.js';
 import { queueName, SOCKET } from '../model/state.js';
 import type { BufferView, FolioView, StateView } from '../model/view.js';
 import { CONTENT_SECURITY_POLICY, SCRIPT, STYLE } from './assets.js';
@@ -66,7 +66,7 @@ function damageLabel(s: ViolationSection): string {
 /** Cells as `[1, 0]`, with those that differ from `compare` (same position) marked. */
 export function cellsHtml(cells: readonly number[], compare?: readonly number[]): SafeHtml {
   if (compare === undefined) return markup`<code>${showCells(cells)}</code>`;
-  const parts = cells.map((c, i) => (c === compare[i] ? markup`${c}` : markup`<mark>${c}</mark>`));
+  const parts = cells.map((c, i) => (c === compare[i] ? markup`${showCell(c)}` : markup`<mark>${showCell(c)}</mark>`));
   return markup`<code>[${parts.map((p, i) => (i === 0 ? p : markup`, ${p}`))}]</code>`;
 }
 
