@@ -300,6 +300,61 @@ export function caseWords(c: ConformCase): string {
   );
 }
 
+/** What the runs of a conform found so far, and how far it is (onProgress). */
+class Tally {
+  private setupMismatches = 0;
+  private compared = 0;
+  private folioDifferences = 0;
+  private firstFolioDifference: string | undefined;
+  private otherChoices = 0;
+  private firstOtherChoice: string | undefined;
+  private done = 0;
+  private shrinks = 0;
+  private disagreed = false;
+
+  constructor(
+    private readonly runs: number,
+    private readonly t0: number,
+    private readonly onProgress: ConformOptions['onProgress'],
+  ) {}
+
+  /** Count case `c`'s comparison `r`: the property's answer (OracleFailure when the oracle failed on it). */
+  note(c: ConformCase, r: Awaited<ReturnType<typeof compareCase>>): boolean {
+    if (this.disagreed) this.shrinks++;
+    else this.done++;
+    if (r.status === 'compared' && r.disagreement) this.disagreed = true;
+    this.onProgress?.({ runs: this.done, of: this.runs, shrinks: this.shrinks, elapsedMs: Date.now() - this.t0 });
+    if (r.status === 'setup-mismatch') {
+      this.setupMismatches++;
+      return true;
+    }
+    if (r.status !== 'compared') throw new OracleFailure(`oracle ${r.status}: ${r.message}; ${caseWords(c)}`);
+    this.compared++;
+    if (r.folioDifference && !r.disagreement) {
+      this.folioDifferences++;
+      this.firstFolioDifference ??= r.folioDifference;
+    }
+    const other = r.disagreement ? undefined : r.choices?.find((ch) => ch.index !== 0);
+    if (other) {
+      this.otherChoices++;
+      this.firstOtherChoice ??= `step ${other.step + 1} ${formatStep(c.steps[other.step]!)}: ${other.says}`;
+    }
+    return r.disagreement === undefined;
+  }
+
+  /** The counts an agreeing run reports. */
+  agreed() {
+    return {
+      compared: this.compared,
+      setupMismatches: this.setupMismatches,
+      folioDifferences: this.folioDifferences,
+      ...(this.firstFolioDifference !== undefined ? { firstFolioDifference: this.firstFolioDifference } : {}),
+      otherChoices: this.otherChoices,
+      ...(this.firstOtherChoice !== undefined ? { firstOtherChoice: this.firstOtherChoice } : {}),
+    };
+  }
+}
+
 /** The process name of a conformance counterexample's steps. */
 const CONFORM_PROCESS = 'conform';
 
@@ -334,39 +389,11 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
   const side = { dir: fsDir, backend, ...(release !== undefined ? { release } : {}) };
   opts.onStart?.(start);
   const t0 = Date.now();
-  let setupMismatches = 0;
-  let compared = 0;
-  let folioDifferences = 0;
-  let firstFolioDifference: string | undefined;
-  let otherChoices = 0;
-  let firstOtherChoice: string | undefined;
   const checkFolios = opts.strictFolios ?? false;
-  let done = 0;
-  let shrinks = 0;
-  let disagreed = false;
+  const tally = new Tally(runs, t0, opts.onProgress);
   const property = fc.asyncProperty(rawCaseArb(profile, opts.maxSteps ?? 10), async (raw) => {
     const c = caseOfRaw(raw);
-    const r = await compareCase(c, profile, { ...side, checkFolios });
-    if (disagreed) shrinks++;
-    else done++;
-    if (r.status === 'compared' && r.disagreement) disagreed = true;
-    opts.onProgress?.({ runs: done, of: runs, shrinks, elapsedMs: Date.now() - t0 });
-    if (r.status === 'setup-mismatch') {
-      setupMismatches++;
-      return true;
-    }
-    if (r.status !== 'compared') throw new OracleFailure(`oracle ${r.status}: ${r.message}; ${caseWords(c)}`);
-    compared++;
-    if (r.folioDifference && !r.disagreement) {
-      folioDifferences++;
-      firstFolioDifference ??= r.folioDifference;
-    }
-    const other = r.disagreement ? undefined : r.choices?.find((ch) => ch.index !== 0);
-    if (other) {
-      otherChoices++;
-      firstOtherChoice ??= `step ${other.step + 1} ${formatStep(c.steps[other.step]!)}: ${other.says}`;
-    }
-    return r.disagreement === undefined;
+    return tally.note(c, await compareCase(c, profile, { ...side, checkFolios }));
   });
   const details = await fc.check(property, { seed, numRuns: runs, endOnFailure: false });
   const elapsedMs = Date.now() - t0;
@@ -374,18 +401,7 @@ export async function runConform(opts: ConformOptions = {}): Promise<ConformResu
     return { status: 'oracle-failed', message: `the oracle failed: ${details.errorInstance.message}` };
   }
   if (!details.failed) {
-    return {
-      status: 'agree',
-      start,
-      numRuns: details.numRuns,
-      compared,
-      setupMismatches,
-      elapsedMs,
-      folioDifferences,
-      ...(firstFolioDifference !== undefined ? { firstFolioDifference } : {}),
-      otherChoices,
-      ...(firstOtherChoice !== undefined ? { firstOtherChoice } : {}),
-    };
+    return { status: 'agree', start, numRuns: details.numRuns, elapsedMs, ...tally.agreed() };
   }
   const raw = details.counterexample?.[0];
   if (!raw) {
