@@ -80,6 +80,8 @@ export interface UnitResult<O> {
   readonly events: UnitEvent<O>[];
   /** visitors[i].take() after the unit. */
   readonly visitorParts: unknown[];
+  /** The worker's time on the unit (ms), for PIPECHECK_PARALLEL_PROFILE. */
+  readonly ms?: number;
 }
 
 /** A growable packed byte buffer. */

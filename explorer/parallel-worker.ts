@@ -53,7 +53,9 @@ try {
   onMessage((task: UnitTask) => {
     try {
       if (task.visited !== undefined) visited.update(task.visited);
-      post(expandUnit(parts, fingerprintState, visited, task));
+      const t0 = performance.now();
+      const r = expandUnit(parts, fingerprintState, visited, task);
+      post({ ...r, ms: performance.now() - t0 });
     } catch (e) {
       post(failure(e, 'unit'));
     }

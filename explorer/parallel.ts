@@ -38,6 +38,9 @@ const IN_FLIGHT = 2;
 /** Units per worker that may be sent before the units ahead of them are merged (bounds the results held). */
 const AHEAD = 8;
 
+/** PIPECHECK_PARALLEL_PROFILE=1: where the coordinator's time goes, on stderr at the end (measurement only). */
+const prof = { ready: 0, workerBusy: 0, wait: 0, merge: 0, send: 0, candidates: 0, transitions: 0 };
+
 const WORKER_URL = new URL('./parallel-worker.js', import.meta.url);
 
 /** Where the workers get their own model, properties and visitors. */
@@ -102,10 +105,22 @@ export async function exploreParallel<S, O>(
     init,
   );
   try {
+    const tReady = performance.now();
     await ready(pool, inbox, parts);
+    prof.ready = performance.now() - tReady;
     // The time limit and progress count from here, once the workers are up.
     const search = new Search(model, properties, options, settings, true);
-    return await runAsync(search.run(new PooledExpander(parts, pool, inbox)));
+    const t0 = performance.now();
+    const r = await runAsync(search.run(new PooledExpander(parts, pool, inbox)));
+    if (process.env.PIPECHECK_PARALLEL_PROFILE === '1') {
+      const total = performance.now() - t0;
+      const f = (x: number) => x.toFixed(0);
+      process.stderr.write(
+        `parallel profile: workers ready in ${f(prof.ready)} ms, search ${f(total)} ms, workers busy ${f(prof.workerBusy)} ms; coordinator waits ${f(prof.wait)}, merges ${f(prof.merge)}, ` +
+          `packs and sends ${f(prof.send)}; ${prof.candidates} candidates of ${prof.transitions} steps\n`,
+      );
+    }
+    return r;
   } finally {
     clearInterval(tick);
     await pool.terminate();
@@ -180,9 +195,14 @@ class PooledExpander<S, O> implements Expander<S, O> {
       merged: 0,
       mergedStates: 0,
     };
+    let t0 = performance.now();
     this.topUp(search, level);
+    prof.send += performance.now() - t0;
     while (level.merged < level.unitCount) {
+      t0 = performance.now();
       const m = await this.inbox.next();
+      const t1 = performance.now();
+      prof.wait += t1 - t0;
       if (!('tick' in m) && m.message.type === 'result') this.inFlight[m.worker]!--;
       if (search.limitReached(level.mergedStates)) break;
       if ('tick' in m) {
@@ -193,9 +213,15 @@ class PooledExpander<S, O> implements Expander<S, O> {
       if (msg.type === 'failed') throw new Error(msg.message);
       if (msg.type !== 'result') continue;
       level.results.set(msg.unit, msg);
+      prof.candidates += msg.candidates.length / CANDIDATE_WORDS;
+      prof.transitions += msg.transitions;
+      prof.workerBusy += msg.ms ?? 0;
       this.mergeReady(search, level);
+      const t2 = performance.now();
+      prof.merge += t2 - t1;
       if (search.stopped) break;
       this.topUp(search, level);
+      prof.send += performance.now() - t2;
     }
     if (search.stop === 'timeout' || search.stop === 'aborted') await this.drain();
   }
