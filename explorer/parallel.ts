@@ -115,10 +115,10 @@ export async function exploreParallel<S, O>(
     if (process.env.PIPECHECK_PARALLEL_PROFILE === '1') {
       const total = performance.now() - t0;
       const f = (x: number) => x.toFixed(0);
-      process.stderr.write(
-        `parallel profile: workers ready in ${f(prof.ready)} ms, search ${f(total)} ms, workers busy ${f(prof.workerBusy)} ms; coordinator waits ${f(prof.wait)}, merges ${f(prof.merge)}, ` +
-          `packs and sends ${f(prof.send)}; ${prof.candidates} candidates of ${prof.transitions} steps\n`,
-      );
+      const workers = `workers ready in ${f(prof.ready)} ms, search ${f(total)} ms, workers busy ${f(prof.workerBusy)} ms`;
+      const coordinator = `coordinator waits ${f(prof.wait)}, merges ${f(prof.merge)}, packs and sends ${f(prof.send)}`;
+      const steps = `${prof.candidates} candidates of ${prof.transitions} steps`;
+      process.stderr.write(`parallel profile: ${workers}; ${coordinator}; ${steps}\n`);
     }
     return r;
   } finally {
