@@ -115,7 +115,8 @@ export async function exploreParallel<S, O>(
     if (process.env.PIPECHECK_PARALLEL_PROFILE === '1') {
       const total = performance.now() - t0;
       const f = (x: number) => x.toFixed(0);
-      const workers = `workers ready in ${f(prof.ready)} ms, search ${f(total)} ms, workers busy ${f(prof.workerBusy)} ms`;
+      const busy = `workers busy ${f(prof.workerBusy)} ms`;
+      const workers = `workers ready in ${f(prof.ready)} ms, search ${f(total)} ms, ${busy}`;
       const coordinator = `coordinator waits ${f(prof.wait)}, merges ${f(prof.merge)}, packs and sends ${f(prof.send)}`;
       const steps = `${prof.candidates} candidates of ${prof.transitions} steps`;
       process.stderr.write(`parallel profile: ${workers}; ${coordinator}; ${steps}\n`);
