@@ -33,6 +33,20 @@ export interface CommandSpec {
 
 const BOUNDS = BOUND_NAMES;
 
+/** The options that say what is checked and where findings go: check's, explore's and simulate's alike. */
+const MODEL_OPTIONS: readonly (keyof CliOptions)[] = [
+  'kernel',
+  'ops',
+  ...BOUNDS,
+  'fsProfile',
+  'kernelChoices',
+  'release',
+  'fs',
+  'invariant',
+  'plugin',
+  'out',
+];
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'check',
@@ -41,16 +55,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'explore a scenario (default: the core operations, small bounds); ' +
       'report the shortest violation of each invariant',
     options: [
-      'kernel',
-      'ops',
-      ...BOUNDS,
-      'fsProfile',
-      'kernelChoices',
-      'release',
-      'fs',
-      'invariant',
-      'plugin',
-      'out',
+      ...MODEL_OPTIONS,
       'html',
       'allViolations',
       'symmetry',
@@ -73,22 +78,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'serve the scenario to a browser on 127.0.0.1 (a token in the URL printed): take steps one by one, see each ' +
       "state and what every step would change and break, go to an invariant's shortest violation, save a path as a " +
       'counterexample (Ctrl-C stops it)',
-    options: [
-      'kernel',
-      'ops',
-      ...BOUNDS,
-      'fsProfile',
-      'kernelChoices',
-      'release',
-      'fs',
-      'invariant',
-      'plugin',
-      'out',
-      'maxStates',
-      'timeout',
-      'workers',
-      'port',
-    ],
+    options: [...MODEL_OPTIONS, 'maxStates', 'timeout', 'workers', 'port'],
     descriptions: {
       invariant: 'judge every step by this invariant (repeatable; default: every built-in invariant)',
       out: 'where "save this path as a counterexample" writes',
@@ -104,24 +94,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary:
       'random walks at bounds beyond exhaustive search; each violation shrunk (fast-check) and saved ' +
       '(exit 3: nothing found, which proves nothing)',
-    options: [
-      'kernel',
-      'ops',
-      ...BOUNDS,
-      'fsProfile',
-      'kernelChoices',
-      'release',
-      'fs',
-      'invariant',
-      'plugin',
-      'out',
-      'json',
-      'timeout',
-      'runs',
-      'seed',
-      'workers',
-      'shard',
-    ],
+    options: [...MODEL_OPTIONS, 'json', 'timeout', 'runs', 'seed', 'workers', 'shard'],
     defaults: { depth: "the scenario's, else 12", runs: '10000', seed: 'from the clock (printed)' },
     descriptions: { runs: 'random walks to run' },
     load: async () => (await import('./simulate.js')).simulateCommand,

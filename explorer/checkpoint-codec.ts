@@ -26,29 +26,14 @@ const MAGIC = new TextEncoder().encode(`${CHECKPOINT_FORMAT}\n`);
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** The header: every field of a snapshot but the arrays of the payload, and the caller's key. */
-export interface CheckpointHeader {
+export type CheckpointHeader = Omit<SearchSnapshot, 'states' | 'frontier'> & {
   readonly format: typeof CHECKPOINT_FORMAT;
   /** What the caller says this search is (its options): a resume with another key is refused. */
   readonly key: unknown;
-  readonly depth: number;
-  readonly depthExplored: number;
-  readonly levelFirst: number;
-  readonly levelEnd: number;
-  readonly transitions: number;
-  readonly workBeforeLevel: number;
-  readonly peakBytes: number;
-  readonly elapsedMs: number;
-  readonly actionCount: number;
-  readonly propertyIds: readonly string[];
-  readonly roots: readonly number[];
-  readonly found: readonly (readonly SavedFinding[])[];
-  readonly errors: readonly (SavedFinding | null)[];
-  readonly active: readonly number[];
-  readonly visitors: readonly unknown[];
   /** The payload: its length and SHA-256 (hex). */
   readonly payloadBytes: number;
   readonly payloadSha256: string;
-}
+};
 
 /** u32 words as little-endian bytes (a copy on a big-endian machine). */
 function wordsLE(words: Uint32Array): Uint8Array {

@@ -446,20 +446,15 @@ export class Search<S, O> {
 }
 
 /** What a save inside a level needs of the level's start (the rest is the visited prefix and the frontier). */
-interface LevelMark {
-  readonly depth: number;
-  readonly depthExplored: number;
-  readonly levelFirst: number;
-  readonly levelEnd: number;
-  readonly transitions: number;
-  readonly workBeforeLevel: number;
-  readonly peakBytes: number;
-  readonly elapsedMs: number;
+type LevelMark = Pick<
+  SearchSnapshot,
+  'depth' | 'depthExplored' | 'levelFirst' | 'levelEnd' | 'transitions' | 'workBeforeLevel' | 'peakBytes' | 'elapsedMs'
+> & {
   readonly foundLengths: readonly number[];
   readonly errors: readonly (Found<unknown> | undefined)[];
   readonly active: readonly number[];
   readonly visitors: readonly unknown[];
-}
+};
 
 function foundOf<O>(f: SavedFinding): Found<O> {
   return { parent: f.parent, action: f.action, message: f.message, observed: f.observed as O | undefined };

@@ -310,11 +310,7 @@ export function readaheadLoadPage(
   lastPage: number,
   sequential: boolean,
 ): number {
-  const { L } = ctx;
-  const cached = L.pageFolio(s, page);
-  if (cached >= 0) return makeUptodate(L, s, cached);
-  loadOrder0(L, s, page, readaheadWindowEnd(L, s, page, lastPage, sequential));
-  return L.pageFolio(s, page);
+  return readPage(ctx, s, page, lastPage, sequential, false);
 }
 
 /**
@@ -334,11 +330,33 @@ export function readaheadMayLoadLarge(
   lastPage: number,
   sequential: boolean,
 ): number {
+  return readPage(ctx, s, page, lastPage, sequential, true);
+}
+
+/**
+ * The folio caching `page`, made uptodate if it was cached, else after the
+ * readahead window from it was read in: in order-0 folios, or (`large`) in
+ * folios of the order READAHEAD_FOLIO_ORDER chooses.
+ */
+function readPage(
+  ctx: ModelContext,
+  s: State,
+  page: number,
+  lastPage: number,
+  sequential: boolean,
+  large: boolean,
+): number {
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
   if (cached >= 0) return makeUptodate(L, s, cached);
-  loadWindowMayBeLarge(ctx, s, page, readaheadWindowEnd(L, s, page, lastPage, sequential));
+  loadWindow(ctx, s, page, readaheadWindowEnd(L, s, page, lastPage, sequential), large);
   return L.pageFolio(s, page);
+}
+
+/** Cache the uncached pages of [first, last]: in order-0 folios, or (`large`) as loadWindowMayBeLarge. */
+function loadWindow(ctx: ModelContext, s: State, first: number, last: number, large: boolean): void {
+  if (large) loadWindowMayBeLarge(ctx, s, first, last);
+  else loadOrder0(ctx.L, s, first, last);
 }
 
 /**
@@ -413,11 +431,7 @@ function readaheadWindowEnd(L: Layout, s: State, page: number, lastPage: number,
  * readahead: read-around brings in the whole (small) file.
  */
 export function faultWholeFile(ctx: ModelContext, s: State, page: number): number {
-  const { L } = ctx;
-  const cached = L.pageFolio(s, page);
-  if (cached >= 0) return makeUptodate(L, s, cached);
-  loadOrder0(L, s, 0, L.pagesInFile(L.size(s)) - 1);
-  return L.pageFolio(s, page);
+  return faultPage(ctx, s, page, false);
 }
 
 /**
@@ -429,10 +443,15 @@ export function faultWholeFile(ctx: ModelContext, s: State, page: number): numbe
  * the cache too: conform --vm 6.1, xfs, seed 84511).
  */
 export function faultMayLoadLarge(ctx: ModelContext, s: State, page: number): number {
+  return faultPage(ctx, s, page, true);
+}
+
+/** The folio caching `page`, made uptodate if it was cached, else after the whole file was read in (loadWindow). */
+function faultPage(ctx: ModelContext, s: State, page: number, large: boolean): number {
   const { L } = ctx;
   const cached = L.pageFolio(s, page);
   if (cached >= 0) return makeUptodate(L, s, cached);
-  loadWindowMayBeLarge(ctx, s, 0, L.pagesInFile(L.size(s)) - 1);
+  loadWindow(ctx, s, 0, L.pagesInFile(L.size(s)) - 1, large);
   return L.pageFolio(s, page);
 }
 

@@ -114,11 +114,7 @@ function routes(): Record<string, { readonly method: 'GET' | 'POST'; readonly ha
     '/api/save': {
       method: 'POST',
       handle: (url, session, res) => {
-        const cx = counterexampleAt(
-          session,
-          parsePath(url.searchParams.get('path')),
-          url.searchParams.get('invariant'),
-        );
+        const cx = counterexampleOfQuery(url, session);
         let file: string;
         try {
           file = writeCounterexample(session.outDir, cx);
@@ -131,11 +127,7 @@ function routes(): Record<string, { readonly method: 'GET' | 'POST'; readonly ha
     '/api/counterexample': {
       method: 'GET',
       handle: (url, session, res) => {
-        const cx = counterexampleAt(
-          session,
-          parsePath(url.searchParams.get('path')),
-          url.searchParams.get('invariant'),
-        );
+        const cx = counterexampleOfQuery(url, session);
         send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(cx, null, 2)}\n`, {
           'Content-Disposition': `attachment; filename="${counterexampleFileName(cx)}"`,
         });
@@ -208,4 +200,9 @@ export function startServer(session: ExploreSession, options: ServerOptions = {}
       });
     });
   });
+}
+
+/** The counterexample of the query's `path` (and `invariant`, when given). */
+function counterexampleOfQuery(url: URL, session: Parameters<typeof counterexampleAt>[0]) {
+  return counterexampleAt(session, parsePath(url.searchParams.get('path')), url.searchParams.get('invariant'));
 }

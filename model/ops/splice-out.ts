@@ -59,7 +59,8 @@ export const spliceOut = defineOperation({
       const i = pos - off;
       const f = source.folios[i]!;
       const v = L.folioCell(s, f, source.cells[i]!);
-      const torn = tornCell(ctx, s, source, off, i);
+      // Only a run that explores kernel choices, and has not chosen the forward copy, can tear a cell.
+      const torn = ctx.chooser === undefined || tailFirst === false ? undefined : tornCell(ctx, s, source, off, i);
       let out = v;
       if (torn !== undefined && L.folioCell(s, f, torn) !== v) {
         tailFirst ??= choose(ctx, OVERLAPPING_COPY, 2, { page: Math.floor(pos / L.C), pages: 1 }) === 1;
