@@ -253,6 +253,49 @@ describe('explore', () => {
     expect(r.violations[0]).toMatchObject({ length: 3, trace: [0, 0, 0] });
   });
 
+  it('judges a property that judges states once per state, and finds the same shortest trace', () => {
+    let checks = 0;
+    const below = (judges?: 'state'): Property<readonly [number, number]> => ({
+      ...sumBelow(9),
+      ...(judges ? { judges } : {}),
+      check: (view) => {
+        checks++;
+        return sumBelow(9).check(view);
+      },
+    });
+    const every = explore(counters(6), [below()]);
+    const everyChecks = checks;
+    checks = 0;
+    const once = explore(counters(6), [below('state')]);
+    expect(timeless(once)).toEqual(timeless(every));
+    expect(once.violations[0]).toMatchObject({ length: 9 });
+    // One check per state reached (the initial state is reached by no step), where every step was checked before.
+    expect(checks).toBe(once.statistics.statesDistinct - 1);
+    expect(everyChecks).toBe(every.statistics.transitions);
+    expect(checks).toBeLessThan(everyChecks);
+    checks = 0;
+    const all = explore(counters(6), [below('state')], { allViolations: true });
+    expect(timeless(all)).toEqual(timeless(explore(counters(6), [below()], { allViolations: true })));
+  });
+
+  it('judges a step into an initial state even for a property that judges states', () => {
+    // x cycles 0 -> 1 -> 2 -> 0; the initial state 0 is the bad one: the third step reaches it.
+    const cycle: ExplorableModel<number> = {
+      actionCount: 1,
+      initialStates: () => [0],
+      step: (x) => ({ next: (x + 1) % 3 }),
+      encode: (x) => Uint8Array.of(x),
+      decode: (b) => b[0]!,
+    };
+    const notZero: Property<number> = {
+      id: 'not-zero',
+      kind: 'always',
+      judges: 'state',
+      check: ({ after }) => (after === 0 ? 'zero' : undefined),
+    };
+    expect(explore(cycle, [notZero]).violations[0]).toMatchObject({ length: 3, trace: [0, 0, 0] });
+  });
+
   it('reports the shortest violations in property order, whatever order they were found in', () => {
     const r = explore(counters(9), [sumBelow(6), sumBelow(2)]);
     expect(r.status).toBe('violated');

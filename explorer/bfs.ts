@@ -75,6 +75,8 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     // Enabled steps, counted here and handed to the search where it reads them (progress, the level's end).
     let transitions = search.transitions;
     const said: Judgement = { message: undefined, error: false };
+    const { judgedOncePerState, anyJudgedOncePerState, visited } = search;
+    const rootEnd = search.rootEnd;
     for (let id = levelFirst; id < levelEnd; id++) {
       const bytes = current.shift();
       const state = bytesAreStates ? (bytes as unknown as S) : model.decode!(bytes);
@@ -89,18 +91,24 @@ export class InlineExpander<S, O> implements Expander<S, O> {
         const t = model.step(state, action);
         if (t === undefined) continue;
         transitions++;
+        const encoded = bytesAreStates ? (t.next as unknown as Uint8Array) : model.encode!(t.next);
+        fingerprintState(encoded, fp);
         if (active.length > 0 || visitors.length > 0) {
           const view = { before: state, action, after: t.next, observed: t.observed, depth };
+          // A step into a state seen before: the properties that judge states said their word on it then.
+          const seen = anyJudgedOncePerState && visited.lookup(fp[0]!, fp[1]!) >= rootEnd;
           for (let k = 0; k < active.length;) {
             const index = active[k]!;
+            if (seen && judgedOncePerState[index]) {
+              k++;
+              continue;
+            }
             const { message, error } = judgeStep(properties[index]!, view, said);
             if (message !== undefined && search.record(index, error, id, action, message, t.observed)) continue;
             k++;
           }
           for (let v = 0; v < visitors.length; v++) visitors[v]!.visit(view);
         }
-        const encoded = bytesAreStates ? (t.next as unknown as Uint8Array) : model.encode!(t.next);
-        fingerprintState(encoded, fp);
         if (search.successor(id, action, fp[0]!, fp[1]!, encoded)) {
           search.transitions = transitions;
           return;

@@ -152,6 +152,15 @@ export interface StepVisitor<S, O = unknown> {
 export interface Property<S, O = unknown> {
   readonly id: string;
   readonly kind: 'always' | 'sometimes';
+  /**
+   * 'state' when `check` reads only `after` (never `before`, `action`,
+   * `observed` or `depth`): it then says the same of every step into one
+   * state, so the explorer judges it on the first step into each state only
+   * (and on every step into an initial state), which finds the same shortest
+   * trace. Default 'step': judged on every step. With `allViolations` every
+   * step is judged.
+   */
+  readonly judges?: 'step' | 'state';
   /** Must be pure. A throw is reported as an error of this property, never a violation. */
   check(step: StepView<S, O>): string | undefined;
 }

@@ -45,6 +45,8 @@ export interface UnitTask {
   /** Properties to judge (ascending indices). */
   readonly active: readonly number[];
   readonly allViolations: boolean;
+  /** The ids past the initial states' (Search.rootEnd): a step into one of those is judged by every property. */
+  readonly rootEnd: number;
   /** Whether the next states' bytes are needed (not on the last level). */
   readonly keepBytes: boolean;
   /** What is new in the shared visited set since the last task (undefined: nothing). */
@@ -134,6 +136,11 @@ export function expandUnit<S, O>(
   const candidates: number[] = [];
   const packed = new Packed();
   let t = 0;
+  // Properties that judge states judge a step into a state the visited set holds (past the initial states) as
+  // they did the first step into it (Property.judges); one seen first in this level is judged here, and the merge,
+  // which keeps a property's first finding, reports what the one-thread search does.
+  const oncePerState = properties.map((p) => p.judges === 'state' && !task.allViolations);
+  const anyOncePerState = oncePerState.includes(true);
   const states = unpack(task.bytes, task.ends);
   for (let s = 0; s < states.length; s++) {
     const state = model.decode === undefined ? (states[s] as unknown as S) : model.decode(states[s]!);
@@ -141,7 +148,11 @@ export function expandUnit<S, O>(
       const step = model.step(state, action);
       if (step === undefined) continue;
       t++;
+      const encoded = model.encode === undefined ? (step.next as unknown as Uint8Array) : model.encode(step.next);
+      fingerprintState(encoded, fp);
+      const known = visited.idOf(fp[0]!, fp[1]!);
       if (active.length > 0 || visitors.length > 0) {
+        const seen = anyOncePerState && known >= task.rootEnd;
         const view: StepView<S, O> = {
           before: state,
           action,
@@ -151,6 +162,10 @@ export function expandUnit<S, O>(
         };
         for (let k = 0; k < active.length;) {
           const index = active[k]!;
+          if (seen && oncePerState[index]) {
+            k++;
+            continue;
+          }
           const { message, error } = judgeStep(properties[index]!, view, said);
           if (message !== undefined) {
             events.push({
@@ -173,9 +188,7 @@ export function expandUnit<S, O>(
         }
         for (let v = 0; v < visitors.length; v++) visitors[v]!.visit(view);
       }
-      const encoded = model.encode === undefined ? (step.next as unknown as Uint8Array) : model.encode(step.next);
-      fingerprintState(encoded, fp);
-      if (visited.has(fp[0]!, fp[1]!)) continue;
+      if (known >= 0) continue;
       candidates.push(s, action, t, fp[0]!, fp[1]!);
       if (task.keepBytes) packed.push(encoded);
     }

@@ -88,6 +88,16 @@ describe('exploreParallel', () => {
     expect(many).toEqual(one);
   });
 
+  it('judges properties that judge states once per state, with the same result as every step', async () => {
+    const properties = [{ kind: 'sum-below', k: 20 }, { kind: 'diagonal' }, { kind: 'x-below', k: 9 }];
+    const perState = properties.map((p) => ({ ...p, judges: 'state' }));
+    const stepwise = await both({ n: 16, properties }, {});
+    const { one, many } = await both({ n: 16, properties: perState }, {});
+    expect(many).toEqual(one);
+    // The same findings, traces, counts and visitor's view: only fewer checks.
+    expect(one).toEqual(stepwise.one);
+  });
+
   it('stops at the same new state past maxStates', async () => {
     const { one, many } = await both({ n: 14, properties: [{ kind: 'sum-below', k: 99 }] }, { maxStates: 1234 });
     expect((one as { result: ExploreResult }).result.reason).toBe('max-states');

@@ -288,6 +288,7 @@ class PooledExpander<S, O> implements Expander<S, O> {
       ends,
       active: level.active,
       allViolations: search.settings.allViolations,
+      rootEnd: search.rootEnd,
       keepBytes: search.keepBytes,
       visited: fresh ? share : undefined,
     };

@@ -78,9 +78,24 @@ export class Search<S, O> {
   private readonly onDiscovered: ((action: number, encoded: Uint8Array) => void) | undefined;
   readonly start: number;
   private readonly maxStates: number;
+  /**
+   * Per property: whether a step into a state already visited (not an
+   * initial state) is left unjudged by it (Property.judges 'state'; never
+   * with allViolations).
+   */
+  readonly judgedOncePerState: readonly boolean[];
+  /** Whether any property is judged once per state. */
+  readonly anyJudgedOncePerState: boolean;
   /** Whether the search stops at the step that decides the last property (not with allViolations). */
   private readonly stopWhenAllFound: boolean;
   private readonly roots: readonly number[];
+
+  /** The ids past the initial states' (every initial state has a smaller id: they are inserted first). */
+  get rootEnd(): number {
+    let end = 0;
+    for (const id of this.roots) end = Math.max(end, id + 1);
+    return end;
+  }
   private depthExplored = 0;
   private peakBytes = 0;
   /** The last step (numbered as work) whose memory poll was accounted for. */
@@ -110,6 +125,8 @@ export class Search<S, O> {
     this.onDiscovered = options.onDiscovered;
     this.maxStates = settings.maxStates;
     this.stopWhenAllFound = !settings.allViolations && properties.length > 0;
+    this.judgedOncePerState = properties.map((p) => p.judges === 'state' && !settings.allViolations);
+    this.anyJudgedOncePerState = this.judgedOncePerState.includes(true);
     this.start = settings.clock();
     this.lastProgressAt = this.start;
     this.visited = sharedVisited ? new VisitedSet(this.actionCount, 12, true) : new VisitedSet(this.actionCount);

@@ -265,6 +265,11 @@ export class VisitedView {
   }
 
   has(hi: number, lo: number): boolean {
+    return this.idOf(hi, lo) >= 0;
+  }
+
+  /** The id of the state with this fingerprint, or -1 (see the class comment). */
+  idOf(hi: number, lo: number): number {
     hi >>>= 0;
     lo >>>= 0;
     const table = this.table;
@@ -272,14 +277,14 @@ export class VisitedView {
     let slot = lo & mask;
     for (let probes = 0; probes <= mask; probes++) {
       const entry = table[slot]!;
-      if (entry === 0) return false;
+      if (entry === 0) return -1;
       const id = entry - 1;
       const c = id >>> CHUNK_BITS;
-      if (c >= this.loChunks.length) return false;
+      if (c >= this.loChunks.length) return -1;
       const k = id & CHUNK_MASK;
-      if (this.loChunks[c]![k] === lo && this.hiChunks[c]![k] === hi) return true;
+      if (this.loChunks[c]![k] === lo && this.hiChunks[c]![k] === hi) return id;
       slot = (slot + 1) & mask;
     }
-    return false;
+    return -1;
   }
 }

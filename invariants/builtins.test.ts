@@ -5,7 +5,10 @@ import { parseScenario } from '../model/scenario.js';
 import { scenarioModelFor, toProperties } from './property.js';
 import { modelFor, runSteps, type RunStepsOptions } from '../model/run-steps.js';
 import type { Step } from '../model/step.js';
-import type { KernelId } from '../model/kernels/index.js';
+import { KERNEL_IDS, type KernelId } from '../model/kernels/index.js';
+import type { StepView } from '../explorer/model.js';
+import type { State } from '../model/state.js';
+import type { ReadObservation } from '../model/pipe.js';
 import { defineInvariant, type Invariant, type InvariantStep } from './define.js';
 import { LayoutStateReader } from './state-reader.js';
 import { BUILTIN_INVARIANTS, BUILTIN_WITNESSES, builtinById } from './builtins.js';
@@ -322,5 +325,37 @@ describe('zerocopy-ro-contract in a search', () => {
 
   it('holds on the copying kernel', () => {
     expect(search('copy').result.violations).toEqual([]);
+  });
+});
+
+describe("invariants that judge states (judges: 'state')", () => {
+  const stateJudged = [...BUILTIN_INVARIANTS, ...BUILTIN_WITNESSES].filter((i) => i.judges === 'state');
+
+  it('are the ones that read the state after the step only', () => {
+    expect(stateJudged.map((i) => i.id).sort()).toEqual(['file-integrity', 'no-use-after-free', 'page-ownership']);
+  });
+
+  it.each(KERNEL_IDS)('say the same of a step whatever state it came from (kernel %s)', (kernel) => {
+    const scenario = parseScenario({ kernel, bounds: { ...bounds, depth: 3 } });
+    const model = scenarioModelFor(scenario, DEFAULT_FS, stateJudged);
+    const props = toProperties(model, stateJudged);
+    const start = model.initialStates()[0]!;
+    let steps = 0;
+    let said = 0;
+    const sameFromAnywhere = {
+      visit(view: StepView<State, ReadObservation>) {
+        steps++;
+        for (const p of props) {
+          const message = p.check(view);
+          if (message !== undefined) said++;
+          // Another state before, another action, no observation, another depth: the same verdict.
+          expect(p.check({ before: start, action: 0, after: view.after, depth: 0 })).toBe(message);
+        }
+      },
+    };
+    explore(model, [], { maxDepth: 3, visitors: [sameFromAnywhere] });
+    expect(steps).toBeGreaterThan(1000);
+    // Linux breaks page-ownership by design: there the states judged include failing ones.
+    if (kernel === 'linux') expect(said).toBeGreaterThan(0);
   });
 });

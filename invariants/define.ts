@@ -78,6 +78,14 @@ export interface InvariantDefinition<H = unknown> {
    * which invariant kept it from reducing.
    */
   readonly valueSymmetric?: boolean;
+  /**
+   * 'state' when `check` reads only `after` and `history` (never `before`,
+   * `historyBefore`, `observed`, `step` or `depth`, nor the cost counters):
+   * its verdict is then one of states, and the search judges it on the first
+   * step into each state only (the same shortest trace, fewer checks).
+   * Default 'step': judged on every step.
+   */
+  readonly judges?: 'step' | 'state';
   /** Must be pure and deterministic. A throw is a plugin error, never a violation. */
   check(step: InvariantStep<H>): string | undefined | void;
 }
@@ -103,6 +111,9 @@ export function defineInvariant<H = unknown>(def: InvariantDefinition<H>): Invar
   }
   if (def.valueSymmetric !== undefined && typeof def.valueSymmetric !== 'boolean') {
     throw new TypeError(`defineInvariant(${def.id}): valueSymmetric must be true or false`);
+  }
+  if (def.judges !== undefined && def.judges !== 'step' && def.judges !== 'state') {
+    throw new TypeError(`defineInvariant(${def.id}): judges must be 'step' or 'state'`);
   }
   if (def.history !== undefined) {
     const h = def.history as Partial<InvariantHistory> | null;

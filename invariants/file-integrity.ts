@@ -12,6 +12,8 @@ export const fileIntegrity = defineInvariant({
   // --symmetry: value-relabelled states are judged alike; it compares each cell read with the cell the file logically
   // holds.
   valueSymmetric: true,
+  // Reads the state after the step only (file cells, folios): judged once per state.
+  judges: 'state',
   description: 'the file reads as POSIX says it must: only operations on the file change it',
   check({ after }) {
     const L = readerLayout(after);

@@ -13,6 +13,8 @@ export const noUseAfterFree = defineInvariant({
   id: 'no-use-after-free',
   // --symmetry: value-relabelled states are judged alike; it reads folio references and counts only, no cell.
   valueSymmetric: true,
+  // Reads the state after the step only (file cells, folios): judged once per state.
+  judges: 'state',
   description: 'no pipe buffer references a freed folio; reference counts equal the references that exist',
   check({ after }) {
     const L = readerLayout(after);

@@ -7,6 +7,8 @@ export const pageOwnership = defineInvariant({
   id: 'page-ownership',
   // --symmetry: value-relabelled states are judged alike; it reads folio flags only, no cell.
   valueSymmetric: true,
+  // Reads the state after the step only (file cells, folios): judged once per state.
+  judges: 'state',
   description: 'a folio in a pipe belongs to the pipe alone: not in the page cache, not mapped, not user memory',
   check({ after }) {
     const L = readerLayout(after);

@@ -54,7 +54,12 @@ export function toProperties(
   let k = 0;
   return invariants.map((inv) => {
     if (inv.history === undefined) {
-      return { id: inv.id, kind: inv.kind, check: (view) => messageOf(inv.check(shared.load(view))) };
+      return {
+        id: inv.id,
+        kind: inv.kind,
+        judges: inv.judges,
+        check: (view) => messageOf(inv.check(shared.load(view))),
+      };
     }
     const slot = k++;
     if (slot >= model.histories.length) throw new Error(`${inv.id}: the model keeps no history for it`);
@@ -62,6 +67,7 @@ export function toProperties(
     return {
       id: inv.id,
       kind: inv.kind,
+      judges: inv.judges,
       check: (view) => {
         const step = shared.load(view);
         return messageOf(

@@ -62,24 +62,30 @@ export function choose(
  * answer it gave. Reusable: `reset` starts another run.
  */
 export class RecordingChooser implements Chooser {
-  made: ChoiceMade[] = [];
+  made: readonly ChoiceMade[] = NO_CHOICES;
   private prefix: readonly number[] = [];
 
   /** Start a run that answers `prefix` first. */
   reset(prefix: readonly number[]): this {
     this.prefix = prefix;
-    // A fresh list: the last run's is kept by whoever asked for it.
-    this.made = [];
+    // A fresh list once a choice is made (the last run's is kept by whoever asked for it); most
+    // steps make none, and share the one empty list (the search runs this on every step).
+    this.made = NO_CHOICES;
     return this;
   }
 
   choose(point: ChoicePoint, count: number, at: ChoiceAt): number {
     const k = this.made.length;
     const index = k < this.prefix.length ? Math.min(this.prefix[k]!, count - 1) : 0;
-    this.made.push({ point: point.id, index, count, says: point.describe(index, count, at) });
+    const made = { point: point.id, index, count, says: point.describe(index, count, at) };
+    if (k === 0) this.made = [made];
+    else (this.made as ChoiceMade[]).push(made);
     return index;
   }
 }
+
+/** The choices of a step that made none (shared: never modified). */
+export const NO_CHOICES: readonly ChoiceMade[] = Object.freeze([]);
 
 /** One leaf of a step's choice tree: the choices made and what the step did. */
 export interface ChoiceRun<R> {
@@ -90,22 +96,22 @@ export interface ChoiceRun<R> {
 /**
  * Run `run` once per leaf of its choice tree, depth first (option 0 first),
  * with a chooser that takes that leaf's options. `limit` caps the leaves
- * (an error past it: the caller numbers them).
+ * (an error past it: the caller numbers them). `first`: the first leaf's
+ * run, when the caller has made it already (with option 0 everywhere).
  */
 export function choiceRuns<R>(
   run: (chooser: Chooser) => R,
   limit = Infinity,
   chooser = new RecordingChooser(),
+  first?: ChoiceRun<R>,
 ): ChoiceRun<R>[] {
-  const out: ChoiceRun<R>[] = [];
-  let prefix: number[] = [];
+  const out: ChoiceRun<R>[] = [first ?? { result: run(chooser.reset([])), choices: chooser.made }];
   for (;;) {
+    if (out.length > limit) throw new Error(`a step has more than ${limit} kernel-choice outcomes`);
+    const prefix = nextPrefix(out[out.length - 1]!.choices);
+    if (prefix === undefined) return out;
     const result = run(chooser.reset(prefix));
     out.push({ choices: chooser.made, result });
-    if (out.length > limit) throw new Error(`a step has more than ${limit} kernel-choice outcomes`);
-    const next = nextPrefix(chooser.made);
-    if (next === undefined) return out;
-    prefix = next;
   }
 }
 

@@ -11,6 +11,7 @@ import { walk, type Walked } from '../explorer/path.js';
 import { canonicalize } from './canonical.js';
 import {
   choiceRuns,
+  NO_CHOICES,
   choicesToKeep,
   RecordingChooser,
   sameChoices,
@@ -54,13 +55,19 @@ export type TraceStep = Step & { readonly process: string; readonly choices?: re
 /** One outcome of a step: the kernel's choices in it and the step's result. */
 interface Outcome {
   readonly choices: readonly ChoiceMade[];
-  readonly result: OpResult;
+  result: OpResult;
   /** Whether `step` has given the explorer this result's state already (then it gets a copy). */
   handedOut?: boolean;
 }
 
 /** The chooser every model's steps record their kernel choices with (the model runs one step at a time). */
 const RECORDER = new RecordingChooser();
+
+/** The outcomes of a step not enabled (shared: never modified). */
+const NO_OUTCOMES: readonly Outcome[] = Object.freeze([]);
+
+/** A run of a step that answers option 0 at every choice point. */
+const NO_PREFIX: readonly number[] = Object.freeze([]);
 
 export { ENV_PROCESS };
 
@@ -96,7 +103,13 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
    */
   readonly choiceSlots: number;
   /** The outcomes of the last step asked for (the explorer asks for an action's slots one after the other). */
-  private outcomesCache: { state: State; base: number; outcomes: readonly Outcome[] } | undefined;
+  private cachedState: State | undefined;
+  private cachedBase = -1;
+  private cachedOutcomes: readonly Outcome[] = NO_OUTCOMES;
+  /** The outcomes of a step that asked no kernel choice: the one outcome, reused from step to step. */
+  private readonly onlyOutcome: readonly Outcome[] = [
+    { choices: NO_CHOICES, result: undefined as unknown as OpResult },
+  ];
   /** Per action: the environment step, compiled (undefined for process actions). */
   private readonly envSteps: readonly (Compiled | undefined)[];
   /** Per process: its program, compiled. */
@@ -273,26 +286,42 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
 
   /** Every outcome of action `base` (one of `actions`) in `s`, one per leaf of its choice tree, option 0 first. */
   private outcomesOf(s: State, base: number): readonly Outcome[] {
-    const cached = this.outcomesCache;
-    if (cached !== undefined && cached.state === s && cached.base === base) return cached.outcomes;
+    if (this.cachedState === s && this.cachedBase === base) return this.cachedOutcomes;
     const compiled = this.compiledOf(s, base);
-    const outcomes: Outcome[] = [];
+    let outcomes: readonly Outcome[] = NO_OUTCOMES;
     if (compiled !== undefined) {
-      // A step that asks no choice runs once.
-      const runs = choiceRuns(
-        (chooser) => this.applyCompiled(s, compiled.c, this.choiceCtx(chooser)),
-        Infinity,
-        RECORDER,
-      );
-      for (const { choices, result } of runs) if (result) outcomes.push({ choices, result });
-      if (outcomes.length > this.choiceSlots) {
-        const what = formatStep(compiled.c.step);
-        throw new Error(
-          `${what} has ${outcomes.length} kernel-choice outcomes, more than the ${this.choiceSlots} the model numbers`,
+      // The first leaf (option 0 everywhere) runs on its own: most steps ask no choice, and are done
+      // (one outcome, in an array kept for it: this runs for every action in every state).
+      const result = this.applyCompiled(s, compiled.c, this.choiceCtx(RECORDER.reset(NO_PREFIX)));
+      const choices = RECORDER.made;
+      if (choices.length === 0) {
+        if (result !== undefined) {
+          const only = this.onlyOutcome[0]!;
+          only.result = result;
+          only.handedOut = false;
+          outcomes = this.onlyOutcome;
+        }
+      } else {
+        const runs = choiceRuns(
+          (chooser) => this.applyCompiled(s, compiled.c, this.choiceCtx(chooser)),
+          Infinity,
+          RECORDER,
+          { choices, result },
         );
+        const all: Outcome[] = [];
+        for (const { choices, result } of runs) if (result) all.push({ choices, result });
+        if (all.length > this.choiceSlots) {
+          const what = formatStep(compiled.c.step);
+          throw new Error(
+            `${what} has ${all.length} kernel-choice outcomes, more than the ${this.choiceSlots} the model numbers`,
+          );
+        }
+        outcomes = all;
       }
     }
-    this.outcomesCache = { state: s, base, outcomes };
+    this.cachedState = s;
+    this.cachedBase = base;
+    this.cachedOutcomes = outcomes;
     return outcomes;
   }
 

@@ -26,8 +26,16 @@ function boxModel(n) {
 
 const sum = (s) => s[0] + s[1] + s[2];
 
-/** Properties by spec: { kind: 'sum-below', k } | { kind: 'throws-at-sum', k } | { kind: 'diagonal' } | ... */
+/**
+ * Properties by spec: { kind: 'sum-below', k } | { kind: 'throws-at-sum', k } | { kind: 'diagonal' } | ...;
+ * `judges: 'state'` in a spec makes the property say so (it reads `after` only).
+ */
 function propertyOf(spec, i) {
+  const p = propertyOfKind(spec, i);
+  return spec.judges === undefined ? p : { ...p, judges: spec.judges };
+}
+
+function propertyOfKind(spec, i) {
   switch (spec.kind) {
     case 'sum-below':
       return {
