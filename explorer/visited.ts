@@ -55,6 +55,11 @@ export class VisitedSet {
     this.growAt = Math.floor(this.table.length * MAX_LOAD);
   }
 
+  /** The last lookup's fingerprint and slot (-1: none since the last insert). */
+  private memoHi = 0;
+  private memoLo = 0;
+  private memoSlot = -1;
+
   /** How many states were inserted (the next id). */
   get size(): number {
     return this.count;
@@ -81,7 +86,14 @@ export class VisitedSet {
 
   /** The id of the state with this fingerprint, or -1. */
   lookup(hi: number, lo: number): number {
-    return this.table[this.slotOf(hi >>> 0, lo >>> 0)]! - 1;
+    hi >>>= 0;
+    lo >>>= 0;
+    const slot = this.slotOf(hi, lo);
+    // An insert of the same fingerprint next (the search looks a step's state up, then inserts it) probes no more.
+    this.memoHi = hi;
+    this.memoLo = lo;
+    this.memoSlot = slot;
+    return this.table[slot]! - 1;
   }
 
   /**
@@ -93,7 +105,9 @@ export class VisitedSet {
     hi >>>= 0;
     lo >>>= 0;
     const table = this.table;
-    const slot = this.slotOf(hi, lo);
+    const slot = this.memoSlot >= 0 && this.memoHi === hi && this.memoLo === lo ? this.memoSlot : this.slotOf(hi, lo);
+    // Any insert may move what the memo says (a new id in the slot, a larger table).
+    this.memoSlot = -1;
     if (table[slot] !== 0) return -1;
     const id = this.count;
     const c = id >>> CHUNK_BITS;
