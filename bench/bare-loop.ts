@@ -23,9 +23,10 @@ export interface BareLoopResult {
 
 /** The bytes that identify `encoded`, as a string a `Set` can hold. */
 function keyOf<S, O>(model: ExplorableModel<S, O>, encoded: Uint8Array): string {
+  const key = model.symmetryKey?.(encoded);
   const id =
-    model.symmetryKey !== undefined
-      ? model.symmetryKey(encoded)
+    key !== undefined && key !== encoded
+      ? key
       : encoded.subarray(0, model.fingerprintBytes?.(encoded) ?? encoded.length);
   return Buffer.from(id.buffer, id.byteOffset, id.length).toString('latin1');
 }

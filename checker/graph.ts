@@ -64,7 +64,8 @@ export class GraphVisitor implements StepVisitor<State, ReadObservation> {
 
   /** The state's identity (its class under a symmetry), as a map key. */
   private keyOf(s: State): string {
-    const key = this.model.symmetryKey?.(s) ?? s.subarray(0, this.model.L.identityBytes);
+    const sym = this.model.symmetryKey?.(s);
+    const key = sym !== undefined && sym !== s ? sym : s.subarray(0, this.model.L.identityBytes);
     return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
   }
 

@@ -67,7 +67,9 @@ export interface ExplorableModel<S, O = unknown> {
    * data values relabelled, say), computed from `encode(state)`. The explorer
    * fingerprints these bytes instead of the identifying prefix, so it visits
    * one state per class: the first found, in BFS order. The frontier keeps
-   * that state itself, so traces replay as they are. Sound only when every
+   * that state itself, so traces replay as they are. The key may be
+   * `encoded` itself, for a state that is its class's representative: then
+   * its identifying prefix (`fingerprintBytes`) is the key. Sound only when every
    * action maps to an action and every property judges states of one class
    * alike; then the shortest violation keeps its length. Default: no
    * reduction (the identifying prefix).
@@ -195,9 +197,11 @@ export function judgeStep<S, O>(property: Property<S, O>, view: StepView<S, O>, 
  */
 export function fingerprinterOf<S, O>(model: ExplorableModel<S, O>): (encoded: Uint8Array, out: Uint32Array) => void {
   if (model.symmetryKey !== undefined) {
+    const prefix = model.fingerprintBytes;
     return (encoded, out) => {
       const key = model.symmetryKey!(encoded);
-      fingerprint64(key, key.length, out);
+      const n = key !== encoded ? key.length : prefix !== undefined ? prefix.call(model, encoded) : encoded.length;
+      fingerprint64(key, n, out);
     };
   }
   if (model.fingerprintBytes !== undefined) {

@@ -106,20 +106,32 @@ export class ValueSymmetry {
     this.scratch = new Uint8Array(L.identityBytes);
   }
 
-  /** The key of `s`: its identity bytes with the interchangeable values relabelled. Allocates nothing. */
+  /**
+   * The key of `s`: its identity bytes with the interchangeable values
+   * relabelled; `s` itself when that relabelling changes nothing (its
+   * identity bytes are then the key: ExplorableModel.symmetryKey). Allocates
+   * nothing.
+   */
   key(s: State): Uint8Array {
-    const { scratch: out, offsets, free, label, values } = this;
+    const { offsets, free, label, values } = this;
+    for (let k = 0; k < values.length; k++) label[values[k]!] = 0;
+    // The labels, in order of first appearance; most states already use the values in that order.
+    let next = 0;
+    let moved = false;
+    for (let k = 0; k < offsets.length; k++) {
+      const v = s[offsets[k]!]!;
+      if (free[v] === 0 || label[v] !== 0) continue;
+      const l = (label[v] = values[next++]!);
+      if (l !== v) moved = true;
+    }
+    if (!moved) return s;
+    const out = this.scratch;
     const n = this.L.identityBytes;
     for (let i = 0; i < n; i++) out[i] = s[i]!;
-    for (let k = 0; k < values.length; k++) label[values[k]!] = 0;
-    let next = 0;
     for (let k = 0; k < offsets.length; k++) {
       const o = offsets[k]!;
       const v = s[o]!;
-      if (free[v] === 0) continue;
-      let l = label[v]!;
-      if (l === 0) l = label[v] = values[next++]!;
-      out[o] = l;
+      if (free[v] !== 0) out[o] = label[v]!;
     }
     return out;
   }
