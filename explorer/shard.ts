@@ -9,7 +9,13 @@
  *
  * @public
  */
-import { CHUNK_RUNS, chunkCount } from './simulate.js';
+/** Runs per chunk: the unit of work a simulation's worker takes, and of the derived seeds (simulate.ts). */
+export const CHUNK_RUNS = 250;
+
+/** How many chunks `runs` make. */
+export function chunkCount(runs: number): number {
+  return Math.ceil(runs / CHUNK_RUNS);
+}
 
 /** Shard `index` (1 .. count) of `count`. */
 export interface Shard {

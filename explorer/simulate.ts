@@ -21,9 +21,10 @@
 import fc from 'fast-check';
 import type { ExplorableModel, Property, StepView, Transition } from './model.js';
 import { checkLastStep, minimizeTrace } from './path.js';
+import { CHUNK_RUNS, chunkCount } from './shard.js';
 
-/** Runs per chunk: the unit of work a worker takes, and of the derived seeds. */
-export const CHUNK_RUNS = 250;
+// The chunk arithmetic lives with the shards (shard.ts), which the command line loads without fast-check.
+export { CHUNK_RUNS, chunkCount } from './shard.js';
 
 /** Choice numbers are `0 .. MAX_CHOICE`. */
 export const MAX_CHOICE = 0x7fffffff;
@@ -44,11 +45,6 @@ export function deriveSeed(seed: number, n: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) | 0;
-}
-
-/** How many chunks `runs` make. */
-export function chunkCount(runs: number): number {
-  return Math.ceil(runs / CHUNK_RUNS);
 }
 
 /** Chunk `index` of `runs` cut into chunks of CHUNK_RUNS (the last one shorter); undefined past the last. */
