@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Project, type SourceFile } from 'ts-morph';
 import { ROOT } from '../test-support/imports.js';
 
-/** The packages and project files reached from `entry` through static, value imports (no `import type`, no import()). */
+/** The packages and project files `entry` reaches through static value imports (no `import type`, no import()). */
 function staticallyReached(entry: string): { packages: Set<string>; files: Set<string> } {
   const project = new Project({ skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
   const packages = new Set<string>();
