@@ -67,6 +67,7 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     const bytesAreStates = model.encode === undefined;
     const actionCount = model.actionCount;
     const skips = model.nextAction !== undefined;
+    const reduces = model.ampleActions !== undefined;
     const properties = search.properties;
     const active = search.active;
     const { levelFirst, levelEnd, depth } = search;
@@ -78,7 +79,19 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     for (let id = levelFirst; id < levelEnd; id++) {
       const bytes = current.shift();
       const state = bytesAreStates ? (bytes as unknown as S) : model.decode!(bytes);
-      for (let action = 0; action < actionCount; action = skips ? model.nextAction!(state, action) : action + 1) {
+      // A reducing model names the actions to take here (ascending); else every action, skipping as it says.
+      const ample = reduces ? model.ampleActions!(state) : undefined;
+      let next = 0;
+      for (
+        let action = ample === undefined ? 0 : (ample[0] ?? actionCount);
+        action < actionCount;
+        action =
+          ample !== undefined
+            ? (ample[++next] ?? actionCount)
+            : skips
+              ? model.nextAction!(state, action)
+              : action + 1
+      ) {
         if ((++work & POLL_MASK) === 0) {
           const read = id - levelFirst + 1;
           search.transitions = transitions;

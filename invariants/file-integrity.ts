@@ -12,6 +12,9 @@ export const fileIntegrity = defineInvariant({
   // --symmetry: value-relabelled states are judged alike; it compares each cell read with the cell the file logically
   // holds.
   valueSymmetric: true,
+  // --partial-order: a cell reads wrong only after a step that touched that cell's block (or the size) made it so,
+  // and that step is judged first on every order of the steps.
+  commutes: true,
   description: 'the file reads as POSIX says it must: only operations on the file change it',
   check({ after }) {
     const L = readerLayout(after);

@@ -13,6 +13,9 @@ export const noUseAfterFree = defineInvariant({
   id: 'no-use-after-free',
   // --symmetry: value-relabelled states are judged alike; it reads folio references and counts only, no cell.
   valueSymmetric: true,
+  // --partial-order: per folio, its references and count change only by steps on its block or user page or on a
+  // queue whose taint holds them.
+  commutes: true,
   description: 'no pipe buffer references a freed folio; reference counts equal the references that exist',
   check({ after }) {
     const L = readerLayout(after);

@@ -7,6 +7,9 @@ export const pageOwnership = defineInvariant({
   id: 'page-ownership',
   // --symmetry: value-relabelled states are judged alike; it reads folio flags only, no cell.
   valueSymmetric: true,
+  // --partial-order: a queued buffer and the flags of the folio it references change only by steps whose footprint
+  // holds the queue (with its taint) or the folio's block or user page, which the queue's taint holds.
+  commutes: true,
   description: 'a folio in a pipe belongs to the pipe alone: not in the page cache, not mapped, not user memory',
   check({ after }) {
     const L = readerLayout(after);

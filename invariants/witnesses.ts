@@ -37,6 +37,8 @@ function costWitness(id: string, description: string, verb: string, counter: (L:
     id,
     // --symmetry: value-relabelled states are judged alike; it reads the cost counters only.
     valueSymmetric: true,
+    // --partial-order: the counters grow by what the step itself copied or stole.
+    commutes: true,
     kind: 'sometimes',
     description,
     check({ before, after }) {
