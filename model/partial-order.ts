@@ -229,7 +229,7 @@ export class PartialOrder {
     return sp.local !== undefined && sp.withinFileAt! <= size ? sp.local : sp.whole;
   }
 
-  /** The footprint of `p`'s step `i` with no knowledge of the size (for dependence along a trace). */
+  /** The footprint of `p`'s step `i` wherever it runs, the file `initialSize` cells long at first. */
   staticFootprint(p: number, i: number, initialSize: number): Footprint {
     return this.footprint(p, i, this.shrinks ? -1 : initialSize);
   }

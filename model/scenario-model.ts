@@ -208,14 +208,17 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
    */
   causalCone(trace: readonly number[]): number[] {
     const po = this.partialOrder ?? new PartialOrder(this.scenario, this.fs.pmdFolios);
-    const s0 = this.initialStates()[0]!;
-    const size = this.L.size(s0);
+    let s: State | undefined = this.initialStates()[0]!;
     const pcs = this.scenario.processes.map(() => 0);
+    // Each step's footprint with the size the file had when it ran (the whole file once the trace stops running):
+    // a step that grew the file is dependent on every later step of the file, so it stays before them.
     const steps = trace.map((action) => {
       const a = this.actions[this.baseAction(action)];
       if (!a || a.kind !== 'process') throw new Error('causalCone: a trace of process steps only');
       const i = pcs[a.process]!++;
-      return { p: a.process, f: po.staticFootprint(a.process, i, size) };
+      const f = po.footprint(a.process, i, s === undefined || po.shrinks ? -1 : this.L.size(s));
+      s = s === undefined ? undefined : this.step(s, action)?.next;
+      return { p: a.process, f };
     });
     if (steps.length === 0) return [];
     const kept = [steps.length - 1];
