@@ -166,6 +166,7 @@ describe('partial order: independent steps commute to byte-identical states', ()
           fc.record({
             folioPages: fc.constantFrom(1, 2),
             file: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 0, maxLength: 4 }),
+            cached: fc.boolean(),
             programs: fc.array(fc.array(fc.tuple(fc.boolean(), fc.nat()), { minLength: 1, maxLength: 3 }), {
               minLength: 3,
               maxLength: 3,
@@ -182,7 +183,7 @@ describe('partial order: independent steps commute to byte-identical states', ()
                   kernel,
                   release,
                   bounds: { ...b, depth: 9 },
-                  initial: { file: raw.file, cached: true },
+                  initial: { file: raw.file, cached: raw.cached },
                   processes: raw.programs.map((prog, i) => ({
                     name: `p${i}`,
                     program: prog.map(([only, k]) => from[only ? 1 : 0]![k % from[only ? 1 : 0]!.length]),
