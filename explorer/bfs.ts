@@ -86,11 +86,7 @@ export class InlineExpander<S, O> implements Expander<S, O> {
         let action = ample === undefined ? 0 : (ample[0] ?? actionCount);
         action < actionCount;
         action =
-          ample !== undefined
-            ? (ample[++next] ?? actionCount)
-            : skips
-              ? model.nextAction!(state, action)
-              : action + 1
+          ample !== undefined ? (ample[++next] ?? actionCount) : skips ? model.nextAction!(state, action) : action + 1
       ) {
         if ((++work & POLL_MASK) === 0) {
           const read = id - levelFirst + 1;

@@ -47,7 +47,6 @@ export function conflicts(a: Footprint, b: Footprint): boolean {
 /** Ops that may make the file smaller (or end it): with one in a program, the size is no lower bound. */
 const SHRINKERS: ReadonlySet<string> = new Set(['truncate', 'fallocate-collapse', 'unlink']);
 
-
 /** The resources of one scenario's bounds, as bits. */
 export class Resources {
   readonly meta = 1;
