@@ -72,7 +72,8 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     const active = search.active;
     const { levelFirst, levelEnd, depth } = search;
     const current = search.current;
-    let work = search.workBeforeLevel;
+    const levelWork = search.workBeforeLevel;
+    let work = levelWork;
     // Enabled steps, counted here and handed to the search where it reads them (progress, the level's end).
     let transitions = search.transitions;
     const said: Judgement = { message: undefined, error: false };
@@ -81,6 +82,10 @@ export class InlineExpander<S, O> implements Expander<S, O> {
       const state = bytesAreStates ? (bytes as unknown as S) : model.decode!(bytes);
       // A reducing model names the actions to take here (ascending); else every action, skipping as it says.
       const ample = reduces ? model.ampleActions!(state) : undefined;
+      // Under a reduction the work is counted by action index, as the worker threads count it (parallel.ts), so
+      // that the memory polls fall alike: the actions not taken count too.
+      const stateWork = levelWork + (id - levelFirst) * actionCount;
+      if (reduces) work = stateWork;
       let next = 0;
       for (
         let action = ample === undefined ? 0 : (ample[0] ?? actionCount);
@@ -88,7 +93,12 @@ export class InlineExpander<S, O> implements Expander<S, O> {
         action =
           ample !== undefined ? (ample[++next] ?? actionCount) : skips ? model.nextAction!(state, action) : action + 1
       ) {
-        if ((++work & POLL_MASK) === 0) {
+        const before = work;
+        if (
+          ample === undefined
+            ? (++work & POLL_MASK) === 0
+            : ((work = stateWork + action + 1) & ~POLL_MASK) !== (before & ~POLL_MASK)
+        ) {
           const read = id - levelFirst + 1;
           search.transitions = transitions;
           search.pollMemory(work);
@@ -117,5 +127,7 @@ export class InlineExpander<S, O> implements Expander<S, O> {
       }
     }
     search.transitions = transitions;
+    // A poll the actions not taken at the level's end passed (the worker threads' merge polls at each unit's end).
+    if (reduces) search.pollMemory(levelWork + (levelEnd - levelFirst) * actionCount);
   }
 }
