@@ -168,7 +168,13 @@ function withShortestFindings(
   const fs = fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS;
   const full = scenarioModelFor(job.scenario, fs, invariants, values.on ? values.interchangeable : []);
   const options = optionsOf(job, signal ? { signal } : {}, undefined);
-  return shortestFindings(reduced, full, toProperties(full, invariants), result, options, por);
+  try {
+    return shortestFindings(reduced, full, toProperties(full, invariants), result, options, por);
+  } catch (e) {
+    // A history's `next` that fails is the plugin's error, as in the search itself.
+    if (e instanceof HistoryError) throw new InputError(e.message);
+    throw e;
+  }
 }
 
 /** The coverage visitor among a job's visitors, if it asked for one. */
