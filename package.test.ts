@@ -50,6 +50,7 @@ describe('npm pack', () => {
     expect(files.filter((f) => /(^|\/)(bench|fuzz|test-support)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('examples/'))).toEqual([]);
     expect(files.filter((f) => /^(tsconfig|vitest|eslint)/.test(f))).toEqual([]);
-    expect(files.length).toBeLessThan(400);
+    // 404 with --partial-order (its two modules, each with its .d.ts, and the four-thread example).
+    expect(files.length).toBeLessThan(420);
   });
 });

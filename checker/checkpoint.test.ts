@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SearchSnapshot } from '../explorer/snapshot.js';
-import { checkpointFile, keyDifference, readCheckpoint, writeCheckpoint, type CheckpointKey } from './checkpoint.js';
+import {
+  checkpointFile,
+  checkpointKey,
+  keyDifference,
+  readCheckpoint,
+  writeCheckpoint,
+  type CheckpointKey,
+} from './checkpoint.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pipecheck-ckpt-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -63,6 +70,15 @@ describe('checkpoint files', () => {
     expect(() => readCheckpoint(dir, other)).toThrow(
       'pipecheck.checkpoint is of another search (key.scenario.bounds.pages[1]: the checkpoint has 2, this run 3)',
     );
+  });
+
+  it('a --partial-order search has it in its key; a key without it is the same as before', () => {
+    const job = { scenario: { bounds: { depth: 4 } }, invariants: {}, fs: 'ext4' };
+    expect(checkpointKey(job)).not.toHaveProperty('partialOrder');
+    expect(checkpointKey({ ...job, partialOrder: false })).not.toHaveProperty('partialOrder');
+    const reduced = checkpointKey({ ...job, partialOrder: true });
+    expect(reduced.partialOrder).toBe(true);
+    expect(keyDifference(reduced, checkpointKey(job))).toBe('partialOrder: the checkpoint has true, this run nothing');
   });
 
   it('keyDifference: undefined when equal, else the path and both values', () => {

@@ -49,6 +49,8 @@ export interface CheckpointKey {
   readonly allViolations: boolean;
   readonly symmetry: boolean;
   readonly coverage: boolean;
+  /** Only when --partial-order was asked for (keys saved before it have none). */
+  readonly partialOrder?: true;
 }
 
 export function checkpointFile(dir: string): string {
@@ -66,6 +68,7 @@ export interface KeyedJob {
   readonly allViolations?: boolean | undefined;
   readonly symmetry?: boolean | undefined;
   readonly coverage?: boolean | undefined;
+  readonly partialOrder?: boolean | undefined;
 }
 
 /** The key of `job` (reads the plugin files: InputError when one cannot be read). */
@@ -85,6 +88,7 @@ export function checkpointKey(job: KeyedJob): CheckpointKey {
     allViolations: job.allViolations === true,
     symmetry: job.symmetry === true,
     coverage: job.coverage === true,
+    ...(job.partialOrder === true ? { partialOrder: true as const } : {}),
   };
 }
 

@@ -22,7 +22,14 @@ import { CoverageVisitor, type Coverage } from './coverage.js';
 import { InputError } from './errors.js';
 import { GraphVisitor, type StateGraph } from './graph.js';
 import type { InvariantRequest } from './inputs.js';
-import { valueReduction, type Reductions, type ValueReduction } from './reductions.js';
+import { shortestFindings } from './partial-order.js';
+import {
+  partialOrderReduction,
+  valueReduction,
+  type PartialOrderReduction,
+  type Reductions,
+  type ValueReduction,
+} from './reductions.js';
 
 /** Everything an exploration needs, as plain data (it crosses to a worker thread). */
 export interface ExploreJob {
@@ -36,6 +43,12 @@ export interface ExploreJob {
   readonly allViolations?: boolean | undefined;
   /** Explore one state per class of value-relabelled states, when the invariants allow it (checker/reductions.ts). */
   readonly symmetry?: boolean | undefined;
+  /**
+   * Explore ample sets only, where the scenario and the invariants allow it
+   * (model/partial-order.ts, checker/reductions.ts); every finding is still a
+   * shortest one (checker/partial-order.ts).
+   */
+  readonly partialOrder?: boolean | undefined;
   /** Worker threads for the search (default 1: this thread); the result is the same. */
   readonly workers?: number | undefined;
   /** Count, per step of the scenario, the transitions taken and the states reached first (checker/coverage.ts). */
@@ -119,14 +132,49 @@ export function explorationParts(
 ): ExplorationParts<State, ReadObservation> & {
   readonly visitors: readonly [CostVisitor] | readonly [CostVisitor, CoverageVisitor];
   readonly values: ValueReduction;
+  readonly partialOrder: PartialOrderReduction;
   readonly model: ScenarioModel;
 } {
   const values = valueReduction(job.scenario, invariants, job.symmetry === true);
+  const partialOrder = partialOrderReduction(
+    job.scenario,
+    invariants,
+    job.partialOrder === true,
+    job.allViolations === true,
+  );
   const fs = fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS;
-  const model = scenarioModelFor(job.scenario, fs, invariants, values.on ? values.interchangeable : []);
+  const interchangeable = values.on ? values.interchangeable : [];
+  const model = scenarioModelFor(job.scenario, fs, invariants, interchangeable, partialOrder.on);
   const cost = new CostVisitor(model.L);
   const visitors = job.coverage === true ? ([cost, new CoverageVisitor(model)] as const) : ([cost] as const);
-  return { model, properties: toProperties(model, invariants), visitors, values };
+  return { model, properties: toProperties(model, invariants), visitors, values, partialOrder };
+}
+
+/**
+ * Under the partial-order reduction, the findings made shortest by a search
+ * of every interleaving up to the longest minimized one
+ * (checker/partial-order.ts); otherwise the result as it is.
+ */
+function withShortestFindings(
+  job: ExploreJob,
+  invariants: readonly Invariant[],
+  reduced: ScenarioModel,
+  result: ExploreResult<ReadObservation>,
+  por: PartialOrderReduction,
+  signal: AbortSignal | undefined,
+): { readonly result: ExploreResult<ReadObservation>; readonly partialOrder: PartialOrderReduction } {
+  if (!por.on || result.violations.length === 0) return { result, partialOrder: por };
+  const values = valueReduction(job.scenario, invariants, job.symmetry === true);
+  const fs = fsProfileById(job.fs ?? DEFAULT_FS.id) ?? DEFAULT_FS;
+  const full = scenarioModelFor(job.scenario, fs, invariants, values.on ? values.interchangeable : []);
+  const options = optionsOf(job, signal ? { signal } : {}, undefined);
+  try {
+    return shortestFindings(reduced, full, toProperties(full, invariants), result, options, por);
+  } catch (e) {
+    // A history's `next` that fails is the plugin's error, as in the search itself.
+    if (e instanceof HistoryError) throw new InputError(e.message);
+    throw e;
+  }
 }
 
 /** The coverage visitor among a job's visitors, if it asked for one. */
@@ -195,16 +243,24 @@ export async function exploreScenarioParallel(
   const coverage = coverageVisitor(parts.visitors);
   const running = run.running ?? new Int32Array(new SharedArrayBuffer(4 * run.workers));
   const data: PartsData = { job, running };
-  const result = await exploreParallel(
+  const reduced = await exploreParallel(
     parts,
     { workers: run.workers, module: PARTS_URL, data, exitMessage: run.exitMessage },
     optionsOf(job, hooks, coverage),
+  );
+  const { result, partialOrder } = withShortestFindings(
+    job,
+    invariants,
+    parts.model,
+    reduced,
+    parts.partialOrder,
+    hooks.signal,
   );
   return {
     invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
     result,
     cost: parts.visitors[0].cost(),
-    reductions: { values: parts.values },
+    reductions: { values: parts.values, ...(partialOrder.requested ? { partialOrder } : {}) },
     ...(coverage ? { coverage: coverage.coverage() } : {}),
   };
 }
@@ -230,7 +286,7 @@ export function exploreScenario(
   invariants: readonly Invariant[],
   hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
 ): JobResult {
-  const { model, properties, visitors, values } = explorationParts(job, invariants);
+  const { model, properties, visitors, values, partialOrder: por } = explorationParts(job, invariants);
   const cost = visitors[0];
   const coverage = coverageVisitor(visitors);
   const graph = job.graph === true ? new GraphVisitor(model) : undefined;
@@ -238,16 +294,17 @@ export function exploreScenario(
     throw new Error('exploreScenario: no checkpoint with a graph');
   const all = graph ? [...visitors, graph] : visitors;
   const checkpoint = job.checkpoint === undefined ? {} : { checkpoint: checkpointHooks(job.checkpoint) };
-  const result = exploreWithHistories(job.checkpoint?.resumeFrom, model, properties, {
+  const reduced = exploreWithHistories(job.checkpoint?.resumeFrom, model, properties, {
     ...optionsOf(job, hooks, coverage),
     visitors: all,
     ...checkpoint,
   });
+  const { result, partialOrder } = withShortestFindings(job, invariants, model, reduced, por, hooks.signal);
   return {
     invariants: invariants.map(({ id, kind, description }) => ({ id, kind, description })),
     result,
     cost: cost.cost(),
-    reductions: { values },
+    reductions: { values, ...(partialOrder.requested ? { partialOrder } : {}) },
     ...(coverage ? { coverage: coverage.coverage() } : {}),
     ...(graph ? { graph: graph.graph(result) } : {}),
   };

@@ -41,6 +41,7 @@ export function commandLine(file: string | undefined, opts: CliOptions, kernel: 
   for (const p of opts.plugin ?? []) parts.push('--plugin', quote(p));
   if (opts.allViolations) parts.push('--all-violations');
   if (opts.symmetry) parts.push('--symmetry');
+  if (opts.partialOrder) parts.push('--partial-order');
   return parts.join(' ');
 }
 
@@ -76,6 +77,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     fs: fs.id,
     allViolations: opts.allViolations,
     symmetry: opts.symmetry,
+    partialOrder: opts.partialOrder,
     // The graph is collected on one thread (checker/graph.ts).
     workers: opts.graph === undefined ? workersOf(opts) : 1,
     coverage: opts.coverage,

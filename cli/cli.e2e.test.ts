@@ -381,6 +381,68 @@ describe('check --symmetry', () => {
   });
 });
 
+describe('check --partial-order', () => {
+  const FOUR = join(repo, 'examples', 'four-threads', 'four-threads.scenario.json');
+  const ORDER0 = [FOUR, '--folio-pages', '1'];
+  type Violation = { invariant: string; length: number; trace: unknown };
+  type Reduced = { on: boolean; note?: string; confirm?: { depth: number; statesDistinct: number } };
+  type Doc = {
+    statesDistinct: number;
+    invariants: unknown;
+    violations: Violation[];
+    reductions: { values: unknown; partialOrder?: Reduced };
+  };
+
+  it('keeps the verdicts and the shortest traces with fewer states, on the 4-thread strace import', () => {
+    const full = JSON.parse(pipecheck('check', ...ORDER0, '--json', '--out', freshDir()).stdout) as Doc;
+    const r = pipecheck('check', ...ORDER0, '--partial-order', '--json', '--out', freshDir());
+    expect(r.status).toBe(1);
+    const reduced = JSON.parse(r.stdout) as Doc;
+    expect(full.reductions.partialOrder).toBeUndefined();
+    expect(reduced.reductions.partialOrder?.on).toBe(true);
+    expect(reduced.reductions.partialOrder?.confirm?.depth).toBeGreaterThanOrEqual(5);
+    expect(reduced.invariants).toEqual(full.invariants);
+    expect(reduced.violations.map((v) => [v.invariant, v.length, v.trace])).toEqual(
+      full.violations.map((v) => [v.invariant, v.length, v.trace]),
+    );
+    expect(reduced.statesDistinct).toBeLessThan(full.statesDistinct);
+    const human = pipecheck('check', ...ORDER0, '--partial-order', '--out', freshDir());
+    expect(human.stdout).toContain('partial order: independent steps of different processes taken in one order');
+    expect(human.stdout).toContain('shortest traces confirmed by every interleaving to depth');
+    expect(human.stdout).toMatch(/--partial-order$/m);
+  });
+
+  it('stays off with a note: no processes, or a plugin that does not declare commutes', () => {
+    const env = pipecheck('check', ...TIGHT, '--partial-order', '--json', '--out', freshDir());
+    expect(env.stderr).toContain('--partial-order: off: the scenario has fewer than two processes');
+    const p = file(
+      'no-commutes.ts',
+      [
+        "import { defineInvariant } from 'pipecheck';",
+        "export default defineInvariant({ id: 'no-commutes', description: 'x', check() { return undefined; } });",
+        '',
+      ].join('\n'),
+    );
+    const r = pipecheck('check', ...ORDER0, '--plugin', p, '--partial-order', '--json', '--out', freshDir());
+    expect(r.stderr).toContain('--partial-order: off: invariant no-commutes does not declare commutes: true');
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(doc.reductions.partialOrder).toEqual({
+      requested: true,
+      on: false,
+      note: 'off: invariant no-commutes does not declare commutes: true',
+    });
+  });
+
+  it('matrix --partial-order reports it, and the same verdicts', () => {
+    const args = [...ORDER0, '--kernels', 'linux,copy', '--json'];
+    type M = { kernels: { invariants: unknown }[]; reductions: { partialOrder?: { on: boolean } } };
+    const full = JSON.parse(pipecheck('matrix', ...args).stdout) as M;
+    const reduced = JSON.parse(pipecheck('matrix', ...args, '--partial-order').stdout) as M;
+    expect(reduced.reductions.partialOrder?.on).toBe(true);
+    expect(reduced.kernels.map((k) => k.invariants)).toEqual(full.kernels.map((k) => k.invariants));
+  });
+});
+
 describe('plugins', () => {
   it('a default export that is not defineInvariant(...) exits 2 with file:line', () => {
     const p = file(

@@ -22,7 +22,7 @@ import { checkInitialForProfile } from '../checker/inputs.js';
 import { fsProfileOf, invariantRequest, releaseOption, scenarioOf } from './inputs.js';
 import { INTERRUPTED, processIo, progressPrinter, type Io } from './io.js';
 import { workersOf, type CliOptions } from './options.js';
-import { classesText, modelText, num, scenarioHeading, seconds, table } from './render.js';
+import { modelText, reductionLines, num, scenarioHeading, seconds, table } from './render.js';
 
 function cellText(c: InvariantVerdict): string {
   if (c.verdict === 'violated') return `VIOLATED (${c.length})`;
@@ -87,6 +87,7 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
     timeoutMs: timeoutMs(opts),
     fs: fs.id,
     symmetry: opts.symmetry,
+    partialOrder: opts.partialOrder,
     workers: workersOf(opts),
   }));
   const sideBySide = releases.length > 1;
@@ -111,8 +112,7 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
       io.err(`plugin error in ${e.propertyId} on ${label(cell)} at step ${e.trace.length}: ${e.message}`);
   });
   const reductions = done[0]?.reductions;
-  const note = reductions && reductionNote(reductions);
-  if (note !== undefined) io.err(note);
+  if (reductions && reductionNote(reductions) !== undefined) io.err(reductionNote(reductions)!);
   if (rows.length < cells.length && RANK[EXIT.incomplete] > RANK[exit]) exit = EXIT.incomplete;
   const b = base.scenario.bounds;
   if (opts.json) {
@@ -151,7 +151,7 @@ export async function matrixCommand(args: readonly string[], opts: CliOptions, i
     `VIOLATED (n): the shortest violation has n steps; ` +
       `cost: the most pages copied and stolen in any state reached; ${elapsed}`,
   );
-  if (reductions?.values.on) io.out(classesText(reductions.values.interchangeable));
+  for (const line of reductionLines(reductions)) io.out(line);
   if (rows.length < cells.length)
     io.out(`interrupted after ${rows.length} of ${cells.length} ${sideBySide ? 'explorations' : 'kernels'}`);
   return exit;

@@ -31,6 +31,7 @@ export interface CliOptions {
   html?: string;
   allViolations?: boolean;
   symmetry?: boolean;
+  partialOrder?: boolean;
   coverage?: boolean;
   graph?: string;
   json?: boolean;
@@ -153,6 +154,13 @@ export const OPTIONS: OptionTable = {
     description:
       'explore one state per class of states that differ only by a relabelling of the data values no step names ' +
       '(the state counts are then of classes; shortest lengths are kept)',
+  },
+  partialOrder: {
+    description:
+      'partial-order reduction, for scenarios of processes and no environment whose depth covers every step: ' +
+      'steps of different processes that touch disjoint pages, pipes and user pages are taken in one order only ' +
+      '(verdicts are the same; a violation found is confirmed shortest by a search of every interleaving up to ' +
+      'its minimized length); off, with a note why, where it does not apply',
   },
   coverage: {
     description:

@@ -5,6 +5,7 @@
  */
 import type { Coverage } from '../checker/coverage.js';
 import type { CheckReport, TraceReport } from '../checker/report.js';
+import type { PartialOrderReduction, Reductions } from '../checker/reductions.js';
 import type { Verdict } from '../checker/verdict.js';
 import type { ProgressEvent } from '../explorer/result.js';
 import { builtinById } from '../invariants/builtins.js';
@@ -167,6 +168,24 @@ function coverageText(r: CheckReport): string {
   return checked;
 }
 
+/** The lines saying which reductions were on (--symmetry, --partial-order). */
+export function reductionLines(r: Reductions | undefined): string[] {
+  const out: string[] = [];
+  if (r?.values.on) out.push(classesText(r.values.interchangeable));
+  if (r?.partialOrder?.on) out.push(partialOrderText(r.partialOrder));
+  return out;
+}
+
+/** The line saying that the search took ample sets (--partial-order), and what confirmed the shortest traces. */
+export function partialOrderText(po: PartialOrderReduction): string {
+  const line = 'partial order: independent steps of different processes taken in one order (--partial-order)';
+  const c = po.confirm;
+  if (c === undefined) return line;
+  const all = c.complete ? '' : ' (stopped at a limit: a trace may not be a shortest)';
+  const what = `${num(c.statesDistinct)} states, ${num(c.transitions)} transitions`;
+  return `${line}; shortest traces confirmed by every interleaving to depth ${c.depth}: ${what}${all}`;
+}
+
 /** The line saying that the state counts are of classes (--symmetry). */
 export function classesText(interchangeable: readonly number[]): string {
   return (
@@ -235,7 +254,7 @@ export function renderCheck(r: CheckReport): string[] {
   out.push('');
   const states = `states: ${num(r.statesDistinct)} distinct, ${num(r.transitions)} transitions`;
   out.push(`${states}; ${coverageText(r)}; ${seconds(r.elapsedMs)}`);
-  if (r.reductions?.values.on) out.push(classesText(r.reductions.values.interchangeable));
+  out.push(...reductionLines(r.reductions));
   const { pagesCopied, pagesStolen } = r.cost;
   const copied = `${num(pagesCopied)} ${pagesCopied === 1 ? 'page' : 'pages'} copied`;
   out.push(`cost: at most ${copied} and ${num(pagesStolen)} stolen in any state reached`);

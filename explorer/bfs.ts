@@ -67,11 +67,13 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     const bytesAreStates = model.encode === undefined;
     const actionCount = model.actionCount;
     const skips = model.nextAction !== undefined;
+    const reduces = model.ampleActions !== undefined;
     const properties = search.properties;
     const active = search.active;
     const { levelFirst, levelEnd, depth } = search;
     const current = search.current;
-    let work = search.workBeforeLevel;
+    const levelWork = search.workBeforeLevel;
+    let work = levelWork;
     // Enabled steps, counted here and handed to the search where it reads them (progress, the level's end).
     let transitions = search.transitions;
     const said: Judgement = { message: undefined, error: false };
@@ -80,8 +82,25 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     for (let id = levelFirst; id < levelEnd; id++) {
       const bytes = current.shift();
       const state = bytesAreStates ? (bytes as unknown as S) : model.decode!(bytes);
-      for (let action = 0; action < actionCount; action = skips ? model.nextAction!(state, action) : action + 1) {
-        if ((++work & POLL_MASK) === 0) {
+      // A reducing model names the actions to take here (ascending); else every action, skipping as it says.
+      const ample = reduces ? model.ampleActions!(state) : undefined;
+      // Under a reduction the work is counted by action index, as the worker threads count it (parallel.ts), so
+      // that the memory polls fall alike: the actions not taken count too.
+      const stateWork = levelWork + (id - levelFirst) * actionCount;
+      if (reduces) work = stateWork;
+      let next = 0;
+      for (
+        let action = ample === undefined ? 0 : (ample[0] ?? actionCount);
+        action < actionCount;
+        action =
+          ample !== undefined ? (ample[++next] ?? actionCount) : skips ? model.nextAction!(state, action) : action + 1
+      ) {
+        const before = work;
+        if (
+          ample === undefined
+            ? (++work & POLL_MASK) === 0
+            : ((work = stateWork + action + 1) & ~POLL_MASK) !== (before & ~POLL_MASK)
+        ) {
           const read = id - levelFirst + 1;
           search.transitions = transitions;
           search.pollMemory(work);
@@ -116,5 +135,7 @@ export class InlineExpander<S, O> implements Expander<S, O> {
       }
     }
     search.transitions = transitions;
+    // A poll the actions not taken at the level's end passed (the worker threads' merge polls at each unit's end).
+    if (reduces) search.pollMemory(levelWork + (levelEnd - levelFirst) * actionCount);
   }
 }

@@ -47,6 +47,20 @@ export interface ExplorableModel<S, O = unknown> {
    */
   nextAction?(state: S, action: number): number;
   /**
+   * A partial-order reduction: the actions worth taking in `state`, a subset
+   * of its enabled actions (ascending, each below `actionCount`); undefined
+   * for all of them (then `nextAction` steps through them as usual). The
+   * explorer takes these and no other action there, on one thread and on
+   * several, and judges only the steps it takes. Sound for the properties
+   * when the model's ample sets keep, for every path to a step a property
+   * judges, one that reaches a step it judges alike (the model's own
+   * argument: see model/partial-order.ts for one); the explorer does not
+   * check it, and a violation found is then still a real one, but may be
+   * longer than the shortest: a model that reduces says how it restores the
+   * shortest. Default: every action.
+   */
+  ampleActions?(state: S): readonly number[] | undefined;
+  /**
    * The canonical encoding of a state: two states the model considers equal
    * encode to the same bytes. The explorer fingerprints these bytes and
    * stores them for the frontier; it never looks inside. Default: the state

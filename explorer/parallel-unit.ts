@@ -128,6 +128,7 @@ export function expandUnit<S, O>(
   const visitors = parts.visitors ?? [];
   const actionCount = model.actionCount;
   const skips = model.nextAction !== undefined;
+  const reduces = model.ampleActions !== undefined;
   const fp = new Uint32Array(2);
   const said: Judgement = { message: undefined, error: false };
   const active = [...task.active];
@@ -144,7 +145,15 @@ export function expandUnit<S, O>(
   const states = unpack(task.bytes, task.ends);
   for (let s = 0; s < states.length; s++) {
     const state = model.decode === undefined ? (states[s] as unknown as S) : model.decode(states[s]!);
-    for (let action = 0; action < actionCount; action = skips ? model.nextAction!(state, action) : action + 1) {
+    // A reducing model names the actions to take here (ascending), as the one-thread search takes them (bfs.ts).
+    const ample = reduces ? model.ampleActions!(state) : undefined;
+    let next = 0;
+    for (
+      let action = ample === undefined ? 0 : (ample[0] ?? actionCount);
+      action < actionCount;
+      action =
+        ample !== undefined ? (ample[++next] ?? actionCount) : skips ? model.nextAction!(state, action) : action + 1
+    ) {
       const step = model.step(state, action);
       if (step === undefined) continue;
       t++;

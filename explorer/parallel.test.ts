@@ -22,7 +22,7 @@ interface Toys {
 }
 
 async function both(
-  data: { n: number; properties: unknown[] },
+  data: { n: number; properties: unknown[]; ample?: boolean },
   options: { maxDepth?: number; maxStates?: number; allViolations?: boolean },
   workers = 2,
   discover = false,
@@ -66,6 +66,18 @@ describe('exploreParallel', () => {
     const { one, many } = await both({ n: 14, properties: [{ kind: 'sum-below', k: 99 }, { kind: 'never' }] }, {});
     expect((one as { result: ExploreResult }).result.statistics.statesDistinct).toBe(14 ** 3);
     expect(many).toEqual(one);
+  });
+
+  it('takes the ample sets of a model as one thread does (ampleActions), and a stop inside a unit', async () => {
+    const props = [{ kind: 'sum-below', k: 99 }, { kind: 'never' }];
+    const { one, many } = await both({ n: 14, properties: props, ample: true }, {});
+    expect(many).toEqual(one);
+    const full = await both({ n: 14, properties: props }, {});
+    const transitions = (r: unknown) => (r as { result: ExploreResult }).result.statistics.transitions;
+    expect(transitions(one)).toBeLessThan(transitions(full.one));
+    const stopped = await both({ n: 14, properties: [{ kind: 'sum-below', k: 30 }], ample: true }, {});
+    expect((stopped.one as { result: ExploreResult }).result.reason).toBe('all-properties-decided');
+    expect(stopped.many).toEqual(stopped.one);
   });
 
   it('stops at the same step once every property is decided, visitors included', async () => {

@@ -353,7 +353,19 @@ class PooledExpander<S, O> implements Expander<S, O> {
     for (let s = 0; s <= cut.state; s++) {
       const state = model.decode === undefined ? (states[s] as unknown as S) : model.decode(states[s]!);
       const last = s === cut.state ? cut.action : model.actionCount - 1;
-      for (let action = 0; action <= last; action = model.nextAction ? model.nextAction(state, action) : action + 1) {
+      // The actions the unit took: a reducing model's ample set (parallel-unit.ts), else every one.
+      const ample = model.ampleActions?.(state);
+      let next = 0;
+      for (
+        let action = ample === undefined ? 0 : (ample[0] ?? model.actionCount);
+        action <= last;
+        action =
+          ample !== undefined
+            ? (ample[++next] ?? model.actionCount)
+            : model.nextAction
+              ? model.nextAction(state, action)
+              : action + 1
+      ) {
         const t = model.step(state, action);
         if (t === undefined) continue;
         const view: StepView<S, O> = {

@@ -8,6 +8,9 @@ export const dataStability = defineInvariant({
   // --symmetry: value-relabelled states are judged alike; it compares the cells read with the cells that entered the
   // pipe, never with a particular value.
   valueSymmetric: true,
+  // --partial-order: it judges the step's own observation only (the cells a read returned and the ghost cells their
+  // buffer carried), which the step's footprint (its queue and what the queue's buffers reference) decides.
+  commutes: true,
   description:
     'a pipe reader sees exactly the cells that were in the source when they entered the pipe ' +
     "(a socket's peer likewise)",

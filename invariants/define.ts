@@ -86,6 +86,21 @@ export interface InvariantDefinition<H = unknown> {
    * Default 'step': judged on every step.
    */
   readonly judges?: 'step' | 'state';
+  /**
+   * True when the verdict on a step, and the history's update, depend only
+   * on what the step reads and writes (its footprint: the file pages, the
+   * queues with what their buffers reference, the user pages it touches;
+   * model/partial-order.ts), so that commuting two steps with disjoint
+   * footprints changes neither verdict nor history: `check` judges the
+   * step's own observation or changes, or a condition of the state that
+   * only a step touching its parts can change (and then it was judged at
+   * that step), and a history is a fold that ends the same whichever of two
+   * such steps comes first. `check --partial-order` reorders independent
+   * steps of different processes only when every invariant checked says so;
+   * otherwise it explores every interleaving and says which invariant kept it
+   * from reducing.
+   */
+  readonly commutes?: boolean;
   /** Must be pure and deterministic. A throw is a plugin error, never a violation. */
   check(step: InvariantStep<H>): string | undefined | void;
 }
@@ -114,6 +129,9 @@ export function defineInvariant<H = unknown>(def: InvariantDefinition<H>): Invar
   }
   if (def.judges !== undefined && def.judges !== 'step' && def.judges !== 'state') {
     throw new TypeError(`defineInvariant(${def.id}): judges must be 'step' or 'state'`);
+  }
+  if (def.commutes !== undefined && typeof def.commutes !== 'boolean') {
+    throw new TypeError(`defineInvariant(${def.id}): commutes must be true or false`);
   }
   if (def.history !== undefined) {
     const h = def.history as Partial<InvariantHistory> | null;

@@ -14,6 +14,9 @@ export const fileIntegrity = defineInvariant({
   valueSymmetric: true,
   // Reads the state after the step only (file cells, folios): judged once per state.
   judges: 'state',
+  // --partial-order: a cell reads wrong only after a step that touched that cell's block (or the size) made it so,
+  // and that step is judged first on every order of the steps.
+  commutes: true,
   description: 'the file reads as POSIX says it must: only operations on the file change it',
   check({ after }) {
     const L = readerLayout(after);

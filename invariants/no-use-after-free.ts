@@ -15,6 +15,9 @@ export const noUseAfterFree = defineInvariant({
   valueSymmetric: true,
   // Reads the state after the step only (file cells, folios): judged once per state.
   judges: 'state',
+  // --partial-order: per folio, its references and count change only by steps on its block or user page or on a
+  // queue whose taint holds them.
+  commutes: true,
   description: 'no pipe buffer references a freed folio; reference counts equal the references that exist',
   check({ after }) {
     const L = readerLayout(after);

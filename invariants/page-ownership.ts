@@ -9,6 +9,9 @@ export const pageOwnership = defineInvariant({
   valueSymmetric: true,
   // Reads the state after the step only (file cells, folios): judged once per state.
   judges: 'state',
+  // --partial-order: a queued buffer and the flags of the folio it references change only by steps whose footprint
+  // holds the queue (with its taint) or the folio's block or user page, which the queue's taint holds.
+  commutes: true,
   description: 'a folio in a pipe belongs to the pipe alone: not in the page cache, not mapped, not user memory',
   check({ after }) {
     const L = readerLayout(after);

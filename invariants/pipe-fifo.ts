@@ -87,6 +87,9 @@ export const pipeFifo = defineInvariant({
   // --symmetry: value-relabelled states are judged alike; it compares queued ghost cells with each other and with
   // what a read returned.
   valueSymmetric: true,
+  // --partial-order: it compares the queues before and after the step; only a step whose footprint holds a queue
+  // changes its cells.
+  commutes: true,
   description: 'pipe cells come out in the order they went in, none lost, none duplicated',
   check({ before, after, observed }) {
     const L = readerLayout(after);

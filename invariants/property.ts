@@ -109,6 +109,8 @@ export function scenarioModelFor(
   invariants: readonly Invariant[],
   /** Interchangeable data values for the model's symmetry key (ScenarioModel); none: no reduction. */
   interchangeable: readonly number[] = [],
+  /** Explore ample sets only (ScenarioModel, model/partial-order.ts); the caller has checked it applies. */
+  partialOrder = false,
 ): ScenarioModel {
   // The folds make readers of the model's states: bound once the model exists.
   const bound: { model?: ScenarioModel } = {};
@@ -139,7 +141,7 @@ export function scenarioModelFor(
       },
     ];
   });
-  bound.model = new ScenarioModel(scenario, fs, folds, interchangeable);
+  bound.model = new ScenarioModel(scenario, fs, folds, interchangeable, partialOrder);
   return bound.model;
 }
 

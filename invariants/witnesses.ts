@@ -11,6 +11,9 @@ export const witnessOrphanedFolio = defineInvariant({
   id: 'witness-orphaned-folio',
   // --symmetry: value-relabelled states are judged alike; it reads folio references and flags only.
   valueSymmetric: true,
+  // --partial-order: a queued buffer's folio leaves the page cache only by a step on the folio's block, which the
+  // queue's taint holds, and a buffer's slot changes only by a step on its queue.
+  commutes: true,
   kind: 'sometimes',
   description: 'a folio leaves the page cache while a pipe still references it',
   check({ before, after }) {
@@ -37,6 +40,8 @@ function costWitness(id: string, description: string, verb: string, counter: (L:
     id,
     // --symmetry: value-relabelled states are judged alike; it reads the cost counters only.
     valueSymmetric: true,
+    // --partial-order: the counters grow by what the step itself copied or stole.
+    commutes: true,
     kind: 'sometimes',
     description,
     check({ before, after }) {

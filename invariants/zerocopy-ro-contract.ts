@@ -69,6 +69,9 @@ export const zerocopyRoContract = defineInvariant({
   id: 'zerocopy-ro-contract',
   // --symmetry: it compares a buffer's cells before and after a step, never with a particular value.
   valueSymmetric: true,
+  // --partial-order: a step changes cells a queued buffer references only by writing their block or user page, and
+  // whether a buffer is queued changes only by steps on the queue, whose taint holds that block or page.
+  commutes: true,
   description:
     'no step changes data a pipe or a socket still references (the promise TLS_TX_ZEROCOPY_RO asks of a sender), ' +
     'judged at the step that changes it, not at the read',

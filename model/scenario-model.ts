@@ -36,6 +36,7 @@ import { buildInitialState } from './initial.js';
 import { kernelById } from './kernels/index.js';
 import { environmentAdmits, environmentNeeds } from './env-constraints.js';
 import { OPERATIONS, type AnyOperation, type OpResult } from './ops/index.js';
+import { conflicts, PartialOrder } from './partial-order.js';
 import type { ReadObservation } from './pipe.js';
 import { ENV_PROCESS, type Scenario } from './scenario.js';
 import { featuresOf, Layout, type LayoutFeature, type State } from './state.js';
@@ -139,6 +140,13 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
     readonly histories: readonly HistoryFold[] = [],
     /** Interchangeable data values (value-symmetry.ts): the caller has checked that the invariants allow it. */
     interchangeable: readonly number[] = [],
+    /**
+     * Explore ample sets only (model/partial-order.ts): the caller has checked
+     * that the scenario has processes and no environment, that the depth bound
+     * covers every program step and that the invariants allow it
+     * (checker/reductions.ts).
+     */
+    partialOrder = false,
   ) {
     const kernel = kernelById(scenario.kernel);
     if (!kernel) throw new Error(`unknown kernel ${scenario.kernel}`);
@@ -168,6 +176,70 @@ export class ScenarioModel implements ExplorableModel<State, ReadObservation> {
       const symmetry = new ValueSymmetry(this.L, interchangeable);
       this.symmetryKey = (encoded) => symmetry.key(encoded);
     }
+    if (partialOrder) {
+      if (scenario.environment.length > 0) throw new Error('partial order: the scenario has an environment');
+      const po = new PartialOrder(scenario, this.fs.pmdFolios);
+      this.partialOrder = po;
+      this.ampleActions = (s) => this.ampleOf(po, s);
+    }
+  }
+
+  /** The footprints and ample sets of the partial-order reduction, when the model was made with it. */
+  readonly partialOrder?: PartialOrder;
+
+  /**
+   * The explorer's ample set at `s` (ExplorableModel.ampleActions): every
+   * outcome of the next step of the lowest-numbered process whose next step
+   * is enabled and independent of every step the other processes have left;
+   * undefined (every action) when no process's is.
+   */
+  ampleActions?: (s: State) => readonly number[] | undefined;
+
+  private ampleOf(po: PartialOrder, s: State): readonly number[] | undefined {
+    const n = this.scenario.processes.length;
+    const pcs: number[] = new Array<number>(n);
+    for (let p = 0; p < n; p++) pcs[p] = this.L.pc(s, p);
+    const K = this.choiceSlots;
+    let outcomes = 0;
+    const enabled = (p: number): boolean => {
+      outcomes = K === 1 ? (this.step(s, p) === undefined ? 0 : 1) : this.outcomesOf(s, p).length;
+      return outcomes > 0;
+    };
+    const p = po.ampleProcess(pcs, this.L.size(s), enabled);
+    if (p < 0) return undefined;
+    const out: number[] = [];
+    for (let k = 0; k < outcomes; k++) out.push(p * K + k);
+    return out;
+  }
+
+  /**
+   * The steps of a trace (explorer actions from the initial state) that the
+   * last one depends on: the last, and back from it every step of the same
+   * process as a kept one or whose footprint conflicts with a kept one's
+   * (model/partial-order.ts). Ascending positions. Dropping the others
+   * leaves a trace that runs the kept steps on the same data.
+   */
+  causalCone(trace: readonly number[]): number[] {
+    const po = this.partialOrder ?? new PartialOrder(this.scenario, this.fs.pmdFolios);
+    let s: State | undefined = this.initialStates()[0]!;
+    const pcs = this.scenario.processes.map(() => 0);
+    // Each step's footprint with the size the file had when it ran (the whole file once the trace stops running):
+    // a step that grew the file is dependent on every later step of the file, so it stays before them.
+    const steps = trace.map((action) => {
+      const a = this.actions[this.baseAction(action)];
+      if (!a || a.kind !== 'process') throw new Error('causalCone: a trace of process steps only');
+      const i = pcs[a.process]!++;
+      const f = po.footprint(a.process, i, s === undefined || po.shrinks ? -1 : this.L.size(s));
+      s = s === undefined ? undefined : this.step(s, action)?.next;
+      return { p: a.process, f };
+    });
+    if (steps.length === 0) return [];
+    const kept = [steps.length - 1];
+    for (let j = steps.length - 2; j >= 0; j--) {
+      const x = steps[j]!;
+      if (kept.some((k) => steps[k]!.p === x.p || conflicts(steps[k]!.f, x.f))) kept.push(j);
+    }
+    return kept.reverse();
   }
 
   initialStates(): readonly State[] {

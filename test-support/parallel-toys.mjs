@@ -91,9 +91,16 @@ class StepsVisitor {
   }
 }
 
+/** The box with an ample set: below the far x face only +x and +y are taken (explorer's ampleActions). */
+function reducedBox(n) {
+  const model = boxModel(n);
+  model.ampleActions = (s) => (s[0] < n - 1 ? [0, 1] : undefined);
+  return model;
+}
+
 export function createExploration(data) {
   return {
-    model: boxModel(data.n),
+    model: data.ample ? reducedBox(data.n) : boxModel(data.n),
     properties: data.properties.map(propertyOf),
     visitors: [new StepsVisitor()],
   };
