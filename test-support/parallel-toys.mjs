@@ -81,6 +81,13 @@ class StepsVisitor {
     this.steps += part.steps;
     if (part.maxSum > this.maxSum) this.maxSum = part.maxSum;
   }
+  saveState() {
+    return { steps: this.steps, maxSum: this.maxSum };
+  }
+  restoreState(state) {
+    this.steps = state.steps;
+    this.maxSum = state.maxSum;
+  }
 }
 
 export function createExploration(data) {
