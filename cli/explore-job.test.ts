@@ -85,14 +85,20 @@ describe('the main-thread probe', () => {
   it('stops at a level start when the level would end past its budget, growing as the last one did', () => {
     const f = new LevelForecast(0);
     expect(f.levelEndsAt()).toBeUndefined();
-    // Level 0 (1 state) took 10 ms and found 10 states; level 1 (10 states) should take 100 ms and find 100.
-    f.level(
-      { type: 'level', depth: 1, statesDistinct: 11, transitions: 0, queue: 10, memoryBytes: 0, elapsedMs: 10 },
-      10,
-    );
+    const level = (depth: number, statesDistinct: number, queue: number) =>
+      ({ type: 'level', depth, statesDistinct, transitions: 0, queue, memoryBytes: 0, elapsedMs: 0 }) as const;
+    // Level 0 (1 state) found 10 states: level 1 (10 states) should find 100; its time is not known (too few).
+    f.level(level(1, 11, 10), 10);
     expect(f.previousLevelSize).toBe(1);
-    expect(f.levelEndsAt()).toBe(110);
     expect(f.statesAtLevelEnd()).toBe(111);
+    expect(f.levelEndsAt()).toBeUndefined();
+    // Level 1 (256 states) took 100 ms and found 512: level 2 should take 200 ms and find 1024.
+    const g = new LevelForecast(0);
+    g.level(level(1, 257, 256), 10);
+    g.level(level(2, 769, 512), 110);
+    expect(g.previousLevelSize).toBe(256);
+    expect(g.levelEndsAt()).toBe(310);
+    expect(g.statesAtLevelEnd()).toBe(769 + 1024);
   });
 
   it('hands on what it did when interrupted', async () => {

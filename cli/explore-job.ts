@@ -27,7 +27,18 @@ import { exploreScenario, type ExploreJob, type InvariantInfo, type JobResult } 
 import { resolveRequest } from '../checker/inputs.js';
 import { compiledAvailable, WorkerPool } from '../explorer/pool.js';
 import type { ExploreEvent } from '../explorer/result.js';
-import { handoverHooks, LevelForecast, packHandover, type Handover, type PackedHandover } from './handover.js';
+import {
+  handoverHooks,
+  handoverText,
+  LevelForecast,
+  packHandover,
+  probeProfile,
+  type Handover,
+  type PackedHandover,
+} from './handover.js';
+
+/** Milliseconds since `t`, rounded (for the profile). */
+const ms = (t: number): number => Math.round(performance.now() - t);
 
 /** What a plugin that calls process.exit() in a worker thread gets instead (`%s`: the code). */
 export const PLUGIN_EXIT_MESSAGE = 'the plugin called process.exit(%s), which a plugin may not do';
@@ -272,7 +283,10 @@ export async function probeJobs(
     });
     if (done.result.reason === 'aborted') {
       const snapshot = hooks.saved();
-      return { results: out, handover: snapshot === undefined ? undefined : handoverOf(snapshot, forecast) };
+      const handover = snapshot === undefined ? undefined : handoverOf(snapshot, forecast);
+      const why = levelTooLarge ? 'at a level start, the level too large' : 'at its budget';
+      probeProfile(`main thread stopped ${why} after ${ms(started)} ms; hands on ${handoverText(handover)}`);
+      return { results: out, handover };
     }
     for (const e of events) onEvent(e, index);
     out.push(done);
@@ -300,7 +314,9 @@ function runInWorker(
   const plugins = jobs[0]?.invariants.plugins ?? [];
   const timeoutMs = jobs[0]?.timeoutMs;
   // The snapshot's buffers move to the worker: nothing here reads them again.
+  const packing = performance.now();
   const moved = handover === undefined ? undefined : packHandover(handover);
+  if (moved !== undefined) probeProfile(`packed in ${ms(packing)} ms`);
   return new Promise<JobResult[]>((resolve, reject) => {
     const input: WorkerInput = { jobs, shared: interrupt.shared, handover: moved?.packed };
     const results: JobResult[] = [];

@@ -22,12 +22,14 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './explore-job.js';
-import { handoverHooks, LevelForecast, unpackHandover, type Handover } from './handover.js';
+import { handoverHooks, handoverText, LevelForecast, probeProfile, unpackHandover, type Handover } from './handover.js';
 
 const { data, post, run } = workerSide<WorkerInput, WorkerMessage>('explore-worker.js');
 const { jobs, shared } = data;
 /** Where the main thread's probe left the first job. */
+const unpacking = performance.now();
 const handover = data.handover === undefined ? undefined : unpackHandover(data.handover);
+if (handover !== undefined) probeProfile(`worker unpacked in ${Math.round(performance.now() - unpacking)} ms`);
 refuseExit(pluginExitMessage);
 
 /** The note on stderr when --workers N cannot be honoured. */
@@ -78,6 +80,7 @@ function oneThreadProbe(
   if (ownLimit && from !== undefined) {
     const end = new LevelForecast(0, from).statesAtLevelEnd();
     if (from.snapshot.levelEnd >= budget || (end !== undefined && end > budget)) {
+      probeProfile(`worker probe skipped: ${handoverText(from)} goes to the workers`);
       return { rest: job, resume: from.snapshot };
     }
   }
@@ -107,7 +110,11 @@ function oneThreadProbe(
   const reason = r.result.reason;
   if (ownLimit && (reason === 'max-states' || (reason === 'aborted' && !hooks.signal.aborted))) {
     const left = job.timeoutMs === undefined ? undefined : Math.max(1, job.timeoutMs - (performance.now() - started));
-    return { rest: { ...job, timeoutMs: left }, resume: saves.saved() ?? from?.snapshot };
+    const resume = saves.saved() ?? from?.snapshot;
+    const why = levelTooLarge ? 'at a level start, the level too large' : 'at its budget';
+    const took = Math.round(performance.now() - started);
+    probeProfile(`worker probe stopped ${why} after ${took} ms; hands on ${handoverText(resume)}`);
+    return { rest: { ...job, timeoutMs: left }, resume };
   }
   events.forEach(hooks.onEvent);
   return r;

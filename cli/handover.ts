@@ -60,6 +60,9 @@ export function unpackHandover(p: PackedHandover): Handover {
   };
 }
 
+/** The fewest states of a level whose time forecasts the next level's (LevelForecast.levelEndsAt). */
+export const TIMED_LEVEL = 256;
+
 /**
  * A probe's search, level by level (its 'level' events): by the growth of
  * the level before, the states and the time the level just started will
@@ -111,10 +114,15 @@ export class LevelForecast {
     return this.states + (size * size) / previousSize;
   }
 
-  /** When (on `now`'s clock) the level being expanded ends, if its states take as long each as the last level's. */
+  /**
+   * When (on `now`'s clock) the level being expanded ends, if its states
+   * take as long each as the last level's; not known after a level of fewer
+   * than TIMED_LEVEL states (the first levels run cold, the JIT compiling:
+   * their time per state says little).
+   */
   levelEndsAt(): number | undefined {
     const { size, previousSize, previousMs } = this;
-    if (size === undefined || previousSize === undefined || previousSize === 0 || previousMs === undefined) {
+    if (size === undefined || previousSize === undefined || previousSize < TIMED_LEVEL || previousMs === undefined) {
       return undefined;
     }
     return this.startedAt + (size * previousMs) / previousSize;
@@ -129,4 +137,16 @@ export function handoverHooks(from: Handover | undefined): CheckpointHooks & { s
     ...(from === undefined ? {} : { resume: from.snapshot }),
     saved: () => saved,
   };
+}
+
+/** PIPECHECK_PARALLEL_PROFILE=1: what the probes did and handed on, on stderr (measurement only). */
+export function probeProfile(what: string): void {
+  if (process.env.PIPECHECK_PARALLEL_PROFILE === '1') process.stderr.write(`probe profile: ${what}\n`);
+}
+
+/** How a handover reads in the profile. */
+export function handoverText(h: Handover | SearchSnapshot | undefined): string {
+  if (h === undefined) return 'nothing';
+  const s = 'snapshot' in h ? h.snapshot : h;
+  return `the start of level ${s.depth} (${s.levelEnd} states, ${s.frontier.length} to expand)`;
 }
