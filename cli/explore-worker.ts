@@ -134,14 +134,16 @@ async function runJob(
 ) {
   const hooks = { signal: flagSignal(shared), onEvent };
   const workers = job.workers ?? 1;
-  if (workers <= 1 || job.checkpoint !== undefined || !parallelAvailable()) {
+  if (workers <= 1 || !parallelAvailable()) {
     return exploreScenario(job, invariants, { ...hooks, ...resumeFrom(from?.snapshot) });
   }
   if (invariants.some((inv) => inv.history !== undefined)) {
     post({ type: 'note', message: HISTORY_NOTE });
     return exploreScenario(job, invariants, { ...hooks, ...resumeFrom(from?.snapshot) });
   }
-  const probe = oneThreadProbe(job, invariants, hooks, from);
+  // A checkpointed search saves and resumes on disk: the workers take it at once (it is large, or it would not be).
+  const probe =
+    job.checkpoint === undefined ? oneThreadProbe(job, invariants, hooks, from) : { rest: job, resume: from?.snapshot };
   if ('result' in probe) return probe;
   job = probe.rest;
   // Each worker thread notes in its own slot which plugin runs there; the watchdog reads [RUNNING]. (Loading
