@@ -26,8 +26,8 @@ import { handoverHooks, handoverText, LevelForecast, probeProfile, unpackHandove
 
 const { data, post, run } = workerSide<WorkerInput, WorkerMessage>('explore-worker.js');
 const { jobs, shared } = data;
-/** Where the main thread's probe left the first job. */
 const unpacking = performance.now();
+/** Where the main thread's probe left the first job. */
 const handover = data.handover === undefined ? undefined : unpackHandover(data.handover);
 if (handover !== undefined) probeProfile(`worker unpacked in ${Math.round(performance.now() - unpacking)} ms`);
 refuseExit(pluginExitMessage);
@@ -76,6 +76,8 @@ function oneThreadProbe(
   if (job.timeoutMs !== undefined && job.timeoutMs <= ONE_THREAD_TIMEOUT_MS) {
     return exploreScenario(job, invariants, { ...hooks, ...resumeFrom(from?.snapshot) });
   }
+  // A checkpointed search saves and resumes on disk, where an interrupt reaches it: the workers take it at once.
+  if (job.checkpoint !== undefined) return { rest: job, resume: from?.snapshot };
   const ownLimit = job.maxStates === undefined || job.maxStates > budget;
   if (ownLimit && from !== undefined) {
     const end = new LevelForecast(0, from).statesAtLevelEnd();
@@ -141,9 +143,7 @@ async function runJob(
     post({ type: 'note', message: HISTORY_NOTE });
     return exploreScenario(job, invariants, { ...hooks, ...resumeFrom(from?.snapshot) });
   }
-  // A checkpointed search saves and resumes on disk: the workers take it at once (it is large, or it would not be).
-  const probe =
-    job.checkpoint === undefined ? oneThreadProbe(job, invariants, hooks, from) : { rest: job, resume: from?.snapshot };
+  const probe = oneThreadProbe(job, invariants, hooks, from);
   if ('result' in probe) return probe;
   job = probe.rest;
   // Each worker thread notes in its own slot which plugin runs there; the watchdog reads [RUNNING]. (Loading
