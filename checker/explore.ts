@@ -263,8 +263,8 @@ export function exploreScenario(
   const cost = visitors[0];
   const coverage = coverageVisitor(visitors);
   const graph = job.graph === true ? new GraphVisitor(model) : undefined;
-  if (graph !== undefined && job.checkpoint !== undefined)
-    throw new Error('exploreScenario: no checkpoint with a graph');
+  if (graph !== undefined && (job.checkpoint !== undefined || hooks.handover !== undefined))
+    throw new Error('exploreScenario: no checkpoint (nor handover) with a graph');
   const all = graph ? [...visitors, graph] : visitors;
   const checkpoint = checkpointOf(job, hooks);
   const result = exploreWithHistories(job.checkpoint?.resumeFrom, model, properties, {

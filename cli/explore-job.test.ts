@@ -101,6 +101,12 @@ describe('the main-thread probe', () => {
     expect(g.statesAtLevelEnd()).toBe(769 + 1024);
   });
 
+  it('does not hand on a search collecting the graph (the graph is not saved): the worker runs it again', async () => {
+    const { results, handover } = await probeJobs([{ ...job('copy', 4), graph: true }], fresh(), () => undefined, 30);
+    expect(results).toEqual([]);
+    expect(handover).toBeUndefined();
+  });
+
   it('hands on what it did when interrupted', async () => {
     const interrupt = fresh();
     Atomics.store(interrupt.shared, 0, 1);

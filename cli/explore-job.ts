@@ -245,7 +245,8 @@ export function mayProbe(jobs: readonly ExploreJob[], budgetMs: number): boolean
  * clock through its abort signal): the results of the first ones that ended
  * before that, on their own or at a limit of the user's. A search the
  * budget stopped (or an interrupt) is handed on, saved at the start of the
- * level it was in, for the worker to go on from (cli/handover.ts): the
+ * level it was in, for the worker to go on from (cli/handover.ts; one that
+ * collects the graph starts again there, the graph is not saved): the
  * result is the same either way (the same search on one thread). The
  * search also stops at a level start when the level, growing as the last
  * one did, would end past the budget. Events of a job are passed on once it
@@ -269,7 +270,8 @@ export async function probeJobs(
   for (const [index, job] of jobs.entries()) {
     const events: ExploreEvent[] = [];
     const forecast = new LevelForecast(performance.now());
-    const hooks = handoverHooks(undefined);
+    // The graph is not saved (checker/graph.ts): a search collecting it is not handed on, but run again.
+    const hooks = job.graph === true ? undefined : handoverHooks(undefined);
     const done = exploreScenario(job, invariants, {
       signal,
       onEvent: (e) => {
@@ -282,7 +284,7 @@ export async function probeJobs(
       handover: hooks,
     });
     if (done.result.reason === 'aborted') {
-      const snapshot = hooks.saved();
+      const snapshot = hooks?.saved();
       const handover = snapshot === undefined ? undefined : handoverOf(snapshot, forecast);
       const why = levelTooLarge ? 'at a level start, the level too large' : 'at its budget';
       probeProfile(`main thread stopped ${why} after ${ms(started)} ms; hands on ${handoverText(handover)}`);
