@@ -10,6 +10,7 @@
 import { explore } from '../explorer/bfs.js';
 import { exploreParallel, type ExplorationParts, type MergeableVisitor } from '../explorer/parallel.js';
 import type { ExploreEvent, ExploreOptions, ExploreResult } from '../explorer/result.js';
+import type { CheckpointHooks } from '../explorer/snapshot.js';
 import type { Invariant } from '../invariants/define.js';
 import { HistoryError, scenarioModelFor, toProperties } from '../invariants/property.js';
 import { DEFAULT_FS, fsProfileById, type FsProfile } from '../model/fs/index.js';
@@ -55,7 +56,7 @@ export interface ExploreJob {
   readonly coverage?: boolean | undefined;
   /** Collect the state graph (checker/graph.ts; one thread only: exploreScenario). */
   readonly graph?: boolean | undefined;
-  /** Save the search now and then, and resume it (checker/checkpoint.ts; one thread only, no graph). */
+  /** Save the search now and then, and resume it (checker/checkpoint.ts; no graph). */
   readonly checkpoint?: CheckpointJob | undefined;
 }
 
@@ -182,10 +183,31 @@ function coverageVisitor(visitors: readonly [CostVisitor] | readonly [CostVisito
   return visitors.length === 2 ? visitors[1] : undefined;
 }
 
+/** What the caller hooks into a job's search. */
+export interface ScenarioHooks {
+  readonly signal?: AbortSignal | undefined;
+  readonly onEvent?: ((e: ExploreEvent) => void) | undefined;
+  /**
+   * Saves and resumes in memory, not with job.checkpoint: go on from
+   * `resume`, and `save` the level start where a limit stops the search
+   * (how the command line's probes hand their work on: cli/explore-job.ts).
+   */
+  readonly handover?: CheckpointHooks | undefined;
+}
+
+/** The search's checkpoint hooks: the job's on disk, or the caller's in memory. */
+function checkpointOf(job: ExploreJob, hooks: ScenarioHooks): { checkpoint?: CheckpointHooks } {
+  if (job.checkpoint !== undefined && hooks.handover !== undefined) {
+    throw new Error('explore: a job with a checkpoint takes no handover');
+  }
+  if (job.checkpoint !== undefined) return { checkpoint: checkpointHooks(job.checkpoint) };
+  return hooks.handover === undefined ? {} : { checkpoint: hooks.handover };
+}
+
 /** What explore() is told of a job, besides the visitors. */
 function optionsOf(
   job: ExploreJob,
-  hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void },
+  hooks: ScenarioHooks,
   coverage: CoverageVisitor | undefined,
 ): ExploreOptions<State, ReadObservation> {
   return {
@@ -232,22 +254,29 @@ export async function exploreScenarioParallel(
   job: ExploreJob,
   invariants: readonly Invariant[],
   run: ParallelRun,
-  hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
+  hooks: ScenarioHooks = {},
 ): Promise<JobResult> {
   if (invariants.some((inv) => inv.history !== undefined)) {
     throw new Error('exploreScenarioParallel: an invariant with a history runs on one thread');
   }
   if (job.graph === true) throw new Error('exploreScenarioParallel: the state graph is collected on one thread');
-  if (job.checkpoint !== undefined) throw new Error('exploreScenarioParallel: checkpoints are taken on one thread');
   const parts = explorationParts(job, invariants);
   const coverage = coverageVisitor(parts.visitors);
   const running = run.running ?? new Int32Array(new SharedArrayBuffer(4 * run.workers));
-  const data: PartsData = { job, running };
-  const reduced = await exploreParallel(
-    parts,
-    { workers: run.workers, module: PARTS_URL, data, exitMessage: run.exitMessage },
-    optionsOf(job, hooks, coverage),
-  );
+  // The workers need neither the checkpoint nor what it resumes: the search is merged here.
+  const data: PartsData = { job: { ...job, checkpoint: undefined }, running };
+  const checkpoint = checkpointOf(job, hooks);
+  let reduced: ExploreResult<ReadObservation>;
+  try {
+    reduced = await exploreParallel(
+      parts,
+      { workers: run.workers, module: PARTS_URL, data, exitMessage: run.exitMessage },
+      { ...optionsOf(job, hooks, coverage), ...checkpoint },
+    );
+  } catch (e) {
+    const dir = job.checkpoint?.resumeFrom;
+    throw dir === undefined ? e : snapshotInputError(dir, e);
+  }
   const { result, partialOrder } = withShortestFindings(
     job,
     invariants,
@@ -284,16 +313,16 @@ function exploreWithHistories(
 export function exploreScenario(
   job: ExploreJob,
   invariants: readonly Invariant[],
-  hooks: { signal?: AbortSignal; onEvent?: (e: ExploreEvent) => void } = {},
+  hooks: ScenarioHooks = {},
 ): JobResult {
   const { model, properties, visitors, values, partialOrder: por } = explorationParts(job, invariants);
   const cost = visitors[0];
   const coverage = coverageVisitor(visitors);
   const graph = job.graph === true ? new GraphVisitor(model) : undefined;
-  if (graph !== undefined && job.checkpoint !== undefined)
-    throw new Error('exploreScenario: no checkpoint with a graph');
+  if (graph !== undefined && (job.checkpoint !== undefined || hooks.handover !== undefined))
+    throw new Error('exploreScenario: no checkpoint (nor handover) with a graph');
   const all = graph ? [...visitors, graph] : visitors;
-  const checkpoint = job.checkpoint === undefined ? {} : { checkpoint: checkpointHooks(job.checkpoint) };
+  const checkpoint = checkpointOf(job, hooks);
   const reduced = exploreWithHistories(job.checkpoint?.resumeFrom, model, properties, {
     ...optionsOf(job, hooks, coverage),
     visitors: all,

@@ -84,8 +84,7 @@ export async function checkCommand(args: readonly string[], opts: CliOptions, io
     ...(opts.graph === undefined ? {} : { graph: true }),
   };
   const checkpoint = checkpointJobOf(opts, search);
-  // A checkpointed search runs on one thread (cli/checkpoint.ts refuses --workers N).
-  const job: ExploreJob = checkpoint === undefined ? search : { ...search, workers: 1, checkpoint };
+  const job: ExploreJob = checkpoint === undefined ? search : { ...search, checkpoint };
   const progress = progressPrinter(io);
   const onEvent = (e: ExploreEvent, index: number): void =>
     e.type === 'checkpoint' && checkpoint !== undefined

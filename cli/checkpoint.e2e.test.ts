@@ -98,10 +98,22 @@ describe('check --checkpoint and --resume', () => {
     expect(none.stderr).toMatch(/--resume .*nowhere: cannot read .*pipecheck\.checkpoint \(no checkpoint there\)/);
   });
 
-  it('runs on one thread: --workers 2 and --graph are refused', () => {
-    const workers = pipecheck('check', '--workers', '2', '--checkpoint', freshDir(), '--out', freshDir());
-    expect(workers.status).toBe(2);
-    expect(workers.stderr).toContain('--checkpoint saves the one-thread search: leave out --workers 2');
+  it('on two workers: stopped by --max-states, resumed on two workers or on one, the report never stopped', () => {
+    const two = SEARCH.map((a, i) => (SEARCH[i - 1] === '--workers' ? '2' : a));
+    const dir = freshDir();
+    const stopped = pipecheck(...two, ...OFTEN, '--out', freshDir(), '--checkpoint', dir, '--max-states', '60000');
+    expect(stopped.status).toBe(1);
+    expect(stopped.stderr).toMatch(/checkpoint: every trace of at most 3 steps checked \([\d,]+ states\), saved to/);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ complete: false, reason: 'max-states' });
+    for (const args of [two, SEARCH]) {
+      const out = freshDir();
+      const resumed = pipecheck(...args, '--out', out, '--resume', dir);
+      expect(resumed.status).toBe(1);
+      expect(comparable(resumed.stdout, out)).toBe(comparable(whole.stdout, wholeOut));
+    }
+  });
+
+  it('--graph is refused', () => {
     const graph = pipecheck('check', '--graph', join(tmp, 'g.dot'), '--resume', freshDir(), '--out', freshDir());
     expect(graph.status).toBe(2);
     expect(graph.stderr).toContain('--resume and --graph do not go together');

@@ -25,12 +25,6 @@ export function checkpointJobOf(opts: CliOptions, job: ExploreJob): CheckpointJo
     return undefined;
   }
   const flag = opts.checkpoint !== undefined ? '--checkpoint' : '--resume';
-  if (opts.workers !== undefined && opts.workers > 1) {
-    throw new UsageError(
-      `${flag} saves the one-thread search: leave out --workers ${opts.workers} ` +
-        '(a checkpointed search runs on one thread)',
-    );
-  }
   if (opts.graph !== undefined) throw new UsageError(`${flag} and --graph do not go together (the graph is not saved)`);
   const key = checkpointKey(job);
   if (opts.resume !== undefined) checkResumable(opts.resume, key);

@@ -16,7 +16,8 @@
  *
  * Without plugins a job first runs on the main thread, for half a second at
  * most (runJobs, mainProbeMs): a small search then ends with no worker
- * started, the same result either way.
+ * started, the same result either way; a larger one is handed to the worker
+ * at a level start (cli/handover.ts), which goes on from there.
  *
  * When the compiled worker is missing (tests running the TypeScript sources)
  * the jobs run in-process, without interrupt support.
@@ -26,6 +27,18 @@ import { exploreScenario, type ExploreJob, type InvariantInfo, type JobResult } 
 import { resolveRequest } from '../checker/inputs.js';
 import { compiledAvailable, WorkerPool } from '../explorer/pool.js';
 import type { ExploreEvent } from '../explorer/result.js';
+import {
+  handoverHooks,
+  handoverText,
+  LevelForecast,
+  packHandover,
+  probeProfile,
+  type Handover,
+  type PackedHandover,
+} from './handover.js';
+
+/** Milliseconds since `t`, rounded (for the profile). */
+const ms = (t: number): number => Math.round(performance.now() - t);
 
 /** What a plugin that calls process.exit() in a worker thread gets instead (`%s`: the code). */
 export const PLUGIN_EXIT_MESSAGE = 'the plugin called process.exit(%s), which a plugin may not do';
@@ -61,6 +74,8 @@ export interface WorkerInput {
   readonly jobs: readonly ExploreJob[];
   /** Int32Array over a SharedArrayBuffer: [ABORT] non-zero means abort, [RUNNING] see Running. */
   readonly shared: Int32Array;
+  /** Where the main thread's probe left the first job (cli/handover.ts): the worker goes on from there. */
+  readonly handover?: PackedHandover | undefined;
 }
 
 const WORKER_URL = new URL('./explore-worker.js', import.meta.url);
@@ -184,10 +199,12 @@ export async function runJobs(
 ): Promise<JobResult[]> {
   if (!compiledAvailable(WORKER_URL)) return runInProcess(jobs, interrupt, onEvent);
   const budgetMs = mainProbeMs();
-  const probed = mayProbe(jobs, budgetMs) ? await probeJobs(jobs, interrupt, onEvent, budgetMs) : [];
+  const { results: probed, handover } = mayProbe(jobs, budgetMs)
+    ? await probeJobs(jobs, interrupt, onEvent, budgetMs)
+    : { results: [], handover: undefined };
   if (probed.length === jobs.length || (probed.length > 0 && interrupted(interrupt))) return probed;
   const next = probed.length;
-  const rest = await runInWorker(jobs.slice(next), interrupt, (e, job) => onEvent(e, job + next));
+  const rest = await runInWorker(jobs.slice(next), interrupt, (e, job) => onEvent(e, job + next), handover);
   return [...probed, ...rest];
 }
 
@@ -195,7 +212,8 @@ export async function runJobs(
  * How long, in all, jobs may run on the main thread before the worker takes
  * over (probeJobs): about what starting the worker thread and loading the
  * checker there costs (0.5 s measured), so a search the probe gives up on
- * loses at most that, and one it finishes saves it (the shortest
+ * loses at most the level it was in (the worker goes on from that level's
+ * start), and one it finishes saves the worker's start (the shortest
  * data-stability violation takes 0.25 to 0.5 s). While the probe runs, the
  * main thread takes no signal: a Ctrl-C then is seen when it ends. A search
  * that finished is reported as finished (a SIGINT at most this long before
@@ -226,38 +244,63 @@ export function mayProbe(jobs: readonly ExploreJob[], budgetMs: number): boolean
  * The jobs run here, in turn, for budgetMs in all (the search polls the
  * clock through its abort signal): the results of the first ones that ended
  * before that, on their own or at a limit of the user's. A search the
- * budget stopped is dropped, to be run again from scratch in the worker: the
- * result is the same either way (the same search on one thread). Events of
- * a job are passed on once it is known to be kept (the worker passes on only
- * progress events).
+ * budget stopped (or an interrupt) is handed on, saved at the start of the
+ * level it was in, for the worker to go on from (cli/handover.ts; one that
+ * collects the graph starts again there, the graph is not saved): the
+ * result is the same either way (the same search on one thread). The
+ * search also stops at a level start when the level, growing as the last
+ * one did, would end past the budget. Events of a job are passed on once it
+ * is known to be kept (the worker passes on only progress events).
  */
 export async function probeJobs(
   jobs: readonly ExploreJob[],
   interrupt: Interrupt,
   onEvent: (e: ExploreEvent, job: number) => void,
   budgetMs: number,
-): Promise<JobResult[]> {
+): Promise<{ results: JobResult[]; handover: Handover | undefined }> {
   const started = performance.now();
   const { invariants } = await resolveRequest(jobs[0]?.invariants ?? {});
+  let levelTooLarge = false;
   const signal = {
     get aborted() {
-      return interrupted(interrupt) || performance.now() - started >= budgetMs;
+      return interrupted(interrupt) || levelTooLarge || performance.now() - started >= budgetMs;
     },
   } as unknown as AbortSignal;
   const out: JobResult[] = [];
   for (const [index, job] of jobs.entries()) {
     const events: ExploreEvent[] = [];
+    const forecast = new LevelForecast(performance.now());
+    // The graph is not saved (checker/graph.ts): a search collecting it is not handed on, but run again.
+    const hooks = job.graph === true ? undefined : handoverHooks(undefined);
     const done = exploreScenario(job, invariants, {
       signal,
       onEvent: (e) => {
         if (e.type === 'progress') events.push(e);
+        if (e.type !== 'level') return;
+        forecast.level(e, performance.now());
+        const end = forecast.levelEndsAt();
+        if (end !== undefined && end - started > budgetMs) levelTooLarge = true;
       },
+      handover: hooks,
     });
-    if (done.result.reason === 'aborted') break;
+    if (done.result.reason === 'aborted') {
+      const snapshot = hooks?.saved();
+      const handover = snapshot === undefined ? undefined : handoverOf(snapshot, forecast);
+      const why = levelTooLarge ? 'at a level start, the level too large' : 'at its budget';
+      probeProfile(`main thread stopped ${why} after ${ms(started)} ms; hands on ${handoverText(handover)}`);
+      return { results: out, handover };
+    }
     for (const e of events) onEvent(e, index);
     out.push(done);
   }
-  return out;
+  return { results: out, handover: undefined };
+}
+
+/** What the forecast knew, with `snapshot`, if it is of the level the forecast was at. */
+export function handoverOf(snapshot: Handover['snapshot'], forecast: LevelForecast): Handover {
+  const known =
+    forecast.previousLevelSize !== undefined && forecast.levelSize === snapshot.levelEnd - snapshot.levelFirst;
+  return { snapshot, previousLevelSize: known ? forecast.previousLevelSize : undefined };
 }
 
 /**
@@ -268,11 +311,16 @@ function runInWorker(
   jobs: readonly ExploreJob[],
   interrupt: Interrupt,
   onEvent: (e: ExploreEvent, job: number) => void,
+  handover?: Handover,
 ): Promise<JobResult[]> {
   const plugins = jobs[0]?.invariants.plugins ?? [];
   const timeoutMs = jobs[0]?.timeoutMs;
+  // The snapshot's buffers move to the worker: nothing here reads them again.
+  const packing = performance.now();
+  const moved = handover === undefined ? undefined : packHandover(handover);
+  if (moved !== undefined) probeProfile(`packed in ${ms(packing)} ms`);
   return new Promise<JobResult[]>((resolve, reject) => {
-    const input: WorkerInput = { jobs, shared: interrupt.shared };
+    const input: WorkerInput = { jobs, shared: interrupt.shared, handover: moved?.packed };
     const results: JobResult[] = [];
     let loaded: readonly InvariantInfo[] = [];
     let settled = false;
@@ -337,6 +385,7 @@ function runInWorker(
         else settle(() => reject(e.error ?? new Error(`the exploration ${e.reason}`)));
       },
       () => input,
+      () => moved?.transfer ?? [],
     );
   });
 }

@@ -271,7 +271,7 @@ export const OPTIONS: OptionTable = {
     argument: 'DIR',
     description:
       'save the search to DIR/pipecheck.checkpoint now and then (at the start of a level, atomically) and when ' +
-      'a limit or an interrupt stops it, to go on later with --resume DIR; the search then runs on one thread',
+      'a limit or an interrupt stops it, to go on later with --resume DIR',
   },
   checkpointEvery: {
     argument: 'SECONDS',

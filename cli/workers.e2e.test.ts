@@ -29,12 +29,13 @@ function pipecheck(
   args: readonly string[],
   probeStates = '0',
   mainProbeMs = '0',
+  env: Readonly<Record<string, string>> = {},
 ): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', spy, main, ...args], {
     cwd: repo,
     encoding: 'utf8',
     timeout: HANG_MS,
-    env: { ...process.env, PIPECHECK_PROBE_STATES: probeStates, PIPECHECK_MAIN_PROBE_MS: mainProbeMs },
+    env: { ...process.env, PIPECHECK_PROBE_STATES: probeStates, PIPECHECK_MAIN_PROBE_MS: mainProbeMs, ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -221,5 +222,60 @@ describe('a search the main thread ends first (cli/explore-job.ts runJobs) is th
       '60000',
     );
     expect(r.stderr).toContain(STARTED);
+  });
+});
+
+describe('a search the probes hand on (cli/handover.ts) ends as one never probed, on 1 and 2 workers', () => {
+  /**
+   * `args` with no probe (the reference, one worker), and with budgets small enough that the probes stop inside
+   * the search and hand it on: the main thread's probe to the worker, the worker's probe to the workers. The
+   * --json documents (elapsedMs blanked) and the counterexample files are the same; the profile says what was
+   * handed on.
+   */
+  function handedOn(args: readonly string[]): void {
+    const run = (workers: string, probeStates: string, mainProbeMs: string) => {
+      const out = join(tmp, `out-${n++}`);
+      const r = pipecheck([...args, '--json', '--out', out, '--workers', workers], probeStates, mainProbeMs, {
+        PIPECHECK_PARALLEL_PROFILE: '1',
+      });
+      expect(r.stderr).not.toMatch(/Error|error:/);
+      const doc = r.stdout
+        .replace(/"elapsedMs": \d+/g, '"elapsedMs": 0')
+        .split(out)
+        .join('OUT');
+      const names = existsSync(out) ? readdirSync(out).sort() : [];
+      return { r, doc, files: names.map((f) => [f, readFileSync(join(out, f), 'utf8')]) };
+    };
+    const reference = run('1', '0', '0');
+    expect(reference.r.stderr).not.toContain('hands on');
+    const probed = [
+      // The main thread's probe hands on to the worker, which goes on on one thread...
+      run('1', '0', '40'),
+      // ... or to the worker's probe, which hands on to the workers.
+      run('2', '3000', '40'),
+      // The worker's probe alone hands on to the workers.
+      run('2', '3000', '0'),
+    ];
+    for (const p of probed) {
+      expect(p.r.stderr).toMatch(/hands on the start of level [1-9]/);
+      expect(p.r.status).toBe(reference.r.status);
+      expect(p.doc).toBe(reference.doc);
+      expect(p.files).toEqual(reference.files);
+    }
+    expect(probed[2]!.r.stderr).toContain('worker probe stopped');
+    expect(probed[2]!.r.stderr).toContain('parallel profile');
+  }
+
+  it('copy, holding to the depth bound, with --coverage', () => {
+    handedOn(['check', '--kernel', 'copy', '--depth', '4', '--coverage']);
+  });
+
+  it('linux, violated; cow with --all-violations', () => {
+    handedOn(['check', '--kernel', 'linux', '--depth', '4']);
+    handedOn(['check', '--kernel', 'cow', '--all-violations', '--depth', '4', '--pages', '1']);
+  });
+
+  it('with --max-states past the probe budget (exit 3 at the same state)', () => {
+    handedOn(['check', '--kernel', 'copy', '--depth', '4', '--max-states', '20000']);
   });
 });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { explore as exploreFn } from './bfs.js';
 import type { exploreParallel as exploreParallelFn } from './parallel.js';
 import type { ExploreResult } from './result.js';
+import type { SearchSnapshot } from './snapshot.js';
 
 const TOYS = new URL('../test-support/parallel-toys.mjs', import.meta.url).href;
 const dist = (file: string): string => new URL(`../dist/explorer/${file}`, import.meta.url).href;
@@ -143,6 +144,71 @@ describe('exploreParallel', () => {
       expect(r.discovered).toHaveLength(r.result.statistics.statesDistinct - 2);
       expect(new Set(r.discovered.map((d) => d.split(':')[1])).size).toBe(r.discovered.length);
       expect(many).toEqual(one);
+    }
+  });
+
+  it('saves the level start one thread saves at a limit, resumes it to the whole result (1, 2 workers)', async () => {
+    const toys = (await import(TOYS)) as Toys;
+    const { explore } = (await import(dist('bfs.js'))) as { explore: typeof exploreFn };
+    const { exploreParallel } = (await import(dist('parallel.js'))) as { exploreParallel: typeof exploreParallelFn };
+    const noTime = (r: ExploreResult) => ({ ...r, statistics: { ...r.statistics, elapsedMs: 0 } });
+    const cases: Array<[{ n: number; properties: unknown[] }, { maxDepth?: number; allViolations?: boolean }]> = [
+      [{ n: 14, properties: [{ kind: 'sum-below', k: 99 }, { kind: 'never' }] }, {}],
+      [{ n: 16, properties: [{ kind: 'sum-below', k: 20 }, { kind: 'diagonal' }, { kind: 'x-below', k: 9 }] }, {}],
+      [
+        {
+          n: 12,
+          properties: [
+            { kind: 'sum-below', k: 15 },
+            { kind: 'x-below', k: 6 },
+          ],
+        },
+        { allViolations: true },
+      ],
+    ];
+    for (const [data, options] of cases) {
+      const whole = toys.createExploration(data);
+      const levels = (into: unknown[]) => (e: { type: string }) => void (e.type === 'level' && into.push(e));
+      const wholeLevels: Array<{ depth: number }> = [];
+      const expected = explore(whole.model, whole.properties, {
+        ...options,
+        visitors: whole.visitors,
+        onEvent: levels(wholeLevels),
+        clock: () => 0,
+      });
+      const wholeVisitor = whole.visitors[0]!.take();
+      // A search stopped by the state cap inside a level saves that level's start.
+      const cut = toys.createExploration(data);
+      let saved: SearchSnapshot | undefined;
+      const cap = Math.floor(expected.statistics.statesDistinct / 2);
+      explore(cut.model, cut.properties, {
+        ...options,
+        maxStates: cap,
+        visitors: cut.visitors,
+        checkpoint: { save: (s) => (saved = s) },
+      });
+      expect(saved!.depth).toBeGreaterThan(0);
+      for (const workers of [1, 2]) {
+        // The multi-thread search saves the same level start at the same cap...
+        let savedThere: SearchSnapshot | undefined;
+        await exploreParallel(
+          toys.createExploration(data),
+          { workers, module: TOYS, data },
+          { ...options, maxStates: cap, checkpoint: { save: (s) => (savedThere = s) } },
+        );
+        expect({ ...savedThere!, elapsedMs: 0 }).toEqual({ ...saved!, elapsedMs: 0 });
+        // ... and resumes it to the result of the search never stopped.
+        const remote = toys.createExploration(data);
+        const resumedLevels: unknown[] = [];
+        const resumed = await exploreParallel(
+          remote,
+          { workers, module: TOYS, data },
+          { ...options, checkpoint: { resume: saved }, onEvent: levels(resumedLevels), clock: () => 0 },
+        );
+        expect(noTime(resumed)).toEqual(noTime(expected));
+        expect(remote.visitors[0]!.take()).toEqual(wholeVisitor);
+        expect(resumedLevels).toEqual(wholeLevels.filter((e) => e.depth > saved!.depth));
+      }
     }
   });
 

@@ -88,7 +88,6 @@ export async function exploreParallel<S, O>(
   if (!Number.isInteger(spec.workers) || spec.workers < 1) {
     throw new RangeError(`explore: workers must be a positive integer, got ${spec.workers}`);
   }
-  if (options.checkpoint !== undefined) throw new RangeError('explore: checkpoints are taken by the one-thread search');
   const inbox = new Inbox<Inbound>();
   const tick = setInterval(() => inbox.push({ tick: true }), TICK_MS);
   const exportName = spec.exportName ?? 'createExploration';
@@ -109,7 +108,8 @@ export async function exploreParallel<S, O>(
     await ready(pool, inbox, parts);
     prof.ready = performance.now() - tReady;
     // The time limit and progress count from here, once the workers are up.
-    const search = new Search(model, properties, options, settings, true);
+    // The visitors here are the merged ones: what a snapshot saves of them, and what a resume restores.
+    const search = new Search(model, properties, { ...options, visitors: parts.visitors }, settings, true);
     const t0 = performance.now();
     const r = await runAsync(search.run(new PooledExpander(parts, pool, inbox)));
     if (process.env.PIPECHECK_PARALLEL_PROFILE === '1') {

@@ -37,9 +37,11 @@ export class WorkerPool<M> {
     readonly size: number,
     onEvent: (e: PoolEvent<M>) => void,
     dataOf: (index: number) => unknown = () => undefined,
+    /** Buffers in thread `index`'s data to move there rather than copy (they are unusable here after). */
+    transferOf: (index: number) => readonly ArrayBuffer[] = () => [],
   ) {
     for (let w = 0; w < size; w++) {
-      const thread = new Worker(url, { workerData: dataOf(w) });
+      const thread = new Worker(url, { workerData: dataOf(w), transferList: [...transferOf(w)] });
       thread.on('message', (message: M) => onEvent({ worker: w, type: 'message', message }));
       thread.on('error', (error) => onEvent({ worker: w, type: 'failed', reason: error.message, error }));
       thread.on('exit', (code) => {

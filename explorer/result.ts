@@ -187,9 +187,9 @@ export interface ExploreOptions<S = unknown, O = unknown> {
   /** Milliseconds, monotonic; default `performance.now`. Tests inject a fake clock. */
   readonly clock?: () => number;
   /**
-   * Save the search at level starts, and resume one (snapshot.ts): one
-   * thread only (exploreParallel refuses it). Every visitor must then have
-   * saveState and restoreState.
+   * Save the search at level starts, and resume one (snapshot.ts), on one
+   * thread or several (exploreParallel saves and restores the merged
+   * visitors). Every visitor must then have saveState and restoreState.
    */
   readonly checkpoint?: CheckpointHooks;
 }

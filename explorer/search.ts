@@ -105,8 +105,10 @@ export class Search<S, O> {
   private lastProgressAt: number;
   private lastProgressStates = 0;
   private lastProgressTransitions = 0;
-  /** Saves and resumes (one-thread search only): see snapshot.ts. */
+  /** Saves and resumes: see snapshot.ts. */
   private readonly checkpoint: CheckpointHooks | undefined;
+  /** Whether the search saves itself (checkpoint.save): it then keeps the level being expanded whole. */
+  private readonly saves: boolean;
   /** The search at the start of the level being expanded, for a save inside it (with checkpoint). */
   private mark: LevelMark | undefined;
   /** The depth whose start was saved last (or resumed from): a save there again would say the same. */
@@ -135,7 +137,11 @@ export class Search<S, O> {
     this.active = properties.map((_, i) => i);
     this.isActive = properties.map(() => true);
     this.checkpoint = options.checkpoint;
-    if (this.checkpoint !== undefined) this.current = new Frontier(true);
+    this.saves = this.checkpoint?.save !== undefined;
+    if (this.saves) {
+      this.current = new Frontier(true);
+      this.next = new Frontier(true);
+    }
     const resume = this.checkpoint?.resume;
     if (resume !== undefined) {
       this.roots = this.restore(resume);
@@ -174,6 +180,9 @@ export class Search<S, O> {
     this.peakBytes = snapshot.peakBytes;
     this.elapsedBefore = snapshot.elapsedMs;
     this.savedDepth = snapshot.depth;
+    // Progress rates count this session's work only.
+    this.lastProgressStates = snapshot.levelEnd;
+    this.lastProgressTransitions = snapshot.transitions;
     snapshot.found.forEach((list, i) => this.found[i]!.push(...list.map(foundOf<O>)));
     snapshot.errors.forEach((e, i) => (this.errors[i] = e === null ? undefined : foundOf<O>(e)));
     this.foundCount = this.found.filter((f) => f.length > 0).length;
@@ -241,8 +250,8 @@ export class Search<S, O> {
   /** Save the start of the level being expanded, unless that start was saved already. */
   private saveMark(): void {
     const mark = this.mark;
-    if (this.checkpoint === undefined || mark === undefined || mark.depth === this.savedDepth) return;
-    this.checkpoint.save(this.snapshotAt(mark));
+    if (!this.saves || mark === undefined || mark.depth === this.savedDepth) return;
+    this.checkpoint?.save?.(this.snapshotAt(mark));
     this.savedDepth = mark.depth;
     this.options.onEvent?.({
       type: 'checkpoint',
@@ -274,9 +283,9 @@ export class Search<S, O> {
     while (this.stop === undefined && this.depth < maxDepth && this.levelEnd > this.levelFirst) {
       this.queueNext = this.depth + 1 < maxDepth;
       this.polledTo = this.workBeforeLevel;
-      if (this.checkpoint !== undefined) {
+      if (this.saves) {
         this.mark = this.markLevel();
-        if (this.depth > this.savedDepth && this.depth > 0 && this.checkpoint.due()) this.saveMark();
+        if (this.depth > this.savedDepth && this.depth > 0 && this.checkpoint?.due?.() === true) this.saveMark();
       }
       const pending = expander.expandLevel(this);
       if (pending !== undefined) yield pending;
@@ -425,7 +434,7 @@ export class Search<S, O> {
     const memoryBytes = this.noteMemory(this.memoryAt(this.current.length));
     this.current.release();
     this.current = this.next;
-    this.next = new Frontier(this.checkpoint !== undefined);
+    this.next = new Frontier(this.saves);
     this.options.onEvent?.({
       type: 'level',
       depth: this.depth,

@@ -104,7 +104,8 @@ describe('checkpoints: a search saved at a level start and resumed ends as if ne
   for (const [name, properties, options] of cases) {
     it(`${name}: stopped by --max-states, resumed with none`, () => {
       const whole = run(properties, options);
-      for (const cap of [3, 700, 2500, 5000]) {
+      // 8: inside level 1 (7 states before it), whose states are the first level queued by the search.
+      for (const cap of [3, 8, 700, 2500, 5000]) {
         const saved: SearchSnapshot[] = [];
         const stopped = run(properties, { ...options, maxStates: cap }, (s) => saved.push(s));
         if (stopped.result.reason !== 'max-states') continue;

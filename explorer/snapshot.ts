@@ -59,12 +59,16 @@ export interface SearchSnapshot {
   readonly frontier: readonly Uint8Array[];
 }
 
-/** How a search saves itself (ExploreOptions.checkpoint); single-thread search only. */
+/**
+ * How a search saves itself and resumes (ExploreOptions.checkpoint), on one
+ * thread or several. Without `save` the search only resumes (and keeps no
+ * level whole for a save).
+ */
 export interface CheckpointHooks {
-  /** Asked at the start of each level but the first (of this session): is a save due? */
-  due(): boolean;
+  /** Asked at the start of each level but the first (of this session): is a save due? (Absent: never.) */
+  due?(): boolean;
   /** Save `snapshot` (synchronously). Called when due, and when a limit stops the search. */
-  save(snapshot: SearchSnapshot): void;
+  save?(snapshot: SearchSnapshot): void;
   /** Go on from this snapshot instead of the initial states. */
   readonly resume?: SearchSnapshot | undefined;
 }

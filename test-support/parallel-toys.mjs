@@ -89,6 +89,13 @@ class StepsVisitor {
     this.steps += part.steps;
     if (part.maxSum > this.maxSum) this.maxSum = part.maxSum;
   }
+  saveState() {
+    return { steps: this.steps, maxSum: this.maxSum };
+  }
+  restoreState(state) {
+    this.steps = state.steps;
+    this.maxSum = state.maxSum;
+  }
 }
 
 /** The box with an ample set: below the far x face only +x and +y are taken (explorer's ampleActions). */
