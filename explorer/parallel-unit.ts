@@ -117,6 +117,53 @@ export function unpack(bytes: Uint8Array, ends: Uint32Array): Uint8Array[] {
   return out;
 }
 
+/**
+ * The fingerprints of the states a unit has found new so far (open
+ * addressing, linear probing; one per thread, emptied for each unit): a
+ * later step of the unit into one of them is no candidate (the merge would
+ * find it inserted by the earlier one, which comes first in BFS order) and
+ * is not judged by the properties that judge states (the earlier one was).
+ */
+export class UnitFingerprints {
+  private hi = new Uint32Array(1 << 12);
+  private lo = new Uint32Array(1 << 12);
+  private used = new Uint8Array(1 << 12);
+  private count = 0;
+
+  /** Forget every fingerprint (the next unit). */
+  clear(): void {
+    if (this.count > 0) this.used.fill(0);
+    this.count = 0;
+  }
+
+  /** Add a fingerprint; false when it was there already. */
+  add(hi: number, lo: number): boolean {
+    const mask = this.used.length - 1;
+    let slot = lo & mask;
+    while (this.used[slot] !== 0) {
+      if (this.lo[slot] === lo && this.hi[slot] === hi) return false;
+      slot = (slot + 1) & mask;
+    }
+    this.used[slot] = 1;
+    this.hi[slot] = hi;
+    this.lo[slot] = lo;
+    if (++this.count * 2 > this.used.length) this.grow();
+    return true;
+  }
+
+  private grow(): void {
+    const { hi, lo, used } = this;
+    this.hi = new Uint32Array(used.length * 2);
+    this.lo = new Uint32Array(used.length * 2);
+    this.used = new Uint8Array(used.length * 2);
+    this.count = 0;
+    for (let k = 0; k < used.length; k++) if (used[k] !== 0) this.add(hi[k]!, lo[k]!);
+  }
+}
+
+/** Each thread's set of a unit's new fingerprints. */
+const unitFound = new UnitFingerprints();
+
 /** Expand one unit (see the module comment). */
 export function expandUnit<S, O>(
   parts: ExplorationParts<S, O>,
@@ -143,6 +190,7 @@ export function expandUnit<S, O>(
   const oncePerState = properties.map((p) => p.judges === 'state' && !task.allViolations);
   const anyOncePerState = oncePerState.includes(true);
   const states = unpack(task.bytes, task.ends);
+  unitFound.clear();
   for (let s = 0; s < states.length; s++) {
     const state = model.decode === undefined ? (states[s] as unknown as S) : model.decode(states[s]!);
     // A reducing model names the actions to take here (ascending), as the one-thread search takes them (bfs.ts).
@@ -160,8 +208,10 @@ export function expandUnit<S, O>(
       const encoded = model.encode === undefined ? (step.next as unknown as Uint8Array) : model.encode(step.next);
       fingerprintState(encoded, fp);
       const known = visited.idOf(fp[0]!, fp[1]!);
+      // A state this unit found new at an earlier step: no candidate again.
+      const again = known < 0 && !unitFound.add(fp[0]!, fp[1]!);
       if (active.length > 0 || visitors.length > 0) {
-        const seen = anyOncePerState && known >= task.rootEnd;
+        const seen = anyOncePerState && (known >= task.rootEnd || again);
         const view: StepView<S, O> = {
           before: state,
           action,
@@ -197,7 +247,7 @@ export function expandUnit<S, O>(
         }
         for (let v = 0; v < visitors.length; v++) visitors[v]!.visit(view);
       }
-      if (known >= 0) continue;
+      if (known >= 0 || again) continue;
       candidates.push(s, action, t, fp[0]!, fp[1]!);
       if (task.keepBytes) packed.push(encoded);
     }
