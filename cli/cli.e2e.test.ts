@@ -18,6 +18,12 @@ function file(name: string, text: string): string {
   return path;
 }
 
+/** A plugin file with one invariant, `id`, that declares nothing and always holds. */
+function silentPlugin(id: string): string {
+  const check = `export default defineInvariant({ id: '${id}', description: 'x', check() { return undefined; } });`;
+  return file(`${id}.ts`, ["import { defineInvariant } from 'pipecheck';", check, ''].join('\n'));
+}
+
 const TIGHT = ['--ops', 'splice,write,pipe-read', '--pages', '1', '--depth', '3'];
 
 describe('pipecheck check', () => {
@@ -356,14 +362,7 @@ describe('check --symmetry', () => {
   });
 
   it('stays off with a note naming a plugin that does not declare valueSymmetric', () => {
-    const p = file(
-      'undeclared.ts',
-      [
-        "import { defineInvariant } from 'pipecheck';",
-        "export default defineInvariant({ id: 'undeclared', description: 'x', check() { return undefined; } });",
-        '',
-      ].join('\n'),
-    );
+    const p = silentPlugin('undeclared');
     const r = pipecheck('check', ...VALUES3, '--plugin', p, '--symmetry', '--json', '--out', freshDir());
     expect(r.stderr).toContain('--symmetry: off: invariant undeclared does not declare valueSymmetric: true');
     const doc = JSON.parse(r.stdout) as Doc;
@@ -415,14 +414,7 @@ describe('check --partial-order', () => {
   it('stays off with a note: no processes, or a plugin that does not declare commutes', () => {
     const env = pipecheck('check', ...TIGHT, '--partial-order', '--json', '--out', freshDir());
     expect(env.stderr).toContain('--partial-order: off: the scenario has fewer than two processes');
-    const p = file(
-      'no-commutes.ts',
-      [
-        "import { defineInvariant } from 'pipecheck';",
-        "export default defineInvariant({ id: 'no-commutes', description: 'x', check() { return undefined; } });",
-        '',
-      ].join('\n'),
-    );
+    const p = silentPlugin('no-commutes');
     const r = pipecheck('check', ...ORDER0, '--plugin', p, '--partial-order', '--json', '--out', freshDir());
     expect(r.stderr).toContain('--partial-order: off: invariant no-commutes does not declare commutes: true');
     const doc = JSON.parse(r.stdout) as Doc;

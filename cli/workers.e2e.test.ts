@@ -59,21 +59,36 @@ const STARTED = 'a worker thread started';
 
 let n = 0;
 
-/** Run `args` with 1 and with 2 workers; the JSON documents with elapsedMs and the out directory blanked. */
+/**
+ * Run `args` on `workers` workers into a fresh out directory: the run, its JSON document with elapsedMs and the
+ * out directory blanked, and the files written there.
+ */
+function blankedRun(
+  args: readonly string[],
+  workers: string,
+  probeStates = '0',
+  mainProbeMs = '0',
+  env: Readonly<Record<string, string>> = {},
+): { r: ReturnType<typeof pipecheck>; doc: string; files: Map<string, string> } {
+  const out = join(tmp, `out-${n++}`);
+  const r = pipecheck([...args, '--json', '--out', out, '--workers', workers], probeStates, mainProbeMs, env);
+  expect(r.stderr).not.toMatch(/Error|error:/);
+  const doc = r.stdout
+    .replace(/"elapsedMs": \d+/g, '"elapsedMs": 0')
+    .split(out)
+    .join('OUT');
+  const names = existsSync(out) ? readdirSync(out).sort() : [];
+  return { r, doc, files: new Map(names.map((f) => [f, readFileSync(join(out, f), 'utf8')])) };
+}
+
+/** Run `args` with 1 and with 2 workers (blankedRun). */
 function withWorkers(
   args: readonly string[],
   probeStates = '0',
 ): Array<{ status: number | null; doc: string; files: Map<string, string> }> {
   return ['1', '2'].map((workers) => {
-    const out = join(tmp, `out-${n++}`);
-    const r = pipecheck([...args, '--json', '--out', out, '--workers', workers], probeStates);
-    expect(r.stderr).not.toMatch(/Error|error:/);
-    const doc = r.stdout
-      .replace(/"elapsedMs": \d+/g, '"elapsedMs": 0')
-      .split(out)
-      .join('OUT');
-    const names = existsSync(out) ? readdirSync(out).sort() : [];
-    return { status: r.status, doc, files: new Map(names.map((f) => [f, readFileSync(join(out, f), 'utf8')])) };
+    const { r, doc, files } = blankedRun(args, workers, probeStates);
+    return { status: r.status, doc, files };
   });
 }
 
@@ -233,19 +248,8 @@ describe('a search the probes hand on (cli/handover.ts) ends as one never probed
    * handed on.
    */
   function handedOn(args: readonly string[]): void {
-    const run = (workers: string, probeStates: string, mainProbeMs: string) => {
-      const out = join(tmp, `out-${n++}`);
-      const r = pipecheck([...args, '--json', '--out', out, '--workers', workers], probeStates, mainProbeMs, {
-        PIPECHECK_PARALLEL_PROFILE: '1',
-      });
-      expect(r.stderr).not.toMatch(/Error|error:/);
-      const doc = r.stdout
-        .replace(/"elapsedMs": \d+/g, '"elapsedMs": 0')
-        .split(out)
-        .join('OUT');
-      const names = existsSync(out) ? readdirSync(out).sort() : [];
-      return { r, doc, files: names.map((f) => [f, readFileSync(join(out, f), 'utf8')]) };
-    };
+    const run = (workers: string, probeStates: string, mainProbeMs: string) =>
+      blankedRun(args, workers, probeStates, mainProbeMs, { PIPECHECK_PARALLEL_PROFILE: '1' });
     const reference = run('1', '0', '0');
     expect(reference.r.stderr).not.toContain('hands on');
     const probed = [

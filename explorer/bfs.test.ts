@@ -146,6 +146,16 @@ const notFifteen: Property<number> = {
 };
 
 /** The result without its time-dependent statistic. */
+/** x cycles 0 -> 1 -> 2 -> 0. */
+const cycle: ExplorableModel<number> = {
+  actionCount: 1,
+  initialStates: () => [0],
+  step: (x) => ({ next: (x + 1) % 3 }),
+  encode: (x) => Uint8Array.of(x),
+  decode: (b) => b[0]!,
+  formatAction: () => 'tick',
+};
+
 function timeless<O>(r: ExploreResult<O>): unknown {
   return { ...r, statistics: { ...r.statistics, elapsedMs: 0 } };
 }
@@ -234,15 +244,7 @@ describe('explore', () => {
   });
 
   it('judges steps into states already visited', () => {
-    // x cycles 0 -> 1 -> 2 -> 0; only the step 2 -> 0 (back to a visited state) is bad.
-    const cycle: ExplorableModel<number> = {
-      actionCount: 1,
-      initialStates: () => [0],
-      step: (x) => ({ next: (x + 1) % 3 }),
-      encode: (x) => Uint8Array.of(x),
-      decode: (b) => b[0]!,
-      formatAction: () => 'tick',
-    };
+    // Only the step 2 -> 0 (back to a visited state) is bad.
     const noWrap: Property<number> = {
       id: 'no-wrap',
       kind: 'always',
@@ -279,14 +281,7 @@ describe('explore', () => {
   });
 
   it('judges a step into an initial state even for a property that judges states', () => {
-    // x cycles 0 -> 1 -> 2 -> 0; the initial state 0 is the bad one: the third step reaches it.
-    const cycle: ExplorableModel<number> = {
-      actionCount: 1,
-      initialStates: () => [0],
-      step: (x) => ({ next: (x + 1) % 3 }),
-      encode: (x) => Uint8Array.of(x),
-      decode: (b) => b[0]!,
-    };
+    // The initial state 0 is the bad one: the third step reaches it.
     const notZero: Property<number> = {
       id: 'not-zero',
       kind: 'always',

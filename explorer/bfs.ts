@@ -9,6 +9,7 @@
  * @public
  */
 import {
+  ActionCursor,
   fingerprinterOf,
   judgeStep,
   type ExplorableModel,
@@ -53,12 +54,14 @@ export function explore<S, O>(
 export class InlineExpander<S, O> implements Expander<S, O> {
   private readonly fingerprintState: (encoded: Uint8Array, out: Uint32Array) => void;
   private readonly fp = new Uint32Array(2);
+  private readonly actions: ActionCursor<S>;
 
   constructor(
     private readonly model: ExplorableModel<S, O>,
     private readonly visitors: readonly StepVisitor<S, O>[],
   ) {
     this.fingerprintState = fingerprinterOf(model);
+    this.actions = new ActionCursor(model);
   }
 
   expandLevel(search: Search<S, O>): void {
@@ -66,8 +69,7 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     const { model, visitors, fp, fingerprintState } = this;
     const bytesAreStates = model.encode === undefined;
     const actionCount = model.actionCount;
-    const skips = model.nextAction !== undefined;
-    const reduces = model.ampleActions !== undefined;
+    const actions = this.actions;
     const properties = search.properties;
     const active = search.active;
     const { levelFirst, levelEnd, depth } = search;
@@ -82,22 +84,16 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     for (let id = levelFirst; id < levelEnd; id++) {
       const bytes = current.shift();
       const state = bytesAreStates ? (bytes as unknown as S) : model.decode!(bytes);
-      // A reducing model names the actions to take here (ascending); else every action, skipping as it says.
-      const ample = reduces ? model.ampleActions!(state) : undefined;
+      const first = actions.first(state);
+      const reduced = actions.reduced;
       // Under a reduction the work is counted by action index, as the worker threads count it (parallel.ts), so
       // that the memory polls fall alike: the actions not taken count too.
       const stateWork = levelWork + (id - levelFirst) * actionCount;
-      if (reduces) work = stateWork;
-      let next = 0;
-      for (
-        let action = ample === undefined ? 0 : (ample[0] ?? actionCount);
-        action < actionCount;
-        action =
-          ample !== undefined ? (ample[++next] ?? actionCount) : skips ? model.nextAction!(state, action) : action + 1
-      ) {
+      if (reduced) work = stateWork;
+      for (let action = first; action < actionCount; action = actions.after(action)) {
         const before = work;
         if (
-          ample === undefined
+          !reduced
             ? (++work & POLL_MASK) === 0
             : ((work = stateWork + action + 1) & ~POLL_MASK) !== (before & ~POLL_MASK)
         ) {
@@ -136,6 +132,6 @@ export class InlineExpander<S, O> implements Expander<S, O> {
     }
     search.transitions = transitions;
     // A poll the actions not taken at the level's end passed (the worker threads' merge polls at each unit's end).
-    if (reduces) search.pollMemory(levelWork + (levelEnd - levelFirst) * actionCount);
+    if (model.ampleActions !== undefined) search.pollMemory(levelWork + (levelEnd - levelFirst) * actionCount);
   }
 }

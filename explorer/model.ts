@@ -223,3 +223,54 @@ export function fingerprinterOf<S, O>(model: ExplorableModel<S, O>): (encoded: U
   }
   return (encoded, out) => fingerprint64(encoded, encoded.length, out);
 }
+
+/**
+ * Which properties the search judges once per state (Property.judges
+ * 'state'): none with allViolations, which judges every step. The one-thread
+ * search and the workers' units decide alike. @internal
+ */
+export function judgedOncePerState<S, O>(properties: readonly Property<S, O>[], allViolations: boolean): boolean[] {
+  return properties.map((p) => p.judges === 'state' && !allViolations);
+}
+
+/**
+ * The actions the search takes in a state, ascending: a reducing model's
+ * ample set (ampleActions), else every action, skipping as nextAction says.
+ * One per loop, reused from state to state (it allocates nothing); the
+ * one-thread search, the workers' units and the re-walk of a cut unit take
+ * the same actions through it. @internal
+ */
+export class ActionCursor<S> {
+  /** Past the last action. */
+  readonly end: number;
+  private readonly reduces: boolean;
+  private readonly skips: boolean;
+  private state: S | undefined;
+  private ample: readonly number[] | undefined;
+  private index = 0;
+
+  constructor(private readonly model: ExplorableModel<S, unknown>) {
+    this.end = model.actionCount;
+    this.reduces = model.ampleActions !== undefined;
+    this.skips = model.nextAction !== undefined;
+  }
+
+  /** The first action to take in `state` (`end`: none). */
+  first(state: S): number {
+    this.state = state;
+    this.index = 0;
+    this.ample = this.reduces ? this.model.ampleActions!(state) : undefined;
+    return this.ample === undefined ? 0 : (this.ample[0] ?? this.end);
+  }
+
+  /** The action to take after `action` in the state `first` was given (`end`: none). */
+  after(action: number): number {
+    if (this.ample !== undefined) return this.ample[++this.index] ?? this.end;
+    return this.skips ? this.model.nextAction!(this.state!, action) : action + 1;
+  }
+
+  /** Whether the state's actions are an ample set (not every action). */
+  get reduced(): boolean {
+    return this.ample !== undefined;
+  }
+}

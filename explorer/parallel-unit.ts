@@ -11,7 +11,9 @@
  */
 import { ALL_VIOLATIONS_CAP } from './search.js';
 import {
+  ActionCursor,
   judgeStep,
+  judgedOncePerState,
   type ExplorableModel,
   type Judgement,
   type Property,
@@ -173,9 +175,7 @@ export function expandUnit<S, O>(
 ): UnitResult<O> {
   const { model, properties } = parts;
   const visitors = parts.visitors ?? [];
-  const actionCount = model.actionCount;
-  const skips = model.nextAction !== undefined;
-  const reduces = model.ampleActions !== undefined;
+  const actions = new ActionCursor(model);
   const fp = new Uint32Array(2);
   const said: Judgement = { message: undefined, error: false };
   const active = [...task.active];
@@ -187,21 +187,13 @@ export function expandUnit<S, O>(
   // Properties that judge states judge a step into a state the visited set holds (past the initial states) as
   // they did the first step into it (Property.judges); one seen first in this level is judged here, and the merge,
   // which keeps a property's first finding, reports what the one-thread search does.
-  const oncePerState = properties.map((p) => p.judges === 'state' && !task.allViolations);
+  const oncePerState = judgedOncePerState(properties, task.allViolations);
   const anyOncePerState = oncePerState.includes(true);
   const states = unpack(task.bytes, task.ends);
   unitFound.clear();
   for (let s = 0; s < states.length; s++) {
     const state = model.decode === undefined ? (states[s] as unknown as S) : model.decode(states[s]!);
-    // A reducing model names the actions to take here (ascending), as the one-thread search takes them (bfs.ts).
-    const ample = reduces ? model.ampleActions!(state) : undefined;
-    let next = 0;
-    for (
-      let action = ample === undefined ? 0 : (ample[0] ?? actionCount);
-      action < actionCount;
-      action =
-        ample !== undefined ? (ample[++next] ?? actionCount) : skips ? model.nextAction!(state, action) : action + 1
-    ) {
+    for (let action = actions.first(state); action < actions.end; action = actions.after(action)) {
       const step = model.step(state, action);
       if (step === undefined) continue;
       t++;

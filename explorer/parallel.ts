@@ -21,7 +21,7 @@
  *
  * @public
  */
-import { type StepView } from './model.js';
+import { ActionCursor, type StepView } from './model.js';
 import { settingsOf } from './outcome.js';
 import { CANDIDATE_WORDS, unpack, type ExplorationParts, type UnitResult, type UnitTask } from './parallel-unit.js';
 import type { FromWorker, WorkerInit } from './parallel-worker.js';
@@ -350,22 +350,12 @@ class PooledExpander<S, O> implements Expander<S, O> {
     const visitors = this.parts.visitors ?? [];
     if (visitors.length === 0) return;
     const states = unpack(unit.bytes, unit.ends);
+    const actions = new ActionCursor(model);
     for (let s = 0; s <= cut.state; s++) {
       const state = model.decode === undefined ? (states[s] as unknown as S) : model.decode(states[s]!);
       const last = s === cut.state ? cut.action : model.actionCount - 1;
-      // The actions the unit took: a reducing model's ample set (parallel-unit.ts), else every one.
-      const ample = model.ampleActions?.(state);
-      let next = 0;
-      for (
-        let action = ample === undefined ? 0 : (ample[0] ?? model.actionCount);
-        action <= last;
-        action =
-          ample !== undefined
-            ? (ample[++next] ?? model.actionCount)
-            : model.nextAction
-              ? model.nextAction(state, action)
-              : action + 1
-      ) {
+      // The actions the unit took (parallel-unit.ts).
+      for (let action = actions.first(state); action <= last; action = actions.after(action)) {
         const t = model.step(state, action);
         if (t === undefined) continue;
         const view: StepView<S, O> = {

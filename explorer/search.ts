@@ -15,7 +15,7 @@
  * @internal
  */
 import { Frontier } from './frontier.js';
-import { fingerprinterOf, type ExplorableModel, type Property } from './model.js';
+import { fingerprinterOf, judgedOncePerState, type ExplorableModel, type Property } from './model.js';
 import { resultOf, seedInitialStates, type Found, type SearchSettings } from './outcome.js';
 import type { EndReason, ExploreOptions, ExploreResult, LimitReason } from './result.js';
 import {
@@ -127,7 +127,7 @@ export class Search<S, O> {
     this.onDiscovered = options.onDiscovered;
     this.maxStates = settings.maxStates;
     this.stopWhenAllFound = !settings.allViolations && properties.length > 0;
-    this.judgedOncePerState = properties.map((p) => p.judges === 'state' && !settings.allViolations);
+    this.judgedOncePerState = judgedOncePerState(properties, settings.allViolations);
     this.anyJudgedOncePerState = this.judgedOncePerState.includes(true);
     this.start = settings.clock();
     this.lastProgressAt = this.start;
