@@ -261,9 +261,13 @@ export async function probeJobs(
   const started = performance.now();
   const { invariants } = await resolveRequest(jobs[0]?.invariants ?? {});
   let levelTooLarge = false;
+  /** Whether the budget ran out (not the user's interrupt): a search it cut, or whose minimizing it cut, is redone. */
+  let outOfBudget = false;
   const signal = {
     get aborted() {
-      return interrupted(interrupt) || levelTooLarge || performance.now() - started >= budgetMs;
+      if (interrupted(interrupt)) return true;
+      if (levelTooLarge || performance.now() - started >= budgetMs) outOfBudget = true;
+      return outOfBudget;
     },
   } as unknown as AbortSignal;
   const out: JobResult[] = [];
@@ -283,10 +287,16 @@ export async function probeJobs(
       },
       handover: hooks,
     });
-    if (done.result.reason === 'aborted') {
-      const snapshot = hooks?.saved();
+    // A search that ended before the budget ran out but whose traces were then minimized past it (minimizing stops
+    // at the signal) is not the answer either: the worker runs it again, from the start.
+    if (done.result.reason === 'aborted' || outOfBudget) {
+      const snapshot = done.result.reason === 'aborted' ? hooks?.saved() : undefined;
       const handover = snapshot === undefined ? undefined : handoverOf(snapshot, forecast);
-      const why = levelTooLarge ? 'at a level start, the level too large' : 'at its budget';
+      const why = levelTooLarge
+        ? 'at a level start, the level too large'
+        : done.result.reason === 'aborted'
+          ? 'at its budget'
+          : 'at its budget, after the search, while its findings were made shortest';
       probeProfile(`main thread stopped ${why} after ${ms(started)} ms; hands on ${handoverText(handover)}`);
       return { results: out, handover };
     }

@@ -279,6 +279,19 @@ describe('a search the probes hand on (cli/handover.ts) ends as one never probed
     handedOn(['check', '--kernel', 'cow', '--all-violations', '--depth', '4', '--pages', '1']);
   });
 
+  it('--all-violations whose findings are made shortest past the main probe budget: as in the worker', () => {
+    // Minimizing stops at the probe's budget; a search it cut there is run again in the worker, never kept half done.
+    const args = ['check', '--pages', '1', '--depth', '3', '--invariant', 'data-stability', '--all-violations'];
+    const reference = blankedRun(args, '1');
+    expect(reference.r.status).toBe(1);
+    for (const budget of ['50', '100', '200']) {
+      const probed = blankedRun(args, '1', '0', budget);
+      expect(probed.r.status).toBe(reference.r.status);
+      expect(probed.doc).toBe(reference.doc);
+      expect(probed.files).toEqual(reference.files);
+    }
+  });
+
   it('with --max-states past the probe budget (exit 3 at the same state)', () => {
     handedOn(['check', '--kernel', 'copy', '--depth', '4', '--max-states', '20000']);
   });
